@@ -1,0 +1,104 @@
+// The normalised service model that a Compose file is parsed into. Everything downstream
+// (scheduler, reconciler, agent) reads these types, never raw YAML.
+
+/** A placement constraint from `deploy.placement.constraints`, e.g. `node.labels.zone==edge`. */
+export interface Constraint {
+  /** The attribute: `node.hostname`, `node.id`, `node.role`, `node.platform.os`, `node.platform.arch` or `node.labels.<key>`. */
+  readonly attribute: string;
+  readonly op: '==' | '!=';
+  readonly value: string;
+  /** The constraint as the user wrote it, for messages. */
+  readonly text: string;
+}
+
+export interface PortSpec {
+  /** Container port. */
+  readonly target: number;
+  /** Host port; undefined when Docker should choose (no host-port conflict possible). */
+  readonly published?: number;
+  readonly protocol: 'tcp' | 'udp';
+  /** `ingress` (Swarm default) or `host`. Baton publishes on the host either way. */
+  readonly mode: 'ingress' | 'host';
+  readonly hostIp?: string;
+}
+
+export interface HealthcheckSpec {
+  /** CMD/CMD-SHELL form as Docker takes it, e.g. ['CMD-SHELL', 'wget -q -O- localhost']. Empty when disabled. */
+  readonly test: readonly string[];
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly startPeriodMs: number;
+  readonly disable: boolean;
+}
+
+export interface RestartPolicySpec {
+  /** @default 'any' (Swarm's default) */
+  readonly condition: 'none' | 'on-failure' | 'any';
+  /** @default 5000 */
+  readonly delayMs: number;
+  /** 0 = unlimited. @default 0 */
+  readonly maxAttempts: number;
+  /** 0 = attempts are counted forever. @default 0 */
+  readonly windowMs: number;
+}
+
+export interface UpdateConfigSpec {
+  /** @default 1 */
+  readonly parallelism: number;
+  readonly delayMs: number;
+  /** @default 'pause' */
+  readonly failureAction: 'continue' | 'rollback' | 'pause';
+  readonly monitorMs: number;
+  readonly maxFailureRatio: number;
+  /** @default 'stop-first' */
+  readonly order: 'stop-first' | 'start-first';
+}
+
+export interface DependsOnSpec {
+  readonly service: string;
+  readonly condition: 'service_started' | 'service_healthy' | 'service_completed_successfully';
+  readonly required: boolean;
+}
+
+export type PlacementStrategy = 'binpack' | 'spread';
+
+export interface ServiceSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly entrypoint?: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+  readonly ports: readonly PortSpec[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly healthcheck?: HealthcheckSpec;
+  readonly dependsOn: readonly DependsOnSpec[];
+  readonly replicas: number;
+  /** What each replica reserves for placement (see README: reservations, else limits, else the default). */
+  readonly reserved: { readonly cpuMillis: number; readonly memoryBytes: number };
+  /** Where `reserved` came from, for explanations. */
+  readonly reservedFrom: 'reservations' | 'limits' | 'default';
+  /** Docker limits; undefined fields mean unlimited. */
+  readonly limits: { readonly cpuMillis?: number; readonly memoryBytes?: number };
+  readonly constraints: readonly Constraint[];
+  /** 0 = no limit. */
+  readonly maxReplicasPerNode: number;
+  readonly restartPolicy: RestartPolicySpec;
+  readonly updateConfig: UpdateConfigSpec;
+  readonly rollbackConfig: UpdateConfigSpec;
+  readonly placementStrategy: PlacementStrategy;
+  readonly stopGraceMs: number;
+}
+
+export interface StackSpec {
+  readonly name: string;
+  /** In file order. */
+  readonly services: readonly ServiceSpec[];
+}
+
+/** A problem found in a Compose (or nodes) file. `path` is the dotted path in the document. */
+export interface SpecIssue {
+  readonly file: string;
+  readonly path: string;
+  readonly message: string;
+}

@@ -1,0 +1,77 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AgentMessage as _baton_v1_AgentMessage, AgentMessage__Output as _baton_v1_AgentMessage__Output } from './baton/v1/AgentMessage.js';
+import type { AgentServiceClient as _baton_v1_AgentServiceClient, AgentServiceDefinition as _baton_v1_AgentServiceDefinition } from './baton/v1/AgentService.js';
+import type { Capacity as _baton_v1_Capacity, Capacity__Output as _baton_v1_Capacity__Output } from './baton/v1/Capacity.js';
+import type { Command as _baton_v1_Command, Command__Output as _baton_v1_Command__Output } from './baton/v1/Command.js';
+import type { CommandAck as _baton_v1_CommandAck, CommandAck__Output as _baton_v1_CommandAck__Output } from './baton/v1/CommandAck.js';
+import type { ContainerEvent as _baton_v1_ContainerEvent, ContainerEvent__Output as _baton_v1_ContainerEvent__Output } from './baton/v1/ContainerEvent.js';
+import type { ContainerState as _baton_v1_ContainerState, ContainerState__Output as _baton_v1_ContainerState__Output } from './baton/v1/ContainerState.js';
+import type { ControlServiceClient as _baton_v1_ControlServiceClient, ControlServiceDefinition as _baton_v1_ControlServiceDefinition } from './baton/v1/ControlService.js';
+import type { CoordinatorMessage as _baton_v1_CoordinatorMessage, CoordinatorMessage__Output as _baton_v1_CoordinatorMessage__Output } from './baton/v1/CoordinatorMessage.js';
+import type { Event as _baton_v1_Event, Event__Output as _baton_v1_Event__Output } from './baton/v1/Event.js';
+import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output as _baton_v1_GetNodeRequest__Output } from './baton/v1/GetNodeRequest.js';
+import type { Goodbye as _baton_v1_Goodbye, Goodbye__Output as _baton_v1_Goodbye__Output } from './baton/v1/Goodbye.js';
+import type { Hello as _baton_v1_Hello, Hello__Output as _baton_v1_Hello__Output } from './baton/v1/Hello.js';
+import type { HostUsage as _baton_v1_HostUsage, HostUsage__Output as _baton_v1_HostUsage__Output } from './baton/v1/HostUsage.js';
+import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from './baton/v1/ListEventsRequest.js';
+import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from './baton/v1/ListEventsResponse.js';
+import type { ListNodesRequest as _baton_v1_ListNodesRequest, ListNodesRequest__Output as _baton_v1_ListNodesRequest__Output } from './baton/v1/ListNodesRequest.js';
+import type { ListNodesResponse as _baton_v1_ListNodesResponse, ListNodesResponse__Output as _baton_v1_ListNodesResponse__Output } from './baton/v1/ListNodesResponse.js';
+import type { LogChunk as _baton_v1_LogChunk, LogChunk__Output as _baton_v1_LogChunk__Output } from './baton/v1/LogChunk.js';
+import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from './baton/v1/NodeInfo.js';
+import type { PlanRequest as _baton_v1_PlanRequest, PlanRequest__Output as _baton_v1_PlanRequest__Output } from './baton/v1/PlanRequest.js';
+import type { PlanResponse as _baton_v1_PlanResponse, PlanResponse__Output as _baton_v1_PlanResponse__Output } from './baton/v1/PlanResponse.js';
+import type { PortBinding as _baton_v1_PortBinding, PortBinding__Output as _baton_v1_PortBinding__Output } from './baton/v1/PortBinding.js';
+import type { Reconcile as _baton_v1_Reconcile, Reconcile__Output as _baton_v1_Reconcile__Output } from './baton/v1/Reconcile.js';
+import type { Report as _baton_v1_Report, Report__Output as _baton_v1_Report__Output } from './baton/v1/Report.js';
+import type { SessionEnd as _baton_v1_SessionEnd, SessionEnd__Output as _baton_v1_SessionEnd__Output } from './baton/v1/SessionEnd.js';
+import type { StartReplica as _baton_v1_StartReplica, StartReplica__Output as _baton_v1_StartReplica__Output } from './baton/v1/StartReplica.js';
+import type { StopReplica as _baton_v1_StopReplica, StopReplica__Output as _baton_v1_StopReplica__Output } from './baton/v1/StopReplica.js';
+import type { StreamLogs as _baton_v1_StreamLogs, StreamLogs__Output as _baton_v1_StreamLogs__Output } from './baton/v1/StreamLogs.js';
+import type { WatchEventsRequest as _baton_v1_WatchEventsRequest, WatchEventsRequest__Output as _baton_v1_WatchEventsRequest__Output } from './baton/v1/WatchEventsRequest.js';
+import type { Welcome as _baton_v1_Welcome, Welcome__Output as _baton_v1_Welcome__Output } from './baton/v1/Welcome.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  baton: {
+    v1: {
+      AgentMessage: MessageTypeDefinition<_baton_v1_AgentMessage, _baton_v1_AgentMessage__Output>
+      AgentService: SubtypeConstructor<typeof grpc.Client, _baton_v1_AgentServiceClient> & { service: _baton_v1_AgentServiceDefinition }
+      Capacity: MessageTypeDefinition<_baton_v1_Capacity, _baton_v1_Capacity__Output>
+      Command: MessageTypeDefinition<_baton_v1_Command, _baton_v1_Command__Output>
+      CommandAck: MessageTypeDefinition<_baton_v1_CommandAck, _baton_v1_CommandAck__Output>
+      ContainerEvent: MessageTypeDefinition<_baton_v1_ContainerEvent, _baton_v1_ContainerEvent__Output>
+      ContainerState: MessageTypeDefinition<_baton_v1_ContainerState, _baton_v1_ContainerState__Output>
+      ControlService: SubtypeConstructor<typeof grpc.Client, _baton_v1_ControlServiceClient> & { service: _baton_v1_ControlServiceDefinition }
+      CoordinatorMessage: MessageTypeDefinition<_baton_v1_CoordinatorMessage, _baton_v1_CoordinatorMessage__Output>
+      Event: MessageTypeDefinition<_baton_v1_Event, _baton_v1_Event__Output>
+      GetNodeRequest: MessageTypeDefinition<_baton_v1_GetNodeRequest, _baton_v1_GetNodeRequest__Output>
+      Goodbye: MessageTypeDefinition<_baton_v1_Goodbye, _baton_v1_Goodbye__Output>
+      Hello: MessageTypeDefinition<_baton_v1_Hello, _baton_v1_Hello__Output>
+      HostUsage: MessageTypeDefinition<_baton_v1_HostUsage, _baton_v1_HostUsage__Output>
+      ListEventsRequest: MessageTypeDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsRequest__Output>
+      ListEventsResponse: MessageTypeDefinition<_baton_v1_ListEventsResponse, _baton_v1_ListEventsResponse__Output>
+      ListNodesRequest: MessageTypeDefinition<_baton_v1_ListNodesRequest, _baton_v1_ListNodesRequest__Output>
+      ListNodesResponse: MessageTypeDefinition<_baton_v1_ListNodesResponse, _baton_v1_ListNodesResponse__Output>
+      LogChunk: MessageTypeDefinition<_baton_v1_LogChunk, _baton_v1_LogChunk__Output>
+      NodeInfo: MessageTypeDefinition<_baton_v1_NodeInfo, _baton_v1_NodeInfo__Output>
+      PlanRequest: MessageTypeDefinition<_baton_v1_PlanRequest, _baton_v1_PlanRequest__Output>
+      PlanResponse: MessageTypeDefinition<_baton_v1_PlanResponse, _baton_v1_PlanResponse__Output>
+      PortBinding: MessageTypeDefinition<_baton_v1_PortBinding, _baton_v1_PortBinding__Output>
+      Reconcile: MessageTypeDefinition<_baton_v1_Reconcile, _baton_v1_Reconcile__Output>
+      Report: MessageTypeDefinition<_baton_v1_Report, _baton_v1_Report__Output>
+      SessionEnd: MessageTypeDefinition<_baton_v1_SessionEnd, _baton_v1_SessionEnd__Output>
+      StartReplica: MessageTypeDefinition<_baton_v1_StartReplica, _baton_v1_StartReplica__Output>
+      StopReplica: MessageTypeDefinition<_baton_v1_StopReplica, _baton_v1_StopReplica__Output>
+      StreamLogs: MessageTypeDefinition<_baton_v1_StreamLogs, _baton_v1_StreamLogs__Output>
+      WatchEventsRequest: MessageTypeDefinition<_baton_v1_WatchEventsRequest, _baton_v1_WatchEventsRequest__Output>
+      Welcome: MessageTypeDefinition<_baton_v1_Welcome, _baton_v1_Welcome__Output>
+    }
+  }
+}
+

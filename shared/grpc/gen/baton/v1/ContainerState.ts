@@ -1,0 +1,33 @@
+// Original file: /work/main/proto/baton.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface ContainerState {
+  'container_id'?: (string);
+  'name'?: (string);
+  'image'?: (string);
+  'state'?: (string);
+  'cpu_percent'?: (number | string);
+  'memory_bytes'?: (number | string | Long);
+  'memory_limit_bytes'?: (number | string | Long);
+  'labels'?: ({[key: string]: string});
+  'exit_code'?: (number);
+  'started_at_ms'?: (number | string | Long);
+  'restart_count'?: (number);
+  'health'?: (string);
+}
+
+export interface ContainerState__Output {
+  'container_id': (string);
+  'name': (string);
+  'image': (string);
+  'state': (string);
+  'cpu_percent': (number);
+  'memory_bytes': (number);
+  'memory_limit_bytes': (number);
+  'labels': ({[key: string]: string});
+  'exit_code': (number);
+  'started_at_ms': (number);
+  'restart_count': (number);
+  'health': (string);
+}

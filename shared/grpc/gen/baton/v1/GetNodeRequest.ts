@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/baton.proto
+
+
+export interface GetNodeRequest {
+  'node'?: (string);
+}
+
+export interface GetNodeRequest__Output {
+  'node': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/baton.proto
+
+
+export interface Goodbye {
+  'reason'?: (string);
+}
+
+export interface Goodbye__Output {
+  'reason': (string);
+}

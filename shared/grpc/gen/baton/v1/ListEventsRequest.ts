@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/baton.proto
+
+
+export interface ListEventsRequest {
+  'limit'?: (number);
+}
+
+export interface ListEventsRequest__Output {
+  'limit': (number);
+}

@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/baton.proto
+
+
+export interface LogChunk {
+  'stream_id'?: (string);
+  'data'?: (Buffer | Uint8Array | string);
+  'eof'?: (boolean);
+  'error'?: (string);
+}
+
+export interface LogChunk__Output {
+  'stream_id': (string);
+  'data': (Buffer);
+  'eof': (boolean);
+  'error': (string);
+}

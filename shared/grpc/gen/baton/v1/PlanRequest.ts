@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/baton.proto
+
+
+export interface PlanRequest {
+  'compose_yaml'?: (string);
+  'file_name'?: (string);
+  'stack'?: (string);
+  'env'?: ({[key: string]: string});
+}
+
+export interface PlanRequest__Output {
+  'compose_yaml': (string);
+  'file_name': (string);
+  'stack': (string);
+  'env': ({[key: string]: string});
+}

@@ -1,0 +1,12 @@
+// Original file: /work/main/proto/baton.proto
+
+
+export interface PlanResponse {
+  'plan_json'?: (string);
+  'warnings'?: (string)[];
+}
+
+export interface PlanResponse__Output {
+  'plan_json': (string);
+  'warnings': (string)[];
+}

@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/baton.proto
+
+
+export interface PortBinding {
+  'target'?: (number);
+  'published'?: (number);
+  'protocol'?: (string);
+  'host_ip'?: (string);
+}
+
+export interface PortBinding__Output {
+  'target': (number);
+  'published': (number);
+  'protocol': (string);
+  'host_ip': (string);
+}

@@ -1,0 +1,25 @@
+// Original file: /work/main/proto/baton.proto
+
+import type { HostUsage as _baton_v1_HostUsage, HostUsage__Output as _baton_v1_HostUsage__Output } from '../../baton/v1/HostUsage.js';
+import type { ContainerState as _baton_v1_ContainerState, ContainerState__Output as _baton_v1_ContainerState__Output } from '../../baton/v1/ContainerState.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface Report {
+  'session_id'?: (string);
+  'seq'?: (number | string | Long);
+  'sent_at_ms'?: (number | string | Long);
+  'host'?: (_baton_v1_HostUsage | null);
+  'docker_up'?: (boolean);
+  'docker_error'?: (string);
+  'containers'?: (_baton_v1_ContainerState)[];
+}
+
+export interface Report__Output {
+  'session_id': (string);
+  'seq': (number);
+  'sent_at_ms': (number);
+  'host': (_baton_v1_HostUsage__Output | null);
+  'docker_up': (boolean);
+  'docker_error': (string);
+  'containers': (_baton_v1_ContainerState__Output)[];
+}

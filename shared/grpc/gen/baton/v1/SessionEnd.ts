@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/baton.proto
+
+
+export interface SessionEnd {
+  'reason'?: (string);
+}
+
+export interface SessionEnd__Output {
+  'reason': (string);
+}

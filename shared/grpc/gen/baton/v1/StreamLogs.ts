@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/baton.proto
+
+
+export interface StreamLogs {
+  'allocation_id'?: (string);
+  'follow'?: (boolean);
+  'tail'?: (number);
+  'stream_id'?: (string);
+}
+
+export interface StreamLogs__Output {
+  'allocation_id': (string);
+  'follow': (boolean);
+  'tail': (number);
+  'stream_id': (string);
+}

@@ -1,0 +1,16 @@
+// Original file: /work/main/proto/baton.proto
+
+
+export interface Welcome {
+  'session_id'?: (string);
+  'heartbeat_interval_ms'?: (number);
+  'coordinator_version'?: (string);
+  'node_id'?: (string);
+}
+
+export interface Welcome__Output {
+  'session_id': (string);
+  'heartbeat_interval_ms': (number);
+  'coordinator_version': (string);
+  'node_id': (string);
+}
