@@ -1,0 +1,122 @@
+// What the agent sees of its Docker engine: whether it answers, its version, and the
+// containers Baton manages (those carrying Baton's labels) with their state and usage.
+import Docker from 'dockerode';
+
+/** Label every Baton-managed container carries; its value is the allocation id. */
+export const LABEL_ALLOCATION = 'io.baton.allocation';
+export const LABEL_PREFIX = 'io.baton.';
+
+export interface ObservedContainer {
+  containerId: string;
+  name: string;
+  image: string;
+  state: string;
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  labels: Record<string, string>;
+  exitCode: number;
+  startedAtMs: number;
+  restartCount: number;
+  health: string;
+}
+
+export interface EngineObservation {
+  up: boolean;
+  error: string;
+  version: string;
+  containers: ObservedContainer[];
+}
+
+interface CpuSample {
+  total: number;
+  system: number;
+  onlineCpus: number;
+}
+
+/** Creates a dockerode client for DOCKER_HOST (unix:// or tcp://), as the docker CLI reads it. */
+export function dockerFromEnv(dockerHost = process.env.DOCKER_HOST): Docker {
+  if (!dockerHost) return new Docker({ socketPath: '/var/run/docker.sock' });
+  if (dockerHost.startsWith('unix://')) return new Docker({ socketPath: dockerHost.slice('unix://'.length) });
+  const u = new URL(dockerHost.replace(/^tcp:/, 'http:'));
+  return new Docker({ host: u.hostname, port: Number(u.port || 2375) });
+}
+
+export class DockerObserver {
+  private readonly lastCpu = new Map<string, CpuSample>();
+  private version = '';
+
+  constructor(private readonly docker: Docker) {}
+
+  async observe(withStats: boolean): Promise<EngineObservation> {
+    try {
+      if (!this.version) this.version = (await this.docker.version()).Version;
+      const list = await this.docker.listContainers({ all: true, filters: { label: [LABEL_ALLOCATION] } });
+      const containers = await Promise.all(
+        list.map(async (c): Promise<ObservedContainer> => {
+          const base: ObservedContainer = {
+            containerId: c.Id,
+            name: (c.Names[0] ?? '').replace(/^\//, ''),
+            image: c.Image,
+            state: c.State,
+            cpuPercent: 0,
+            memoryBytes: 0,
+            memoryLimitBytes: 0,
+            labels: Object.fromEntries(Object.entries(c.Labels).filter(([k]) => k.startsWith(LABEL_PREFIX))),
+            exitCode: exitCodeFromStatus(c.Status),
+            startedAtMs: 0,
+            restartCount: 0,
+            health: healthFromStatus(c.Status),
+          };
+          if (withStats && c.State === 'running') await this.addStats(base);
+          return base;
+        }),
+      );
+      for (const id of this.lastCpu.keys()) if (!list.some((c) => c.Id === id)) this.lastCpu.delete(id);
+      return { up: true, error: '', version: this.version, containers };
+    } catch (err) {
+      this.version = '';
+      return { up: false, error: (err as Error).message, version: '', containers: [] };
+    }
+  }
+
+  private async addStats(c: ObservedContainer): Promise<void> {
+    try {
+      // one-shot: a single sample without Docker's 1 s wait for a second one; CPU % is
+      // computed from our own previous sample instead.
+      const s = (await this.docker.getContainer(c.containerId).stats({ stream: false, 'one-shot': true } as never)) as unknown as DockerStats;
+      const cur: CpuSample = {
+        total: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
+        system: s.cpu_stats?.system_cpu_usage ?? 0,
+        onlineCpus: s.cpu_stats?.online_cpus ?? 1,
+      };
+      const prev = this.lastCpu.get(c.containerId);
+      this.lastCpu.set(c.containerId, cur);
+      if (prev && cur.system > prev.system && cur.total >= prev.total) {
+        c.cpuPercent = ((cur.total - prev.total) / (cur.system - prev.system)) * cur.onlineCpus * 100;
+      }
+      const cache = s.memory_stats?.stats?.inactive_file ?? s.memory_stats?.stats?.total_inactive_file ?? 0;
+      c.memoryBytes = Math.max(0, (s.memory_stats?.usage ?? 0) - cache);
+      c.memoryLimitBytes = s.memory_stats?.limit ?? 0;
+    } catch {
+      // The container may have stopped between list and stats.
+    }
+  }
+}
+
+interface DockerStats {
+  cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
+  memory_stats?: { usage?: number; limit?: number; stats?: { inactive_file?: number; total_inactive_file?: number } };
+}
+
+function exitCodeFromStatus(status: string): number {
+  const m = /^Exited \((-?\d+)\)/.exec(status);
+  return m ? Number(m[1]) : 0;
+}
+
+function healthFromStatus(status: string): string {
+  if (status.includes('(healthy)')) return 'healthy';
+  if (status.includes('(unhealthy)')) return 'unhealthy';
+  if (status.includes('(health: starting)')) return 'starting';
+  return 'none';
+}

@@ -1,0 +1,84 @@
+// Host capacity and usage from systeminformation. Cheap samples (CPU, memory, network) are
+// taken every report; the disk is read less often because it spawns `df`.
+import { availableParallelism, loadavg, totalmem } from 'node:os';
+import si from 'systeminformation';
+
+export interface HostSample {
+  cpuPercent: number;
+  load1: number;
+  load5: number;
+  load15: number;
+  memoryUsedBytes: number;
+  memoryTotalBytes: number;
+  diskUsedBytes: number;
+  diskTotalBytes: number;
+  netRxBytesPerSec: number;
+  netTxBytesPerSec: number;
+}
+
+export interface HostCapacity {
+  cpuMillis: number;
+  memoryBytes: number;
+  diskBytes: number;
+}
+
+export class HostMetrics {
+  private disk = { used: 0, total: 0, atMs: 0 };
+
+  constructor(
+    /** Path whose filesystem is reported as the node's disk. */
+    private readonly diskPath: string,
+    /** How often the disk is re-read. @default 30000 */
+    private readonly diskIntervalMs = 30_000,
+  ) {}
+
+  async capacity(): Promise<HostCapacity> {
+    await this.refreshDisk(true);
+    return { cpuMillis: availableParallelism() * 1000, memoryBytes: totalmem(), diskBytes: this.disk.total };
+  }
+
+  async sample(): Promise<HostSample> {
+    const [load, mem, net] = await Promise.all([si.currentLoad(), si.mem(), si.networkStats('*'), this.refreshDisk(false)]);
+    const [l1, l5, l15] = loadavg();
+    let rx = 0;
+    let tx = 0;
+    for (const n of net) {
+      if (n.iface === 'lo') continue;
+      rx += n.rx_sec ?? 0;
+      tx += n.tx_sec ?? 0;
+    }
+    return {
+      cpuPercent: finite(load.currentLoad),
+      load1: finite(l1),
+      load5: finite(l5),
+      load15: finite(l15),
+      // `active` excludes buffers and cache, as `free` does under "used".
+      memoryUsedBytes: mem.active,
+      memoryTotalBytes: mem.total,
+      diskUsedBytes: this.disk.used,
+      diskTotalBytes: this.disk.total,
+      netRxBytesPerSec: finite(rx),
+      netTxBytesPerSec: finite(tx),
+    };
+  }
+
+  private async refreshDisk(force: boolean): Promise<void> {
+    const now = Date.now();
+    if (!force && now - this.disk.atMs < this.diskIntervalMs) return;
+    this.disk.atMs = now;
+    try {
+      const fs = await si.fsSize();
+      // The filesystem holding diskPath: the longest mount point that prefixes it.
+      const match = fs
+        .filter((f) => this.diskPath === f.mount || this.diskPath.startsWith(f.mount.endsWith('/') ? f.mount : f.mount + '/'))
+        .sort((a, b) => b.mount.length - a.mount.length)[0] ?? fs.find((f) => f.mount === '/');
+      if (match) this.disk = { used: match.used, total: match.size, atMs: now };
+    } catch {
+      // Keep the last figures; disk is informational.
+    }
+  }
+}
+
+function finite(n: number | undefined): number {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : 0;
+}

@@ -1,0 +1,129 @@
+// ControlService: what the CLI asks the coordinator. Read-only views of the pool and events;
+// conversion to wire types happens here, at the boundary.
+import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
+import { GrpcError, Status, toGrpcStatus } from '../shared/grpc/errors.js';
+import type { ControlServiceHandlers } from '../shared/grpc/gen/baton/v1/ControlService.js';
+import type { Event } from '../shared/grpc/gen/baton/v1/Event.js';
+import type { NodeInfo } from '../shared/grpc/gen/baton/v1/NodeInfo.js';
+import type { WatchEventsRequest__Output } from '../shared/grpc/gen/baton/v1/WatchEventsRequest.js';
+import type { Logger } from '../shared/logger.js';
+import type { EventLog } from './event-log.js';
+import type { NodePool, NodeView } from './node-pool.js';
+import type { EventRecord } from './store/schema.js';
+
+/** Plans a Compose document against the live pool; provided by the placement layer. */
+export type PlanHandler = (req: { composeYaml: string; fileName: string; stack: string; env: Record<string, string> }) => {
+  planJson: string;
+  warnings: string[];
+};
+
+export interface ControlDeps {
+  pool: NodePool;
+  events: EventLog;
+  log: Logger;
+  plan?: PlanHandler;
+}
+
+export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandlers {
+  const unary =
+    <Req, Res>(fn: (req: Req) => Res) =>
+    (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+      try {
+        callback(null, fn(call.request));
+      } catch (err) {
+        if (!(err instanceof GrpcError)) deps.log.error({ err }, 'control request failed');
+        callback(toGrpcStatus(err));
+      }
+    };
+
+  return {
+    ListNodes: unary(() => ({ nodes: deps.pool.list().map(toNodeInfo) })),
+    GetNode: unary((req: { node: string }) => {
+      const n = deps.pool.get(req.node);
+      if (!n) throw new GrpcError(Status.NOT_FOUND, `no node with id or name ${JSON.stringify(req.node)}`);
+      return toNodeInfo(n);
+    }),
+    ListEvents: unary((req: { limit: number }) => ({ events: deps.events.list(0, req.limit || undefined).map(toEvent) })),
+    Plan: unary((req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string> }) => {
+      if (!deps.plan) throw new GrpcError(Status.UNIMPLEMENTED, 'planning is not available on this coordinator');
+      const r = deps.plan({ composeYaml: req.compose_yaml, fileName: req.file_name || 'compose.yaml', stack: req.stack, env: req.env });
+      return { plan_json: r.planJson, warnings: r.warnings };
+    }),
+    WatchEvents(call: ServerWritableStream<WatchEventsRequest__Output, Event>) {
+      const since = call.request.since_seq;
+      let last = since;
+      const send = (e: EventRecord) => {
+        if (e.seq <= last) return;
+        last = e.seq;
+        call.write(toEvent(e));
+      };
+      // Subscribe before replaying so nothing appended in between is lost; `last` drops repeats.
+      const unsubscribe = deps.events.subscribe(send);
+      if (call.request.replay) for (const e of deps.events.list(since)) send(e);
+      const done = () => unsubscribe();
+      call.on('cancelled', done);
+      call.on('close', done);
+      call.on('error', done);
+    },
+  };
+}
+
+export function toNodeInfo(n: NodeView): NodeInfo {
+  const u = n.usage;
+  return {
+    id: n.id,
+    name: n.name,
+    address: n.address,
+    status: n.status,
+    capacity: { cpu_millis: n.capacity.cpuMillis, memory_bytes: n.capacity.memoryBytes, disk_bytes: n.capacity.diskBytes },
+    labels: n.labels,
+    agent_version: n.agentVersion,
+    docker_version: n.dockerVersion,
+    docker_up: n.dockerUp,
+    usage: u && {
+      cpu_percent: u.cpuPercent,
+      load1: u.load1,
+      load5: u.load5,
+      load15: u.load15,
+      memory_used_bytes: u.memoryUsedBytes,
+      memory_total_bytes: u.memoryTotalBytes,
+      disk_used_bytes: u.diskUsedBytes,
+      disk_total_bytes: u.diskTotalBytes,
+      net_rx_bytes_per_sec: u.netRxBytesPerSec,
+      net_tx_bytes_per_sec: u.netTxBytesPerSec,
+    },
+    containers: n.containers.map((c) => ({
+      container_id: c.containerId,
+      name: c.name,
+      image: c.image,
+      state: c.state,
+      cpu_percent: c.cpuPercent,
+      memory_bytes: c.memoryBytes,
+      memory_limit_bytes: c.memoryLimitBytes,
+      labels: c.labels,
+      exit_code: c.exitCode,
+      started_at_ms: c.startedAtMs,
+      restart_count: c.restartCount,
+      health: c.health,
+    })),
+    last_seen_ms: Math.max(n.lastReportMs, n.lastSeenMs),
+    joined_at_ms: n.joinedAtMs,
+    status_since_ms: n.statusSinceMs,
+    reserved_cpu_millis: 0,
+    reserved_memory_bytes: 0,
+  };
+}
+
+function toEvent(e: EventRecord): Event {
+  return {
+    seq: e.seq,
+    at_ms: e.atMs,
+    type: e.type,
+    node_id: e.nodeId,
+    node_name: e.nodeName,
+    from: e.from,
+    to: e.to,
+    reason: e.reason,
+    message: e.message,
+  };
+}

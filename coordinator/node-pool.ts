@@ -1,0 +1,302 @@
+// The node pool: durable node records (through the store) plus the live view of each node
+// (session, last report, usage), which is kept in memory only. Status changes go through the
+// pure machine in node-status.ts and are recorded as events.
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { EventLog } from './event-log.js';
+import { nextStatus, type StatusInput, type StatusTimeouts } from './node-status.js';
+import type { NodeRecord, NodeStatus } from './store/schema.js';
+import type { Store } from './store/store.js';
+
+export interface HostUsage {
+  cpuPercent: number;
+  load1: number;
+  load5: number;
+  load15: number;
+  memoryUsedBytes: number;
+  memoryTotalBytes: number;
+  diskUsedBytes: number;
+  diskTotalBytes: number;
+  netRxBytesPerSec: number;
+  netTxBytesPerSec: number;
+}
+
+export interface ContainerObservation {
+  containerId: string;
+  name: string;
+  image: string;
+  state: string;
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  labels: Record<string, string>;
+  exitCode: number;
+  startedAtMs: number;
+  restartCount: number;
+  health: string;
+}
+
+export interface NodeIntroduction {
+  nodeId: string;
+  name: string;
+  address: string;
+  capacity: { cpuMillis: number; memoryBytes: number; diskBytes: number };
+  labels: Record<string, string>;
+  agentVersion: string;
+  dockerVersion: string;
+  containers: ContainerObservation[];
+}
+
+export interface UsageReport {
+  seq: number;
+  sentAtMs: number;
+  host: HostUsage | undefined;
+  dockerUp: boolean;
+  dockerError: string;
+  containers: ContainerObservation[];
+}
+
+/** What the pool needs from a live session to end it. */
+export interface SessionHandle {
+  readonly peer: string;
+  /** Ends the session's stream with a gRPC error. */
+  end(code: number, reason: string): void;
+}
+
+interface Live {
+  sessionId: string | undefined;
+  session: SessionHandle | undefined;
+  lastReportMs: number;
+  usage: HostUsage | undefined;
+  dockerUp: boolean;
+  dockerError: string;
+  containers: ContainerObservation[];
+  lastSeq: number;
+}
+
+export interface NodeView extends NodeRecord {
+  /** Time of the last report (live, not persisted). */
+  lastReportMs: number;
+  connected: boolean;
+  usage: HostUsage | undefined;
+  dockerUp: boolean;
+  dockerError: string;
+  containers: ContainerObservation[];
+}
+
+export type AdmitResult =
+  | { ok: true; sessionId: string; known: boolean }
+  | { ok: false; code: 'already-connected'; message: string };
+
+export interface NodePoolOptions {
+  timeouts: StatusTimeouts;
+  heartbeatIntervalMs: number;
+}
+
+export type StatusListener = (node: NodeRecord, from: NodeStatus, to: NodeStatus, reason: string) => void;
+
+export class NodePool {
+  private readonly live = new Map<string, Live>();
+  private readonly bySession = new Map<string, string>();
+  private readonly statusListeners = new Set<StatusListener>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventLog,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly options: NodePoolOptions,
+  ) {
+    // After a coordinator restart no node has reported yet: give each one the full silence
+    // bound from now (as Nomad does after a leader election) instead of evicting on sight.
+    const now = clock.now();
+    for (const id of Object.keys(store.state.nodes)) this.live.set(id, emptyLive(now));
+  }
+
+  /** Admits a node introducing itself on a new session. */
+  admit(intro: NodeIntroduction, session: SessionHandle): AdmitResult {
+    const now = this.clock.now();
+    const existing = this.store.state.nodes[intro.nodeId];
+    const live = this.live.get(intro.nodeId);
+    if (live?.session && live.sessionId) {
+      const silentMs = now - live.lastReportMs;
+      // The session that is still reporting wins: a second agent with the same id (a cloned
+      // data dir) is refused instead of flapping the node. A silent session (half-open TCP
+      // after a network cut) is replaced, so a reconnecting agent is not locked out.
+      if (silentMs < 2 * this.options.heartbeatIntervalMs) {
+        return {
+          ok: false,
+          code: 'already-connected',
+          message:
+            `node id ${intro.nodeId} already has a live session from ${live.session.peer} ` +
+            `(last report ${silentMs} ms ago); if this host was cloned, delete the agent's node-id file to get a new identity`,
+        };
+      }
+      this.log.warn({ nodeId: intro.nodeId, oldPeer: live.session.peer, newPeer: session.peer }, 'superseding silent session');
+      const old = live.session;
+      this.dropSession(live);
+      old.end(10 /* ABORTED */, `session superseded by a new session from ${session.peer}`);
+    }
+
+    const sessionId = randomUUID();
+    const record: NodeRecord = {
+      id: intro.nodeId,
+      name: intro.name,
+      address: intro.address,
+      labels: intro.labels,
+      capacity: intro.capacity,
+      status: existing?.status ?? 'ready',
+      statusSinceMs: existing?.statusSinceMs ?? now,
+      joinedAtMs: existing?.joinedAtMs ?? now,
+      lastSeenMs: now,
+      agentVersion: intro.agentVersion,
+      dockerVersion: intro.dockerVersion,
+    };
+    this.store.transact((s) => {
+      s.nodes[record.id] = record;
+    });
+    const l: Live = {
+      ...emptyLive(now),
+      sessionId,
+      session,
+      containers: intro.containers,
+      dockerUp: intro.dockerVersion !== '',
+    };
+    this.live.set(record.id, l);
+    this.bySession.set(sessionId, record.id);
+    if (!existing) {
+      this.events.append({
+        type: 'node.joined', nodeId: record.id, nodeName: record.name, from: '', to: 'ready',
+        reason: `joined from ${session.peer}`, message: '',
+      });
+    }
+    else this.apply(record.id, { kind: 'hello', known: true }, now);
+    return { ok: true, sessionId, known: existing !== undefined };
+  }
+
+  /** Records a report. Returns false when the session is unknown (ended or superseded). */
+  report(sessionId: string, r: UsageReport): boolean {
+    const id = this.bySession.get(sessionId);
+    const l = id === undefined ? undefined : this.live.get(id);
+    if (!id || !l) return false;
+    const now = this.clock.now();
+    l.lastReportMs = now;
+    l.lastSeq = r.seq;
+    if (r.host) l.usage = r.host;
+    l.dockerUp = r.dockerUp;
+    l.dockerError = r.dockerError;
+    l.containers = r.containers;
+    const status = this.store.state.nodes[id]?.status;
+    if (status !== 'ready') this.apply(id, { kind: 'report' }, now);
+    return true;
+  }
+
+  goodbye(sessionId: string, reason: string): void {
+    const id = this.bySession.get(sessionId);
+    const l = id === undefined ? undefined : this.live.get(id);
+    if (!id || !l) return;
+    this.dropSession(l);
+    this.apply(id, { kind: 'goodbye', reason }, this.clock.now());
+  }
+
+  /** The session's stream ended without a goodbye. */
+  disconnected(sessionId: string, detail: string): void {
+    const id = this.bySession.get(sessionId);
+    const l = id === undefined ? undefined : this.live.get(id);
+    if (!id || !l) return;
+    this.dropSession(l);
+    this.apply(id, { kind: 'disconnected', detail }, this.clock.now());
+  }
+
+  /** Checks every node for silence; call it periodically. */
+  tick(): void {
+    const now = this.clock.now();
+    for (const [id, node] of Object.entries(this.store.state.nodes)) {
+      if (node.status === 'down' || node.status === 'left') continue;
+      const l = this.live.get(id);
+      if (l) this.apply(id, { kind: 'tick' }, now);
+    }
+  }
+
+  onStatusChange(l: StatusListener): () => void {
+    this.statusListeners.add(l);
+    return () => this.statusListeners.delete(l);
+  }
+
+  get(idOrName: string): NodeView | undefined {
+    const nodes = this.store.state.nodes;
+    const rec = nodes[idOrName] ?? Object.values(nodes).find((n) => n.name === idOrName);
+    return rec && this.view(rec);
+  }
+
+  list(): NodeView[] {
+    return Object.values(this.store.state.nodes)
+      .map((n) => this.view(n))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  }
+
+  /** Ends every live session (coordinator shutdown). */
+  endAll(code: number, reason: string): void {
+    for (const l of this.live.values()) {
+      const s = l.session;
+      this.dropSession(l);
+      s?.end(code, reason);
+    }
+  }
+
+  get sessionCount(): number {
+    return this.bySession.size;
+  }
+
+  private view(rec: NodeRecord): NodeView {
+    const l = this.live.get(rec.id) ?? emptyLive(rec.lastSeenMs);
+    return {
+      ...rec,
+      lastReportMs: l.lastReportMs,
+      connected: l.session !== undefined,
+      usage: l.usage,
+      dockerUp: l.dockerUp,
+      dockerError: l.dockerError,
+      containers: l.containers,
+    };
+  }
+
+  private dropSession(l: Live): void {
+    if (l.sessionId) this.bySession.delete(l.sessionId);
+    l.sessionId = undefined;
+    l.session = undefined;
+  }
+
+  private apply(id: string, input: StatusInput, now: number): void {
+    const rec = this.store.state.nodes[id];
+    const l = this.live.get(id);
+    if (!rec || !l) return;
+    const t = nextStatus(rec.status, l.lastReportMs, input, now, this.options.timeouts);
+    if (!t) return;
+    const from = rec.status;
+    const updated = this.store.transact((s) => {
+      const n = s.nodes[id]!;
+      n.status = t.to;
+      n.statusSinceMs = now;
+      n.lastSeenMs = l.lastReportMs;
+      return n;
+    });
+    this.log.info({ nodeId: id, node: rec.name, from, to: t.to, reason: t.reason }, 'node status');
+    this.events.append({ type: 'node.status', nodeId: id, nodeName: rec.name, from, to: t.to, reason: t.reason, message: '' });
+    for (const listener of this.statusListeners) listener(updated, from, t.to, t.reason);
+  }
+}
+
+function emptyLive(now: number): Live {
+  return {
+    sessionId: undefined,
+    session: undefined,
+    lastReportMs: now,
+    usage: undefined,
+    dockerUp: false,
+    dockerError: '',
+    containers: [],
+    lastSeq: 0,
+  };
+}

@@ -1,0 +1,143 @@
+// The one writer of the coordinator's durable state. All mutation goes through `transact`;
+// writes to disk are coalesced (at most one in flight, one pending) so a burst of changes costs
+// one file write, and per-heartbeat data never comes here at all.
+import { Low } from 'lowdb';
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DurableJsonFile, StateFileError } from './durable-file.js';
+import { checkState, emptyState, type State } from './schema.js';
+
+export interface StoreOptions {
+  /** Directory holding `state.json` and the lock file. */
+  dataDir: string;
+  /** How long a change may wait to be batched with others before it is written. @default 50 */
+  flushDelayMs?: number;
+}
+
+/** Thrown when another live coordinator holds the data directory. */
+export class DataDirLockedError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`data dir ${dataDir} is in use by another coordinator (pid ${pid})`);
+    this.name = 'DataDirLockedError';
+  }
+}
+
+export class Store {
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | undefined;
+  private dirty = false;
+  private closed = false;
+  /** Number of file writes performed, for tests and benchmarks. */
+  writes = 0;
+  private lastError: Error | undefined;
+
+  private constructor(
+    private readonly db: Low<State>,
+    readonly file: string,
+    private readonly lockFile: string,
+    private readonly flushDelayMs: number,
+  ) {}
+
+  static async open(options: StoreOptions): Promise<Store> {
+    const dataDir = resolve(options.dataDir);
+    await mkdir(dataDir, { recursive: true });
+    const lockFile = join(dataDir, 'coordinator.lock');
+    await acquireLock(dataDir, lockFile);
+    const file = join(dataDir, 'state.json');
+    const db = new Low<State>(new DurableJsonFile<State>(file), emptyState());
+    try {
+      await db.read();
+      const problem = checkState(db.data);
+      if (problem) throw new StateFileError(file, `is not Baton state (${problem}); it was left untouched`);
+    } catch (err) {
+      await unlink(lockFile).catch(() => {});
+      throw err;
+    }
+    return new Store(db, file, lockFile, options.flushDelayMs ?? 50);
+  }
+
+  /** A read-only view of the current state. Callers must not mutate it. */
+  get state(): Readonly<State> {
+    return this.db.data;
+  }
+
+  /** Applies `fn` to the state and schedules a coalesced write. Returns what `fn` returns. */
+  transact<T>(fn: (state: State) => T): T {
+    if (this.closed) throw new Error('store is closed');
+    const result = fn(this.db.data);
+    this.dirty = true;
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      void this.flush().catch(() => {});
+    }, this.flushDelayMs);
+    return result;
+  }
+
+  /** Writes pending changes now; resolves once everything changed before the call is on disk. */
+  async flush(): Promise<void> {
+    if (this.writing) await this.writing.catch(() => {});
+    if (!this.dirty) {
+      if (this.lastError) throw this.lastError;
+      return;
+    }
+    this.dirty = false;
+    this.writing = this.db.write().then(
+      () => {
+        this.writes++;
+        this.lastError = undefined;
+      },
+      (err: Error) => {
+        this.dirty = true;
+        this.lastError = err;
+        throw err;
+      },
+    );
+    try {
+      await this.writing;
+    } finally {
+      this.writing = undefined;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      await unlink(this.lockFile).catch(() => {});
+    }
+  }
+}
+
+async function acquireLock(dataDir: string, lockFile: string): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(lockFile, 'wx');
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new DataDirLockedError(dataDir, pid);
+      // A lock left by a coordinator that died (kill -9): take it over.
+      await unlink(lockFile).catch(() => {});
+    }
+  }
+  throw new Error(`cannot lock data dir ${dataDir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,59 @@
+// The CLI's connection to the coordinator: where to find it, and one-line errors instead of
+// stack traces when it cannot be reached.
+import * as grpc from '@grpc/grpc-js';
+import { formatHostPort, parseHostPort } from '../address.js';
+import type { ControlServiceClient } from '../grpc/gen/baton/v1/ControlService.js';
+import { loadProto, MAX_MESSAGE_BYTES } from '../grpc/load.js';
+
+export const DEFAULT_COORDINATOR = '127.0.0.1:7400';
+
+/** `--coordinator`, then BATON_COORDINATOR, then 127.0.0.1:7400. */
+export function coordinatorTarget(flag: string | undefined, env = process.env): string {
+  return formatHostPort(parseHostPort(flag ?? env.BATON_COORDINATOR ?? DEFAULT_COORDINATOR));
+}
+
+export function controlClient(target: string): ControlServiceClient {
+  const proto = loadProto();
+  return new proto.baton.v1.ControlService(target, grpc.credentials.createInsecure(), {
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
+}
+
+/** An error meant for the user: printed as one line, exit status 1 (or `exitCode`). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export function describeRpcError(err: unknown, target: string): CliError {
+  const e = err as Partial<grpc.ServiceError>;
+  if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED) {
+    const why = /(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)/.exec(e.details ?? '')?.[1] ?? e.details ?? e.message;
+    return new CliError(`cannot reach the coordinator at ${target} (${why}); start one with \`baton coordinator\` or set --coordinator / BATON_COORDINATOR`);
+  }
+  if (typeof e.code === 'number') return new CliError(`coordinator at ${target}: ${e.details || e.message}`);
+  return new CliError(String((err as Error)?.message ?? err));
+}
+
+/** Calls a unary method with a deadline and turns failures into CliErrors. */
+export function unary<Req, Res>(
+  target: string,
+  fn: (client: ControlServiceClient, req: Req, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: Res) => void) => unknown,
+  req: Req,
+  timeoutMs = 5000,
+): Promise<Res> {
+  const client = controlClient(target);
+  return new Promise<Res>((resolve, reject) => {
+    fn(client, req, { deadline: Date.now() + timeoutMs }, (err, res) => {
+      client.close();
+      if (err || res === undefined) reject(describeRpcError(err ?? new Error('empty response'), target));
+      else resolve(res);
+    });
+  });
+}

@@ -1,0 +1,85 @@
+// `baton coordinator` and `baton agent`: the two long-running processes.
+import type { Command } from 'commander';
+import { parseLabels } from '../labels.js';
+
+/** Runs until SIGINT/SIGTERM, then stops gracefully (a second signal exits at once). */
+function untilSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stderr.write(`received ${sig}, stopping\n`);
+    stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        process.stderr.write(`error while stopping: ${err.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}: expected a positive integer, got "${v}"`);
+    return n;
+  };
+}
+
+export function registerDaemons(program: Command): void {
+  program
+    .command('coordinator')
+    .description('run the coordinator (node pool, scheduler, state)')
+    .option('--listen <host:port>', 'address to listen on', '0.0.0.0:7400')
+    .option('--data-dir <dir>', 'where state is kept', './.baton')
+    .option('--heartbeat-ms <ms>', 'report interval asked of agents', positiveInt('--heartbeat-ms'), 1000)
+    .option('--suspect-after-ms <ms>', 'silence before a node is suspect', positiveInt('--suspect-after-ms'), 3000)
+    .option('--down-after-ms <ms>', 'silence before a node is down and evicted', positiveInt('--down-after-ms'), 5000)
+    .action(async (o: { listen: string; dataDir: string; heartbeatMs: number; suspectAfterMs: number; downAfterMs: number }) => {
+      const { Coordinator } = await import('../../../coordinator/coordinator.js');
+      const { livePlanner } = await import('../../../coordinator/live-plan.js');
+      const c = await Coordinator.start({
+        listen: o.listen,
+        dataDir: o.dataDir,
+        heartbeatIntervalMs: o.heartbeatMs,
+        suspectAfterMs: o.suspectAfterMs,
+        downAfterMs: o.downAfterMs,
+        plan: livePlanner,
+      });
+      process.stderr.write(`baton coordinator listening on ${c.address.host}:${c.address.port}, state in ${c.store.file}\n`);
+      untilSignal(() => c.stop());
+    });
+
+  program
+    .command('agent')
+    .description('run the agent on this host')
+    .requiredOption('--coordinator <host:port>', 'coordinator to join')
+    .option('--name <name>', 'node name (default: hostname)')
+    .option('--labels <k=v,...>', 'node labels')
+    .option('--data-dir <dir>', 'where the node identity is kept', './.baton-agent')
+    .option('--advertise-address <addr>', 'address other hosts reach this node at (default: as the coordinator sees it)')
+    .option('--cpus <cores>', 'CPU capacity to offer (default: all cores)')
+    .option('--memory-bytes <bytes>', 'memory capacity to offer (default: all memory)')
+    .action(async (o: { coordinator: string; name?: string; labels?: string; dataDir: string; advertiseAddress?: string; cpus?: string; memoryBytes?: string }) => {
+      const { Agent } = await import('../../../agent/agent.js');
+      const cpus = o.cpus === undefined ? undefined : Number(o.cpus);
+      if (cpus !== undefined && !(cpus > 0)) throw new Error(`--cpus: expected a positive number, got "${o.cpus}"`);
+      const mem = o.memoryBytes === undefined ? undefined : Number(o.memoryBytes);
+      if (mem !== undefined && !(Number.isSafeInteger(mem) && mem > 0)) throw new Error(`--memory-bytes: expected a positive integer, got "${o.memoryBytes}"`);
+      const agent = new Agent({
+        coordinator: o.coordinator,
+        name: o.name,
+        labels: parseLabels(o.labels),
+        dataDir: o.dataDir,
+        address: o.advertiseAddress,
+        cpuMillis: cpus === undefined ? undefined : Math.round(cpus * 1000),
+        memoryBytes: mem,
+      });
+      await agent.start();
+      process.stderr.write(`baton agent ${agent.nodeId} joining ${o.coordinator}\n`);
+      untilSignal(() => agent.stop('agent shutdown'));
+    });
+}

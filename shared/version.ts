@@ -1,0 +1,10 @@
+// Baton's version and wire protocol revision, sent in the agent handshake.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from './grpc/load.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export const BATON_VERSION: string = (
+  JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }
+).version;
