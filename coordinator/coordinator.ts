@@ -49,7 +49,7 @@ export class Coordinator {
   static async start(options: CoordinatorOptions = {}): Promise<Coordinator> {
     const log = options.logger ?? createLogger('coordinator');
     const clock = options.clock ?? systemClock;
-    const listen = parseHostPort(options.listen ?? '0.0.0.0:7400', '0.0.0.0');
+    const listen = parseHostPort(options.listen ?? '0.0.0.0:7400', '0.0.0.0', undefined, true);
     const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
     const timeouts = {
       suspectAfterMs: options.suspectAfterMs ?? DEFAULT_TIMEOUTS.suspectAfterMs,

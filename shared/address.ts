@@ -5,11 +5,11 @@ export interface HostPort {
   readonly port: number;
 }
 
-/** Parses `host:port`, `[v6]:port` or `:port` (host defaults to `defaultHost`). Throws a message naming the input. */
-export function parseHostPort(text: string, defaultHost = '127.0.0.1', defaultPort?: number): HostPort {
+/** Parses `host:port`; port 0 (any free port) only with `allowAnyPort`, for listening., `[v6]:port` or `:port` (host defaults to `defaultHost`). Throws a message naming the input. */
+export function parseHostPort(text: string, defaultHost = '127.0.0.1', defaultPort?: number, allowAnyPort = false): HostPort {
   const m = /^(?:\[([^\]]+)\]|([^:]*))(?::(\d+))?$/.exec(text.trim());
   const port = m?.[3] !== undefined ? Number(m[3]) : defaultPort;
-  if (!m || port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) {
+  if (!m || port === undefined || !Number.isInteger(port) || port < (allowAnyPort ? 0 : 1) || port > 65535) {
     throw new Error(`"${text}" is not HOST:PORT (e.g. 127.0.0.1:7400)`);
   }
   return { host: m[1] ?? (m[2] || defaultHost), port };
