@@ -7,6 +7,7 @@ import type { AgentServiceHandlers } from '../shared/grpc/gen/baton/v1/AgentServ
 import type { CoordinatorMessage } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import type { Logger } from '../shared/logger.js';
 import { BATON_VERSION } from '../shared/version.js';
+import type { CoordinatorMetrics } from './metrics.js';
 import type { NodePool } from './node-pool.js';
 import { parseHello, parseReport } from './wire.js';
 
@@ -16,6 +17,7 @@ export interface AgentServiceOptions {
   helloTimeoutMs?: number;
   /** Messages per second a session may send before it is cut off as a flood. @default 200 */
   maxMessagesPerSec?: number;
+  metrics?: CoordinatorMetrics;
 }
 
 type Call = ServerDuplexStream<AgentMessage__Output, CoordinatorMessage>;
@@ -121,6 +123,7 @@ class AgentSession {
           this.fail(Status.INVALID_ARGUMENT, parsed.error);
           return;
         }
+        this.options.metrics?.onReport(parsed.value.sentAtMs, Date.now());
         if (!this.pool.report(this.sessionId, parsed.value)) {
           this.fail(Status.FAILED_PRECONDITION, `session ${this.sessionId} is no longer current`);
         }
@@ -161,6 +164,7 @@ class AgentSession {
     this.state = 'closed';
     clearTimeout(this.helloTimer);
     this.log.warn({ peer: this.peer, nodeId: this.nodeId || undefined, code: Status[code], details }, 'agent session rejected');
+    this.options.metrics?.rejected.inc({ code: Status[code] });
     if (wasActive && notifyPool) this.pool.disconnected(this.sessionId, details);
     try {
       this.call.emit('error', { code, details });

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../shared/logger.js';
 import { agentServiceHandlers } from './agent-service.js';
 import { controlServiceHandlers, type PlanHandler } from './control-service.js';
 import { EventLog } from './event-log.js';
+import { CoordinatorMetrics, serveMetrics } from './metrics.js';
 import { NodePool } from './node-pool.js';
 import { DEFAULT_TIMEOUTS } from './node-status.js';
 import { Store } from './store/store.js';
@@ -25,6 +26,8 @@ export interface CoordinatorOptions {
   downAfterMs?: number;
   /** How often silence is checked. @default 250 */
   tickMs?: number;
+  /** Serve Prometheus metrics at http://ADDRESS/metrics; off when undefined. */
+  metricsListen?: string;
   clock?: Clock;
   logger?: Logger;
   /** Plans Compose files for `baton plan` against the live pool. */
@@ -36,6 +39,8 @@ export type CoordinatorState = 'starting' | 'running' | 'stopping' | 'stopped';
 export class Coordinator {
   state: CoordinatorState = 'starting';
   private ticker: NodeJS.Timeout | undefined;
+  metricsServer: import('node:http').Server | undefined;
+  metricsAddress: HostPort | undefined;
 
   private constructor(
     readonly server: grpc.Server,
@@ -44,6 +49,7 @@ export class Coordinator {
     readonly events: EventLog,
     readonly address: HostPort,
     private readonly log: Logger,
+    readonly metrics: CoordinatorMetrics,
   ) {}
 
   static async start(options: CoordinatorOptions = {}): Promise<Coordinator> {
@@ -61,6 +67,7 @@ export class Coordinator {
     const store = await Store.open({ dataDir: options.dataDir ?? './.baton' });
     const events = new EventLog(store, clock);
     const pool = new NodePool(store, events, clock, log, { timeouts, heartbeatIntervalMs });
+    const metrics = new CoordinatorMetrics(pool);
     const proto = loadProto();
     const server = new grpc.Server({
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -70,7 +77,7 @@ export class Coordinator {
       'grpc.keepalive_time_ms': 10_000,
       'grpc.keepalive_timeout_ms': 5_000,
     });
-    server.addService(proto.baton.v1.AgentService.service, agentServiceHandlers(pool, log, { heartbeatIntervalMs }));
+    server.addService(proto.baton.v1.AgentService.service, agentServiceHandlers(pool, log, { heartbeatIntervalMs, metrics }));
     server.addService(
       proto.baton.v1.ControlService.service,
       controlServiceHandlers({ pool, events, log, plan: options.plan?.(pool) }),
@@ -86,7 +93,17 @@ export class Coordinator {
       await store.close();
       throw new Error(`cannot listen on ${formatHostPort(listen)}: ${(err as Error).message}`);
     }
-    const c = new Coordinator(server, store, pool, events, { host: listen.host, port }, log);
+    const c = new Coordinator(server, store, pool, events, { host: listen.host, port }, log, metrics);
+    if (options.metricsListen) {
+      try {
+        const m = await serveMetrics(metrics, options.metricsListen);
+        c.metricsServer = m.server;
+        c.metricsAddress = m.address;
+      } catch (err) {
+        // Metrics are an aid, not a reason to refuse to coordinate.
+        log.warn({ err: (err as Error).message, listen: options.metricsListen }, 'metrics endpoint not started');
+      }
+    }
     c.ticker = setInterval(() => pool.tick(), options.tickMs ?? 250);
     c.state = 'running';
     log.info({ listen: formatHostPort(c.address), dataDir: store.file }, 'coordinator running');
@@ -108,6 +125,7 @@ export class Coordinator {
         resolve();
       });
     });
+    this.metricsServer?.close();
     await this.store.close();
     this.state = 'stopped';
     this.log.info('coordinator stopped');

@@ -38,7 +38,8 @@ export function registerDaemons(program: Command): void {
     .option('--heartbeat-ms <ms>', 'report interval asked of agents', positiveInt('--heartbeat-ms'), 1000)
     .option('--suspect-after-ms <ms>', 'silence before a node is suspect', positiveInt('--suspect-after-ms'), 3000)
     .option('--down-after-ms <ms>', 'silence before a node is down and evicted', positiveInt('--down-after-ms'), 5000)
-    .action(async (o: { listen: string; dataDir: string; heartbeatMs: number; suspectAfterMs: number; downAfterMs: number }) => {
+    .option('--metrics-listen <host:port>', 'serve Prometheus metrics at /metrics ("off" to disable)', '127.0.0.1:7401')
+    .action(async (o: { listen: string; dataDir: string; heartbeatMs: number; suspectAfterMs: number; downAfterMs: number; metricsListen: string }) => {
       const { Coordinator } = await import('../../../coordinator/coordinator.js');
       const { livePlanner } = await import('../../../coordinator/live-plan.js');
       const c = await Coordinator.start({
@@ -47,9 +48,11 @@ export function registerDaemons(program: Command): void {
         heartbeatIntervalMs: o.heartbeatMs,
         suspectAfterMs: o.suspectAfterMs,
         downAfterMs: o.downAfterMs,
+        metricsListen: o.metricsListen === 'off' ? undefined : o.metricsListen,
         plan: livePlanner,
       });
-      process.stderr.write(`baton coordinator listening on ${c.address.host}:${c.address.port}, state in ${c.store.file}\n`);
+      const metrics = c.metricsAddress ? `, metrics on http://${c.metricsAddress.host}:${c.metricsAddress.port}/metrics` : '';
+      process.stderr.write(`baton coordinator listening on ${c.address.host}:${c.address.port}, state in ${c.store.file}${metrics}\n`);
       untilSignal(() => c.stop());
     });
 
