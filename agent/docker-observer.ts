@@ -1,6 +1,8 @@
 // What the agent sees of its Docker engine: whether it answers, its version, and the
 // containers Baton manages (those carrying Baton's labels) with their state and usage.
+import './lean-modules.js';
 import Docker from 'dockerode';
+import { CgroupReader } from './proc-stats.js';
 
 /** Label every Baton-managed container carries; its value is the allocation id. */
 export const LABEL_ALLOCATION = 'io.baton.allocation';
@@ -29,9 +31,12 @@ export interface EngineObservation {
 }
 
 interface CpuSample {
+  /** Container CPU time, ns. */
   total: number;
+  /** The clock it is measured against: host CPU time (Docker API) or wall time (cgroup), ns. */
   system: number;
-  onlineCpus: number;
+  /** Factor turning the ratio into "% of one core". */
+  scale: number;
 }
 
 /** Creates a dockerode client for DOCKER_HOST (unix:// or tcp://), as the docker CLI reads it. */
@@ -44,6 +49,7 @@ export function dockerFromEnv(dockerHost = process.env.DOCKER_HOST): Docker {
 
 export class DockerObserver {
   private readonly lastCpu = new Map<string, CpuSample>();
+  private readonly cgroups = new CgroupReader();
   private version = '';
 
   constructor(private readonly docker: Docker) {}
@@ -72,7 +78,9 @@ export class DockerObserver {
           return base;
         }),
       );
-      for (const id of this.lastCpu.keys()) if (!list.some((c) => c.Id === id)) this.lastCpu.delete(id);
+      const present = new Set(list.map((c) => c.Id));
+      for (const id of this.lastCpu.keys()) if (!present.has(id)) this.lastCpu.delete(id);
+      this.cgroups.forget(present);
       return { up: true, error: '', version: this.version, containers };
     } catch (err) {
       this.version = '';
@@ -81,25 +89,36 @@ export class DockerObserver {
   }
 
   private async addStats(c: ObservedContainer): Promise<void> {
+    const cg = this.cgroups.read(c.containerId);
+    if (cg) {
+      this.cpu(c, { total: cg.cpuUsageNs, system: Number(process.hrtime.bigint()), scale: 1 });
+      c.memoryBytes = cg.memoryBytes;
+      c.memoryLimitBytes = cg.memoryLimitBytes;
+      return;
+    }
     try {
       // one-shot: a single sample without Docker's 1 s wait for a second one; CPU % is
       // computed from our own previous sample instead.
       const s = (await this.docker.getContainer(c.containerId).stats({ stream: false, 'one-shot': true } as never)) as unknown as DockerStats;
-      const cur: CpuSample = {
+      this.cpu(c, {
         total: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
         system: s.cpu_stats?.system_cpu_usage ?? 0,
-        onlineCpus: s.cpu_stats?.online_cpus ?? 1,
-      };
-      const prev = this.lastCpu.get(c.containerId);
-      this.lastCpu.set(c.containerId, cur);
-      if (prev && cur.system > prev.system && cur.total >= prev.total) {
-        c.cpuPercent = ((cur.total - prev.total) / (cur.system - prev.system)) * cur.onlineCpus * 100;
-      }
+        scale: s.cpu_stats?.online_cpus ?? 1,
+      });
       const cache = s.memory_stats?.stats?.inactive_file ?? s.memory_stats?.stats?.total_inactive_file ?? 0;
       c.memoryBytes = Math.max(0, (s.memory_stats?.usage ?? 0) - cache);
       c.memoryLimitBytes = s.memory_stats?.limit ?? 0;
     } catch {
       // The container may have stopped between list and stats.
+    }
+  }
+
+  /** CPU % of one core (as `docker stats` shows it) from this and the previous sample. */
+  private cpu(c: ObservedContainer, cur: CpuSample): void {
+    const prev = this.lastCpu.get(c.containerId);
+    this.lastCpu.set(c.containerId, cur);
+    if (prev && prev.scale === cur.scale && cur.system > prev.system && cur.total >= prev.total) {
+      c.cpuPercent = ((cur.total - prev.total) / (cur.system - prev.system)) * cur.scale * 100;
     }
   }
 }

@@ -1,7 +1,10 @@
 // Host capacity and usage from systeminformation. Cheap samples (CPU, memory, network) are
 // taken every report; the disk is read less often because it spawns `df`.
 import { availableParallelism, loadavg, totalmem } from 'node:os';
-import si from 'systeminformation';
+// The submodules, not the package index: see systeminformation.d.ts.
+import { fsSize } from 'systeminformation/lib/filesystem.js';
+import { mem as memory } from 'systeminformation/lib/memory.js';
+import { ProcCpu, ProcNet } from './proc-stats.js';
 
 export interface HostSample {
   cpuPercent: number;
@@ -24,6 +27,8 @@ export interface HostCapacity {
 
 export class HostMetrics {
   private disk = { used: 0, total: 0, atMs: 0 };
+  private readonly cpu = new ProcCpu();
+  private readonly net = new ProcNet();
 
   constructor(
     /** Path whose filesystem is reported as the node's disk. */
@@ -38,17 +43,12 @@ export class HostMetrics {
   }
 
   async sample(): Promise<HostSample> {
-    const [load, mem, net] = await Promise.all([si.currentLoad(), si.mem(), si.networkStats('*'), this.refreshDisk(false)]);
+    const cpuPercent = this.cpu.percent();
+    const net = this.net.rates();
+    const [mem] = await Promise.all([memory(), this.refreshDisk(false)]);
     const [l1, l5, l15] = loadavg();
-    let rx = 0;
-    let tx = 0;
-    for (const n of net) {
-      if (n.iface === 'lo') continue;
-      rx += n.rx_sec ?? 0;
-      tx += n.tx_sec ?? 0;
-    }
     return {
-      cpuPercent: finite(load.currentLoad),
+      cpuPercent: finite(cpuPercent),
       load1: finite(l1),
       load5: finite(l5),
       load15: finite(l15),
@@ -57,8 +57,8 @@ export class HostMetrics {
       memoryTotalBytes: mem.total,
       diskUsedBytes: this.disk.used,
       diskTotalBytes: this.disk.total,
-      netRxBytesPerSec: finite(rx),
-      netTxBytesPerSec: finite(tx),
+      netRxBytesPerSec: finite(net.rxPerSec),
+      netTxBytesPerSec: finite(net.txPerSec),
     };
   }
 
@@ -67,7 +67,7 @@ export class HostMetrics {
     if (!force && now - this.disk.atMs < this.diskIntervalMs) return;
     this.disk.atMs = now;
     try {
-      const fs = await si.fsSize();
+      const fs = await fsSize();
       // The filesystem holding diskPath: the longest mount point that prefixes it.
       const match = fs
         .filter((f) => this.diskPath === f.mount || this.diskPath.startsWith(f.mount.endsWith('/') ? f.mount : f.mount + '/'))

@@ -1,0 +1,63 @@
+// bench:agent: the real agent (compiled JS) against the real Docker engine with 20 running
+// Baton-labelled containers, reporting at 1 Hz to a coordinator for a measured window.
+// Prints {rssMb, cpuPercent, containers, seconds}. Usage: npm run bench:agent -- [--seconds 60] [--containers 20]
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { byName, listNodes } from '../fixtures/control.js';
+import { freePort, startBaton, waitFor } from '../fixtures/processes.js';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+const seconds = arg('seconds', 60);
+const count = arg('containers', 20);
+const run = `bench-agent-${process.pid}`;
+const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
+
+const ids: string[] = [];
+const dir = await mkdtemp(join(tmpdir(), 'baton-bench-agent-'));
+const port = await freePort();
+const target = `127.0.0.1:${port}`;
+const coordinator = startBaton(['coordinator', '--listen', target, '--data-dir', join(dir, 'c'), '--metrics-listen', 'off'], { BATON_LOG_LEVEL: 'warn' });
+let agent: ReturnType<typeof startBaton> | undefined;
+try {
+  for (let i = 0; i < count; i++) {
+    ids.push(docker('run', '-d', '--label', `io.baton.allocation=${run}-${i}`, '--label', `io.baton.bench=${run}`, '--memory', '16m', 'baton/busybox:test', 'sleep', '3600'));
+  }
+  agent = startBaton(['agent', '--coordinator', target, '--name', 'bench', '--data-dir', join(dir, 'a')], { BATON_LOG_LEVEL: 'warn', NODE_OPTIONS: process.env.AGENT_NODE_OPTIONS ?? '' });
+  await waitFor('agent reporting its containers', async () => (byName(await listNodes(target)).bench?.containers.length ?? 0) >= count, 30_000);
+  await new Promise((r) => setTimeout(r, 5000)); // past start-up work (module loading, first samples)
+  const pid = agent.child.pid!;
+  const c0 = await cpuTicks(pid);
+  const t0 = Date.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const c1 = await cpuTicks(pid);
+  const elapsed = (Date.now() - t0) / 1000;
+  const node = byName(await listNodes(target)).bench!;
+  console.log(
+    JSON.stringify({
+      rssMb: Math.round((await rssKb(pid)) / 1024),
+      cpuPercent: Math.round(((c1 - c0) / 100 / elapsed) * 1000) / 10,
+      containers: node.containers.length,
+      containersWithCpu: node.containers.filter((c) => c.memory_bytes > 0).length,
+      seconds: Math.round(elapsed),
+    }),
+  );
+} finally {
+  await agent?.kill('SIGKILL');
+  await coordinator.kill('SIGKILL');
+  if (ids.length) docker('rm', '-f', ...ids);
+}
+
+async function cpuTicks(p: number): Promise<number> {
+  const stat = await readFile(`/proc/${p}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime + stime + children (cutime + cstime): anything the agent spawns counts against it
+  return Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+}
+async function rssKb(p: number): Promise<number> {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
+}
