@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Prepares a Debian machine for Baton's real-Docker tests: packages, a running dockerd and the
+# baton/busybox:test image (there is no registry, so the image is made locally with `docker import`).
+# Idempotent: every step checks first and only acts on what is missing.
+set -euo pipefail
+
+IMAGE=baton/busybox:test
+PACKAGES=(docker.io busybox-static iproute2 iptables)
+# Applets the tests rely on; a pre-existing image missing any of them is rebuilt.
+APPLETS=(sh httpd sleep echo cat ls wget nc true false env ps kill date)
+DOCKERD_LOG=${BATON_DOCKERD_LOG:-/var/log/baton-ci-dockerd.log}
+
+log() { printf '[ci-setup] %s\n' "$*"; }
+
+if [[ $(id -u) -ne 0 ]]; then
+  log "must run as root (network namespaces, dockerd and iptables need it)"
+  exit 1
+fi
+
+# --- packages --------------------------------------------------------------------------------
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+if ((${#missing[@]})); then
+  log "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y "${missing[@]}"
+else
+  log "packages present: ${PACKAGES[*]}"
+fi
+
+# --- dockerd -----------------------------------------------------------------------------------
+engine_answers() { timeout 10 docker -H unix:///var/run/docker.sock info >/dev/null 2>&1; }
+
+if engine_answers; then
+  log "dockerd already answering on /var/run/docker.sock"
+else
+  log "starting dockerd (log: $DOCKERD_LOG)"
+  # setsid: the engine must outlive this script and not receive the CI shell's signals.
+  setsid dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+  for ((i = 0; i < 60; i++)); do
+    engine_answers && break
+    sleep 0.5
+  done
+  if ! engine_answers; then
+    log "dockerd did not answer within 30 s; last log lines:"
+    tail -n 30 "$DOCKERD_LOG" >&2 || true
+    exit 1
+  fi
+  log "dockerd is up"
+fi
+
+# --- image -------------------------------------------------------------------------------------
+image_complete() {
+  docker image inspect "$IMAGE" >/dev/null 2>&1 || return 1
+  # The image may have been made by hand elsewhere; make sure it has what the tests call.
+  docker run --rm --network none --entrypoint /bin/busybox "$IMAGE" sh -c \
+    'for a in "$@"; do [ -e "/bin/$a" ] || { echo "missing applet $a" >&2; exit 1; }; done' \
+    sh "${APPLETS[@]}" >/dev/null
+}
+
+if image_complete; then
+  log "image $IMAGE present"
+else
+  busybox_bin=/bin/busybox
+  if LC_ALL=C ldd "$busybox_bin" >/dev/null 2>&1; then
+    # ldd succeeds only on dynamic executables, which would need their libc inside the image.
+    log "$busybox_bin is not static (install busybox-static)"
+    exit 1
+  fi
+  build=$(mktemp -d /tmp/baton-image-XXXXXX)
+  trap 'rm -rf "$build"' EXIT
+  root=$build/root
+  mkdir -p "$root"/{bin,etc,tmp,proc,sys,dev,www,var/run}
+  chmod 1777 "$root/tmp"
+  cp "$busybox_bin" "$root/bin/busybox"
+  # Link every applet this busybox has, not just the required ones: tests grow.
+  for applet in $("$busybox_bin" --list); do
+    [[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  echo 'baton test page' >"$root/www/index.html"
+  tar -C "$root" -c . | docker import \
+    --change 'ENV PATH=/bin' \
+    --change 'CMD ["sh"]' \
+    - "$IMAGE" >/dev/null
+  log "built image $IMAGE ($("$busybox_bin" --list | wc -l) applets)"
+  image_complete || { log "built image is missing applets"; exit 1; }
+fi
+
+log "done"
