@@ -23,7 +23,10 @@ export interface PortSpec {
 }
 
 export interface HealthcheckSpec {
-  /** CMD/CMD-SHELL form as Docker takes it, e.g. ['CMD-SHELL', 'wget -q -O- localhost']. Empty when disabled. */
+  /**
+   * CMD/CMD-SHELL form as Docker takes it, e.g. ['CMD-SHELL', 'wget -q -O- localhost']. Empty when disabled,
+   * and also when the file sets only timings: then, as in Docker, the image's own HEALTHCHECK test runs.
+   */
   readonly test: readonly string[];
   readonly intervalMs: number;
   readonly timeoutMs: number;
@@ -63,6 +66,9 @@ export interface DependsOnSpec {
 
 export type PlacementStrategy = 'binpack' | 'spread';
 
+/** Where a reserved amount came from: `deploy.resources.reservations`, else `limits`, else Baton's default. */
+export type ReservationSource = 'reservations' | 'limits' | 'default';
+
 export interface ServiceSpec {
   readonly name: string;
   readonly image: string;
@@ -76,8 +82,13 @@ export interface ServiceSpec {
   readonly replicas: number;
   /** What each replica reserves for placement (see README: reservations, else limits, else the default). */
   readonly reserved: { readonly cpuMillis: number; readonly memoryBytes: number };
-  /** Where `reserved` came from, for explanations. */
-  readonly reservedFrom: 'reservations' | 'limits' | 'default';
+  /**
+   * Where `reserved` came from, for explanations. When CPU and memory came from different places, this
+   * is the less explicit of the two (`default` over `limits` over `reservations`); see `reservedSources`.
+   */
+  readonly reservedFrom: ReservationSource;
+  /** Where each reserved amount came from. Always set by the parser; optional so hand-built specs may omit it. */
+  readonly reservedSources?: { readonly cpuMillis: ReservationSource; readonly memoryBytes: ReservationSource };
   /** Docker limits; undefined fields mean unlimited. */
   readonly limits: { readonly cpuMillis?: number; readonly memoryBytes?: number };
   readonly constraints: readonly Constraint[];

@@ -1,0 +1,35 @@
+// The values a service gets for everything its Compose file leaves out (Swarm's defaults unless noted).
+
+import type { HealthcheckSpec, RestartPolicySpec, UpdateConfigSpec } from './types.js';
+
+/** What a replica reserves when neither `reservations` nor `limits` says (Baton's choice, not Swarm's: Swarm reserves nothing). */
+export const DEFAULT_RESERVATION = { cpuMillis: 100, memoryBytes: 64 * 1024 * 1024 } as const;
+export const DEFAULT_RESERVATION_CPU_MILLIS = DEFAULT_RESERVATION.cpuMillis;
+export const DEFAULT_RESERVATION_MEMORY_BYTES = DEFAULT_RESERVATION.memoryBytes;
+
+export const DEFAULT_REPLICAS = 1;
+export const DEFAULT_STOP_GRACE_MS = 10_000;
+
+export const DEFAULT_RESTART_POLICY: RestartPolicySpec = { condition: 'any', delayMs: 5_000, maxAttempts: 0, windowMs: 0 };
+
+export const DEFAULT_UPDATE_CONFIG: UpdateConfigSpec = {
+  parallelism: 1,
+  delayMs: 0,
+  failureAction: 'pause',
+  monitorMs: 5_000,
+  maxFailureRatio: 0,
+  order: 'stop-first',
+};
+
+export const DEFAULT_ROLLBACK_CONFIG: UpdateConfigSpec = DEFAULT_UPDATE_CONFIG;
+
+/** Docker's healthcheck defaults, used for fields a `healthcheck:` block leaves out. */
+export const DEFAULT_HEALTHCHECK: Omit<HealthcheckSpec, 'test' | 'disable'> = {
+  intervalMs: 30_000,
+  timeoutMs: 30_000,
+  retries: 3,
+  startPeriodMs: 0,
+};
+
+/** Docker refuses smaller memory limits. */
+export const MIN_MEMORY_LIMIT_BYTES = 6 * 1024 * 1024;

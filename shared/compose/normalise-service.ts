@@ -1,0 +1,188 @@
+// Turns one schema-validated service into a ServiceSpec: defaults, the reservation rule, environment
+// resolution and the checks that span several fields (reservation vs limit, duplicate host ports).
+
+import {
+  DEFAULT_HEALTHCHECK,
+  DEFAULT_REPLICAS,
+  DEFAULT_RESERVATION,
+  DEFAULT_RESTART_POLICY,
+  DEFAULT_ROLLBACK_CONFIG,
+  DEFAULT_STOP_GRACE_MS,
+  DEFAULT_UPDATE_CONFIG,
+  MIN_MEMORY_LIMIT_BYTES,
+} from './defaults.js';
+import { type Findings, type PathSegment, emptyFindings } from './findings.js';
+import type { Env } from './interpolate.js';
+import type { DependsOnEntry, RawService } from './service-schema.js';
+import type { HealthcheckSpec, PortSpec, ReservationSource, ServiceSpec, UpdateConfigSpec } from './types.js';
+import { formatBytes, formatCpus } from './units.js';
+
+export interface NormalisedService {
+  readonly spec: ServiceSpec;
+  /** depends_on as written, checked against the whole stack by dependencies.ts. */
+  readonly dependsOn: readonly DependsOnEntry[];
+  readonly findings: Findings;
+}
+
+type Raw<K extends keyof RawService> = NonNullable<RawService[K]>;
+type RawDeploy = Raw<'deploy'>;
+
+const EXPLICITNESS: Readonly<Record<ReservationSource, number>> = { reservations: 2, limits: 1, default: 0 };
+
+export function normaliseService(name: string, raw: RawService, env: Env, base: readonly PathSegment[]): NormalisedService {
+  const findings = emptyFindings();
+  const at = (...rest: PathSegment[]): PathSegment[] => [...base, ...rest];
+  const deploy: Partial<RawDeploy> = raw.deploy ?? {};
+
+  const environment: Record<string, string> = {};
+  for (const entry of raw.environment ?? []) {
+    const value = entry.value ?? env[entry.key];
+    if (value === undefined) {
+      findings.warnings.push({
+        path: at('environment', entry.at),
+        message: `"${entry.key}" has no value here and is not set in the environment, so it is left out`,
+      });
+      continue;
+    }
+    Object.defineProperty(environment, entry.key, { value, enumerable: true, writable: true, configurable: true });
+  }
+
+  const { reserved, reservedFrom, reservedSources, limits } = resources(deploy, findings, (...rest) => at('deploy', 'resources', ...rest));
+
+  const seen = new Map<string, { port: PortSpec; index: number }>();
+  const ports: PortSpec[] = [];
+  (raw.ports ?? []).forEach((entry, index) => {
+    for (const port of entry) {
+      ports.push(port);
+      if (port.published === undefined) continue;
+      const key = `${port.published}/${port.protocol}`;
+      const other = seen.get(key);
+      // Two bindings of one host port clash unless both name different, specific host IPs.
+      if (other && (other.port.hostIp === undefined || port.hostIp === undefined || other.port.hostIp === port.hostIp)) {
+        findings.errors.push({ path: at('ports', index), message: `host port ${key} is already published by ports.${other.index}` });
+      } else if (!other) {
+        seen.set(key, { port, index });
+      }
+    }
+  });
+
+  const dependsOn = dedupeDependencies(raw.depends_on ?? []);
+  const spec: ServiceSpec = {
+    name,
+    image: raw.image,
+    ...(raw.command != null ? { command: raw.command } : {}),
+    ...(raw.entrypoint != null ? { entrypoint: raw.entrypoint } : {}),
+    environment,
+    ports,
+    // Swarm keeps service labels (deploy.labels) and container labels apart; Baton has one set, and the
+    // deploy-level value wins because that is the one `docker stack deploy` shows on the service.
+    labels: { ...(raw.labels ?? {}), ...(deploy.labels ?? {}) },
+    ...healthcheck(raw.healthcheck, findings, (...rest) => at('healthcheck', ...rest)),
+    dependsOn: dependsOn.map(({ service, condition, required }) => ({ service, condition, required })),
+    replicas: deploy.replicas ?? DEFAULT_REPLICAS,
+    reserved,
+    reservedFrom,
+    reservedSources,
+    limits,
+    constraints: deploy.placement?.constraints ?? [],
+    maxReplicasPerNode: deploy.placement?.max_replicas_per_node ?? 0,
+    restartPolicy: {
+      condition: deploy.restart_policy?.condition ?? DEFAULT_RESTART_POLICY.condition,
+      delayMs: deploy.restart_policy?.delay ?? DEFAULT_RESTART_POLICY.delayMs,
+      maxAttempts: deploy.restart_policy?.max_attempts ?? DEFAULT_RESTART_POLICY.maxAttempts,
+      windowMs: deploy.restart_policy?.window ?? DEFAULT_RESTART_POLICY.windowMs,
+    },
+    updateConfig: updateConfig(deploy.update_config, DEFAULT_UPDATE_CONFIG),
+    rollbackConfig: updateConfig(deploy.rollback_config, DEFAULT_ROLLBACK_CONFIG),
+    placementStrategy: raw['x-baton']?.placement ?? 'binpack',
+    stopGraceMs: raw.stop_grace_period ?? DEFAULT_STOP_GRACE_MS,
+  };
+  return { spec, dependsOn, findings };
+}
+
+/** The reservation rule: reservations, else the matching limit, else DEFAULT_RESERVATION, per resource. */
+function resources(deploy: Partial<RawDeploy>, findings: Findings, at: (...rest: PathSegment[]) => PathSegment[]) {
+  const wantLimits = deploy.resources?.limits ?? {};
+  const wantReservations = deploy.resources?.reservations ?? {};
+  const limitCpu = wantLimits.cpus ?? undefined;
+  const limitMemory = wantLimits.memory ?? undefined;
+
+  // Docker reads a zero limit as "no limit", which is never what writing one means.
+  if (limitCpu === 0) findings.errors.push({ path: at('limits', 'cpus'), message: 'must be greater than 0 (leave it out for no limit)' });
+  if (limitMemory !== undefined && limitMemory < MIN_MEMORY_LIMIT_BYTES) {
+    findings.errors.push({
+      path: at('limits', 'memory'),
+      message:
+        limitMemory === 0
+          ? 'must be greater than 0 (leave it out for no limit)'
+          : `must be at least ${formatBytes(MIN_MEMORY_LIMIT_BYTES)} (Docker's minimum), got ${formatBytes(limitMemory)}`,
+    });
+  }
+
+  const pick = (reservation: number | null | undefined, limit: number | undefined, fallback: number): [number, ReservationSource] =>
+    reservation != null ? [reservation, 'reservations'] : limit !== undefined ? [limit, 'limits'] : [fallback, 'default'];
+  const [cpuMillis, cpuFrom] = pick(wantReservations.cpus, limitCpu, DEFAULT_RESERVATION.cpuMillis);
+  const [memoryBytes, memoryFrom] = pick(wantReservations.memory, limitMemory, DEFAULT_RESERVATION.memoryBytes);
+
+  if (limitCpu !== undefined && cpuMillis > limitCpu) {
+    findings.errors.push({
+      path: at('reservations', 'cpus'),
+      message: `reservation of ${formatCpus(cpuMillis)} is more than the limit of ${formatCpus(limitCpu)} (limits.cpus)`,
+    });
+  }
+  if (limitMemory !== undefined && memoryBytes > limitMemory) {
+    findings.errors.push({
+      path: at('reservations', 'memory'),
+      message: `reservation of ${formatBytes(memoryBytes)} is more than the limit of ${formatBytes(limitMemory)} (limits.memory)`,
+    });
+  }
+
+  const reservedFrom = EXPLICITNESS[cpuFrom] <= EXPLICITNESS[memoryFrom] ? cpuFrom : memoryFrom;
+  return {
+    reserved: { cpuMillis, memoryBytes },
+    reservedFrom,
+    reservedSources: { cpuMillis: cpuFrom, memoryBytes: memoryFrom },
+    limits: { ...(limitCpu !== undefined ? { cpuMillis: limitCpu } : {}), ...(limitMemory !== undefined ? { memoryBytes: limitMemory } : {}) },
+  };
+}
+
+function healthcheck(
+  raw: RawService['healthcheck'],
+  findings: Findings,
+  at: (...rest: PathSegment[]) => PathSegment[],
+): { healthcheck?: HealthcheckSpec } {
+  if (raw == null) return {};
+  const test = raw.test ?? undefined;
+  const none = test?.[0] === 'NONE';
+  if (raw.disable === true && test !== undefined && !none) {
+    findings.errors.push({ path: at('disable'), message: 'cannot be true while healthcheck.test is set (remove one of them)' });
+  }
+  const disable = raw.disable === true || none;
+  return {
+    healthcheck: {
+      test: disable ? [] : (test ?? []),
+      intervalMs: raw.interval ?? DEFAULT_HEALTHCHECK.intervalMs,
+      timeoutMs: raw.timeout ?? DEFAULT_HEALTHCHECK.timeoutMs,
+      retries: raw.retries ?? DEFAULT_HEALTHCHECK.retries,
+      startPeriodMs: raw.start_period ?? DEFAULT_HEALTHCHECK.startPeriodMs,
+      disable,
+    },
+  };
+}
+
+function updateConfig(raw: RawDeploy['update_config'] | RawDeploy['rollback_config'], defaults: UpdateConfigSpec): UpdateConfigSpec {
+  return {
+    parallelism: raw?.parallelism ?? defaults.parallelism,
+    delayMs: raw?.delay ?? defaults.delayMs,
+    failureAction: raw?.failure_action ?? defaults.failureAction,
+    monitorMs: raw?.monitor ?? defaults.monitorMs,
+    maxFailureRatio: raw?.max_failure_ratio ?? defaults.maxFailureRatio,
+    order: raw?.order ?? defaults.order,
+  };
+}
+
+/** A list may name a service twice; the first mention stands, as in Compose. */
+function dedupeDependencies(entries: readonly DependsOnEntry[]): DependsOnEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => !seen.has(e.service) && seen.add(e.service));
+}

@@ -1,0 +1,139 @@
+// The entry point: Compose file text in, a validated StackSpec (or every problem found) out. Never
+// throws for anything a file can contain.
+//
+// Stages: YAML -> plain tree -> interpolation -> unsupported-key report -> schema per service ->
+// normalisation -> stack-wide dependency checks. Later stages still run when earlier ones found
+// problems, so one run lists everything there is to fix.
+
+import { checkDependencies } from './dependencies.js';
+import { type Finding, type Findings, mergeFindings } from './findings.js';
+import { interpolateTree } from './interpolate.js';
+import { sortByDocumentOrder, toSpecIssue } from './issues.js';
+import { checkKeyPolicy } from './key-policy.js';
+import { normaliseService } from './normalise-service.js';
+import { quote } from './result.js';
+import { documentSchema, serviceSchema } from './service-schema.js';
+import type { ServiceSpec, SpecIssue, StackSpec } from './types.js';
+import { loadYaml } from './yaml-load.js';
+import { PARSE_PARAMS, zodFindings } from './zod-support.js';
+
+export interface ParseOptions {
+  /** Name used for the file in every issue, e.g. `compose.yaml`. */
+  readonly file: string;
+  /** Variables for `${VAR}` interpolation and for bare `KEY` environment entries. @default {} */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The stack name when the file has no top-level `name`. */
+  readonly stackName?: string;
+}
+
+export type ParseResult =
+  | { readonly ok: true; readonly stack: StackSpec; readonly warnings: SpecIssue[] }
+  | { readonly ok: false; readonly errors: SpecIssue[]; readonly warnings: SpecIssue[] };
+
+// Compose project names; they become prefixes of container names.
+const STACK_NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
+// Docker service/container name characters, capped at a DNS label's length.
+const SERVICE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+function isPlainMap(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+export function parseCompose(text: string, opts: ParseOptions): ParseResult {
+  const env = opts.env ?? {};
+  const issues = (list: readonly Finding[], tree: unknown): SpecIssue[] =>
+    sortByDocumentOrder(list, tree).map((f) => toSpecIssue(opts.file, f));
+
+  const loaded = loadYaml(text);
+  if (!loaded.ok) return { ok: false, errors: issues(loaded.errors, null), warnings: issues(loaded.warnings, null) };
+
+  if (!isPlainMap(loaded.value)) {
+    // Nothing else can be checked, and "name is required" on top would only distract.
+    const message =
+      loaded.value == null ? 'the file is empty; it needs at least a services mapping' : `must be a mapping with a services key, got ${quote(loaded.value)}`;
+    return { ok: false, errors: issues([{ path: [], message }], null), warnings: issues(loaded.warnings, null) };
+  }
+  const findings: Findings = { errors: [], warnings: [...loaded.warnings] };
+  // Top-level x-* blocks are ignored by Baton, so a `${VAR:?}` inside one must not block a deploy.
+  const interpolated = interpolateTree(loaded.value, env, { skip: (p) => p.length === 1 && String(p[0]).startsWith('x-') });
+  const tree = interpolated.value;
+  mergeFindings(findings, interpolated.findings);
+  mergeFindings(findings, checkKeyPolicy(tree));
+
+  const doc = documentSchema.safeParse(tree, PARSE_PARAMS);
+  if (!doc.success) findings.errors.push(...zodFindings(doc.error.issues, []));
+
+  const rawServices = isPlainMap(tree) && isPlainMap(tree['services']) ? tree['services'] : undefined;
+  const services = rawServices ? parseServices(rawServices, env, findings) : [];
+  const fileName = isPlainMap(tree) ? tree['name'] : undefined;
+  // A `name` of the wrong type has already been reported by the schema.
+  const name =
+    fileName == null || typeof fileName === 'string' ? stackName(fileName ?? undefined, opts.stackName, findings) : undefined;
+
+  if (findings.errors.length > 0 || name === undefined) {
+    const errors = withoutFollowOns(findings.errors, interpolated.findings.errors);
+    return { ok: false, errors: issues(errors, tree), warnings: issues(findings.warnings, tree) };
+  }
+  return { ok: true, stack: { name, services }, warnings: issues(findings.warnings, tree) };
+}
+
+/**
+ * A string that failed interpolation is validated as written (`nginx:${TAG:?set TAG}`) and fails again
+ * for that reason; only the interpolation error says what to fix.
+ */
+function withoutFollowOns(errors: readonly Finding[], interpolationErrors: readonly Finding[]): Finding[] {
+  const failed = new Set(interpolationErrors.map((e) => JSON.stringify(e.path)));
+  return errors.filter((e) => interpolationErrors.includes(e) || !failed.has(JSON.stringify(e.path)));
+}
+
+function parseServices(rawServices: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>, findings: Findings): ServiceSpec[] {
+  const names = Object.keys(rawServices);
+  if (names.length === 0) findings.errors.push({ path: ['services'], message: 'must define at least one service' });
+
+  const normalised = [];
+  for (const [name, raw] of Object.entries(rawServices)) {
+    const path = ['services', name];
+    if (!SERVICE_NAME_RE.test(name)) {
+      findings.errors.push({
+        path,
+        message: `service name ${JSON.stringify(name)} must start with a letter or digit, contain only letters, digits, "_", "." and "-", and be at most 63 characters`,
+      });
+    }
+    const parsed = serviceSchema.safeParse(raw, PARSE_PARAMS);
+    if (!parsed.success) {
+      findings.errors.push(...zodFindings(parsed.error.issues, path));
+      continue;
+    }
+    const service = normaliseService(name, parsed.data, env, path);
+    mergeFindings(findings, service.findings);
+    normalised.push(service);
+  }
+
+  const deps = checkDependencies(
+    normalised.map((s) => ({ name: s.spec.name, dependsOn: s.dependsOn, healthcheckDisabled: s.spec.healthcheck?.disable === true })),
+    names,
+  );
+  mergeFindings(findings, deps.findings);
+  return normalised.map((s) => ({ ...s.spec, dependsOn: deps.dependsOn.get(s.spec.name) ?? [] }));
+}
+
+/** The file's `name` wins over the caller's: the file is what is reviewed and committed. A mismatch is worth a warning. */
+function stackName(fromFile: string | undefined, fromCaller: string | undefined, findings: Findings): string | undefined {
+  const name = fromFile ?? fromCaller;
+  if (name === undefined) {
+    findings.errors.push({ path: ['name'], message: 'is required: set a top-level name in the file or pass a stack name' });
+    return undefined;
+  }
+  if (!STACK_NAME_RE.test(name)) {
+    const source = fromFile !== undefined ? '' : ' (given as the stack name)';
+    findings.errors.push({
+      path: ['name'],
+      message: `${JSON.stringify(name)}${source} must start with a lowercase letter or digit and contain only lowercase letters, digits, "_" and "-"`,
+    });
+    return undefined;
+  }
+  if (fromFile !== undefined && fromCaller !== undefined && fromFile !== fromCaller) {
+    findings.warnings.push({ path: ['name'], message: `the file names the stack "${fromFile}", which is used instead of "${fromCaller}"` });
+  }
+  return name;
+}

@@ -1,0 +1,260 @@
+// The zod schema of one Compose service (and of the document around it): shapes, types and per-value
+// parsing. Defaults and rules spanning several fields live in normalise-service.ts.
+
+import { z } from 'zod';
+import { parseConstraint } from './constraint-syntax.js';
+import type { PathSegment } from './findings.js';
+import {
+  DEPENDS_ON_POLICY,
+  DEPLOY_POLICY,
+  HEALTHCHECK_POLICY,
+  LIMITS_POLICY,
+  PLACEMENT_POLICY,
+  PORT_POLICY,
+  RESERVATIONS_POLICY,
+  ROOT_POLICY,
+  SERVICE_POLICY,
+} from './key-policy.js';
+import { parseHostIp, parsePortNumber, parsePortShort, parseProtocol } from './port-syntax.js';
+import { fail, ok, quote, type Result } from './result.js';
+import { splitShellWords } from './shell-words.js';
+import type { DependsOnSpec, PortSpec } from './types.js';
+import { parseBytes, parseCpus, parseDuration } from './units.js';
+import { parsedBy, strictObject } from './zod-support.js';
+
+/** A schema-level message for a value of the wrong type, keeping "got ..." like the generic ones. */
+const expected = (what: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be ${what}, got ${quote(issue.input)}`;
+
+const stringOrNumber = (what: string) => z.union([z.string(), z.number()], { error: expected(what) });
+const scalarText = z
+  .union([z.string(), z.number(), z.boolean(), z.null()], { error: expected('a string, number, true/false or empty') })
+  .transform((v) => (v === null ? null : String(v)));
+
+export const bytesSchema = stringOrNumber('a byte value such as 64M or 1G').transform(parsedBy(parseBytes));
+export const cpusSchema = stringOrNumber('a number of CPUs such as 0.5 or 2').transform(parsedBy(parseCpus));
+const durationSchema = stringOrNumber('a duration such as 10s or 1m30s').transform(parsedBy(parseDuration));
+const portNumberSchema = stringOrNumber('a port number').transform(parsedBy((v: string | number) => parsePortNumber(v)));
+const count = z.int().min(0);
+
+/** `command`/`entrypoint`: a string is split like a shell would, a list is taken as argv. */
+const argvSchema = z.union(
+  [
+    z.string().transform(parsedBy(splitShellWords)),
+    z.array(z.union([z.string(), z.number(), z.boolean()], { error: expected('a string') }).transform(String)),
+  ],
+  { error: expected('a string or a list of strings') },
+);
+
+/** One `environment` entry; `value` is undefined for a bare `KEY`, which takes its value from the caller's env. */
+export interface EnvEntry {
+  readonly key: string;
+  readonly value: string | undefined;
+  /** The list index or map key, for messages. */
+  readonly at: PathSegment;
+}
+
+function splitAssignment(item: string, what: string): Result<{ key: string; value: string | undefined }> {
+  const eq = item.indexOf('=');
+  const key = (eq < 0 ? item : item.slice(0, eq)).trim();
+  if (key === '') return fail(`${quote(item)} has an empty ${what} name`);
+  return ok({ key, value: eq < 0 ? undefined : item.slice(eq + 1) });
+}
+
+const environmentSchema = z.union(
+  [
+    z
+      .array(z.string({ error: expected('a "KEY=VALUE" string') }).transform(parsedBy((s: string) => splitAssignment(s, 'variable'))))
+      .transform((items): EnvEntry[] => items.map((e, i) => ({ ...e, at: i }))),
+    z.record(z.string(), scalarText).transform((map): EnvEntry[] =>
+      Object.entries(map).map(([key, value]) => ({ key, value: value ?? undefined, at: key })),
+    ),
+  ],
+  { error: expected('a mapping or a list of "KEY=VALUE" strings') },
+);
+
+export const labelsSchema = z.union(
+  [
+    z
+      .array(z.string({ error: expected('a "key=value" string') }).transform(parsedBy((s: string) => splitAssignment(s, 'label'))))
+      .transform((items) => Object.fromEntries(items.map((l) => [l.key, l.value ?? '']))),
+    z.record(z.string(), scalarText).transform((map) => Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v ?? '']))),
+  ],
+  { error: expected('a mapping or a list of "key=value" strings') },
+);
+
+const longPortSchema = strictObject(
+  {
+    target: portNumberSchema,
+    published: portNumberSchema.nullish(),
+    protocol: z.string().transform(parsedBy(parseProtocol)).nullish(),
+    mode: z.enum(['ingress', 'host']).nullish(),
+    host_ip: z.string().transform(parsedBy(parseHostIp)).nullish(),
+  },
+  PORT_POLICY,
+).transform((p): PortSpec[] => [
+  {
+    target: p.target,
+    ...(p.published != null ? { published: p.published } : {}),
+    protocol: p.protocol ?? 'tcp',
+    mode: p.mode ?? 'ingress',
+    ...(p.host_ip != null ? { hostIp: p.host_ip } : {}),
+  },
+]);
+
+/** Each entry expands to one or more ports (ranges); the outer list keeps entry indexes for messages. */
+const portsSchema = z.array(
+  z.union(
+    [
+      z.number().transform(parsedBy((n: number) => parsePortNumber(n))).transform((target): PortSpec[] => [{ target, protocol: 'tcp', mode: 'ingress' }]),
+      z.string().transform(parsedBy(parsePortShort)),
+      longPortSchema,
+    ],
+    { error: expected('a port number, a "HOST:CONTAINER" string or a mapping with target') },
+  ),
+);
+
+/** `test` in Docker's CMD/CMD-SHELL/NONE form; a string is shorthand for CMD-SHELL. */
+export function parseHealthTest(test: string | readonly string[]): Result<string[]> {
+  if (typeof test === 'string') {
+    if (test.trim() === '') return fail('must not be empty (use disable: true to turn the healthcheck off)');
+    return ok(['CMD-SHELL', test]);
+  }
+  const [kind, ...args] = test;
+  if (kind === undefined) return fail('must not be empty (use disable: true to turn the healthcheck off)');
+  if (kind === 'NONE') return ok(['NONE']);
+  if (kind === 'CMD') {
+    if (args.length === 0) return fail('["CMD", ...] needs the command to run after "CMD"');
+    return ok(['CMD', ...args]);
+  }
+  if (kind === 'CMD-SHELL') {
+    if (args.length !== 1) return fail('["CMD-SHELL", ...] takes exactly one command string after "CMD-SHELL"');
+    return ok(['CMD-SHELL', args[0] as string]);
+  }
+  return fail(`a list must start with "CMD", "CMD-SHELL" or "NONE", got ${quote(kind)} (write a plain string for a shell command)`);
+}
+
+const healthcheckSchema = strictObject(
+  {
+    test: z
+      .union([z.string(), z.array(z.string({ error: expected('a string') }))], { error: expected('a string or a list of strings') })
+      .transform(parsedBy(parseHealthTest))
+      .nullish(),
+    interval: durationSchema.nullish(),
+    timeout: durationSchema.nullish(),
+    start_period: durationSchema.nullish(),
+    retries: count.nullish(),
+    disable: z.boolean().nullish(),
+  },
+  HEALTHCHECK_POLICY,
+);
+
+/** A dependency plus where it was written, for messages. */
+export interface DependsOnEntry extends DependsOnSpec {
+  readonly at: PathSegment;
+}
+
+const CONDITIONS = ['service_started', 'service_healthy', 'service_completed_successfully'] as const;
+
+const dependsOnSchema = z.union(
+  [
+    z.array(z.string({ error: expected('a service name') })).transform((names): DependsOnEntry[] =>
+      names.map((service, i) => ({ service, condition: 'service_started', required: true, at: i })),
+    ),
+    z
+      .record(z.string(), strictObject({ condition: z.enum(CONDITIONS).nullish(), required: z.boolean().nullish() }, DEPENDS_ON_POLICY).nullish())
+      .transform((map): DependsOnEntry[] =>
+        Object.entries(map).map(([service, d]) => ({
+          service,
+          condition: d?.condition ?? 'service_started',
+          required: d?.required ?? true,
+          at: service,
+        })),
+      ),
+  ],
+  { error: expected('a list of service names or a mapping of service name to condition') },
+);
+
+const resourceSchema = (policy: typeof LIMITS_POLICY) =>
+  strictObject({ cpus: cpusSchema.nullish(), memory: bytesSchema.nullish() }, policy).nullish();
+
+const updateConfigSchema = <A extends readonly [string, ...string[]]>(failureActions: A) =>
+  strictObject({
+    parallelism: count.nullish(),
+    delay: durationSchema.nullish(),
+    failure_action: z.enum(failureActions).nullish(),
+    monitor: durationSchema.nullish(),
+    max_failure_ratio: z.number().min(0).max(1).nullish(),
+    order: z.enum(['stop-first', 'start-first']).nullish(),
+  }).nullish();
+
+const modeSchema = z.enum(['replicated', 'global', 'replicated-job', 'global-job']).transform(
+  parsedBy((mode: string): Result<'replicated'> => {
+    if (mode === 'replicated') return ok('replicated');
+    if (mode === 'global') return fail('global mode is not supported yet (use replicated mode with max_replicas_per_node: 1)');
+    return fail(`${mode} mode is not supported yet (Baton runs long-lived services only)`);
+  }),
+);
+
+const deploySchema = strictObject(
+  {
+    mode: modeSchema.nullish(),
+    replicas: count.nullish(),
+    resources: strictObject({ limits: resourceSchema(LIMITS_POLICY), reservations: resourceSchema(RESERVATIONS_POLICY) }).nullish(),
+    placement: strictObject(
+      {
+        constraints: z
+          .array(z.string({ error: expected('a constraint such as node.labels.zone==edge') }).transform(parsedBy(parseConstraint)))
+          .nullish(),
+        max_replicas_per_node: count.nullish(),
+      },
+      PLACEMENT_POLICY,
+    ).nullish(),
+    restart_policy: strictObject({
+      condition: z.enum(['none', 'on-failure', 'any']).nullish(),
+      delay: durationSchema.nullish(),
+      max_attempts: count.nullish(),
+      window: durationSchema.nullish(),
+    }).nullish(),
+    // Swarm's rollback cannot itself roll back, hence the shorter list.
+    update_config: updateConfigSchema(['continue', 'rollback', 'pause'] as const),
+    rollback_config: updateConfigSchema(['continue', 'pause'] as const),
+    labels: labelsSchema.nullish(),
+  },
+  DEPLOY_POLICY,
+);
+
+/** Baton's own settings, under the `x-baton` extension key so other Compose tools ignore them. */
+const batonSchema = strictObject({ placement: z.enum(['binpack', 'spread']).nullish() });
+
+export const serviceSchema = strictObject(
+  {
+    image: z
+      .string({ error: expected('an image reference such as nginx:1.27') })
+      .refine((s) => /^\S+$/.test(s), { error: 'must be an image reference such as nginx:1.27 (not empty, no spaces)' }),
+    command: argvSchema.nullish(),
+    entrypoint: argvSchema.nullish(),
+    environment: environmentSchema.nullish(),
+    ports: portsSchema.nullish(),
+    labels: labelsSchema.nullish(),
+    healthcheck: healthcheckSchema.nullish(),
+    depends_on: dependsOnSchema.nullish(),
+    stop_grace_period: durationSchema.nullish(),
+    deploy: deploySchema.nullish(),
+    'x-baton': batonSchema.nullish(),
+  },
+  SERVICE_POLICY,
+);
+
+export type RawService = z.output<typeof serviceSchema>;
+
+/** The document around the services; each service is validated on its own so one bad service does not hide the others' problems. */
+export const documentSchema = strictObject(
+  {
+    name: z.string({ error: expected('a stack name') }).nullish(),
+    // Obsolete since Compose v2 and carries no meaning; accepted without a warning.
+    version: z.unknown().optional(),
+    services: z.record(z.string(), z.unknown(), { error: expected('a mapping of service name to service') }),
+  },
+  ROOT_POLICY,
+);
