@@ -3,7 +3,7 @@
 // options the runtime loader uses (shared/grpc/loader-options.json). `--check` regenerates
 // into a temporary directory and fails when the committed types differ.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, cpSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, cpSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,16 @@ args.push('--longs', opts.longs, '--enums', opts.enums, 'baton.proto');
 const bin = join(root, 'node_modules/.bin/proto-loader-gen-types');
 execFileSync(bin, args, { stdio: ['ignore', 'ignore', 'inherit'], cwd: join(root, 'proto') });
 
+// The generator writes the absolute path of the .proto into every file; make it relative so the
+// output does not depend on where the repository is checked out.
+function normalise(dir) {
+  for (const f of walk(dir)) {
+    const text = readFileSync(f, 'utf8');
+    const fixed = text.split(root + '/').join('');
+    if (fixed !== text) writeFileSync(f, fixed);
+  }
+}
+
 function walk(dir) {
   const files = [];
   for (const name of readdirSync(dir)) {
@@ -37,6 +47,8 @@ function walk(dir) {
   }
   return files;
 }
+
+normalise(out);
 
 if (check) {
   const fresh = new Map(walk(out).map((f) => [relative(out, f), readFileSync(f, 'utf8')]));

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/baton.proto
+// Original file: proto/baton.proto
 
 import type { Hello as _baton_v1_Hello, Hello__Output as _baton_v1_Hello__Output } from '../../baton/v1/Hello.js';
 import type { Report as _baton_v1_Report, Report__Output as _baton_v1_Report__Output } from '../../baton/v1/Report.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/baton.proto
+// Original file: proto/baton.proto
 
 import type { StartReplica as _baton_v1_StartReplica, StartReplica__Output as _baton_v1_StartReplica__Output } from '../../baton/v1/StartReplica.js';
 import type { StopReplica as _baton_v1_StopReplica, StopReplica__Output as _baton_v1_StopReplica__Output } from '../../baton/v1/StopReplica.js';

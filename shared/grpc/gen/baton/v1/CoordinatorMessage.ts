@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/baton.proto
+// Original file: proto/baton.proto
 
 import type { Welcome as _baton_v1_Welcome, Welcome__Output as _baton_v1_Welcome__Output } from '../../baton/v1/Welcome.js';
 import type { Command as _baton_v1_Command, Command__Output as _baton_v1_Command__Output } from '../../baton/v1/Command.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/baton.proto
+// Original file: proto/baton.proto
 
 import type { Capacity as _baton_v1_Capacity, Capacity__Output as _baton_v1_Capacity__Output } from '../../baton/v1/Capacity.js';
 import type { ContainerState as _baton_v1_ContainerState, ContainerState__Output as _baton_v1_ContainerState__Output } from '../../baton/v1/ContainerState.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/baton.proto
+// Original file: proto/baton.proto
 
 import type { Event as _baton_v1_Event, Event__Output as _baton_v1_Event__Output } from '../../baton/v1/Event.js';
 

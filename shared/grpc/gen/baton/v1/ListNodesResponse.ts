@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/baton.proto
+// Original file: proto/baton.proto
 
 import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from '../../baton/v1/NodeInfo.js';
 

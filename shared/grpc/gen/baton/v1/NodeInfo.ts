@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/baton.proto
+// Original file: proto/baton.proto
 
 import type { Capacity as _baton_v1_Capacity, Capacity__Output as _baton_v1_Capacity__Output } from '../../baton/v1/Capacity.js';
 import type { HostUsage as _baton_v1_HostUsage, HostUsage__Output as _baton_v1_HostUsage__Output } from '../../baton/v1/HostUsage.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/baton.proto
+// Original file: proto/baton.proto
 
 import type { HostUsage as _baton_v1_HostUsage, HostUsage__Output as _baton_v1_HostUsage__Output } from '../../baton/v1/HostUsage.js';
 import type { ContainerState as _baton_v1_ContainerState, ContainerState__Output as _baton_v1_ContainerState__Output } from '../../baton/v1/ContainerState.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/baton.proto
+// Original file: proto/baton.proto
 
 import type { PortBinding as _baton_v1_PortBinding, PortBinding__Output as _baton_v1_PortBinding__Output } from '../../baton/v1/PortBinding.js';
 import type { Long } from '@grpc/proto-loader';
