@@ -1,0 +1,429 @@
+// The Docker implementation of the agent's executor: creates, starts, stops and removes one container
+// per allocation, found again by its `io.baton.allocation` label (the engine is the only state).
+import '../lean-modules.js';
+import Docker from 'dockerode';
+import type { HealthcheckSpec } from '../../shared/compose/types.js';
+import { dockerFromEnv } from '../docker-observer.js';
+import { containerLabels, containerName, LABEL_ALLOCATION, parseBatonLabels } from './labels.js';
+import type {
+  EnsureResult,
+  Executor,
+  InspectedReplica,
+  RemoveResult,
+  ReplicaContainer,
+  ReplicaSpec,
+  StopResult,
+} from './types.js';
+
+export interface DockerExecutorOptions {
+  /** @default dockerFromEnv() (DOCKER_HOST, else /var/run/docker.sock) */
+  docker?: Docker;
+  /** A pull that takes longer counts as failed. @default 300_000 */
+  pullTimeoutMs?: number;
+  /**
+   * How long past the grace period to wait for Docker's own stop (which kills at the deadline itself)
+   * before giving up on it and sending SIGKILL directly. @default 10_000
+   */
+  stopSlackMs?: number;
+  /** @default Date.now */
+  now?: () => number;
+}
+
+/** Stop/remove intents are kept this long after a remove so late `die` events are recognised. */
+const REMOVED_INTENT_TTL_MS = 10 * 60_000;
+
+type Intent = { kind: 'stop' | 'remove'; atMs: number };
+
+export class DockerExecutor implements Executor {
+  readonly docker: Docker;
+  private readonly pullTimeoutMs: number;
+  private readonly stopSlackMs: number;
+  private readonly now: () => number;
+  /** Per-allocation tail of queued operations: one operation per allocation at a time. */
+  private readonly locks = new Map<string, Promise<void>>();
+  /** Pulls in flight, shared by allocations of the same image. Resolves to an error text or undefined. */
+  private readonly pulls = new Map<string, Promise<string | undefined>>();
+  private readonly intents = new Map<string, Intent>();
+
+  constructor(options: DockerExecutorOptions = {}) {
+    this.docker = options.docker ?? dockerFromEnv();
+    this.pullTimeoutMs = options.pullTimeoutMs ?? 300_000;
+    this.stopSlackMs = options.stopSlackMs ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Makes sure the allocation's container exists and runs. Idempotent: an existing container for the
+   * allocation (any state) is reused, never duplicated, also under concurrent calls.
+   */
+  ensureRunning(spec: ReplicaSpec): Promise<EnsureResult> {
+    // Cleared at call time, not when the queued operation runs, so intents follow call order: of
+    // ensureRunning/stop/remove, the one called last decides.
+    this.intents.delete(spec.allocationId);
+    return this.withLock(spec.allocationId, async () => {
+      const existing = await this.find(spec.allocationId);
+      if (existing) return this.startExisting(existing.Id, existing.State, false);
+      return this.createAndStart(spec);
+    });
+  }
+
+  /**
+   * Docker stop with timeout = grace (Docker sends the stop signal, then SIGKILL at the deadline);
+   * if the engine does not finish that in time, SIGKILL directly. Absent or already stopped is success.
+   */
+  stop(allocationId: string, graceMs: number): Promise<StopResult> {
+    this.setIntent(allocationId, 'stop');
+    return this.withLock(allocationId, async () => {
+      const info = await this.find(allocationId);
+      if (!info) return { ok: true, wasRunning: false, killed: false };
+      const container = this.docker.getContainer(info.Id);
+      const wasRunning = ['running', 'restarting', 'paused'].includes(info.State);
+      let stopError = '';
+      try {
+        await container.stop({
+          t: Math.max(0, Math.ceil(graceMs / 1000)),
+          abortSignal: AbortSignal.timeout(Math.max(0, graceMs) + this.stopSlackMs),
+        } as Docker.ContainerStopOptions);
+      } catch (err) {
+        const code = statusCodeOf(err);
+        if (code === 404) return { ok: true, wasRunning: false, killed: false };
+        // 304: already stopped. Anything else (engine error, our timeout): fall through to the kill.
+        if (code !== 304) stopError = dockerMessage(err);
+      }
+      let state = await this.inspectState(info.Id);
+      if (!state) return { ok: true, containerId: info.Id, wasRunning, killed: false };
+      let killed = false;
+      if (state.Running) {
+        killed = true;
+        const killError = await this.kill(info.Id);
+        if (killError) return { ok: false, error: `stop failed (${stopError || 'still running'}); kill failed: ${killError}` };
+        try {
+          await container.wait({ condition: 'not-running', abortSignal: AbortSignal.timeout(this.stopSlackMs) } as object);
+        } catch {
+          // Checked below.
+        }
+        state = await this.inspectState(info.Id);
+        if (!state) return { ok: true, containerId: info.Id, wasRunning, killed };
+        if (state.Running) return { ok: false, error: `container ${short(info.Id)} still running after SIGKILL` };
+      }
+      // Docker kills at the deadline itself; 137 (SIGKILL) on a container that was running says it did.
+      killed ||= wasRunning && state.ExitCode === 137;
+      return { ok: true, containerId: info.Id, wasRunning, killed, exitCode: state.ExitCode };
+    });
+  }
+
+  /** Force-removes the container and its anonymous volumes; stop() first for a graceful end. Absent is success. */
+  remove(allocationId: string): Promise<RemoveResult> {
+    this.setIntent(allocationId, 'remove');
+    return this.withLock(allocationId, async () => {
+      const info = await this.find(allocationId);
+      if (!info) return { ok: true, existed: false };
+      try {
+        await this.docker.getContainer(info.Id).remove({ force: true, v: true });
+        return { ok: true, containerId: info.Id, existed: true };
+      } catch (err) {
+        const code = statusCodeOf(err);
+        if (code === 404) return { ok: true, containerId: info.Id, existed: false };
+        // 409 "removal already in progress" ends the same way.
+        if (code === 409 && /already in progress/i.test(dockerMessage(err))) return { ok: true, containerId: info.Id, existed: true };
+        if (code === undefined) throw err;
+        return { ok: false, error: dockerMessage(err) };
+      }
+    });
+  }
+
+  /** Every Baton-labelled container on this engine, in any state. */
+  async list(): Promise<ReplicaContainer[]> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [LABEL_ALLOCATION] } });
+    const out: ReplicaContainer[] = [];
+    for (const c of list) {
+      const labels = parseBatonLabels(c.Labels);
+      if (!labels) continue;
+      out.push({
+        ...labels,
+        containerId: c.Id,
+        name: (c.Names[0] ?? '').replace(/^\//, ''),
+        dockerState: c.State,
+        running: c.State === 'running' || c.State === 'restarting',
+        exitCode: exitCodeFromStatus(c.Status),
+      });
+    }
+    return out;
+  }
+
+  async inspect(allocationId: string): Promise<InspectedReplica | undefined> {
+    const info = await this.find(allocationId);
+    if (!info) return undefined;
+    let c: Docker.ContainerInspectInfo;
+    try {
+      c = await this.docker.getContainer(info.Id).inspect();
+    } catch (err) {
+      if (statusCodeOf(err) === 404) return undefined;
+      throw err;
+    }
+    const labels = c.Config.Labels ?? {};
+    const baton = parseBatonLabels(labels);
+    if (!baton) return undefined;
+    return {
+      ...baton,
+      containerId: c.Id,
+      name: c.Name.replace(/^\//, ''),
+      dockerState: c.State.Status,
+      running: c.State.Running,
+      exitCode: c.State.ExitCode,
+      image: c.Config.Image,
+      labels,
+      startedAt: c.State.StartedAt,
+      finishedAt: c.State.FinishedAt,
+      oomKilled: c.State.OOMKilled,
+      error: c.State.Error ?? '',
+      health: c.State.Health?.Status ?? 'none',
+    };
+  }
+
+  stopRequested(allocationId: string): boolean {
+    return this.intents.has(allocationId);
+  }
+
+  private setIntent(allocationId: string, kind: Intent['kind']): void {
+    const now = this.now();
+    for (const [id, intent] of this.intents) {
+      if (intent.kind === 'remove' && now - intent.atMs > REMOVED_INTENT_TTL_MS) this.intents.delete(id);
+    }
+    this.intents.set(allocationId, { kind, atMs: now });
+  }
+
+  private withLock<T>(allocationId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(allocationId) ?? Promise.resolve();
+    const run = prev.then(fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.locks.set(allocationId, tail);
+    void tail.then(() => {
+      if (this.locks.get(allocationId) === tail) this.locks.delete(allocationId);
+    });
+    return run;
+  }
+
+  /** The allocation's container; if there are several (made by hand), the running or newest one. */
+  private async find(allocationId: string): Promise<Docker.ContainerInfo | undefined> {
+    const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_ALLOCATION}=${allocationId}`] } });
+    return list.sort((a, b) => Number(b.State === 'running') - Number(a.State === 'running') || b.Created - a.Created)[0];
+  }
+
+  private async inspectState(containerId: string): Promise<Docker.ContainerInspectInfo['State'] | undefined> {
+    try {
+      return (await this.docker.getContainer(containerId).inspect()).State;
+    } catch (err) {
+      if (statusCodeOf(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** SIGKILL; '' on success (including "not running" 409 and "no such container" 404), else the error. */
+  private async kill(containerId: string): Promise<string> {
+    try {
+      await this.docker.getContainer(containerId).kill({ signal: 'SIGKILL' });
+      return '';
+    } catch (err) {
+      const code = statusCodeOf(err);
+      if (code === 404 || code === 409 || code === 304) return '';
+      if (code === undefined) throw err;
+      return dockerMessage(err);
+    }
+  }
+
+  private async startExisting(containerId: string, dockerState: string, created: boolean): Promise<EnsureResult> {
+    const container = this.docker.getContainer(containerId);
+    try {
+      switch (dockerState) {
+        case 'running':
+        case 'restarting':
+          return { ok: true, containerId, created, started: false };
+        case 'paused':
+          await container.unpause();
+          return { ok: true, containerId, created, started: true };
+        case 'removing':
+        case 'dead':
+          return {
+            ok: false,
+            reason: 'container-unusable',
+            containerId,
+            error: `container ${short(containerId)} is ${dockerState}; remove it before starting this allocation again`,
+          };
+        default:
+          await container.start();
+          return { ok: true, containerId, created, started: true };
+      }
+    } catch (err) {
+      const code = statusCodeOf(err);
+      if (code === 304) return { ok: true, containerId, created, started: false };
+      if (code === undefined) throw err;
+      return { ok: false, reason: 'start-rejected', containerId, error: `cannot start container ${short(containerId)}: ${dockerMessage(err)}` };
+    }
+  }
+
+  private async createAndStart(spec: ReplicaSpec): Promise<EnsureResult> {
+    let pulled = false;
+    let name = containerName(spec);
+    let conflicts = 0;
+    for (;;) {
+      try {
+        const container = await this.docker.createContainer(createOptions(spec, name));
+        return this.startExisting(container.id, 'created', true);
+      } catch (err) {
+        const code = statusCodeOf(err);
+        if (code === undefined) throw err;
+        if (code === 404 && !pulled) {
+          // Only an image is looked up on create; pull it once, then try once more. Never loop.
+          pulled = true;
+          const pullError = await this.pull(spec.image);
+          if (pullError === undefined) continue;
+          return {
+            ok: false,
+            reason: 'image-unavailable',
+            error: `image "${spec.image}" is not present on this host and could not be pulled: ${pullError}`,
+          };
+        }
+        if (code === 409 && conflicts++ < 3) {
+          // The name is taken: by this allocation (another executor raced us) -> adopt it; by another
+          // allocation whose id shares our short prefix -> use the full id. Docker reserves the name
+          // before the container is listable, so the owner may take a moment to appear.
+          const owner = await this.nameOwner(name);
+          if (owner?.allocationId === spec.allocationId) return this.startExisting(owner.containerId, owner.dockerState, false);
+          if (owner) name = containerName(spec, true);
+          continue;
+        }
+        if (code === 404) {
+          return {
+            ok: false,
+            reason: 'image-unavailable',
+            error: `image "${spec.image}" is not present on this host after pulling it: ${dockerMessage(err)}`,
+          };
+        }
+        return { ok: false, reason: 'create-rejected', error: `cannot create container for ${spec.allocationId}: ${dockerMessage(err)}` };
+      }
+    }
+  }
+
+  /** Who holds a container name; undefined if it does not become visible within about a second. */
+  private async nameOwner(name: string): Promise<{ containerId: string; dockerState: string; allocationId: string } | undefined> {
+    for (let i = 0; i < 20; i++) {
+      try {
+        const c = await this.docker.getContainer(name).inspect();
+        return { containerId: c.Id, dockerState: c.State.Status, allocationId: c.Config.Labels?.[LABEL_ALLOCATION] ?? '' };
+      } catch (err) {
+        if (statusCodeOf(err) !== 404) throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return undefined;
+  }
+
+  /** Pulls an image; resolves to undefined when done, else the reason it failed. Concurrent pulls share one. */
+  private pull(image: string): Promise<string | undefined> {
+    let pending = this.pulls.get(image);
+    if (!pending) {
+      pending = this.doPull(image).finally(() => this.pulls.delete(image));
+      this.pulls.set(image, pending);
+    }
+    return pending;
+  }
+
+  private async doPull(image: string): Promise<string | undefined> {
+    try {
+      const stream = await this.docker.pull(image, { abortSignal: AbortSignal.timeout(this.pullTimeoutMs) });
+      const output = await new Promise<PullProgress[]>((resolve, reject) => {
+        this.docker.modem.followProgress(stream, (err: Error | null, out: PullProgress[]) => (err ? reject(err) : resolve(out)));
+      });
+      // A registry error after the HTTP 200 arrives as a progress message, not as an HTTP status.
+      const failed = output.find((o) => o.error || o.errorDetail);
+      return failed ? (failed.errorDetail?.message ?? failed.error ?? 'pull failed') : undefined;
+    } catch (err) {
+      if ((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') {
+        return `pull timed out after ${this.pullTimeoutMs} ms`;
+      }
+      return dockerMessage(err);
+    }
+  }
+}
+
+interface PullProgress {
+  status?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+}
+
+/** The container definition for a replica. Pure, so the mapping can be tested without Docker. */
+export function createOptions(spec: ReplicaSpec, name: string): Docker.ContainerCreateOptions {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of spec.ports) {
+    const key = `${p.target}/${p.protocol}`;
+    exposed[key] = {};
+    // An empty HostPort makes Docker choose a free one.
+    (bindings[key] ??= []).push({ HostIp: p.hostIp ?? '', HostPort: p.published === undefined ? '' : String(p.published) });
+  }
+  const hostConfig: Docker.HostConfig = {
+    PortBindings: bindings,
+    // Baton restarts containers itself (restart-supervisor.ts): it must count attempts, honour a
+    // window, and know the difference between a crash and its own stop, which Docker's policy cannot.
+    RestartPolicy: { Name: 'no' },
+  };
+  if (spec.cpuLimitMillis !== undefined && spec.cpuLimitMillis > 0) hostConfig.NanoCpus = spec.cpuLimitMillis * 1e6;
+  if (spec.memoryLimitBytes !== undefined && spec.memoryLimitBytes > 0) hostConfig.Memory = spec.memoryLimitBytes;
+  const options: Docker.ContainerCreateOptions = {
+    name,
+    Image: spec.image,
+    Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
+    Labels: containerLabels(spec),
+    ExposedPorts: exposed,
+    // So a `docker stop` by hand honours the same grace period as Baton's.
+    StopTimeout: Math.ceil(spec.stopGraceMs / 1000),
+    HostConfig: hostConfig,
+  };
+  if (spec.command) options.Cmd = [...spec.command];
+  if (spec.entrypoint) options.Entrypoint = [...spec.entrypoint];
+  const health = healthConfig(spec.healthcheck);
+  if (health) options.Healthcheck = health;
+  return options;
+}
+
+/** HealthcheckSpec -> Docker's HealthConfig (durations in ns; 0 means "inherit the image's"). */
+export function healthConfig(h: HealthcheckSpec | undefined): Docker.HealthConfig | undefined {
+  if (!h) return undefined;
+  if (h.disable) return { Test: ['NONE'] };
+  const config: Docker.HealthConfig = {
+    Interval: h.intervalMs * 1e6,
+    Timeout: h.timeoutMs * 1e6,
+    Retries: h.retries,
+    StartPeriod: h.startPeriodMs * 1e6,
+  };
+  // Empty test: only timings were set, so the image's own HEALTHCHECK test runs (as in Docker).
+  if (h.test.length > 0) config.Test = [...h.test];
+  return config;
+}
+
+/** The HTTP status of a dockerode error; undefined for transport faults (engine unreachable). */
+export function statusCodeOf(err: unknown): number | undefined {
+  const code = (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** Docker's own message (dockerode wraps it as "(HTTP code 404) no such container - <message>"). */
+export function dockerMessage(err: unknown): string {
+  const json = (err as { json?: { message?: unknown } } | null)?.json;
+  if (json && typeof json.message === 'string') return json.message.trim();
+  return err instanceof Error ? err.message.trim() : String(err);
+}
+
+function exitCodeFromStatus(status: string): number {
+  const m = /^Exited \((-?\d+)\)/.exec(status);
+  return m ? Number(m[1]) : 0;
+}
+
+function short(containerId: string): string {
+  return containerId.slice(0, 12);
+}

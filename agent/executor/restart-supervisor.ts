@@ -1,0 +1,525 @@
+// Restarts crashed replicas in place, on this host, by the service's `deploy.restart_policy`, with no
+// coordinator involved (an edge host keeps its services up while its uplink is down). Exits are seen
+// through Docker's event stream, with a periodic listing as the safety net for missed events.
+import type Docker from 'dockerode';
+import type { RestartPolicySpec } from '../../shared/compose/types.js';
+import { systemClock, type Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import { backoffDelayMs } from '../backoff.js';
+import { DockerExecutor } from './docker-executor.js';
+import { LABEL_ALLOCATION } from './labels.js';
+import type { Executor, InspectedReplica, RemoveResult, ReplicaSpec, ReplicaState, ReplicaStatus, StopResult } from './types.js';
+
+// ---------------------------------------------------------------------------------------------
+// The policy, as a pure function
+// ---------------------------------------------------------------------------------------------
+
+export interface RestartBackoffOptions {
+  /**
+   * A run at least this long resets the backoff: the replica was healthy, the next crash is news.
+   * @default 10_000
+   */
+  stableRunMs?: number;
+  /**
+   * Cap for the backed-off delay. Never below the policy's own delay; 0 gives Swarm's fixed delay.
+   * @default 300_000
+   */
+  maxDelayMs?: number;
+}
+
+export interface RestartHistory {
+  /** When each in-place restart so far happened (ms). */
+  readonly restartTimesMs: readonly number[];
+  /** Consecutive runs, the one just ended included, that ended before `stableRunMs`. */
+  readonly quickExits: number;
+}
+
+export type RestartDecision =
+  | { readonly restart: true; readonly delayMs: number; /** 1-based count of this restart within the window. */ readonly attempt: number }
+  | { readonly restart: false; readonly reason: string };
+
+/**
+ * Whether and when to restart a replica that just exited.
+ *
+ * - condition `none` never restarts; `on-failure` restarts a non-zero exit (or a vanished container);
+ *   `any` restarts every exit.
+ * - `maxAttempts` (0 = unlimited) limits the restarts done within the last `windowMs` (0 = ever).
+ * - The delay is the policy's `delayMs`, doubled for each further quick exit in a row (Docker's own
+ *   restart backoff; Swarm keeps the delay fixed), capped at `maxDelayMs`. A zero delay backs off from
+ *   100 ms so a crash loop with `delay: 0` still cannot spin.
+ *
+ * `exitCode` undefined means the container disappeared (removed outside Baton); that counts as a failure.
+ */
+export function decideRestart(
+  policy: RestartPolicySpec,
+  exitCode: number | undefined,
+  history: RestartHistory,
+  nowMs: number,
+  options: RestartBackoffOptions = {},
+): RestartDecision {
+  if (policy.condition === 'none') return { restart: false, reason: 'restart policy condition is none' };
+  if (policy.condition === 'on-failure' && exitCode === 0) {
+    return { restart: false, reason: 'exited successfully and restart policy condition is on-failure' };
+  }
+  const counted = policy.windowMs > 0 ? history.restartTimesMs.filter((t) => t > nowMs - policy.windowMs) : history.restartTimesMs;
+  if (policy.maxAttempts > 0 && counted.length >= policy.maxAttempts) {
+    const within = policy.windowMs > 0 ? ` within ${policy.windowMs} ms` : '';
+    return { restart: false, reason: `restart limit reached: ${counted.length} of ${policy.maxAttempts} restarts used${within}` };
+  }
+  const cap = Math.max(options.maxDelayMs ?? 300_000, policy.delayMs);
+  const doublings = Math.max(0, history.quickExits - 1);
+  const delayMs = doublings === 0 ? policy.delayMs : Math.min(cap, Math.max(policy.delayMs, 100) * 2 ** Math.min(doublings, 30));
+  return { restart: true, delayMs, attempt: counted.length + 1 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The supervisor
+// ---------------------------------------------------------------------------------------------
+
+/** Timer functions, injectable so tests can drive delays. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const systemTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface RestartSupervisorOptions {
+  executor: Executor;
+  /** Called for every status change, in order per allocation. Exceptions are logged and ignored. */
+  onStatus: (status: ReplicaStatus) => void;
+  /**
+   * Engine whose `die` events are watched; null watches none, so exits are found by the periodic
+   * resync only. @default the executor's engine when it is a DockerExecutor, else null
+   */
+  docker?: Docker | null;
+  /** How often every supervised replica is checked against `docker ps -a`. @default 10_000 */
+  resyncIntervalMs?: number;
+  backoff?: RestartBackoffOptions;
+  /** @default systemClock */
+  clock?: Clock;
+  /** @default the global setTimeout/clearTimeout */
+  timers?: Timers;
+  logger?: Logger;
+}
+
+/**
+ * - `starting`/`running`: a start or restart in progress / done.
+ * - `backoff`: exited, restart timer pending. `retry`: a restart hit an engine fault; resync retries it.
+ * - `done`: the policy says no more restarts (terminal until run() after a stop).
+ * - `stopped`: stop()/remove() by Baton; never restarted.
+ */
+type Phase = 'starting' | 'running' | 'backoff' | 'retry' | 'done' | 'stopped';
+
+interface Entry {
+  spec: ReplicaSpec;
+  phase: Phase;
+  status: ReplicaStatus;
+  restartTimesMs: number[];
+  quickExits: number;
+  lastStartMs: number;
+  /** FinishedAt of the last exit acted on ('gone' for a vanished container): one decision per exit. */
+  handledExit?: string;
+  timer?: unknown;
+}
+
+export class RestartSupervisor {
+  private readonly executor: Executor;
+  private readonly onStatusCb: (status: ReplicaStatus) => void;
+  private readonly docker: Docker | undefined;
+  private readonly resyncIntervalMs: number;
+  private readonly backoff: RestartBackoffOptions;
+  private readonly clock: Clock;
+  private readonly timers: Timers;
+  private readonly logger: Logger | undefined;
+  private readonly entries = new Map<string, Entry>();
+  /** Per-allocation queue: status emissions and decisions for one allocation never interleave. */
+  private readonly chains = new Map<string, Promise<void>>();
+  private resyncTimer: unknown;
+  private eventsAbort: AbortController | undefined;
+  private watching: Promise<void> | undefined;
+  /** Ends the watcher's reconnect wait early, on close(). */
+  private wakeWatcher: (() => void) | undefined;
+  private started = false;
+  private markConnected!: () => void;
+  private readonly connected = new Promise<void>((resolve) => (this.markConnected = resolve));
+  private closed = false;
+
+  constructor(options: RestartSupervisorOptions) {
+    this.executor = options.executor;
+    this.onStatusCb = options.onStatus;
+    this.docker =
+      options.docker === null ? undefined : (options.docker ?? (options.executor instanceof DockerExecutor ? options.executor.docker : undefined));
+    this.resyncIntervalMs = options.resyncIntervalMs ?? 10_000;
+    this.backoff = options.backoff ?? {};
+    this.clock = options.clock ?? systemClock;
+    this.timers = options.timers ?? systemTimers;
+    this.logger = options.logger;
+  }
+
+  /** Starts watching events and the periodic resync. */
+  start(): void {
+    if (this.closed) throw new Error('RestartSupervisor.start() after close()');
+    if (this.started) return;
+    this.started = true;
+    if (this.docker) this.watching = this.watchEvents(this.docker);
+    else this.markConnected();
+    this.scheduleResync();
+  }
+
+  /** Resolves once the event stream is first subscribed (at once without one); exits before are found by resync. */
+  eventsConnected(): Promise<void> {
+    return this.connected;
+  }
+
+  /** Stops watching and cancels pending restarts; containers are left as they are. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.resyncTimer !== undefined) this.timers.clearTimeout(this.resyncTimer);
+    for (const entry of this.entries.values()) this.cancelTimer(entry);
+    this.eventsAbort?.abort();
+    this.wakeWatcher?.();
+    await this.watching;
+    await Promise.all([...this.chains.values()]);
+  }
+
+  /**
+   * Supervises a replica and makes sure it runs. For a replica already supervised this only updates
+   * its spec: a pending restart keeps its delay, and one the policy gave up on stays down (the
+   * coordinator replaces it) unless it was stopped by Baton in between. Resolves to the status after.
+   */
+  run(spec: ReplicaSpec): Promise<ReplicaStatus> {
+    const id = spec.allocationId;
+    let entry = this.entries.get(id);
+    if (entry && entry.phase !== 'stopped') {
+      entry.spec = spec;
+      const current = entry;
+      return this.enqueue(id, async () => current.status);
+    }
+    if (!entry) {
+      entry = {
+        spec,
+        phase: 'starting',
+        status: { allocationId: id, state: 'pending', restarts: 0, atMs: this.clock.now() },
+        restartTimesMs: [],
+        quickExits: 0,
+        lastStartMs: 0,
+      };
+      this.entries.set(id, entry);
+    }
+    const e = entry;
+    e.spec = spec;
+    e.phase = 'starting';
+    return this.enqueue(id, async () => {
+      if (e.phase !== 'starting') return e.status;
+      this.emit(e, { state: 'starting' });
+      let result;
+      try {
+        result = await this.executor.ensureRunning(spec);
+      } catch (err) {
+        e.phase = 'done';
+        this.emit(e, { state: 'failed', error: `cannot reach the Docker engine: ${(err as Error).message}` });
+        return e.status;
+      }
+      if (e.phase !== 'starting') return e.status; // stopped meanwhile; stop() reports
+      if (!result.ok) {
+        // Start failures (missing image, port taken) are not crashes: the coordinator decides, and a
+        // missing image is not pulled again in a loop.
+        e.phase = 'done';
+        this.emit(e, { state: 'failed', error: result.error, ...(result.containerId ? { containerId: result.containerId } : {}) });
+        return e.status;
+      }
+      this.markRunning(e, result.containerId);
+      return e.status;
+    });
+  }
+
+  /** Stops a replica for good (no restart), with the grace period; reports `stopped`. */
+  stop(allocationId: string, graceMs: number): Promise<StopResult> {
+    const entry = this.entries.get(allocationId);
+    if (entry) {
+      entry.phase = 'stopped';
+      this.cancelTimer(entry);
+    }
+    return this.enqueue(allocationId, async () => {
+      const result = await this.executor.stop(allocationId, graceMs);
+      if (result.ok) {
+        const e = this.entries.get(allocationId) ?? this.detached(allocationId);
+        if (e.phase === 'stopped') {
+          this.emit(e, {
+            state: 'stopped',
+            ...(result.containerId ? { containerId: result.containerId } : {}),
+            ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+          });
+        }
+      }
+      return result;
+    });
+  }
+
+  /** Removes a replica's container and stops supervising it; reports `removed`. */
+  remove(allocationId: string): Promise<RemoveResult> {
+    const entry = this.entries.get(allocationId);
+    if (entry) {
+      entry.phase = 'stopped';
+      this.cancelTimer(entry);
+    }
+    return this.enqueue(allocationId, async () => {
+      const result = await this.executor.remove(allocationId);
+      if (result.ok) {
+        const e = this.entries.get(allocationId) ?? this.detached(allocationId);
+        this.entries.delete(allocationId);
+        this.emit(e, { state: 'removed', ...(result.containerId ? { containerId: result.containerId } : {}) });
+      }
+      return result;
+    });
+  }
+
+  /** The latest status of every supervised replica, e.g. to re-send after a reconnect. */
+  statuses(): ReplicaStatus[] {
+    return [...this.entries.values()].map((e) => e.status);
+  }
+
+  status(allocationId: string): ReplicaStatus | undefined {
+    return this.entries.get(allocationId)?.status;
+  }
+
+  /** Checks every supervised replica against the engine now (also runs periodically). */
+  async resync(): Promise<void> {
+    const candidates = [...this.entries.entries()].filter(([, e]) => e.phase === 'running' || e.phase === 'retry');
+    if (candidates.length === 0) return;
+    let running: Set<string>;
+    try {
+      running = new Set((await this.executor.list()).filter((c) => c.running).map((c) => c.allocationId));
+    } catch (err) {
+      this.logger?.warn({ err: (err as Error).message }, 'restart supervisor: resync could not list containers');
+      return;
+    }
+    await Promise.all(
+      candidates.filter(([id, e]) => e.phase === 'retry' || !running.has(id)).map(([id]) => this.background(id, () => this.checkExit(id))),
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /** A container of this allocation may have exited: decide, once per exit, whether to restart it. */
+  private async checkExit(allocationId: string): Promise<void> {
+    const e = this.entries.get(allocationId);
+    if (!e || this.closed) return;
+    if (e.phase === 'retry') return this.restartNow(e);
+    if (e.phase !== 'running') return;
+    // stop()/remove() called on the executor directly, bypassing this supervisor.
+    if (this.executor.stopRequested(allocationId)) {
+      e.phase = 'stopped';
+      return;
+    }
+    const info = await this.executor.inspect(allocationId);
+    if (info?.running) {
+      if (e.status.state !== 'running') this.emit(e, { state: 'running', containerId: info.containerId });
+      return;
+    }
+    const exitKey = info ? info.finishedAt : 'gone';
+    if (exitKey === e.handledExit) return;
+    e.handledExit = exitKey;
+    const now = this.clock.now();
+    const ranMs = now - e.lastStartMs;
+    e.quickExits = ranMs < (this.backoff.stableRunMs ?? 10_000) ? e.quickExits + 1 : 0;
+    const policy = e.spec.restartPolicy;
+    if (policy.windowMs > 0) e.restartTimesMs = e.restartTimesMs.filter((t) => t > now - policy.windowMs);
+    const exitCode = info?.exitCode;
+    const decision = decideRestart(policy, exitCode, { restartTimesMs: e.restartTimesMs, quickExits: e.quickExits }, now, this.backoff);
+    const what = describeExit(info);
+    const base = {
+      ...(info ? { containerId: info.containerId } : {}),
+      ...(exitCode !== undefined ? { exitCode } : {}),
+    };
+    if (!decision.restart) {
+      e.phase = 'done';
+      const failed = exitCode !== 0;
+      this.logger?.info({ allocationId, exitCode, reason: decision.reason }, 'replica exited, not restarted');
+      this.emit(e, { state: failed ? 'failed' : 'exited', ...base, ...(failed ? { error: `${what}; ${decision.reason}` } : {}) });
+      return;
+    }
+    e.phase = 'backoff';
+    this.logger?.info({ allocationId, exitCode, delayMs: decision.delayMs, attempt: decision.attempt }, 'replica exited, restarting');
+    this.emit(e, { state: 'exited', ...base, ...(info && exitCode === 0 ? {} : { error: what }) });
+    e.timer = this.timers.setTimeout(() => {
+      e.timer = undefined;
+      void this.background(allocationId, () => this.restartNow(e));
+    }, decision.delayMs);
+  }
+
+  private async restartNow(e: Entry): Promise<void> {
+    if (this.closed || (e.phase !== 'backoff' && e.phase !== 'retry')) return;
+    if (this.executor.stopRequested(e.spec.allocationId)) {
+      e.phase = 'stopped';
+      return;
+    }
+    const now = this.clock.now();
+    e.restartTimesMs.push(now);
+    e.phase = 'starting';
+    this.emit(e, { state: 'starting', restarts: e.status.restarts + 1 });
+    let result;
+    try {
+      result = await this.executor.ensureRunning(e.spec);
+    } catch (err) {
+      // The engine is unreachable (restarting?): not an attempt of the replica's. Undo the count and
+      // let the resync try again.
+      e.restartTimesMs.pop();
+      e.phase = 'retry';
+      this.emit(e, { state: 'failed', restarts: e.status.restarts - 1, error: `restart failed, will retry: ${(err as Error).message}` });
+      return;
+    }
+    if (e.phase !== 'starting') return;
+    if (!result.ok) {
+      e.phase = 'done';
+      this.emit(e, { state: 'failed', error: `restart failed: ${result.error}` });
+      return;
+    }
+    this.markRunning(e, result.containerId);
+  }
+
+  private markRunning(e: Entry, containerId: string): void {
+    e.phase = 'running';
+    e.lastStartMs = this.clock.now();
+    this.emit(e, { state: 'running', containerId });
+  }
+
+  private emit(e: Entry, patch: { state: ReplicaState; containerId?: string; exitCode?: number; error?: string; restarts?: number }): void {
+    const containerId = patch.containerId ?? e.status.containerId;
+    const status: ReplicaStatus = {
+      allocationId: e.spec.allocationId,
+      state: patch.state,
+      ...(containerId ? { containerId } : {}),
+      ...(patch.exitCode !== undefined ? { exitCode: patch.exitCode } : {}),
+      ...(patch.error ? { error: patch.error } : {}),
+      restarts: patch.restarts ?? e.status.restarts,
+      atMs: this.clock.now(),
+    };
+    e.status = status;
+    try {
+      this.onStatusCb(status);
+    } catch (err) {
+      this.logger?.error({ err: (err as Error).message }, 'restart supervisor: onStatus threw');
+    }
+  }
+
+  /** A throwaway entry for stop/remove of an allocation this process never ran (e.g. after its restart). */
+  private detached(allocationId: string): Entry {
+    const spec = { allocationId } as ReplicaSpec;
+    return {
+      spec,
+      phase: 'stopped',
+      status: { allocationId, state: 'pending', restarts: 0, atMs: this.clock.now() },
+      restartTimesMs: [],
+      quickExits: 0,
+      lastStartMs: 0,
+    };
+  }
+
+  private cancelTimer(e: Entry): void {
+    if (e.timer !== undefined) this.timers.clearTimeout(e.timer);
+    e.timer = undefined;
+  }
+
+  private enqueue<T>(allocationId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.chains.get(allocationId) ?? Promise.resolve();
+    const run = prev.then(fn);
+    const tail = run.then(
+      () => undefined,
+      (err: unknown) => {
+        this.logger?.warn({ allocationId, err: (err as Error).message }, 'restart supervisor: operation failed');
+      },
+    );
+    this.chains.set(allocationId, tail);
+    void tail.then(() => {
+      if (this.chains.get(allocationId) === tail) this.chains.delete(allocationId);
+    });
+    return run;
+  }
+
+  /** enqueue() for work nobody awaits the result of: failures are logged by enqueue, never unhandled. */
+  private background(allocationId: string, fn: () => Promise<void>): Promise<void> {
+    return this.enqueue(allocationId, fn).catch(() => undefined);
+  }
+
+  private scheduleResync(): void {
+    if (this.closed) return;
+    this.resyncTimer = this.timers.setTimeout(() => {
+      void this.resync().finally(() => this.scheduleResync());
+    }, this.resyncIntervalMs);
+  }
+
+  /** Follows `die` events of Baton's containers; reconnects with backoff, resyncing after each (re)connect. */
+  private async watchEvents(docker: Docker): Promise<void> {
+    let attempt = 0;
+    while (!this.closed) {
+      const abort = new AbortController();
+      this.eventsAbort = abort;
+      try {
+        const stream = await docker.getEvents({
+          filters: { type: ['container'], event: ['die'], label: [LABEL_ALLOCATION] },
+          abortSignal: abort.signal,
+        } as Docker.GetEventsOptions);
+        attempt = 0;
+        this.markConnected();
+        // Exits while we were not subscribed (first start, engine restart) have no event to come.
+        void this.resync();
+        await this.readEvents(stream);
+      } catch (err) {
+        if (this.closed) break;
+        this.logger?.warn({ err: (err as Error).message }, 'restart supervisor: docker event stream failed');
+      }
+      if (this.closed) break;
+      await new Promise<void>((resolve) => {
+        const timer = this.timers.setTimeout(() => {
+          this.wakeWatcher = undefined;
+          resolve();
+        }, backoffDelayMs(attempt++, { initialMs: 250, maxMs: 5000 }));
+        this.wakeWatcher = () => {
+          this.timers.clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private readEvents(stream: NodeJS.ReadableStream): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let buffer = '';
+      stream.on('data', (chunk: Buffer | string) => {
+        buffer += chunk.toString();
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl).trim();
+          buffer = buffer.slice(nl + 1);
+          if (line) this.onEvent(line);
+        }
+      });
+      stream.on('end', () => resolve());
+      stream.on('close', () => resolve());
+      stream.on('error', (err: Error) => (this.closed ? resolve() : reject(err)));
+    });
+  }
+
+  private onEvent(line: string): void {
+    let event: { Action?: string; Actor?: { Attributes?: Record<string, string> } };
+    try {
+      event = JSON.parse(line);
+    } catch {
+      return;
+    }
+    const allocationId = event.Actor?.Attributes?.[LABEL_ALLOCATION];
+    if (event.Action !== 'die' || !allocationId || !this.entries.has(allocationId)) return;
+    void this.background(allocationId, () => this.checkExit(allocationId));
+  }
+}
+
+function describeExit(info: InspectedReplica | undefined): string {
+  if (!info) return 'container was removed outside Baton';
+  if (info.oomKilled) return `killed for running out of memory (exit code ${info.exitCode})`;
+  return `exited with code ${info.exitCode}`;
+}
