@@ -16,6 +16,7 @@ import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import { DockerObserver, dockerFromEnv, type ObservedContainer } from './docker-observer.js';
 import { HostMetrics } from './host-metrics.js';
 import { loadOrCreateNodeId } from './identity.js';
+import { Workloads } from './workloads.js';
 
 export interface AgentOptions {
   /** HOST:PORT of the coordinator. */
@@ -49,6 +50,7 @@ export class Agent {
   private readonly client: AgentServiceClient;
   private readonly host: HostMetrics;
   private readonly engine: DockerObserver;
+  private readonly workloads: Workloads;
   private call: grpc.ClientDuplexStream<AgentMessage, CoordinatorMessage__Output> | undefined;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -69,13 +71,20 @@ export class Agent {
       'grpc.max_reconnect_backoff_ms': 2000,
     });
     this.host = new HostMetrics(resolve(options.dataDir ?? './.baton-agent'));
-    this.engine = new DockerObserver(dockerFromEnv(options.dockerHost));
+    const docker = dockerFromEnv(options.dockerHost);
+    this.engine = new DockerObserver(docker);
+    this.workloads = new Workloads(docker, this.log, (event) => {
+      // Events while disconnected are not queued: the complete current set is re-sent on
+      // every (re)connect, which is what the coordinator needs.
+      if (this.state === 'connected') this.call?.write({ container_event: event });
+    });
   }
 
   /** Loads the identity and starts connecting; resolves once the loop is running. */
   async start(): Promise<void> {
     this.nodeId = await loadOrCreateNodeId(resolve(this.options.dataDir ?? './.baton-agent'));
     this.log.info({ nodeId: this.nodeId, coordinator: this.options.coordinator }, 'agent starting');
+    this.workloads.start();
     this.loop = this.run();
   }
 
@@ -103,6 +112,7 @@ export class Agent {
     }
     this.wake?.();
     await this.loop;
+    await this.workloads.close();
     this.client.close();
     this.state = 'stopped';
   }
@@ -186,8 +196,13 @@ export class Agent {
             this.state = 'connected';
             const every = Math.max(100, msg.welcome.heartbeat_interval_ms || 1000);
             this.log.info({ sessionId, heartbeatMs: every }, 'connected to coordinator');
+            for (const event of this.workloads.currentEvents()) call.write({ container_event: event });
             void sendReport();
             timer = setInterval(() => void sendReport(), every);
+          } else if (msg.body === 'command' && msg.command && established) {
+            void this.workloads.handle(msg.command).then((ack) => {
+              if (this.call === call) call.write({ ack });
+            });
           } else if (msg.body === 'session_end') {
             this.log.warn({ reason: msg.session_end?.reason }, 'coordinator ended the session');
           }

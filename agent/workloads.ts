@@ -1,0 +1,148 @@
+// The agent's side of the command traffic: turns coordinator commands (start, stop, reconcile)
+// into executor calls, acknowledges each one, and reports every replica status change as a
+// ContainerEvent. Repeated command ids are answered from memory, never executed twice.
+import type Docker from 'dockerode';
+import { DEFAULT_RESTART_POLICY } from '../shared/compose/index.js';
+import type { HealthcheckSpec, RestartPolicySpec } from '../shared/compose/types.js';
+import type { Command__Output } from '../shared/grpc/gen/baton/v1/Command.js';
+import type { CommandAck } from '../shared/grpc/gen/baton/v1/CommandAck.js';
+import type { ContainerEvent } from '../shared/grpc/gen/baton/v1/ContainerEvent.js';
+import type { StartReplica__Output } from '../shared/grpc/gen/baton/v1/StartReplica.js';
+import type { Logger } from '../shared/logger.js';
+import { DockerExecutor, RestartSupervisor, type ReplicaSpec, type ReplicaStatus } from './executor/index.js';
+
+/** How many answered command ids are remembered for de-duplication. */
+const REMEMBERED_COMMANDS = 2000;
+
+export class Workloads {
+  readonly executor: DockerExecutor;
+  private readonly supervisor: RestartSupervisor;
+  private readonly answered = new Map<string, Promise<CommandAck>>();
+
+  constructor(
+    docker: Docker,
+    private readonly log: Logger,
+    /** Receives every status change, in order per allocation. */
+    private readonly emit: (event: ContainerEvent) => void,
+  ) {
+    this.executor = new DockerExecutor({ docker });
+    this.supervisor = new RestartSupervisor({ executor: this.executor, docker, logger: log, onStatus: (s) => this.emit(toEvent(s)) });
+  }
+
+  start(): void {
+    this.supervisor.start();
+  }
+
+  close(): Promise<void> {
+    return this.supervisor.close();
+  }
+
+  /** The last status of every supervised replica: re-sent after a reconnect. */
+  currentEvents(): ContainerEvent[] {
+    return this.supervisor.statuses().map(toEvent);
+  }
+
+  handle(cmd: Command__Output): Promise<CommandAck> {
+    const id = cmd.command_id;
+    const seen = id ? this.answered.get(id) : undefined;
+    if (seen) return seen;
+    const ack = this.execute(cmd).then(
+      (error): CommandAck => ({ command_id: id, ok: error === undefined, error: error ?? '' }),
+      (err: Error): CommandAck => ({ command_id: id, ok: false, error: `agent error: ${err.message}` }),
+    );
+    if (id) {
+      this.answered.set(id, ack);
+      if (this.answered.size > REMEMBERED_COMMANDS) this.answered.delete(this.answered.keys().next().value as string);
+    }
+    return ack;
+  }
+
+  /** Returns an error text, or undefined on success. */
+  private async execute(cmd: Command__Output): Promise<string | undefined> {
+    switch (cmd.kind) {
+      case 'start': {
+        const spec = toReplicaSpec(cmd.start!);
+        if (typeof spec === 'string') return spec;
+        // Accepted once the supervisor owns it; how the start goes is reported as events.
+        void this.supervisor.run(spec).catch((err: Error) => this.log.error({ err: err.message, allocationId: spec.allocationId }, 'run failed'));
+        return undefined;
+      }
+      case 'stop': {
+        const s = cmd.stop!;
+        const stopped = await this.supervisor.stop(s.allocation_id, s.stop_grace_ms || 10_000);
+        if (!stopped.ok) return stopped.error;
+        if (s.remove) {
+          const removed = await this.supervisor.remove(s.allocation_id);
+          if (!removed.ok) return removed.error;
+        }
+        return undefined;
+      }
+      case 'reconcile': {
+        // Everything Baton-labelled that the coordinator no longer expects here is stale.
+        const expected = new Set(cmd.reconcile!.allocation_ids);
+        const errors: string[] = [];
+        for (const c of await this.executor.list()) {
+          if (expected.has(c.allocationId)) continue;
+          this.log.info({ allocationId: c.allocationId, containerId: c.containerId }, 'removing stale replica');
+          const stopped = await this.supervisor.stop(c.allocationId, 10_000);
+          const removed = stopped.ok ? await this.supervisor.remove(c.allocationId) : stopped;
+          if (!removed.ok) errors.push(`${c.allocationId}: ${removed.error}`);
+        }
+        return errors.length ? errors.join('; ') : undefined;
+      }
+      case 'logs':
+        return 'log streaming is not implemented by this agent yet';
+      default:
+        return `unknown command ${JSON.stringify(cmd.kind ?? '')}`;
+    }
+  }
+}
+
+/** Wire -> domain, validating what the executor relies on. Returns an error text on bad input. */
+export function toReplicaSpec(s: StartReplica__Output): ReplicaSpec | string {
+  if (!s.allocation_id) return 'start.allocation_id: missing';
+  if (!s.image) return 'start.image: missing';
+  let restartPolicy: RestartPolicySpec = DEFAULT_RESTART_POLICY;
+  let healthcheck: HealthcheckSpec | undefined;
+  try {
+    if (s.restart_policy_json) restartPolicy = { ...DEFAULT_RESTART_POLICY, ...(JSON.parse(s.restart_policy_json) as Partial<RestartPolicySpec>) };
+    if (s.healthcheck_json) healthcheck = JSON.parse(s.healthcheck_json) as HealthcheckSpec;
+  } catch (err) {
+    return `start.restart_policy_json/healthcheck_json: not JSON (${(err as Error).message})`;
+  }
+  return {
+    allocationId: s.allocation_id,
+    generation: s.generation,
+    stack: s.stack,
+    service: s.service,
+    replica: s.replica,
+    image: s.image,
+    command: s.command.length ? s.command : undefined,
+    entrypoint: s.entrypoint.length ? s.entrypoint : undefined,
+    environment: s.environment,
+    ports: s.ports.map((p) => ({
+      target: p.target,
+      published: p.published || undefined,
+      protocol: p.protocol === 'udp' ? 'udp' : 'tcp',
+      hostIp: p.host_ip || undefined,
+    })),
+    labels: s.labels,
+    cpuLimitMillis: s.cpu_limit_millis || undefined,
+    memoryLimitBytes: s.memory_limit_bytes || undefined,
+    restartPolicy,
+    healthcheck,
+    stopGraceMs: s.stop_grace_ms || 10_000,
+  };
+}
+
+function toEvent(s: ReplicaStatus): ContainerEvent {
+  return {
+    allocation_id: s.allocationId,
+    state: s.state,
+    container_id: s.containerId ?? '',
+    exit_code: s.exitCode ?? 0,
+    error: s.error ?? '',
+    at_ms: s.atMs,
+    restarts: s.restarts,
+  };
+}
