@@ -14,6 +14,8 @@ import type { EventRecord } from './store/schema.js';
 /** Plans a Compose document against the live pool; provided by the placement layer. */
 export type PlanHandler = (req: { composeYaml: string; fileName: string; stack: string; env: Record<string, string> }) => {
   planJson: string;
+  planText: string;
+  complete: boolean;
   warnings: string[];
 };
 
@@ -47,7 +49,7 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
     Plan: unary((req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string> }) => {
       if (!deps.plan) throw new GrpcError(Status.UNIMPLEMENTED, 'planning is not available on this coordinator');
       const r = deps.plan({ composeYaml: req.compose_yaml, fileName: req.file_name || 'compose.yaml', stack: req.stack, env: req.env });
-      return { plan_json: r.planJson, warnings: r.warnings };
+      return { plan_json: r.planJson, plan_text: r.planText, complete: r.complete, warnings: r.warnings };
     }),
     WatchEvents(call: ServerWritableStream<WatchEventsRequest__Output, Event>) {
       const since = call.request.since_seq;

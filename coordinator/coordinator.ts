@@ -8,6 +8,7 @@ import { createLogger, type Logger } from '../shared/logger.js';
 import { agentServiceHandlers } from './agent-service.js';
 import { controlServiceHandlers, type PlanHandler } from './control-service.js';
 import { EventLog } from './event-log.js';
+import { livePlanner } from './live-plan.js';
 import { CoordinatorMetrics, serveMetrics } from './metrics.js';
 import { NodePool } from './node-pool.js';
 import { DEFAULT_TIMEOUTS } from './node-status.js';
@@ -30,8 +31,8 @@ export interface CoordinatorOptions {
   metricsListen?: string;
   clock?: Clock;
   logger?: Logger;
-  /** Plans Compose files for `baton plan` against the live pool. */
-  plan?: (pool: NodePool) => PlanHandler | undefined;
+  /** Plans Compose files for `baton plan` against the live pool. @default livePlanner */
+  plan?: (pool: NodePool, store: Store) => PlanHandler | undefined;
 }
 
 export type CoordinatorState = 'starting' | 'running' | 'stopping' | 'stopped';
@@ -80,7 +81,7 @@ export class Coordinator {
     server.addService(proto.baton.v1.AgentService.service, agentServiceHandlers(pool, log, { heartbeatIntervalMs, metrics }));
     server.addService(
       proto.baton.v1.ControlService.service,
-      controlServiceHandlers({ pool, events, log, plan: options.plan?.(pool) }),
+      controlServiceHandlers({ pool, events, log, plan: (options.plan ?? livePlanner)(pool, store) }),
     );
     let port: number;
     try {

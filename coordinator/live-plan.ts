@@ -1,6 +1,51 @@
-// Plans Compose files against the live node pool for `baton plan` (wired with the scheduler).
+// Plans Compose files against the live node pool for `baton plan` (changes nothing).
+import { GrpcError, Status } from '../shared/grpc/errors.js';
 import type { PlanHandler } from './control-service.js';
 import type { NodePool } from './node-pool.js';
-export function livePlanner(_pool: NodePool): PlanHandler | undefined {
-  return undefined;
+import { planCompose } from './plan-compose.js';
+import type { SchedNode } from './scheduler/index.js';
+import type { Store } from './store/store.js';
+
+/** The pool as the scheduler sees it: capacity, status, labels and what is placed there. */
+export function schedulerSnapshot(pool: NodePool, store: Store): SchedNode[] {
+  const placed = new Map<string, { cpu: number; mem: number; ports: { port: number; protocol: 'tcp' | 'udp' }[]; byService: Record<string, number> }>();
+  for (const a of Object.values(store.state.allocations)) {
+    if (a.desired !== 'run') continue;
+    const p = placed.get(a.nodeId) ?? { cpu: 0, mem: 0, ports: [], byService: {} };
+    p.cpu += a.cpuMillis;
+    p.mem += a.memoryBytes;
+    p.ports.push(...a.hostPorts);
+    const key = `${a.stack}/${a.service}`;
+    p.byService[key] = (p.byService[key] ?? 0) + 1;
+    placed.set(a.nodeId, p);
+  }
+  return pool.list().map((n) => {
+    const p = placed.get(n.id);
+    return {
+      id: n.id,
+      name: n.name,
+      status: n.status,
+      labels: n.labels,
+      cpuMillis: n.capacity.cpuMillis,
+      memoryBytes: n.capacity.memoryBytes,
+      reservedCpuMillis: p?.cpu ?? 0,
+      reservedMemoryBytes: p?.mem ?? 0,
+      usedPorts: p?.ports ?? [],
+      replicasByService: p?.byService ?? {},
+    };
+  });
+}
+
+export function livePlanner(pool: NodePool, store: Store): PlanHandler {
+  return (req) => {
+    const r = planCompose({
+      text: req.composeYaml,
+      file: req.fileName,
+      env: req.env,
+      stackName: req.stack || 'default',
+      nodes: schedulerSnapshot(pool, store),
+    });
+    if (!r.ok) throw new GrpcError(Status.INVALID_ARGUMENT, r.errors.join('\n'));
+    return { planJson: JSON.stringify(r.json), planText: r.text, complete: r.exitCode === 0, warnings: r.warnings };
+  };
 }

@@ -68,9 +68,41 @@ export interface PlanOptions {
   readonly improveBudgetMs?: number;
   /** Injected clock for the budget (ms); defaults to performance.now. */
   readonly now?: () => number;
+  /**
+   * Deterministic cap on improvement work (move evaluations). The default is derived from
+   * `improveBudgetMs` so that on a typical core the cap, not the clock, ends the improvement:
+   * same input + seed = same plan. The time budget stays as a safety net on slow machines.
+   * @default improveBudgetMs * 5000
+   */
+  readonly improveWorkCap?: number;
 }
 
 export interface Plan {
   readonly placements: readonly Placement[];
   readonly unplaced: readonly Unplaced[];
+  readonly stats?: PlanStats;
+}
+
+/** The feasibility filters, in pipeline order. A node is counted under the first one it fails. */
+export type FilterName = 'status' | 'constraint' | 'cpu' | 'memory' | 'host-port' | 'max-per-node';
+
+/** Why one node cannot take one replica. An expected outcome, so a value rather than an exception. */
+export interface Rejection {
+  readonly filter: FilterName;
+  /** What the node is counted under in explanations, e.g. `node down`, `host port 8080 in use`. */
+  readonly label: string;
+}
+
+/** How a batch was planned; for `baton plan`, benchmarks and tests. */
+export interface PlanStats {
+  /** Nodes with any work after the greedy (FFD) pass, and after improvement. */
+  readonly greedyNodesUsed: number;
+  readonly nodesUsed: number;
+  /** A valid lower bound on `nodesUsed`; improvement stops early when it reaches it. */
+  readonly lowerBound: number;
+  /** Work units the improvement spent (deterministic) and the cap it had. */
+  readonly improveWork: number;
+  readonly improveWorkCap: number;
+  /** Why improvement ended. `time-cap` is the only outcome that makes a plan depend on machine speed. */
+  readonly improveStop: 'skipped' | 'lower-bound' | 'no-progress' | 'work-cap' | 'time-cap';
 }

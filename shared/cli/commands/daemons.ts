@@ -41,7 +41,6 @@ export function registerDaemons(program: Command): void {
     .option('--metrics-listen <host:port>', 'serve Prometheus metrics at /metrics ("off" to disable)', '127.0.0.1:7401')
     .action(async (o: { listen: string; dataDir: string; heartbeatMs: number; suspectAfterMs: number; downAfterMs: number; metricsListen: string }) => {
       const { Coordinator } = await import('../../../coordinator/coordinator.js');
-      const { livePlanner } = await import('../../../coordinator/live-plan.js');
       const c = await Coordinator.start({
         listen: o.listen,
         dataDir: o.dataDir,
@@ -49,7 +48,6 @@ export function registerDaemons(program: Command): void {
         suspectAfterMs: o.suspectAfterMs,
         downAfterMs: o.downAfterMs,
         metricsListen: o.metricsListen === 'off' ? undefined : o.metricsListen,
-        plan: livePlanner,
       });
       const metrics = c.metricsAddress ? `, metrics on http://${c.metricsAddress.host}:${c.metricsAddress.port}/metrics` : '';
       process.stderr.write(`baton coordinator listening on ${c.address.host}:${c.address.port}, state in ${c.store.file}${metrics}\n`);

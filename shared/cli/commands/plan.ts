@@ -1,3 +1,81 @@
-// `baton plan`: placeholder registration until the placement layer lands.
+// `baton plan`: where a Compose file's replicas would go, live (asking the coordinator, which
+// changes nothing) or offline against nodes described in a file. Exit 0: all placed; 1: some
+// replicas unplaced; 2: bad input.
 import type { Command } from 'commander';
-export function registerPlan(_program: Command): void {}
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { defaultStackName, offlineNodes, planCompose } from '../../../coordinator/plan-compose.js';
+import { formatIssue, parseNodesFile } from '../../compose/index.js';
+import type { PlanResponse__Output } from '../../grpc/gen/baton/v1/PlanResponse.js';
+import { CliError, coordinatorTarget, unary } from '../client.js';
+
+interface PlanFlags {
+  file: string;
+  nodes?: string;
+  json?: boolean;
+  stack?: string;
+  coordinator?: string;
+}
+
+async function readInput(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+  }
+}
+
+/** Only the variables the file refers to travel to the coordinator, not the whole environment. */
+export function referencedEnv(text: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const v = env[m[1]!];
+    if (v !== undefined) out[m[1]!] = v;
+  }
+  return out;
+}
+
+export function registerPlan(program: Command): void {
+  program
+    .command('plan')
+    .description('show where the services of a Compose file would be placed, and why anything does not fit')
+    .requiredOption('-f, --file <compose.yaml>', 'Compose file')
+    .option('--nodes <nodes.yaml>', 'plan offline against the nodes described in this file')
+    .option('--stack <name>', 'stack name (default: the top-level name, else the directory of the file)')
+    .option('--json', 'print JSON')
+    .option('--coordinator <host:port>', 'coordinator address for a live plan (default: $BATON_COORDINATOR or 127.0.0.1:7400)')
+    .action(async (o: PlanFlags) => {
+      const text = await readInput(o.file, 'Compose file');
+      const stackName = o.stack ?? defaultStackName(dirname(resolve(o.file)));
+      let out: { json: unknown; text: string; warnings: string[]; complete: boolean };
+      if (o.nodes) {
+        const nodesText = await readInput(o.nodes, 'nodes file');
+        const nodes = parseNodesFile(nodesText, { file: o.nodes });
+        if (!nodes.ok) throw new CliError(nodes.errors.map(formatIssue).join('\n'), 2);
+        const r = planCompose({ text, file: o.file, env: process.env, stackName, nodes: offlineNodes(nodes.nodes) });
+        if (!r.ok) throw new CliError([...r.errors, ...r.warnings].join('\n'), 2);
+        out = { json: r.json, text: r.text, warnings: [...nodes.warnings.map(formatIssue), ...r.warnings], complete: r.exitCode === 0 };
+      } else {
+        const target = coordinatorTarget(o.coordinator);
+        let res: PlanResponse__Output;
+        try {
+          res = await unary<object, PlanResponse__Output>(
+            target,
+            (c, r, opts, cb) => c.Plan(r, opts, cb),
+            { compose_yaml: text, file_name: o.file, stack: stackName, env: referencedEnv(text, process.env) },
+            30_000,
+          );
+        } catch (err) {
+          // Bad input is reported by the coordinator as INVALID_ARGUMENT: exit 2 like offline.
+          if (err instanceof CliError && / INVALID_ARGUMENT|^coordinator at [^:]+:\d+: /.test(err.message) && !/cannot reach/.test(err.message)) {
+            throw new CliError(err.message.replace(/^coordinator at [^ ]+ /, ''), 2);
+          }
+          throw err;
+        }
+        out = { json: JSON.parse(res.plan_json), text: res.plan_text, warnings: res.warnings, complete: res.complete };
+      }
+      for (const w of out.warnings) process.stderr.write(`warning: ${w}\n`);
+      process.stdout.write(o.json ? JSON.stringify(out.json, null, 2) + '\n' : out.text.endsWith('\n') ? out.text : out.text + '\n');
+      process.exitCode = out.complete ? 0 : 1;
+    });
+}

@@ -1,0 +1,49 @@
+// Placement constraints as Docker Swarm evaluates them: `node.<attribute> ==|!= value`,
+// compared case-insensitively; an attribute the node does not have fails `==` and passes `!=`.
+import type { Constraint } from '../../shared/compose/types.js';
+import type { SchedNode } from './types.js';
+
+const LABEL_PREFIX = 'node.labels.';
+
+/** The node's value for a constraint attribute, or undefined when the node has none. */
+export function nodeAttribute(node: SchedNode, attribute: string): string | undefined {
+  if (attribute.startsWith(LABEL_PREFIX)) {
+    const key = attribute.slice(LABEL_PREFIX.length);
+    return Object.hasOwn(node.labels, key) ? node.labels[key] : undefined;
+  }
+  switch (attribute) {
+    case 'node.hostname':
+      return node.name;
+    case 'node.id':
+      return node.id;
+    case 'node.platform.os':
+      return node.os;
+    case 'node.platform.arch':
+      return node.arch;
+    case 'node.role':
+      // Baton has no manager/worker split: every node that can receive work is a worker.
+      return 'worker';
+    default:
+      return undefined;
+  }
+}
+
+export function constraintHolds(node: SchedNode, c: Constraint): boolean {
+  const actual = nodeAttribute(node, c.attribute);
+  const equal = actual !== undefined && actual.toLowerCase() === c.value.toLowerCase();
+  return c.op === '==' ? equal : !equal;
+}
+
+/** The first constraint the node fails, or undefined when it satisfies all of them. */
+export function firstFailedConstraint(node: SchedNode, constraints: readonly Constraint[]): Constraint | undefined {
+  for (const c of constraints) if (!constraintHolds(node, c)) return c;
+  return undefined;
+}
+
+/** A key that is equal for requests whose constraints select the same nodes. */
+export function constraintSignature(constraints: readonly Constraint[]): string {
+  return constraints
+    .map((c) => `${c.attribute}${c.op}${c.value.toLowerCase()}`)
+    .sort()
+    .join('\n');
+}

@@ -1,0 +1,73 @@
+// "Why didn't it place?": every node is run through the whole filter pipeline and counted under
+// the first filter that rejects it, e.g.
+// `0/5 nodes fit: 3 insufficient memory (needs 512 MiB, most free 300 MiB), 1 constraint node.labels.zone==edge, 1 host port 8080 in use`.
+import { FILTERS, firstRejection } from './filters.js';
+import { PlanState } from './plan-state.js';
+import type { FilterName, ReplicaRequest, SchedNode, Unplaced } from './types.js';
+
+const FILTER_ORDER: readonly FilterName[] = FILTERS.map((f) => f.name);
+
+/** Explains why `r` does not fit the snapshot `nodes` (as they are, before any plan). */
+export function explainUnplaced(nodes: readonly SchedNode[], r: ReplicaRequest): Unplaced {
+  return explainIn(new PlanState(nodes), r);
+}
+
+/** Explains against a working state, i.e. after the replicas a plan placed so far. */
+export function explainIn(s: PlanState, r: ReplicaRequest): Unplaced {
+  const byLabel = new Map<string, { filter: FilterName; count: number }>();
+  const rejections: Partial<Record<FilterName, number>> = {};
+  let fit = 0;
+  let mostFreeCpu = -Infinity;
+  let mostFreeMem = -Infinity;
+  for (let j = 0; j < s.size; j++) {
+    const rej = firstRejection(FILTERS, s, j, r);
+    if (!rej) {
+      fit++;
+      continue;
+    }
+    const entry = byLabel.get(rej.label) ?? { filter: rej.filter, count: 0 };
+    entry.count++;
+    byLabel.set(rej.label, entry);
+    rejections[rej.filter] = (rejections[rej.filter] ?? 0) + 1;
+    if (rej.filter === 'cpu') mostFreeCpu = Math.max(mostFreeCpu, s.freeCpu[j]!);
+    if (rej.filter === 'memory') mostFreeMem = Math.max(mostFreeMem, s.freeMem[j]!);
+  }
+  const parts = [...byLabel.entries()]
+    .sort(
+      ([la, a], [lb, b]) =>
+        b.count - a.count ||
+        FILTER_ORDER.indexOf(a.filter) - FILTER_ORDER.indexOf(b.filter) ||
+        (la < lb ? -1 : la > lb ? 1 : 0),
+    )
+    .map(([label, { filter, count }]) => {
+      if (filter === 'cpu') return `${count} ${label} (needs ${formatCpu(r.cpuMillis)}, most free ${formatCpu(mostFreeCpu)})`;
+      if (filter === 'memory')
+        return `${count} ${label} (needs ${formatBytes(r.memoryBytes)}, most free ${formatBytes(mostFreeMem)})`;
+      return `${count} ${label}`;
+    });
+  const summary = `${fit}/${s.size} nodes fit`;
+  const reason = s.size === 0 ? `${summary}: no nodes` : parts.length > 0 ? `${summary}: ${parts.join(', ')}` : summary;
+  return { service: r.service, replica: r.replica, reason, rejections };
+}
+
+/** `1500` -> `1.5 CPU`. */
+export function formatCpu(millis: number): string {
+  return `${trimNumber(Math.max(0, millis) / 1000)} CPU`;
+}
+
+/** Binary units as Docker and Compose use them: `536870912` -> `512 MiB`. */
+export function formatBytes(bytes: number): string {
+  const b = Math.max(0, bytes);
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = b;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${trimNumber(v)} ${units[u]}`;
+}
+
+function trimNumber(v: number): string {
+  return String(Math.round(v * 100) / 100);
+}

@@ -1,0 +1,30 @@
+export type {
+  FilterName,
+  HostPort,
+  NodeStatus,
+  Placement,
+  Plan,
+  PlanOptions,
+  PlanStats,
+  Rejection,
+  ReplicaRequest,
+  SchedNode,
+  Unplaced,
+} from './types.js';
+export { planBatch, ffdOrder, IMPROVE_WORK_PER_MS } from './plan-batch.js';
+export { explainUnplaced, formatBytes, formatCpu } from './explain.js';
+export { binpackScore, spreadScore, SPREAD_TOLERANCE } from './score.js';
+export { constraintHolds, nodeAttribute } from './constraints.js';
+export {
+  FILTERS,
+  constraintFilter,
+  cpuFilter,
+  hostPortFilter,
+  maxPerNodeFilter,
+  memoryFilter,
+  statusFilter,
+  type Filter,
+} from './filters.js';
+export { PlanState } from './plan-state.js';
+export { replicaRequestsFor, serviceKey } from './requests.js';
+export { fillBar, planExitCode, planToJson, plainServiceName, renderPlanText, type PlanJson } from './render.js';

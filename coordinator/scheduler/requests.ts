@@ -1,0 +1,35 @@
+// Turns a Compose service into the replica requests the scheduler places.
+import type { ServiceSpec } from '../../shared/compose/types.js';
+import type { HostPort, ReplicaRequest } from './types.js';
+
+/** The scheduler's service key: `stack/service`. */
+export function serviceKey(stackName: string, serviceName: string): string {
+  return `${stackName}/${serviceName}`;
+}
+
+/**
+ * One request per replica slot in `replicas` (1-based slots, e.g. [1, 2, 3] for a new service or
+ * [2] to replace a lost replica). Host ports are the published ones; a port Docker chooses cannot
+ * conflict. `host_ip` is ignored: two bindings of one port on different addresses are treated as
+ * a conflict, which is conservative.
+ */
+export function replicaRequestsFor(stackName: string, svc: ServiceSpec, replicas: readonly number[]): ReplicaRequest[] {
+  const hostPorts: HostPort[] = [];
+  for (const p of svc.ports) {
+    if (p.published === undefined) continue;
+    if (!hostPorts.some((h) => h.port === p.published && h.protocol === p.protocol)) {
+      hostPorts.push({ port: p.published, protocol: p.protocol });
+    }
+  }
+  const service = serviceKey(stackName, svc.name);
+  return replicas.map((replica) => ({
+    service,
+    replica,
+    cpuMillis: svc.reserved.cpuMillis,
+    memoryBytes: svc.reserved.memoryBytes,
+    hostPorts,
+    constraints: svc.constraints,
+    maxReplicasPerNode: svc.maxReplicasPerNode,
+    strategy: svc.placementStrategy,
+  }));
+}

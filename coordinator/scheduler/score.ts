@@ -1,0 +1,51 @@
+// Node scores, bounded 0–100 and pure: higher is better. Bin-pack (the default) is the mean
+// utilisation of CPU and memory after placing the replica, so the fullest node that still fits wins
+// (Kubernetes' MostAllocated); spread is its mirror image, so the emptiest node wins.
+import type { PlacementStrategy } from '../../shared/compose/types.js';
+
+/** Used fraction of one dimension after placing `request`; a dimension the node lacks counts as full. */
+function usedAfter(capacity: number, free: number, request: number): number {
+  return capacity > 0 ? (capacity - free + request) / capacity : 1;
+}
+
+export function binpackScore(
+  capCpu: number,
+  capMem: number,
+  freeCpu: number,
+  freeMem: number,
+  reqCpu: number,
+  reqMem: number,
+): number {
+  return (100 * (usedAfter(capCpu, freeCpu, reqCpu) + usedAfter(capMem, freeMem, reqMem))) / 2;
+}
+
+export function spreadScore(
+  capCpu: number,
+  capMem: number,
+  freeCpu: number,
+  freeMem: number,
+  reqCpu: number,
+  reqMem: number,
+): number {
+  return 100 - binpackScore(capCpu, capMem, freeCpu, freeMem, reqCpu, reqMem);
+}
+
+export function score(
+  strategy: PlacementStrategy,
+  capCpu: number,
+  capMem: number,
+  freeCpu: number,
+  freeMem: number,
+  reqCpu: number,
+  reqMem: number,
+): number {
+  return strategy === 'spread'
+    ? spreadScore(capCpu, capMem, freeCpu, freeMem, reqCpu, reqMem)
+    : binpackScore(capCpu, capMem, freeCpu, freeMem, reqCpu, reqMem);
+}
+
+/**
+ * Two scores this close count as "equally good" for the availability tie-break: a replica goes to
+ * a node without a sibling rather than stacking, if that node scores within this many points.
+ */
+export const SPREAD_TOLERANCE = 1;

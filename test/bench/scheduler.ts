@@ -1,0 +1,230 @@
+// Scheduler throughput: 5,000 nodes and 100,000 replicas of mixed sizes, planned with planBatch and
+// committed to the coordinator's store; then the p99 latency of planning one 10-replica service
+// against the loaded cluster. Prints {nodes, replicas, placementsPerSec, p99PlanMs, ...} as JSON.
+//
+// The 100,000 replicas are one batch (like an offline plan of the whole cluster), so they also get
+// the default 200 ms improvement budget; placementsPerSec counts snapshot + plan + commit + flush.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { planBatch } from '../../coordinator/scheduler/index.js';
+import type { Plan, ReplicaRequest, SchedNode } from '../../coordinator/scheduler/index.js';
+import { openStore } from '../../coordinator/store/index.js';
+import type { AllocationRecord, NodeRecord, State, Store } from '../../coordinator/store/index.js';
+
+const NODES = 5_000;
+const SERVICES = 10_000;
+const REPLICAS_PER_SERVICE = 10;
+const LATENCY_RUNS = 300;
+const SEED = 7;
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+async function main(): Promise<void> {
+  const rng = seeded(SEED);
+  const dataDir = await mkdtemp(join(tmpdir(), 'baton-bench-scheduler-'));
+  const store = await openStore({ dataDir });
+  try {
+    store.transact((state) => {
+      for (const n of makeNodes(rng)) state.nodes[n.id] = n;
+    });
+    await store.flush();
+    const requests = makeRequests(rng);
+
+    // Throughput: snapshot -> plan -> commit -> durable flush.
+    const t0 = performance.now();
+    const nodes = snapshotFromStore(store.state);
+    const t1 = performance.now();
+    const plan = planBatch(nodes, requests, { seed: 1 });
+    const t2 = performance.now();
+    commitPlan(store, requests, plan, 1, Date.now());
+    const t3 = performance.now();
+    await store.flush();
+    const t4 = performance.now();
+    const placed = plan.placements.length;
+    // The same batch without improvement, to show what the 200 ms improvement budget costs.
+    const g0 = performance.now();
+    planBatch(nodes, requests, { seed: 1, improveBudgetMs: 0 });
+    const greedyOnlyMs = performance.now() - g0;
+
+    // Latency: one more 10-replica service against the loaded cluster (not committed, so every
+    // run sees the same cluster).
+    const loaded = snapshotFromStore(store.state);
+    const latencies: number[] = [];
+    for (let i = -20; i < LATENCY_RUNS; i++) {
+      const svc = randomService(rng, `bench/latency-${i + 20}`);
+      const reqs = Array.from({ length: REPLICAS_PER_SERVICE }, (_, k) => ({ ...svc, replica: k + 1 }));
+      const s = performance.now();
+      planBatch(loaded, reqs, { seed: 1 });
+      if (i >= 0) latencies.push(performance.now() - s); // the first 20 warm the JIT up
+    }
+    latencies.sort((a, b) => a - b);
+
+    const stats = plan.stats!;
+    console.log(
+      JSON.stringify(
+        {
+          nodes: NODES,
+          replicas: requests.length,
+          placementsPerSec: Math.round(placed / ((t4 - t0) / 1000)),
+          p99PlanMs: round(latencies[Math.ceil(0.99 * latencies.length) - 1]!, 2),
+          p50PlanMs: round(latencies[Math.floor(0.5 * latencies.length)]!, 2),
+          placed,
+          unplaced: plan.unplaced.length,
+          nodesUsed: stats.nodesUsed,
+          greedyNodesUsed: stats.greedyNodesUsed,
+          improveStop: stats.improveStop,
+          improveWork: stats.improveWork,
+          ms: {
+            snapshot: round(t1 - t0, 1),
+            plan: round(t2 - t1, 1),
+            planWithoutImprovement: round(greedyOnlyMs, 1),
+            commit: round(t3 - t2, 1),
+            flush: round(t4 - t3, 1),
+          },
+          placementsPerSecWithoutFlush: Math.round(placed / ((t3 - t0) / 1000)),
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+function makeNodes(rng: () => number): NodeRecord[] {
+  const shapes = [
+    { cpuMillis: 8_000, memoryBytes: 32 * GiB },
+    { cpuMillis: 16_000, memoryBytes: 64 * GiB },
+    { cpuMillis: 32_000, memoryBytes: 128 * GiB },
+    { cpuMillis: 64_000, memoryBytes: 256 * GiB },
+  ];
+  const zones = ['a', 'b', 'c', 'edge'];
+  return Array.from({ length: NODES }, (_, i) => {
+    const shape = shapes[Math.floor(rng() * shapes.length)]!;
+    return {
+      id: `node-${i}`,
+      name: `host-${String(i).padStart(4, '0')}`,
+      address: `10.0.${i >> 8}.${i & 255}:7946`,
+      labels: { zone: zones[i % zones.length]!, disk: rng() < 0.2 ? 'ssd' : 'hdd' },
+      capacity: { ...shape, diskBytes: 500 * GiB },
+      // A few nodes are not ready: they must receive nothing.
+      status: i % 97 === 0 ? 'down' : 'ready',
+      statusSinceMs: 0,
+      joinedAtMs: 0,
+      lastSeenMs: 0,
+      agentVersion: 'bench',
+      dockerVersion: 'bench',
+    };
+  });
+}
+
+/** 10,000 services x 10 replicas: mixed sizes, some constraints, host ports, per-node limits, spread. */
+function makeRequests(rng: () => number): ReplicaRequest[] {
+  const out: ReplicaRequest[] = [];
+  for (let s = 0; s < SERVICES; s++) {
+    const svc = randomService(rng, `stack-${Math.floor(s / 20)}/svc-${s}`);
+    for (let k = 1; k <= REPLICAS_PER_SERVICE; k++) out.push({ ...svc, replica: k });
+  }
+  return out;
+}
+
+function randomService(rng: () => number, service: string): ReplicaRequest {
+  const cpus = [100, 250, 500, 1000, 2000, 4000];
+  const mems = [64 * MiB, 256 * MiB, 512 * MiB, 1 * GiB, 2 * GiB, 8 * GiB];
+  const c = Math.floor(rng() * cpus.length);
+  // Memory loosely follows CPU, so both dimensions bind somewhere.
+  const m = Math.max(0, Math.min(mems.length - 1, c + Math.floor(rng() * 3) - 1));
+  const roll = rng();
+  return {
+    service,
+    replica: 1,
+    cpuMillis: cpus[c]!,
+    memoryBytes: mems[m]!,
+    hostPorts: roll < 0.05 ? [{ port: 8000 + Math.floor(rng() * 50), protocol: 'tcp' }] : [],
+    constraints:
+      roll > 0.9
+        ? [{ attribute: 'node.labels.zone', op: '==', value: 'edge', text: 'node.labels.zone==edge' }]
+        : roll > 0.85
+          ? [{ attribute: 'node.labels.disk', op: '!=', value: 'hdd', text: 'node.labels.disk!=hdd' }]
+          : [],
+    maxReplicasPerNode: roll > 0.7 && roll < 0.8 ? 1 + Math.floor(rng() * 2) : 0,
+    strategy: roll > 0.6 && roll < 0.65 ? 'spread' : 'binpack',
+  };
+}
+
+/** The scheduler's view of the cluster: node records plus what running allocations reserve. */
+function snapshotFromStore(state: Readonly<State>): SchedNode[] {
+  const acc = new Map<string, { cpu: number; mem: number; ports: { port: number; protocol: 'tcp' | 'udp' }[]; byService: Record<string, number> }>();
+  for (const a of Object.values(state.allocations)) {
+    if (a.desired !== 'run') continue;
+    let x = acc.get(a.nodeId);
+    if (!x) acc.set(a.nodeId, (x = { cpu: 0, mem: 0, ports: [], byService: {} }));
+    x.cpu += a.cpuMillis;
+    x.mem += a.memoryBytes;
+    for (const p of a.hostPorts) x.ports.push(p);
+    const key = `${a.stack}/${a.service}`;
+    x.byService[key] = (x.byService[key] ?? 0) + 1;
+  }
+  return Object.values(state.nodes).map((n) => {
+    const x = acc.get(n.id);
+    return {
+      id: n.id,
+      name: n.name,
+      status: n.status,
+      labels: n.labels,
+      cpuMillis: n.capacity.cpuMillis,
+      memoryBytes: n.capacity.memoryBytes,
+      reservedCpuMillis: x?.cpu ?? 0,
+      reservedMemoryBytes: x?.mem ?? 0,
+      usedPorts: x?.ports ?? [],
+      replicasByService: x?.byService ?? {},
+    };
+  });
+}
+
+/** Commits a plan as allocation records in one store transaction. */
+function commitPlan(store: Store, requests: readonly ReplicaRequest[], plan: Plan, generation: number, nowMs: number): void {
+  const byKey = new Map<string, ReplicaRequest>();
+  for (const r of requests) byKey.set(`${r.service}\n${r.replica}`, r);
+  store.transact((state) => {
+    for (const p of plan.placements) {
+      const r = byKey.get(`${p.service}\n${p.replica}`)!;
+      const slash = p.service.indexOf('/');
+      const record: AllocationRecord = {
+        id: `${p.service}.${p.replica}@${generation}`,
+        stack: p.service.slice(0, slash),
+        service: p.service.slice(slash + 1),
+        replica: p.replica,
+        nodeId: p.nodeId,
+        generation,
+        cpuMillis: r.cpuMillis,
+        memoryBytes: r.memoryBytes,
+        hostPorts: r.hostPorts.map((h) => ({ port: h.port, protocol: h.protocol })),
+        desired: 'run',
+        createdAtMs: nowMs,
+      };
+      state.allocations[record.id] = record;
+    }
+  });
+}
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+await main();
