@@ -18,6 +18,10 @@ export interface AgentServiceOptions {
   /** Messages per second a session may send before it is cut off as a flood. @default 200 */
   maxMessagesPerSec?: number;
   metrics?: CoordinatorMetrics;
+  /** Called after the welcome of a new session is sent. */
+  onSessionStart?: (nodeId: string) => void;
+  /** Command acknowledgements and container events from an agent. */
+  onAgentTraffic?: (nodeId: string, msg: AgentMessage__Output) => void;
 }
 
 type Call = ServerDuplexStream<AgentMessage__Output, CoordinatorMessage>;
@@ -91,6 +95,9 @@ class AgentSession {
       const admitted = this.pool.admit(intro, {
         peer: this.peer,
         end: (code, reason) => this.fail(code, reason, false),
+        send: (m) => {
+          if (this.state === 'active') this.call.write(m);
+        },
       });
       if (!admitted.ok) {
         this.fail(Status.ALREADY_EXISTS, admitted.message);
@@ -109,6 +116,7 @@ class AgentSession {
           node_id: intro.nodeId,
         },
       });
+      this.options.onSessionStart?.(intro.nodeId);
       return;
     }
     switch (msg.body) {
@@ -141,7 +149,7 @@ class AgentSession {
       case 'ack':
       case 'container_event':
       case 'log_chunk':
-        // Command traffic: handled once workloads exist; accepted and ignored until then.
+        this.options.onAgentTraffic?.(this.nodeId, msg);
         return;
       default:
         this.fail(Status.INVALID_ARGUMENT, 'empty message (no body set)');

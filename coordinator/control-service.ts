@@ -9,6 +9,7 @@ import type { WatchEventsRequest__Output } from '../shared/grpc/gen/baton/v1/Wat
 import type { Logger } from '../shared/logger.js';
 import type { EventLog } from './event-log.js';
 import type { NodePool, NodeView } from './node-pool.js';
+import { OrchestratorInputError, type Orchestrator, type UnplacedInfo } from './orchestrator.js';
 import type { EventRecord } from './store/schema.js';
 
 /** Plans a Compose document against the live pool; provided by the placement layer. */
@@ -24,6 +25,7 @@ export interface ControlDeps {
   events: EventLog;
   log: Logger;
   plan?: PlanHandler;
+  orchestrator?: Orchestrator;
 }
 
 export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandlers {
@@ -38,7 +40,48 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
       }
     };
 
+  const unaryAsync =
+    <Req, Res>(fn: (req: Req, o: Orchestrator) => Promise<Res> | Res) =>
+    (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+      const o = deps.orchestrator;
+      if (!o) {
+        callback(toGrpcStatus(new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not run services')));
+        return;
+      }
+      Promise.resolve()
+        .then(() => fn(call.request, o))
+        .then(
+          (res) => callback(null, res),
+          (err: unknown) => {
+            if (err instanceof OrchestratorInputError) {
+              callback(toGrpcStatus(new GrpcError(Status.INVALID_ARGUMENT, err.message)));
+              return;
+            }
+            deps.log.error({ err }, 'control request failed');
+            callback(toGrpcStatus(err));
+          },
+        );
+    };
+  const unplacedWire = (u: UnplacedInfo[]) => u.map((x) => ({ service: x.service, replica: x.replica, reason: x.reason }));
+
   return {
+    Deploy: unaryAsync(async (req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string> }, o) => {
+      const r = await o.deploy({ text: req.compose_yaml, file: req.file_name || 'compose.yaml', stackName: req.stack || undefined, env: req.env });
+      return { stack: r.stack, generation: r.generation, changes: r.changes, unplaced: unplacedWire(r.unplaced), warnings: r.warnings };
+    }),
+    Scale: unaryAsync(async (req: { service: string; replicas: string }, o) => {
+      const r = await o.scale(req.service, req.replicas);
+      return { stack: r.stack, service: r.service, from: r.from, to: r.to, unplaced: unplacedWire(r.unplaced) };
+    }),
+    Remove: unaryAsync(async (req: { stack: string; service: string }, o) => o.remove(req.stack, req.service)),
+    ListServices: unaryAsync((_req: object, o) => ({ services: o.services().map((s) => ({ ...s, pending: unplacedWire(s.pending) })) })),
+    ListReplicas: unaryAsync((req: { service: string }, o) => ({
+      replicas: o.replicas(req.service).map((r) => ({
+        stack: r.stack, service: r.service, replica: r.replica, allocation_id: r.allocationId, node: r.node, container_id: r.containerId,
+        state: r.state, desired: r.desired, generation: r.generation, restarts: r.restarts, cpu_percent: r.cpuPercent,
+        memory_bytes: r.memoryBytes, since_ms: r.sinceMs, error: r.error,
+      })),
+    })),
     ListNodes: unary(() => ({ nodes: deps.pool.list().map(toNodeInfo) })),
     GetNode: unary((req: { node: string }) => {
       const n = deps.pool.get(req.node);

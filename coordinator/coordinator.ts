@@ -11,6 +11,7 @@ import { EventLog } from './event-log.js';
 import { livePlanner } from './live-plan.js';
 import { CoordinatorMetrics, serveMetrics } from './metrics.js';
 import { NodePool } from './node-pool.js';
+import { Orchestrator } from './orchestrator.js';
 import { DEFAULT_TIMEOUTS } from './node-status.js';
 import { Store } from './store/store.js';
 
@@ -27,6 +28,8 @@ export interface CoordinatorOptions {
   downAfterMs?: number;
   /** How often silence is checked. @default 250 */
   tickMs?: number;
+  /** How often desired and actual state are reconciled. @default 1000 */
+  reconcileMs?: number;
   /** Serve Prometheus metrics at http://ADDRESS/metrics; off when undefined. */
   metricsListen?: string;
   clock?: Clock;
@@ -51,6 +54,7 @@ export class Coordinator {
     readonly address: HostPort,
     private readonly log: Logger,
     readonly metrics: CoordinatorMetrics,
+    readonly orchestrator: Orchestrator,
   ) {}
 
   static async start(options: CoordinatorOptions = {}): Promise<Coordinator> {
@@ -69,6 +73,7 @@ export class Coordinator {
     const events = new EventLog(store, clock);
     const pool = new NodePool(store, events, clock, log, { timeouts, heartbeatIntervalMs });
     const metrics = new CoordinatorMetrics(pool);
+    const orchestrator = new Orchestrator(store, pool, events, clock, log, { loopMs: options.reconcileMs });
     const proto = loadProto();
     const server = new grpc.Server({
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -78,10 +83,18 @@ export class Coordinator {
       'grpc.keepalive_time_ms': 10_000,
       'grpc.keepalive_timeout_ms': 5_000,
     });
-    server.addService(proto.baton.v1.AgentService.service, agentServiceHandlers(pool, log, { heartbeatIntervalMs, metrics }));
+    server.addService(proto.baton.v1.AgentService.service, agentServiceHandlers(pool, log, {
+        heartbeatIntervalMs,
+        metrics,
+        onSessionStart: (nodeId) => orchestrator.onSessionStart(nodeId),
+        onAgentTraffic: (nodeId, msg) => {
+          if (msg.body === 'ack' && msg.ack) orchestrator.onAck(nodeId, msg.ack);
+          else if (msg.body === 'container_event' && msg.container_event) orchestrator.onContainerEvent(nodeId, msg.container_event);
+        },
+      }));
     server.addService(
       proto.baton.v1.ControlService.service,
-      controlServiceHandlers({ pool, events, log, plan: (options.plan ?? livePlanner)(pool, store) }),
+      controlServiceHandlers({ pool, events, log, orchestrator, plan: (options.plan ?? livePlanner)(pool, store) }),
     );
     let port: number;
     try {
@@ -94,7 +107,8 @@ export class Coordinator {
       await store.close();
       throw new Error(`cannot listen on ${formatHostPort(listen)}: ${(err as Error).message}`);
     }
-    const c = new Coordinator(server, store, pool, events, { host: listen.host, port }, log, metrics);
+    const c = new Coordinator(server, store, pool, events, { host: listen.host, port }, log, metrics, orchestrator);
+    orchestrator.start();
     if (options.metricsListen) {
       try {
         const m = await serveMetrics(metrics, options.metricsListen);
@@ -115,6 +129,7 @@ export class Coordinator {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     clearInterval(this.ticker);
+    await this.orchestrator.stop();
     this.pool.endAll(Status.UNAVAILABLE, 'coordinator shutting down');
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {

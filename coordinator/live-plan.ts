@@ -42,7 +42,7 @@ export function livePlanner(pool: NodePool, store: Store): PlanHandler {
       text: req.composeYaml,
       file: req.fileName,
       env: req.env,
-      stackName: req.stack || 'default',
+      stackName: req.stack || undefined,
       nodes: schedulerSnapshot(pool, store),
     });
     if (!r.ok) throw new GrpcError(Status.INVALID_ARGUMENT, r.errors.join('\n'));

@@ -3,6 +3,7 @@
 // pure machine in node-status.ts and are recorded as events.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
+import type { CoordinatorMessage } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import type { Logger } from '../shared/logger.js';
 import type { EventLog } from './event-log.js';
 import { nextStatus, type StatusInput, type StatusTimeouts } from './node-status.js';
@@ -57,11 +58,13 @@ export interface UsageReport {
   containers: ContainerObservation[];
 }
 
-/** What the pool needs from a live session to end it. */
+/** What the pool needs from a live session: to write to it and to end it. */
 export interface SessionHandle {
   readonly peer: string;
   /** Ends the session's stream with a gRPC error. */
   end(code: number, reason: string): void;
+  /** Writes a message to the agent. */
+  send(msg: CoordinatorMessage): void;
 }
 
 interface Live {
@@ -243,6 +246,14 @@ export class NodePool {
       this.dropSession(l);
       s?.end(code, reason);
     }
+  }
+
+  /** Sends a message on the node's live session; false when it has none. */
+  send(nodeId: string, msg: CoordinatorMessage): boolean {
+    const session = this.live.get(nodeId)?.session;
+    if (!session) return false;
+    session.send(msg);
+    return true;
   }
 
   get sessionCount(): number {

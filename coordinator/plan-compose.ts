@@ -11,8 +11,8 @@ export interface ComposePlanInput {
   /** File name for messages. */
   file: string;
   env: Record<string, string | undefined>;
-  /** Used when the file has no top-level `name`. */
-  stackName: string;
+  /** Used when the file has no top-level `name`; empty: the file must name the stack. */
+  stackName: string | undefined;
   nodes: readonly SchedNode[];
   options?: PlanOptions;
 }
@@ -22,7 +22,7 @@ export type ComposePlanResult =
   | { ok: false; errors: string[]; warnings: string[] };
 
 export function planCompose(input: ComposePlanInput): ComposePlanResult {
-  const parsed = parseCompose(input.text, { file: input.file, env: input.env, stackName: input.stackName });
+  const parsed = parseCompose(input.text, { file: input.file, env: input.env, stackName: input.stackName || undefined });
   const warnings = parsed.warnings.map(formatIssue);
   if (!parsed.ok) return { ok: false, errors: parsed.errors.map(formatIssue), warnings };
   const stack = parsed.stack;

@@ -1,5 +1,6 @@
 // The coordinator's durable state: what survives a restart. Heartbeats and usage are not here.
 import { z } from 'zod';
+import type { ServiceSpec } from '../../shared/compose/types.js';
 
 export type NodeStatus = 'ready' | 'suspect' | 'down' | 'left';
 
@@ -30,6 +31,18 @@ export interface EventRecord {
   message: string;
 }
 
+/** What the agent last said about an allocation's container. */
+export interface ObservedReplica {
+  /** pending | starting | running | exited | failed | stopped | removed */
+  state: string;
+  containerId: string;
+  exitCode: number;
+  error: string;
+  restarts: number;
+  atMs: number;
+}
+
+/** One replica slot of a service placed on a node. Desired state is written by the coordinator only. */
 export interface AllocationRecord {
   id: string;
   stack: string;
@@ -42,6 +55,29 @@ export interface AllocationRecord {
   hostPorts: { port: number; protocol: 'tcp' | 'udp' }[];
   desired: 'run' | 'stop';
   createdAtMs: number;
+  /** Why desired became 'stop' (scaled down, replaced, node down, removed). */
+  stopReason?: string;
+  observed?: ObservedReplica;
+}
+
+export interface ServiceRecord {
+  spec: ServiceSpec;
+  /** Hash of everything in the spec but the replica count: a change means new containers. */
+  specHash: string;
+  /** Bumped when specHash changes; allocations of older generations are replaced. */
+  generation: number;
+  /** Desired replicas (scale changes this without a new generation). */
+  replicas: number;
+}
+
+export interface StackRecord {
+  name: string;
+  /** Bumped by every deploy or scale that changes anything. */
+  generation: number;
+  file: string;
+  services: Record<string, ServiceRecord>;
+  createdAtMs: number;
+  updatedAtMs: number;
 }
 
 export interface State {
@@ -50,10 +86,11 @@ export interface State {
   events: EventRecord[];
   eventSeq: number;
   allocations: Record<string, AllocationRecord>;
+  stacks: Record<string, StackRecord>;
 }
 
 export function emptyState(): State {
-  return { schema: 1, nodes: {}, events: [], eventSeq: 0, allocations: {} };
+  return { schema: 1, nodes: {}, events: [], eventSeq: 0, allocations: {}, stacks: {} };
 }
 
 // Loose on purpose: it guards against a file that is not Baton state at all (or truncated into
@@ -66,13 +103,18 @@ const stateShape = z.object({
   ),
   events: z.array(z.object({ seq: z.number() }).passthrough()),
   eventSeq: z.number(),
-  allocations: z.record(z.string(), z.object({ id: z.string() }).passthrough()),
+  allocations: z.record(z.string(), z.object({ id: z.string(), nodeId: z.string(), desired: z.enum(['run', 'stop']) }).passthrough()),
+  stacks: z.record(z.string(), z.object({ name: z.string(), services: z.record(z.string(), z.object({ spec: z.object({}).passthrough() }).passthrough()) }).passthrough()).default({}),
 });
 
 /** Returns a description of what is wrong with `data`, or undefined when it looks like Baton state. */
 export function checkState(data: unknown): string | undefined {
   const r = stateShape.safeParse(data);
-  if (r.success) return undefined;
+  if (r.success) {
+    // State files from before stacks existed get an empty set.
+    (data as State).stacks ??= {};
+    return undefined;
+  }
   const first = r.error.issues[0];
   return `${first?.path.join('.') || '(top level)'}: ${first?.message ?? 'invalid'}`;
 }

@@ -6,6 +6,7 @@ import { CliError } from './client.js';
 import { registerDaemons } from './commands/daemons.js';
 import { registerViews } from './commands/nodes.js';
 import { registerPlan } from './commands/plan.js';
+import { registerServices } from './commands/services.js';
 
 export function buildProgram(): Command {
   const program = new Command('baton')
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerDaemons(program);
   registerViews(program);
   registerPlan(program);
+  registerServices(program);
   return program;
 }
 

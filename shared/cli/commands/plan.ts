@@ -46,7 +46,8 @@ export function registerPlan(program: Command): void {
     .option('--coordinator <host:port>', 'coordinator address for a live plan (default: $BATON_COORDINATOR or 127.0.0.1:7400)')
     .action(async (o: PlanFlags) => {
       const text = await readInput(o.file, 'Compose file');
-      const stackName = o.stack ?? defaultStackName(dirname(resolve(o.file)));
+      // A top-level `name` in the file wins over the directory name (as in Compose) without a warning.
+      const stackName = o.stack ?? (/^name:\s*\S/m.test(text) ? '' : defaultStackName(dirname(resolve(o.file))));
       let out: { json: unknown; text: string; warnings: string[]; complete: boolean };
       if (o.nodes) {
         const nodesText = await readInput(o.nodes, 'nodes file');

@@ -10,6 +10,8 @@ import type { ContainerEvent as _baton_v1_ContainerEvent, ContainerEvent__Output
 import type { ContainerState as _baton_v1_ContainerState, ContainerState__Output as _baton_v1_ContainerState__Output } from './baton/v1/ContainerState.js';
 import type { ControlServiceClient as _baton_v1_ControlServiceClient, ControlServiceDefinition as _baton_v1_ControlServiceDefinition } from './baton/v1/ControlService.js';
 import type { CoordinatorMessage as _baton_v1_CoordinatorMessage, CoordinatorMessage__Output as _baton_v1_CoordinatorMessage__Output } from './baton/v1/CoordinatorMessage.js';
+import type { DeployRequest as _baton_v1_DeployRequest, DeployRequest__Output as _baton_v1_DeployRequest__Output } from './baton/v1/DeployRequest.js';
+import type { DeployResponse as _baton_v1_DeployResponse, DeployResponse__Output as _baton_v1_DeployResponse__Output } from './baton/v1/DeployResponse.js';
 import type { Event as _baton_v1_Event, Event__Output as _baton_v1_Event__Output } from './baton/v1/Event.js';
 import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output as _baton_v1_GetNodeRequest__Output } from './baton/v1/GetNodeRequest.js';
 import type { Goodbye as _baton_v1_Goodbye, Goodbye__Output as _baton_v1_Goodbye__Output } from './baton/v1/Goodbye.js';
@@ -19,17 +21,29 @@ import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsReques
 import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from './baton/v1/ListEventsResponse.js';
 import type { ListNodesRequest as _baton_v1_ListNodesRequest, ListNodesRequest__Output as _baton_v1_ListNodesRequest__Output } from './baton/v1/ListNodesRequest.js';
 import type { ListNodesResponse as _baton_v1_ListNodesResponse, ListNodesResponse__Output as _baton_v1_ListNodesResponse__Output } from './baton/v1/ListNodesResponse.js';
+import type { ListReplicasRequest as _baton_v1_ListReplicasRequest, ListReplicasRequest__Output as _baton_v1_ListReplicasRequest__Output } from './baton/v1/ListReplicasRequest.js';
+import type { ListReplicasResponse as _baton_v1_ListReplicasResponse, ListReplicasResponse__Output as _baton_v1_ListReplicasResponse__Output } from './baton/v1/ListReplicasResponse.js';
+import type { ListServicesRequest as _baton_v1_ListServicesRequest, ListServicesRequest__Output as _baton_v1_ListServicesRequest__Output } from './baton/v1/ListServicesRequest.js';
+import type { ListServicesResponse as _baton_v1_ListServicesResponse, ListServicesResponse__Output as _baton_v1_ListServicesResponse__Output } from './baton/v1/ListServicesResponse.js';
 import type { LogChunk as _baton_v1_LogChunk, LogChunk__Output as _baton_v1_LogChunk__Output } from './baton/v1/LogChunk.js';
 import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from './baton/v1/NodeInfo.js';
 import type { PlanRequest as _baton_v1_PlanRequest, PlanRequest__Output as _baton_v1_PlanRequest__Output } from './baton/v1/PlanRequest.js';
 import type { PlanResponse as _baton_v1_PlanResponse, PlanResponse__Output as _baton_v1_PlanResponse__Output } from './baton/v1/PlanResponse.js';
 import type { PortBinding as _baton_v1_PortBinding, PortBinding__Output as _baton_v1_PortBinding__Output } from './baton/v1/PortBinding.js';
 import type { Reconcile as _baton_v1_Reconcile, Reconcile__Output as _baton_v1_Reconcile__Output } from './baton/v1/Reconcile.js';
+import type { RemoveRequest as _baton_v1_RemoveRequest, RemoveRequest__Output as _baton_v1_RemoveRequest__Output } from './baton/v1/RemoveRequest.js';
+import type { RemoveResponse as _baton_v1_RemoveResponse, RemoveResponse__Output as _baton_v1_RemoveResponse__Output } from './baton/v1/RemoveResponse.js';
+import type { ReplicaInfo as _baton_v1_ReplicaInfo, ReplicaInfo__Output as _baton_v1_ReplicaInfo__Output } from './baton/v1/ReplicaInfo.js';
 import type { Report as _baton_v1_Report, Report__Output as _baton_v1_Report__Output } from './baton/v1/Report.js';
+import type { ScaleRequest as _baton_v1_ScaleRequest, ScaleRequest__Output as _baton_v1_ScaleRequest__Output } from './baton/v1/ScaleRequest.js';
+import type { ScaleResponse as _baton_v1_ScaleResponse, ScaleResponse__Output as _baton_v1_ScaleResponse__Output } from './baton/v1/ScaleResponse.js';
+import type { ServiceChange as _baton_v1_ServiceChange, ServiceChange__Output as _baton_v1_ServiceChange__Output } from './baton/v1/ServiceChange.js';
+import type { ServiceInfo as _baton_v1_ServiceInfo, ServiceInfo__Output as _baton_v1_ServiceInfo__Output } from './baton/v1/ServiceInfo.js';
 import type { SessionEnd as _baton_v1_SessionEnd, SessionEnd__Output as _baton_v1_SessionEnd__Output } from './baton/v1/SessionEnd.js';
 import type { StartReplica as _baton_v1_StartReplica, StartReplica__Output as _baton_v1_StartReplica__Output } from './baton/v1/StartReplica.js';
 import type { StopReplica as _baton_v1_StopReplica, StopReplica__Output as _baton_v1_StopReplica__Output } from './baton/v1/StopReplica.js';
 import type { StreamLogs as _baton_v1_StreamLogs, StreamLogs__Output as _baton_v1_StreamLogs__Output } from './baton/v1/StreamLogs.js';
+import type { UnplacedReplica as _baton_v1_UnplacedReplica, UnplacedReplica__Output as _baton_v1_UnplacedReplica__Output } from './baton/v1/UnplacedReplica.js';
 import type { WatchEventsRequest as _baton_v1_WatchEventsRequest, WatchEventsRequest__Output as _baton_v1_WatchEventsRequest__Output } from './baton/v1/WatchEventsRequest.js';
 import type { Welcome as _baton_v1_Welcome, Welcome__Output as _baton_v1_Welcome__Output } from './baton/v1/Welcome.js';
 
@@ -49,6 +63,8 @@ export interface ProtoGrpcType {
       ContainerState: MessageTypeDefinition<_baton_v1_ContainerState, _baton_v1_ContainerState__Output>
       ControlService: SubtypeConstructor<typeof grpc.Client, _baton_v1_ControlServiceClient> & { service: _baton_v1_ControlServiceDefinition }
       CoordinatorMessage: MessageTypeDefinition<_baton_v1_CoordinatorMessage, _baton_v1_CoordinatorMessage__Output>
+      DeployRequest: MessageTypeDefinition<_baton_v1_DeployRequest, _baton_v1_DeployRequest__Output>
+      DeployResponse: MessageTypeDefinition<_baton_v1_DeployResponse, _baton_v1_DeployResponse__Output>
       Event: MessageTypeDefinition<_baton_v1_Event, _baton_v1_Event__Output>
       GetNodeRequest: MessageTypeDefinition<_baton_v1_GetNodeRequest, _baton_v1_GetNodeRequest__Output>
       Goodbye: MessageTypeDefinition<_baton_v1_Goodbye, _baton_v1_Goodbye__Output>
@@ -58,17 +74,29 @@ export interface ProtoGrpcType {
       ListEventsResponse: MessageTypeDefinition<_baton_v1_ListEventsResponse, _baton_v1_ListEventsResponse__Output>
       ListNodesRequest: MessageTypeDefinition<_baton_v1_ListNodesRequest, _baton_v1_ListNodesRequest__Output>
       ListNodesResponse: MessageTypeDefinition<_baton_v1_ListNodesResponse, _baton_v1_ListNodesResponse__Output>
+      ListReplicasRequest: MessageTypeDefinition<_baton_v1_ListReplicasRequest, _baton_v1_ListReplicasRequest__Output>
+      ListReplicasResponse: MessageTypeDefinition<_baton_v1_ListReplicasResponse, _baton_v1_ListReplicasResponse__Output>
+      ListServicesRequest: MessageTypeDefinition<_baton_v1_ListServicesRequest, _baton_v1_ListServicesRequest__Output>
+      ListServicesResponse: MessageTypeDefinition<_baton_v1_ListServicesResponse, _baton_v1_ListServicesResponse__Output>
       LogChunk: MessageTypeDefinition<_baton_v1_LogChunk, _baton_v1_LogChunk__Output>
       NodeInfo: MessageTypeDefinition<_baton_v1_NodeInfo, _baton_v1_NodeInfo__Output>
       PlanRequest: MessageTypeDefinition<_baton_v1_PlanRequest, _baton_v1_PlanRequest__Output>
       PlanResponse: MessageTypeDefinition<_baton_v1_PlanResponse, _baton_v1_PlanResponse__Output>
       PortBinding: MessageTypeDefinition<_baton_v1_PortBinding, _baton_v1_PortBinding__Output>
       Reconcile: MessageTypeDefinition<_baton_v1_Reconcile, _baton_v1_Reconcile__Output>
+      RemoveRequest: MessageTypeDefinition<_baton_v1_RemoveRequest, _baton_v1_RemoveRequest__Output>
+      RemoveResponse: MessageTypeDefinition<_baton_v1_RemoveResponse, _baton_v1_RemoveResponse__Output>
+      ReplicaInfo: MessageTypeDefinition<_baton_v1_ReplicaInfo, _baton_v1_ReplicaInfo__Output>
       Report: MessageTypeDefinition<_baton_v1_Report, _baton_v1_Report__Output>
+      ScaleRequest: MessageTypeDefinition<_baton_v1_ScaleRequest, _baton_v1_ScaleRequest__Output>
+      ScaleResponse: MessageTypeDefinition<_baton_v1_ScaleResponse, _baton_v1_ScaleResponse__Output>
+      ServiceChange: MessageTypeDefinition<_baton_v1_ServiceChange, _baton_v1_ServiceChange__Output>
+      ServiceInfo: MessageTypeDefinition<_baton_v1_ServiceInfo, _baton_v1_ServiceInfo__Output>
       SessionEnd: MessageTypeDefinition<_baton_v1_SessionEnd, _baton_v1_SessionEnd__Output>
       StartReplica: MessageTypeDefinition<_baton_v1_StartReplica, _baton_v1_StartReplica__Output>
       StopReplica: MessageTypeDefinition<_baton_v1_StopReplica, _baton_v1_StopReplica__Output>
       StreamLogs: MessageTypeDefinition<_baton_v1_StreamLogs, _baton_v1_StreamLogs__Output>
+      UnplacedReplica: MessageTypeDefinition<_baton_v1_UnplacedReplica, _baton_v1_UnplacedReplica__Output>
       WatchEventsRequest: MessageTypeDefinition<_baton_v1_WatchEventsRequest, _baton_v1_WatchEventsRequest__Output>
       Welcome: MessageTypeDefinition<_baton_v1_Welcome, _baton_v1_Welcome__Output>
     }

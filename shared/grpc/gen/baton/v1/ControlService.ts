@@ -2,18 +2,37 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { DeployRequest as _baton_v1_DeployRequest, DeployRequest__Output as _baton_v1_DeployRequest__Output } from '../../baton/v1/DeployRequest.js';
+import type { DeployResponse as _baton_v1_DeployResponse, DeployResponse__Output as _baton_v1_DeployResponse__Output } from '../../baton/v1/DeployResponse.js';
 import type { Event as _baton_v1_Event, Event__Output as _baton_v1_Event__Output } from '../../baton/v1/Event.js';
 import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output as _baton_v1_GetNodeRequest__Output } from '../../baton/v1/GetNodeRequest.js';
 import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from '../../baton/v1/ListEventsRequest.js';
 import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from '../../baton/v1/ListEventsResponse.js';
 import type { ListNodesRequest as _baton_v1_ListNodesRequest, ListNodesRequest__Output as _baton_v1_ListNodesRequest__Output } from '../../baton/v1/ListNodesRequest.js';
 import type { ListNodesResponse as _baton_v1_ListNodesResponse, ListNodesResponse__Output as _baton_v1_ListNodesResponse__Output } from '../../baton/v1/ListNodesResponse.js';
+import type { ListReplicasRequest as _baton_v1_ListReplicasRequest, ListReplicasRequest__Output as _baton_v1_ListReplicasRequest__Output } from '../../baton/v1/ListReplicasRequest.js';
+import type { ListReplicasResponse as _baton_v1_ListReplicasResponse, ListReplicasResponse__Output as _baton_v1_ListReplicasResponse__Output } from '../../baton/v1/ListReplicasResponse.js';
+import type { ListServicesRequest as _baton_v1_ListServicesRequest, ListServicesRequest__Output as _baton_v1_ListServicesRequest__Output } from '../../baton/v1/ListServicesRequest.js';
+import type { ListServicesResponse as _baton_v1_ListServicesResponse, ListServicesResponse__Output as _baton_v1_ListServicesResponse__Output } from '../../baton/v1/ListServicesResponse.js';
 import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from '../../baton/v1/NodeInfo.js';
 import type { PlanRequest as _baton_v1_PlanRequest, PlanRequest__Output as _baton_v1_PlanRequest__Output } from '../../baton/v1/PlanRequest.js';
 import type { PlanResponse as _baton_v1_PlanResponse, PlanResponse__Output as _baton_v1_PlanResponse__Output } from '../../baton/v1/PlanResponse.js';
+import type { RemoveRequest as _baton_v1_RemoveRequest, RemoveRequest__Output as _baton_v1_RemoveRequest__Output } from '../../baton/v1/RemoveRequest.js';
+import type { RemoveResponse as _baton_v1_RemoveResponse, RemoveResponse__Output as _baton_v1_RemoveResponse__Output } from '../../baton/v1/RemoveResponse.js';
+import type { ScaleRequest as _baton_v1_ScaleRequest, ScaleRequest__Output as _baton_v1_ScaleRequest__Output } from '../../baton/v1/ScaleRequest.js';
+import type { ScaleResponse as _baton_v1_ScaleResponse, ScaleResponse__Output as _baton_v1_ScaleResponse__Output } from '../../baton/v1/ScaleResponse.js';
 import type { WatchEventsRequest as _baton_v1_WatchEventsRequest, WatchEventsRequest__Output as _baton_v1_WatchEventsRequest__Output } from '../../baton/v1/WatchEventsRequest.js';
 
 export interface ControlServiceClient extends grpc.Client {
+  Deploy(argument: _baton_v1_DeployRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  Deploy(argument: _baton_v1_DeployRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  Deploy(argument: _baton_v1_DeployRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  Deploy(argument: _baton_v1_DeployRequest, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  deploy(argument: _baton_v1_DeployRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  deploy(argument: _baton_v1_DeployRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  deploy(argument: _baton_v1_DeployRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  deploy(argument: _baton_v1_DeployRequest, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  
   GetNode(argument: _baton_v1_GetNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
   GetNode(argument: _baton_v1_GetNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
   GetNode(argument: _baton_v1_GetNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
@@ -41,6 +60,24 @@ export interface ControlServiceClient extends grpc.Client {
   listNodes(argument: _baton_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
   listNodes(argument: _baton_v1_ListNodesRequest, callback: grpc.requestCallback<_baton_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
   
+  ListReplicas(argument: _baton_v1_ListReplicasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
+  ListReplicas(argument: _baton_v1_ListReplicasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
+  ListReplicas(argument: _baton_v1_ListReplicasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
+  ListReplicas(argument: _baton_v1_ListReplicasRequest, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
+  listReplicas(argument: _baton_v1_ListReplicasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
+  listReplicas(argument: _baton_v1_ListReplicasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
+  listReplicas(argument: _baton_v1_ListReplicasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
+  listReplicas(argument: _baton_v1_ListReplicasRequest, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListServices(argument: _baton_v1_ListServicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  ListServices(argument: _baton_v1_ListServicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  ListServices(argument: _baton_v1_ListServicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  ListServices(argument: _baton_v1_ListServicesRequest, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  listServices(argument: _baton_v1_ListServicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  listServices(argument: _baton_v1_ListServicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  listServices(argument: _baton_v1_ListServicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  listServices(argument: _baton_v1_ListServicesRequest, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  
   Plan(argument: _baton_v1_PlanRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_PlanResponse__Output>): grpc.ClientUnaryCall;
   Plan(argument: _baton_v1_PlanRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_PlanResponse__Output>): grpc.ClientUnaryCall;
   Plan(argument: _baton_v1_PlanRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_PlanResponse__Output>): grpc.ClientUnaryCall;
@@ -50,6 +87,24 @@ export interface ControlServiceClient extends grpc.Client {
   plan(argument: _baton_v1_PlanRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_PlanResponse__Output>): grpc.ClientUnaryCall;
   plan(argument: _baton_v1_PlanRequest, callback: grpc.requestCallback<_baton_v1_PlanResponse__Output>): grpc.ClientUnaryCall;
   
+  Remove(argument: _baton_v1_RemoveRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  Remove(argument: _baton_v1_RemoveRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  Remove(argument: _baton_v1_RemoveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  Remove(argument: _baton_v1_RemoveRequest, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  remove(argument: _baton_v1_RemoveRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  remove(argument: _baton_v1_RemoveRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  remove(argument: _baton_v1_RemoveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  remove(argument: _baton_v1_RemoveRequest, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
+  
+  Scale(argument: _baton_v1_ScaleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
+  Scale(argument: _baton_v1_ScaleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
+  Scale(argument: _baton_v1_ScaleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
+  Scale(argument: _baton_v1_ScaleRequest, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
+  scale(argument: _baton_v1_ScaleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
+  scale(argument: _baton_v1_ScaleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
+  scale(argument: _baton_v1_ScaleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
+  scale(argument: _baton_v1_ScaleRequest, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
+  
   WatchEvents(argument: _baton_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_Event__Output>;
   WatchEvents(argument: _baton_v1_WatchEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_Event__Output>;
   watchEvents(argument: _baton_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_Event__Output>;
@@ -58,22 +113,37 @@ export interface ControlServiceClient extends grpc.Client {
 }
 
 export interface ControlServiceHandlers extends grpc.UntypedServiceImplementation {
+  Deploy: grpc.handleUnaryCall<_baton_v1_DeployRequest__Output, _baton_v1_DeployResponse>;
+  
   GetNode: grpc.handleUnaryCall<_baton_v1_GetNodeRequest__Output, _baton_v1_NodeInfo>;
   
   ListEvents: grpc.handleUnaryCall<_baton_v1_ListEventsRequest__Output, _baton_v1_ListEventsResponse>;
   
   ListNodes: grpc.handleUnaryCall<_baton_v1_ListNodesRequest__Output, _baton_v1_ListNodesResponse>;
   
+  ListReplicas: grpc.handleUnaryCall<_baton_v1_ListReplicasRequest__Output, _baton_v1_ListReplicasResponse>;
+  
+  ListServices: grpc.handleUnaryCall<_baton_v1_ListServicesRequest__Output, _baton_v1_ListServicesResponse>;
+  
   Plan: grpc.handleUnaryCall<_baton_v1_PlanRequest__Output, _baton_v1_PlanResponse>;
+  
+  Remove: grpc.handleUnaryCall<_baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse>;
+  
+  Scale: grpc.handleUnaryCall<_baton_v1_ScaleRequest__Output, _baton_v1_ScaleResponse>;
   
   WatchEvents: grpc.handleServerStreamingCall<_baton_v1_WatchEventsRequest__Output, _baton_v1_Event>;
   
 }
 
 export interface ControlServiceDefinition extends grpc.ServiceDefinition {
+  Deploy: MethodDefinition<_baton_v1_DeployRequest, _baton_v1_DeployResponse, _baton_v1_DeployRequest__Output, _baton_v1_DeployResponse__Output>
   GetNode: MethodDefinition<_baton_v1_GetNodeRequest, _baton_v1_NodeInfo, _baton_v1_GetNodeRequest__Output, _baton_v1_NodeInfo__Output>
   ListEvents: MethodDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsResponse, _baton_v1_ListEventsRequest__Output, _baton_v1_ListEventsResponse__Output>
   ListNodes: MethodDefinition<_baton_v1_ListNodesRequest, _baton_v1_ListNodesResponse, _baton_v1_ListNodesRequest__Output, _baton_v1_ListNodesResponse__Output>
+  ListReplicas: MethodDefinition<_baton_v1_ListReplicasRequest, _baton_v1_ListReplicasResponse, _baton_v1_ListReplicasRequest__Output, _baton_v1_ListReplicasResponse__Output>
+  ListServices: MethodDefinition<_baton_v1_ListServicesRequest, _baton_v1_ListServicesResponse, _baton_v1_ListServicesRequest__Output, _baton_v1_ListServicesResponse__Output>
   Plan: MethodDefinition<_baton_v1_PlanRequest, _baton_v1_PlanResponse, _baton_v1_PlanRequest__Output, _baton_v1_PlanResponse__Output>
+  Remove: MethodDefinition<_baton_v1_RemoveRequest, _baton_v1_RemoveResponse, _baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse__Output>
+  Scale: MethodDefinition<_baton_v1_ScaleRequest, _baton_v1_ScaleResponse, _baton_v1_ScaleRequest__Output, _baton_v1_ScaleResponse__Output>
   WatchEvents: MethodDefinition<_baton_v1_WatchEventsRequest, _baton_v1_Event, _baton_v1_WatchEventsRequest__Output, _baton_v1_Event__Output>
 }

@@ -1,0 +1,103 @@
+// The reconciler: a pure function from desired state (stacks), allocations, node liveness and
+// what agents report to the changes that move the cluster toward the desired state. It decides;
+// the orchestrator applies, places (with the scheduler) and sends commands.
+import type { AllocationRecord, NodeStatus, StackRecord } from './store/schema.js';
+
+export interface NodeLiveness {
+  readonly status: NodeStatus;
+  /** The node has a live session (its reports are current). */
+  readonly connected: boolean;
+}
+
+export interface ReconcileInput {
+  readonly stacks: readonly StackRecord[];
+  readonly allocations: readonly AllocationRecord[];
+  readonly nodes: ReadonlyMap<string, NodeLiveness>;
+  /** Allocation id -> Docker state of its container as the node last reported it. */
+  readonly observed: ReadonlyMap<string, string>;
+}
+
+export interface Slot {
+  readonly stack: string;
+  readonly service: string;
+  readonly replica: number;
+}
+
+export interface ReconcileDecision {
+  /** Slots with no live allocation of the current generation: place a new one. */
+  readonly place: Slot[];
+  /** Allocations to stop (desired -> stop), with the reason. */
+  readonly stop: { readonly allocationId: string; readonly reason: string }[];
+  /** Lost allocations whose node came back still running them while their slot has nothing running: run them again. */
+  readonly revive: string[];
+  /** Stopped allocations whose container is gone from a reachable node: delete the record. */
+  readonly forget: string[];
+}
+
+const gone = (s: NodeStatus | undefined) => s === undefined || s === 'down' || s === 'left';
+
+export function reconcile(input: ReconcileInput): ReconcileDecision {
+  const place: Slot[] = [];
+  const stop: { allocationId: string; reason: string }[] = [];
+  const revive: string[] = [];
+  const forget: string[] = [];
+  const running = (a: AllocationRecord) => input.observed.get(a.id) === 'running' && !gone(input.nodes.get(a.nodeId)?.status);
+
+  const byService = new Map<string, AllocationRecord[]>();
+  for (const a of input.allocations) {
+    const key = `${a.stack}/${a.service}`;
+    byService.set(key, [...(byService.get(key) ?? []), a]);
+  }
+
+  const desiredServices = new Set<string>();
+  for (const stack of input.stacks) {
+    for (const [name, svc] of Object.entries(stack.services)) {
+      const key = `${stack.name}/${name}`;
+      desiredServices.add(key);
+      const all = byService.get(key) ?? [];
+      const live: AllocationRecord[] = [];
+      for (const a of all) {
+        if (a.desired !== 'run') continue;
+        if (a.replica > svc.replicas) stop.push({ allocationId: a.id, reason: 'scaled down' });
+        else if (gone(input.nodes.get(a.nodeId)?.status)) stop.push({ allocationId: a.id, reason: `node ${input.nodes.get(a.nodeId)?.status ?? 'unknown'}: rescheduled` });
+        else live.push(a);
+      }
+      for (let replica = 1; replica <= svc.replicas; replica++) {
+        const cands = live.filter((a) => a.replica === replica);
+        const current = cands.filter((a) => a.generation === svc.generation);
+        if (current.length === 0) {
+          // A lost copy of this slot that is running again on its returned node, while nothing
+          // else runs the slot: keep it rather than leave the slot empty during a replacement.
+          const back = all.find((a) => a.desired === 'stop' && a.replica === replica && a.generation === svc.generation && a.stopReason?.startsWith('node ') && running(a) && input.nodes.get(a.nodeId)?.connected);
+          if (back && !cands.some(running)) {
+            revive.push(back.id);
+            continue;
+          }
+          place.push({ stack: stack.name, service: name, replica });
+          continue;
+        }
+        // Keep one current allocation: a running one if any, else the newest. Others are stopped
+        // once the kept one runs (never zero replicas because of a handover).
+        const keep = current.find(running) ?? [...current].sort((a, b) => b.createdAtMs - a.createdAtMs)[0]!;
+        if (!running(keep)) continue;
+        for (const a of cands) if (a !== keep) stop.push({ allocationId: a.id, reason: a.generation === svc.generation ? `duplicate of ${keep.id}` : `replaced by generation ${svc.generation}` });
+      }
+      // A revived allocation supersedes a pending replacement of the same slot.
+      for (const id of revive) {
+        const back = all.find((a) => a.id === id)!;
+        for (const a of live) if (a.replica === back.replica && !running(a)) stop.push({ allocationId: a.id, reason: `superseded by ${id}, running again on its node` });
+      }
+    }
+  }
+
+  for (const a of input.allocations) {
+    const key = `${a.stack}/${a.service}`;
+    if (a.desired === 'run' && !desiredServices.has(key)) stop.push({ allocationId: a.id, reason: 'removed' });
+    if (a.desired === 'stop' && !revive.includes(a.id)) {
+      const node = input.nodes.get(a.nodeId);
+      // Forget only when the node is reachable and no longer reports a container for it.
+      if (!node || (node.connected && node.status === 'ready' && !input.observed.has(a.id))) forget.push(a.id);
+    }
+  }
+  return { place, stop, revive, forget };
+}

@@ -1,0 +1,151 @@
+// `baton deploy`, `scale`, `rm`, `services`, `ps`: running services on the cluster.
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { defaultStackName } from '../../../coordinator/plan-compose.js';
+import { humanAge, humanBytes, table } from '../../format.js';
+import type { DeployResponse__Output } from '../../grpc/gen/baton/v1/DeployResponse.js';
+import type { ListReplicasResponse__Output } from '../../grpc/gen/baton/v1/ListReplicasResponse.js';
+import type { ListServicesResponse__Output } from '../../grpc/gen/baton/v1/ListServicesResponse.js';
+import type { RemoveResponse__Output } from '../../grpc/gen/baton/v1/RemoveResponse.js';
+import type { ScaleResponse__Output } from '../../grpc/gen/baton/v1/ScaleResponse.js';
+import type { ServiceInfo__Output } from '../../grpc/gen/baton/v1/ServiceInfo.js';
+import { CliError, coordinatorTarget, unary } from '../client.js';
+import { referencedEnv } from './plan.js';
+
+const COORDINATOR_HELP = 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)';
+
+/** INVALID_ARGUMENT from the coordinator is the user's input: exit 2 with just the message. */
+function inputErrors(err: unknown): never {
+  if (err instanceof CliError && /^coordinator at \S+: /.test(err.message) && !/cannot reach/.test(err.message)) {
+    throw new CliError(err.message.replace(/^coordinator at \S+: /, ''), 2);
+  }
+  throw err;
+}
+
+export const listServices = (target: string) =>
+  unary<object, ListServicesResponse__Output>(target, (c, r, o, cb) => c.ListServices(r, o, cb), {}).then((r) => r.services);
+
+export function registerServices(program: Command): void {
+  program
+    .command('deploy')
+    .description('deploy (or update) a stack from a Compose file and wait until its replicas run')
+    .requiredOption('-f, --file <compose.yaml>', 'Compose file')
+    .option('--stack <name>', 'stack name (default: the top-level name, else the directory of the file)')
+    .option('--detach', 'return once the desired state is stored, without waiting')
+    .option('--timeout <seconds>', 'how long to wait for the replicas to run', '120')
+    .option('--coordinator <host:port>', COORDINATOR_HELP)
+    .action(async (o: { file: string; stack?: string; detach?: boolean; timeout: string; coordinator?: string }) => {
+      const target = coordinatorTarget(o.coordinator);
+      let text: string;
+      try {
+        text = await readFile(o.file, 'utf8');
+      } catch (err) {
+        throw new CliError(`cannot read Compose file ${o.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+      }
+      // A top-level `name` in the file wins over the directory name (as in Compose) without a warning.
+      const stack = o.stack ?? (/^name:\s*\S/m.test(text) ? '' : defaultStackName(dirname(resolve(o.file))));
+      const res = await unary<object, DeployResponse__Output>(
+        target,
+        (c, r, opts, cb) => c.Deploy(r, opts, cb),
+        { compose_yaml: text, file_name: o.file, stack, env: referencedEnv(text, process.env) },
+        30_000,
+      ).catch(inputErrors);
+      for (const w of res.warnings) process.stderr.write(`warning: ${w}\n`);
+      process.stdout.write(`stack ${res.stack} generation ${res.generation}: ${res.changes.map((c) => `${c.service} ${c.change}`).join(', ')}\n`);
+      for (const u of res.unplaced) process.stdout.write(`  pending ${u.service}.${u.replica}: ${u.reason}\n`);
+      if (o.detach) return;
+      const deadline = Date.now() + Number(o.timeout) * 1000;
+      let last = '';
+      for (;;) {
+        const mine = (await listServices(target)).filter((s) => s.stack === res.stack);
+        const line = mine.map((s) => `${s.name} ${s.running}/${s.desired}`).join('  ');
+        if (line !== last) process.stdout.write(`  ${line}\n`);
+        last = line;
+        const pending = mine.reduce((n, s) => n + s.pending.length, 0);
+        if (mine.every((s) => s.running + s.pending.length >= s.desired)) {
+          if (pending === 0) {
+            process.stdout.write(`all ${mine.reduce((n, s) => n + s.desired, 0)} replicas running\n`);
+            return;
+          }
+          for (const s of mine) for (const p of s.pending) process.stdout.write(`  pending ${s.name}.${p.replica}: ${p.reason}\n`);
+          throw new CliError(`${pending} replica(s) could not be placed yet; they stay pending and are placed when capacity appears`, 1);
+        }
+        if (Date.now() > deadline) throw new CliError(`timed out after ${o.timeout}s: ${line}; see \`baton ps\``, 1);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    });
+
+  program
+    .command('scale')
+    .description('set replicas: web=5 (absolute), web=+6 or web=-2 (relative)')
+    .argument('<service=replicas...>')
+    .option('--coordinator <host:port>', COORDINATOR_HELP)
+    .action(async (specs: string[], o: { coordinator?: string }) => {
+      const target = coordinatorTarget(o.coordinator);
+      for (const spec of specs) {
+        const m = /^([^=]+)=([+-]?\d+)$/.exec(spec);
+        if (!m) throw new CliError(`"${spec}" is not SERVICE=N, SERVICE=+N or SERVICE=-N`, 2);
+        const r = await unary<object, ScaleResponse__Output>(target, (c, q, opts, cb) => c.Scale(q, opts, cb), { service: m[1], replicas: m[2] }, 30_000).catch(inputErrors);
+        process.stdout.write(`${r.stack}/${r.service}: ${r.from} -> ${r.to}\n`);
+        for (const u of r.unplaced) process.stdout.write(`  pending ${u.service}.${u.replica}: ${u.reason}\n`);
+      }
+    });
+
+  program
+    .command('rm')
+    .description('stop and remove a service (or a whole stack with --stack)')
+    .argument('[service]')
+    .option('--stack <name>', 'remove every service of this stack')
+    .option('--coordinator <host:port>', COORDINATOR_HELP)
+    .action(async (service: string | undefined, o: { stack?: string; coordinator?: string }) => {
+      if (!service && !o.stack) throw new CliError('name a service or --stack NAME', 2);
+      const target = coordinatorTarget(o.coordinator);
+      const r = await unary<object, RemoveResponse__Output>(target, (c, q, opts, cb) => c.Remove(q, opts, cb), { stack: o.stack ?? '', service: service ?? '' }, 30_000).catch(inputErrors);
+      process.stdout.write(`removed ${r.removed.join(', ')}; stopping ${r.stopping} replica(s)\n`);
+    });
+
+  program
+    .command('services')
+    .description('list services: desired and running replicas, image, ports')
+    .option('--json', 'print JSON')
+    .option('--coordinator <host:port>', COORDINATOR_HELP)
+    .action(async (o: { json?: boolean; coordinator?: string }) => {
+      const services = await listServices(coordinatorTarget(o.coordinator));
+      const json = services.map((s: ServiceInfo__Output) => ({
+        name: s.name, stack: s.stack, desired: s.desired, running: s.running, image: s.image, ports: s.ports, generation: s.generation,
+        pending: s.pending.map((p) => ({ replica: p.replica, reason: p.reason })),
+      }));
+      if (o.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+      else if (!json.length) process.stdout.write('no services\n');
+      else process.stdout.write(table(['STACK', 'SERVICE', 'REPLICAS', 'IMAGE', 'PORTS'], json.map((s) => [s.stack, s.name, `${s.running}/${s.desired}${s.pending.length ? ` (${s.pending.length} pending)` : ''}`, s.image, s.ports.join(',')])) + '\n');
+    });
+
+  program
+    .command('ps')
+    .description('list replicas: node, container, state, uptime, restarts, CPU and memory')
+    .argument('[service]')
+    .option('--all', 'include replicas being stopped')
+    .option('--json', 'print JSON')
+    .option('--coordinator <host:port>', COORDINATOR_HELP)
+    .action(async (service: string | undefined, o: { all?: boolean; json?: boolean; coordinator?: string }) => {
+      const r = await unary<object, ListReplicasResponse__Output>(coordinatorTarget(o.coordinator), (c, q, opts, cb) => c.ListReplicas(q, opts, cb), { service: service ?? '' }).catch(inputErrors);
+      const now = Date.now();
+      const rows = r.replicas
+        .filter((x) => o.all || x.desired === 'run')
+        .map((x) => ({
+          service: x.service, stack: x.stack, replica: x.replica, node: x.node, containerId: x.container_id.slice(0, 12), state: x.state,
+          desired: x.desired, restarts: x.restarts, uptimeMs: x.since_ms ? now - x.since_ms : 0, cpuPercent: Math.round(x.cpu_percent * 10) / 10,
+          memoryBytes: x.memory_bytes, allocationId: x.allocation_id, generation: x.generation, error: x.error,
+        }));
+      if (o.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      else if (!rows.length) process.stdout.write('no replicas\n');
+      else
+        process.stdout.write(
+          table(
+            ['SERVICE', 'REPLICA', 'NODE', 'CONTAINER', 'STATE', 'UPTIME', 'RESTARTS', 'CPU', 'MEMORY', 'ERROR'],
+            rows.map((x) => [`${x.stack}/${x.service}`, String(x.replica), x.node || '-', x.containerId || '-', x.desired === 'stop' ? `${x.state} (stopping)` : x.state, x.uptimeMs ? humanAge(x.uptimeMs) : '-', String(x.restarts), `${x.cpuPercent}%`, humanBytes(x.memoryBytes), x.error]),
+          ) + '\n',
+        );
+    });
+}

@@ -1,0 +1,10 @@
+// Original file: proto/baton.proto
+
+
+export interface ListReplicasRequest {
+  'service'?: (string);
+}
+
+export interface ListReplicasRequest__Output {
+  'service': (string);
+}

@@ -1,0 +1,12 @@
+// Original file: proto/baton.proto
+
+
+export interface RemoveRequest {
+  'stack'?: (string);
+  'service'?: (string);
+}
+
+export interface RemoveRequest__Output {
+  'stack': (string);
+  'service': (string);
+}

@@ -1,0 +1,26 @@
+// Original file: proto/baton.proto
+
+import type { UnplacedReplica as _baton_v1_UnplacedReplica, UnplacedReplica__Output as _baton_v1_UnplacedReplica__Output } from '../../baton/v1/UnplacedReplica.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface ServiceInfo {
+  'stack'?: (string);
+  'name'?: (string);
+  'image'?: (string);
+  'desired'?: (number);
+  'running'?: (number);
+  'generation'?: (number | string | Long);
+  'ports'?: (string)[];
+  'pending'?: (_baton_v1_UnplacedReplica)[];
+}
+
+export interface ServiceInfo__Output {
+  'stack': (string);
+  'name': (string);
+  'image': (string);
+  'desired': (number);
+  'running': (number);
+  'generation': (number);
+  'ports': (string)[];
+  'pending': (_baton_v1_UnplacedReplica__Output)[];
+}

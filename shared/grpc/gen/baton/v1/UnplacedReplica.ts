@@ -1,0 +1,14 @@
+// Original file: proto/baton.proto
+
+
+export interface UnplacedReplica {
+  'service'?: (string);
+  'replica'?: (number);
+  'reason'?: (string);
+}
+
+export interface UnplacedReplica__Output {
+  'service': (string);
+  'replica': (number);
+  'reason': (string);
+}
