@@ -273,7 +273,8 @@ export class Orchestrator {
     this.store.transact((s) => {
       const rec = s.allocations[e.allocation_id];
       if (!rec) return;
-      rec.observed = { state: e.state, containerId: e.container_id, exitCode: e.exit_code, error: e.error, restarts: e.restarts, atMs: Number(e.at_ms) || this.clock.now() };
+      // Coordinator time, not the agent's: the replacement delay is measured against it.
+      rec.observed = { state: e.state, containerId: e.container_id, exitCode: e.exit_code, error: e.error, restarts: e.restarts, atMs: this.clock.now() };
     });
     if (e.state === 'failed' || (e.state === 'exited' && e.exit_code !== 0)) {
       const node = this.pool.get(nodeId);
@@ -292,6 +293,7 @@ export class Orchestrator {
       allocations: Object.values(this.store.state.allocations),
       nodes,
       observed: new Map([...observed].map(([id, o]) => [id, o.state])),
+      nowMs: now,
     });
 
     // Place new allocations as one batch against the live snapshot.
@@ -353,7 +355,8 @@ export class Orchestrator {
       if (a.desired === 'run' && o?.state !== 'running') {
         const svc = this.store.state.stacks[a.stack]?.services[a.service];
         if (!svc || svc.generation !== a.generation) continue;
-        // A container that exited and is being handled by the agent's restart policy is left to it.
+        // A container that exited is the agent's restart policy's business; a failed one is
+        // replaced by the reconciler. Otherwise the start is re-sent every resendMs.
         if (o && last !== undefined) continue;
         if (this.pool.send(a.nodeId, { command: { command_id: this.commandId(), start: startMessage(a, svc.spec) } })) this.sentAt.set(a.id, now);
       } else if (a.desired === 'stop' && o) {

@@ -15,7 +15,12 @@ export interface ReconcileInput {
   readonly nodes: ReadonlyMap<string, NodeLiveness>;
   /** Allocation id -> Docker state of its container as the node last reported it. */
   readonly observed: ReadonlyMap<string, string>;
+  /** Now, for the delay before a failed replica is replaced. */
+  readonly nowMs: number;
 }
+
+/** A failed replica is replaced no sooner than this after it failed (or its policy's delay, if longer). */
+export const MIN_REPLACE_DELAY_MS = 5000;
 
 export interface Slot {
   readonly stack: string;
@@ -35,6 +40,18 @@ export interface ReconcileDecision {
 }
 
 const gone = (s: NodeStatus | undefined) => s === undefined || s === 'down' || s === 'left';
+
+/**
+ * The agent reported the replica failed (a start the engine refused, or a crash its restart policy
+ * gave up on) and it is not running: as Swarm replaces a failed task, a new allocation is placed,
+ * possibly on another node, after the policy's delay (at least MIN_REPLACE_DELAY_MS, so a
+ * replica that can never start does not spin). Condition `none` means never.
+ */
+function replaceable(a: AllocationRecord, policy: { condition: string; delayMs: number }, input: ReconcileInput): boolean {
+  if (a.observed?.state !== 'failed' || policy.condition === 'none') return false;
+  if (input.observed.get(a.id) === 'running') return false;
+  return input.nowMs - a.observed.atMs >= Math.max(MIN_REPLACE_DELAY_MS, policy.delayMs);
+}
 
 export function reconcile(input: ReconcileInput): ReconcileDecision {
   const place: Slot[] = [];
@@ -60,19 +77,24 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
         if (a.desired !== 'run') continue;
         if (a.replica > svc.replicas) stop.push({ allocationId: a.id, reason: 'scaled down' });
         else if (gone(input.nodes.get(a.nodeId)?.status)) stop.push({ allocationId: a.id, reason: `node ${input.nodes.get(a.nodeId)?.status ?? 'unknown'}: rescheduled` });
+        else if (replaceable(a, svc.spec.restartPolicy, input)) stop.push({ allocationId: a.id, reason: `failed: ${a.observed!.error || `exit code ${a.observed!.exitCode}`}` });
         else live.push(a);
       }
       for (let replica = 1; replica <= svc.replicas; replica++) {
         const cands = live.filter((a) => a.replica === replica);
+        // A lost copy of this slot that runs again on its returned node, while nothing else runs
+        // the slot: keep it and drop the replacements that have not started, rather than stop
+        // the one running copy (never zero because of a handover).
+        const back = cands.some(running)
+          ? undefined
+          : all.find((a) => a.desired === 'stop' && a.replica === replica && a.generation === svc.generation && a.stopReason?.startsWith('node ') && running(a) && input.nodes.get(a.nodeId)?.connected);
+        if (back) {
+          revive.push(back.id);
+          for (const a of cands) stop.push({ allocationId: a.id, reason: `superseded by ${back.id}, running again on its node` });
+          continue;
+        }
         const current = cands.filter((a) => a.generation === svc.generation);
         if (current.length === 0) {
-          // A lost copy of this slot that is running again on its returned node, while nothing
-          // else runs the slot: keep it rather than leave the slot empty during a replacement.
-          const back = all.find((a) => a.desired === 'stop' && a.replica === replica && a.generation === svc.generation && a.stopReason?.startsWith('node ') && running(a) && input.nodes.get(a.nodeId)?.connected);
-          if (back && !cands.some(running)) {
-            revive.push(back.id);
-            continue;
-          }
           place.push({ stack: stack.name, service: name, replica });
           continue;
         }
@@ -81,11 +103,6 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
         const keep = current.find(running) ?? [...current].sort((a, b) => b.createdAtMs - a.createdAtMs)[0]!;
         if (!running(keep)) continue;
         for (const a of cands) if (a !== keep) stop.push({ allocationId: a.id, reason: a.generation === svc.generation ? `duplicate of ${keep.id}` : `replaced by generation ${svc.generation}` });
-      }
-      // A revived allocation supersedes a pending replacement of the same slot.
-      for (const id of revive) {
-        const back = all.find((a) => a.id === id)!;
-        for (const a of live) if (a.replica === back.replica && !running(a)) stop.push({ allocationId: a.id, reason: `superseded by ${id}, running again on its node` });
       }
     }
   }

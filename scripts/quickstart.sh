@@ -1,51 +1,64 @@
 #!/usr/bin/env bash
-# Quick start on one host: installs what Baton needs (Docker engine, npm packages), starts a
-# coordinator and a local agent in the background, and shows the node pool.
+# Quick start on one host: installs what Baton needs (Docker engine, busybox for the example
+# image, npm packages), builds the example's image locally (no registry needed), and runs
+# `baton dev` (coordinator + agent in one process) with the example service in the background.
 # Usage: bash scripts/quickstart.sh          start (idempotent)
-#        bash scripts/quickstart.sh --stop   stop what it started
+#        bash scripts/quickstart.sh --stop   stop Baton and remove the example's containers
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 STATE=.baton/quickstart
 mkdir -p "$STATE"
 BATON="node dist/shared/cli/main.js"
+export BATON_COORDINATOR=127.0.0.1:7400
 
-stop() {
-  for p in agent coordinator; do
-    if [ -f "$STATE/$p.pid" ] && kill -0 "$(cat "$STATE/$p.pid")" 2>/dev/null; then
-      kill "$(cat "$STATE/$p.pid")" && echo "stopped $p"
+running() { [ -f "$STATE/dev.pid" ] && kill -0 "$(cat "$STATE/dev.pid")" 2>/dev/null; }
+
+if [ "${1:-}" = "--stop" ]; then
+  if running; then
+    if $BATON rm --stack hello >/dev/null 2>&1; then
+      # Let the containers finish their stop grace period before Baton goes away.
+      for _ in $(seq 1 60); do
+        [ "$($BATON ps --all --json 2>/dev/null | node -e 'let s=[];try{s=JSON.parse(require("fs").readFileSync(0,"utf8"))}catch{}console.log(s.length)')" = 0 ] && break
+        sleep 0.5
+      done
     fi
-    rm -f "$STATE/$p.pid"
-  done
-}
-if [ "${1:-}" = "--stop" ]; then stop; exit 0; fi
+    kill "$(cat "$STATE/dev.pid")" && echo "stopped baton dev"
+  fi
+  rm -f "$STATE/dev.pid"
+  exit 0
+fi
 
-if ! command -v dockerd >/dev/null 2>&1 || ! docker info >/dev/null 2>&1; then
+if ! docker info >/dev/null 2>&1 || ! command -v busybox >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
+    # Installs docker.io and busybox-static if missing and starts dockerd if it is stopped.
     bash scripts/ci-setup.sh
   else
-    echo "Docker is not installed or not running. As root: apt-get install -y docker.io && dockerd &" >&2
-    echo "(Baton runs without Docker too; the agent then reports the engine as down.)" >&2
+    echo "Baton needs a running Docker engine and busybox-static. As root:" >&2
+    echo "  apt-get install -y docker.io busybox-static && (systemctl start docker || dockerd &)" >&2
+    exit 1
   fi
 fi
 
+bash examples/hello/build-image.sh
 [ -d node_modules ] && [ -f dist/shared/cli/main.js ] || npm ci
 
-running() { [ -f "$STATE/$1.pid" ] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null; }
-if ! running coordinator; then
-  nohup $BATON coordinator --listen 127.0.0.1:7400 --data-dir .baton/coordinator >"$STATE/coordinator.log" 2>&1 &
-  echo $! >"$STATE/coordinator.pid"
-fi
-if ! running agent; then
-  nohup $BATON agent --coordinator 127.0.0.1:7400 --name "$(hostname)" --labels role=local --data-dir .baton/agent >"$STATE/agent.log" 2>&1 &
-  echo $! >"$STATE/agent.pid"
+if ! running; then
+  nohup $BATON dev -f examples/hello/compose.yaml >"$STATE/dev.log" 2>&1 &
+  echo $! >"$STATE/dev.pid"
 fi
 
-for _ in $(seq 1 50); do
-  if $BATON nodes --json 2>/dev/null | grep -q '"status": "ready"'; then break; fi
-  sleep 0.2
+printf 'waiting for the example service'
+for _ in $(seq 1 100); do
+  if $BATON services --json 2>/dev/null | node -e 'let s=[];try{s=JSON.parse(require("fs").readFileSync(0,"utf8"))}catch{}process.exit(s.length&&s.every(x=>x.running===x.desired)?0:1)'; then break; fi
+  printf '.'; sleep 0.3
 done
+echo
 $BATON nodes
 echo
-echo "Coordinator and agent run in the background (logs in $STATE/). Try:"
-echo "  node dist/shared/cli/main.js events --follow"
-echo "  bash scripts/quickstart.sh --stop"
+$BATON services
+echo
+$BATON ps
+echo
+echo "The example page: $(node -e 'fetch("http://127.0.0.1:8080/").then(r=>r.text()).then(t=>console.log((/<h1>(.*)<\/h1>/.exec(t)||[])[1]||t.slice(0,60)),e=>console.log("not reachable: "+e.message))')  (http://127.0.0.1:8080/)"
+echo "baton dev runs in the background (log: $STATE/dev.log). Try: node dist/shared/cli/main.js scale worker=4"
+echo "Stop it with: bash scripts/quickstart.sh --stop"

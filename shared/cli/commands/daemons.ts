@@ -31,6 +31,52 @@ function positiveInt(name: string) {
 
 export function registerDaemons(program: Command): void {
   program
+    .command('dev')
+    .description('run a coordinator and an agent in one process against the local Docker engine (data in ./.baton)')
+    .option('-f, --file <compose.yaml>', 'deploy this Compose file once running')
+    .option('--listen <host:port>', 'coordinator address', '127.0.0.1:7400')
+    .option('--data-dir <dir>', 'where state is kept', './.baton')
+    .action(async (o: { file?: string; listen: string; dataDir: string }) => {
+      const { join } = await import('node:path');
+      const { readFile } = await import('node:fs/promises');
+      const { dockerFromEnv } = await import('../../../agent/docker-observer.js');
+      try {
+        await dockerFromEnv().ping();
+      } catch (err) {
+        const where = process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+        throw new Error(
+          `no Docker engine answers at ${where} (${(err as Error).message}).\n` +
+            `  Install it:  apt-get install -y docker.io\n` +
+            `  Start it:    systemctl start docker   (or, without systemd: dockerd > /var/log/dockerd.log 2>&1 &)\n` +
+            `  or run: bash scripts/quickstart.sh, which does both`,
+        );
+      }
+      const { Coordinator } = await import('../../../coordinator/coordinator.js');
+      const { Agent } = await import('../../../agent/agent.js');
+      const { hostname } = await import('node:os');
+      const c = await Coordinator.start({ listen: o.listen, dataDir: join(o.dataDir, 'coordinator'), metricsListen: '127.0.0.1:0' });
+      const agent = new Agent({ coordinator: `127.0.0.1:${c.address.port}`, name: hostname(), dataDir: join(o.dataDir, 'agent'), labels: { role: 'dev' } });
+      await agent.start();
+      process.stderr.write(`baton dev: coordinator on ${c.address.host}:${c.address.port}, agent ${agent.nodeId}, state in ${o.dataDir}\n`);
+      untilSignal(async () => {
+        await agent.stop('dev shutdown');
+        await c.stop();
+      });
+      if (o.file) {
+        const text = await readFile(o.file, 'utf8');
+        const { defaultStackName } = await import('../../../coordinator/plan-compose.js');
+        const { dirname, resolve } = await import('node:path');
+        // Wait for the local node before placing anything.
+        for (let i = 0; i < 100 && !c.pool.list().some((n) => n.status === 'ready' && n.connected); i++) await new Promise((r) => setTimeout(r, 100));
+        const stackName = /^name:\s*\S/m.test(text) ? undefined : defaultStackName(dirname(resolve(o.file)));
+        const r = await c.orchestrator.deploy({ text, file: o.file, stackName, env: process.env });
+        for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+        process.stderr.write(`deployed stack ${r.stack} (generation ${r.generation}): ${r.changes.map((x) => `${x.service} ${x.change}`).join(', ')}\n`);
+        for (const u of r.unplaced) process.stderr.write(`  pending ${u.service}.${u.replica}: ${u.reason}\n`);
+      }
+    });
+
+  program
     .command('coordinator')
     .description('run the coordinator (node pool, scheduler, state)')
     .option('--listen <host:port>', 'address to listen on', '0.0.0.0:7400')
