@@ -4,6 +4,7 @@
 //
 // The 100,000 replicas are one batch (like an offline plan of the whole cluster), so they also get
 // the default 200 ms improvement budget; placementsPerSec counts snapshot + plan + commit + flush.
+import { seededRng as seeded } from '../../shared/random.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -211,16 +212,6 @@ function commitPlan(store: Store, requests: readonly ReplicaRequest[], plan: Pla
   });
 }
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function round(v: number, digits: number): number {
   const f = 10 ** digits;
