@@ -73,11 +73,17 @@ export class Agent {
     this.host = new HostMetrics(resolve(options.dataDir ?? './.baton-agent'));
     const docker = dockerFromEnv(options.dockerHost);
     this.engine = new DockerObserver(docker);
-    this.workloads = new Workloads(docker, this.log, (event) => {
-      // Events while disconnected are not queued: the complete current set is re-sent on
-      // every (re)connect, which is what the coordinator needs.
-      if (this.state === 'connected') this.call?.write({ container_event: event });
-    });
+    this.workloads = new Workloads(
+      docker,
+      this.log,
+      (event) => {
+        // Events while disconnected are not queued: the complete current set is re-sent on
+        // every (re)connect, which is what the coordinator needs.
+        if (this.state === 'connected') this.call?.write({ container_event: event });
+      },
+      // Log streams end with their session, so a chunk with no session has no reader.
+      (chunk) => (this.state === 'connected' && this.call ? this.call.write({ log_chunk: chunk }) : true),
+    );
   }
 
   /** Loads the identity and starts connecting; resolves once the loop is running. */
@@ -239,6 +245,7 @@ export class Agent {
       clearInterval(timer);
       clearTimeout(welcomeTimer);
       if (this.call === call) this.call = undefined;
+      this.workloads.sessionEnded();
       call.cancel();
     }
     return established;

@@ -1,15 +1,17 @@
-// The agent's side of the command traffic: turns coordinator commands (start, stop, reconcile)
-// into executor calls, acknowledges each one, and reports every replica status change as a
-// ContainerEvent. Repeated command ids are answered from memory, never executed twice.
+// The agent's side of the command traffic: turns coordinator commands (start, stop, reconcile,
+// logs) into executor calls and log streams, acknowledges each one, and reports every replica
+// status change as a ContainerEvent. Repeated command ids are answered from memory, never executed twice.
 import type Docker from 'dockerode';
 import { DEFAULT_RESTART_POLICY } from '../shared/compose/index.js';
 import type { HealthcheckSpec, RestartPolicySpec } from '../shared/compose/types.js';
 import type { Command__Output } from '../shared/grpc/gen/baton/v1/Command.js';
 import type { CommandAck } from '../shared/grpc/gen/baton/v1/CommandAck.js';
 import type { ContainerEvent } from '../shared/grpc/gen/baton/v1/ContainerEvent.js';
+import type { LogChunk } from '../shared/grpc/gen/baton/v1/LogChunk.js';
 import type { StartReplica__Output } from '../shared/grpc/gen/baton/v1/StartReplica.js';
 import type { Logger } from '../shared/logger.js';
 import { DockerExecutor, RestartSupervisor, type ReplicaSpec, type ReplicaStatus } from './executor/index.js';
+import { LogStreams } from './log-stream.js';
 
 /** How many answered command ids are remembered for de-duplication. */
 const REMEMBERED_COMMANDS = 2000;
@@ -18,14 +20,18 @@ export class Workloads {
   readonly executor: DockerExecutor;
   private readonly supervisor: RestartSupervisor;
   private readonly answered = new Map<string, Promise<CommandAck>>();
+  private readonly logs: LogStreams;
 
   constructor(
     docker: Docker,
     private readonly log: Logger,
     /** Receives every status change, in order per allocation. */
     private readonly emit: (event: ContainerEvent) => void,
+    /** Writes a log chunk on the current session; false asks log streams to slow down. */
+    sendLog: (chunk: LogChunk) => boolean,
   ) {
     this.executor = new DockerExecutor({ docker });
+    this.logs = new LogStreams({ docker, list: () => this.executor.list(), log, send: sendLog });
     this.supervisor = new RestartSupervisor({ executor: this.executor, docker, logger: log, onStatus: (s) => this.emit(toEvent(s)) });
   }
 
@@ -34,7 +40,13 @@ export class Workloads {
   }
 
   close(): Promise<void> {
+    this.logs.abortAll('agent stopping');
     return this.supervisor.close();
+  }
+
+  /** The session ended: its log streams have no reader any more (the coordinator starts new ones). */
+  sessionEnded(): void {
+    this.logs.abortAll('session ended');
   }
 
   /** The last status of every supervised replica: re-sent after a reconnect. */
@@ -91,7 +103,8 @@ export class Workloads {
         return errors.length ? errors.join('; ') : undefined;
       }
       case 'logs':
-        return 'log streaming is not implemented by this agent yet';
+        // Acknowledged once started; the output, and any failure, arrive as LogChunks.
+        return this.logs.handle(cmd.logs!);
       default:
         return `unknown command ${JSON.stringify(cmd.kind ?? '')}`;
     }

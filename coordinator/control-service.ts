@@ -8,6 +8,7 @@ import type { NodeInfo } from '../shared/grpc/gen/baton/v1/NodeInfo.js';
 import type { WatchEventsRequest__Output } from '../shared/grpc/gen/baton/v1/WatchEventsRequest.js';
 import type { Logger } from '../shared/logger.js';
 import type { EventLog } from './event-log.js';
+import type { LogRouter, LogsCall } from './log-router.js';
 import type { NodePool, NodeView } from './node-pool.js';
 import { OrchestratorInputError, type Orchestrator, type UnplacedInfo } from './orchestrator.js';
 import type { EventRecord } from './store/schema.js';
@@ -26,6 +27,7 @@ export interface ControlDeps {
   log: Logger;
   plan?: PlanHandler;
   orchestrator?: Orchestrator;
+  logs?: LogRouter;
 }
 
 export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandlers {
@@ -94,6 +96,17 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
       const r = deps.plan({ composeYaml: req.compose_yaml, fileName: req.file_name || 'compose.yaml', stack: req.stack, env: req.env });
       return { plan_json: r.planJson, plan_text: r.planText, complete: r.complete, warnings: r.warnings };
     }),
+    Logs(call: LogsCall) {
+      try {
+        if (!deps.logs) throw new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not relay logs');
+        deps.logs.serve(call);
+      } catch (err) {
+        // serve() throws only before it has written anything, so the status is all the client gets.
+        if (err instanceof OrchestratorInputError) err = new GrpcError(Status.INVALID_ARGUMENT, err.message);
+        else if (!(err instanceof GrpcError)) deps.log.error({ err }, 'logs request failed');
+        call.emit('error', toGrpcStatus(err));
+      }
+    },
     WatchEvents(call: ServerWritableStream<WatchEventsRequest__Output, Event>) {
       const since = call.request.since_seq;
       let last = since;

@@ -9,6 +9,7 @@ import { agentServiceHandlers } from './agent-service.js';
 import { controlServiceHandlers, type PlanHandler } from './control-service.js';
 import { EventLog } from './event-log.js';
 import { livePlanner } from './live-plan.js';
+import { LogRouter } from './log-router.js';
 import { CoordinatorMetrics, serveMetrics } from './metrics.js';
 import { NodePool } from './node-pool.js';
 import { Orchestrator } from './orchestrator.js';
@@ -55,6 +56,7 @@ export class Coordinator {
     private readonly log: Logger,
     readonly metrics: CoordinatorMetrics,
     readonly orchestrator: Orchestrator,
+    readonly logs: LogRouter,
   ) {}
 
   static async start(options: CoordinatorOptions = {}): Promise<Coordinator> {
@@ -74,6 +76,7 @@ export class Coordinator {
     const pool = new NodePool(store, events, clock, log, { timeouts, heartbeatIntervalMs });
     const metrics = new CoordinatorMetrics(pool);
     const orchestrator = new Orchestrator(store, pool, events, clock, log, { loopMs: options.reconcileMs });
+    const logs = new LogRouter(orchestrator, store, pool, log);
     const proto = loadProto();
     const server = new grpc.Server({
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -86,15 +89,21 @@ export class Coordinator {
     server.addService(proto.baton.v1.AgentService.service, agentServiceHandlers(pool, log, {
         heartbeatIntervalMs,
         metrics,
-        onSessionStart: (nodeId) => orchestrator.onSessionStart(nodeId),
+        onSessionStart: (nodeId) => {
+          logs.onSessionStart(nodeId);
+          orchestrator.onSessionStart(nodeId);
+        },
         onAgentTraffic: (nodeId, msg) => {
-          if (msg.body === 'ack' && msg.ack) orchestrator.onAck(nodeId, msg.ack);
-          else if (msg.body === 'container_event' && msg.container_event) orchestrator.onContainerEvent(nodeId, msg.container_event);
+          if (msg.body === 'ack' && msg.ack) {
+            logs.onAck(nodeId, msg.ack);
+            orchestrator.onAck(nodeId, msg.ack);
+          } else if (msg.body === 'container_event' && msg.container_event) orchestrator.onContainerEvent(nodeId, msg.container_event);
+          else if (msg.body === 'log_chunk' && msg.log_chunk) logs.onChunk(nodeId, msg.log_chunk);
         },
       }));
     server.addService(
       proto.baton.v1.ControlService.service,
-      controlServiceHandlers({ pool, events, log, orchestrator, plan: (options.plan ?? livePlanner)(pool, store) }),
+      controlServiceHandlers({ pool, events, log, orchestrator, logs, plan: (options.plan ?? livePlanner)(pool, store) }),
     );
     let port: number;
     try {
@@ -107,7 +116,7 @@ export class Coordinator {
       await store.close();
       throw new Error(`cannot listen on ${formatHostPort(listen)}: ${(err as Error).message}`);
     }
-    const c = new Coordinator(server, store, pool, events, { host: listen.host, port }, log, metrics, orchestrator);
+    const c = new Coordinator(server, store, pool, events, { host: listen.host, port }, log, metrics, orchestrator, logs);
     orchestrator.start();
     if (options.metricsListen) {
       try {
@@ -130,6 +139,8 @@ export class Coordinator {
     this.state = 'stopping';
     clearInterval(this.ticker);
     await this.orchestrator.stop();
+    // Following Logs calls would otherwise hold up the server's graceful shutdown.
+    this.logs.endAll('coordinator shutting down');
     this.pool.endAll(Status.UNAVAILABLE, 'coordinator shutting down');
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {

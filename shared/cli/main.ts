@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { BATON_VERSION } from '../version.js';
 import { CliError } from './client.js';
 import { registerDaemons } from './commands/daemons.js';
+import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerPlan } from './commands/plan.js';
 import { registerServices } from './commands/services.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerViews(program);
   registerPlan(program);
   registerServices(program);
+  registerLogs(program);
   return program;
 }
 

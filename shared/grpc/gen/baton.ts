@@ -26,6 +26,8 @@ import type { ListReplicasResponse as _baton_v1_ListReplicasResponse, ListReplic
 import type { ListServicesRequest as _baton_v1_ListServicesRequest, ListServicesRequest__Output as _baton_v1_ListServicesRequest__Output } from './baton/v1/ListServicesRequest.js';
 import type { ListServicesResponse as _baton_v1_ListServicesResponse, ListServicesResponse__Output as _baton_v1_ListServicesResponse__Output } from './baton/v1/ListServicesResponse.js';
 import type { LogChunk as _baton_v1_LogChunk, LogChunk__Output as _baton_v1_LogChunk__Output } from './baton/v1/LogChunk.js';
+import type { LogLine as _baton_v1_LogLine, LogLine__Output as _baton_v1_LogLine__Output } from './baton/v1/LogLine.js';
+import type { LogsRequest as _baton_v1_LogsRequest, LogsRequest__Output as _baton_v1_LogsRequest__Output } from './baton/v1/LogsRequest.js';
 import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from './baton/v1/NodeInfo.js';
 import type { PlanRequest as _baton_v1_PlanRequest, PlanRequest__Output as _baton_v1_PlanRequest__Output } from './baton/v1/PlanRequest.js';
 import type { PlanResponse as _baton_v1_PlanResponse, PlanResponse__Output as _baton_v1_PlanResponse__Output } from './baton/v1/PlanResponse.js';
@@ -79,6 +81,8 @@ export interface ProtoGrpcType {
       ListServicesRequest: MessageTypeDefinition<_baton_v1_ListServicesRequest, _baton_v1_ListServicesRequest__Output>
       ListServicesResponse: MessageTypeDefinition<_baton_v1_ListServicesResponse, _baton_v1_ListServicesResponse__Output>
       LogChunk: MessageTypeDefinition<_baton_v1_LogChunk, _baton_v1_LogChunk__Output>
+      LogLine: MessageTypeDefinition<_baton_v1_LogLine, _baton_v1_LogLine__Output>
+      LogsRequest: MessageTypeDefinition<_baton_v1_LogsRequest, _baton_v1_LogsRequest__Output>
       NodeInfo: MessageTypeDefinition<_baton_v1_NodeInfo, _baton_v1_NodeInfo__Output>
       PlanRequest: MessageTypeDefinition<_baton_v1_PlanRequest, _baton_v1_PlanRequest__Output>
       PlanResponse: MessageTypeDefinition<_baton_v1_PlanResponse, _baton_v1_PlanResponse__Output>

@@ -14,6 +14,8 @@ import type { ListReplicasRequest as _baton_v1_ListReplicasRequest, ListReplicas
 import type { ListReplicasResponse as _baton_v1_ListReplicasResponse, ListReplicasResponse__Output as _baton_v1_ListReplicasResponse__Output } from '../../baton/v1/ListReplicasResponse.js';
 import type { ListServicesRequest as _baton_v1_ListServicesRequest, ListServicesRequest__Output as _baton_v1_ListServicesRequest__Output } from '../../baton/v1/ListServicesRequest.js';
 import type { ListServicesResponse as _baton_v1_ListServicesResponse, ListServicesResponse__Output as _baton_v1_ListServicesResponse__Output } from '../../baton/v1/ListServicesResponse.js';
+import type { LogLine as _baton_v1_LogLine, LogLine__Output as _baton_v1_LogLine__Output } from '../../baton/v1/LogLine.js';
+import type { LogsRequest as _baton_v1_LogsRequest, LogsRequest__Output as _baton_v1_LogsRequest__Output } from '../../baton/v1/LogsRequest.js';
 import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from '../../baton/v1/NodeInfo.js';
 import type { PlanRequest as _baton_v1_PlanRequest, PlanRequest__Output as _baton_v1_PlanRequest__Output } from '../../baton/v1/PlanRequest.js';
 import type { PlanResponse as _baton_v1_PlanResponse, PlanResponse__Output as _baton_v1_PlanResponse__Output } from '../../baton/v1/PlanResponse.js';
@@ -78,6 +80,11 @@ export interface ControlServiceClient extends grpc.Client {
   listServices(argument: _baton_v1_ListServicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
   listServices(argument: _baton_v1_ListServicesRequest, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
   
+  Logs(argument: _baton_v1_LogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_LogLine__Output>;
+  Logs(argument: _baton_v1_LogsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_LogLine__Output>;
+  logs(argument: _baton_v1_LogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_LogLine__Output>;
+  logs(argument: _baton_v1_LogsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_LogLine__Output>;
+  
   Plan(argument: _baton_v1_PlanRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_PlanResponse__Output>): grpc.ClientUnaryCall;
   Plan(argument: _baton_v1_PlanRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_PlanResponse__Output>): grpc.ClientUnaryCall;
   Plan(argument: _baton_v1_PlanRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_PlanResponse__Output>): grpc.ClientUnaryCall;
@@ -125,6 +132,8 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   ListServices: grpc.handleUnaryCall<_baton_v1_ListServicesRequest__Output, _baton_v1_ListServicesResponse>;
   
+  Logs: grpc.handleServerStreamingCall<_baton_v1_LogsRequest__Output, _baton_v1_LogLine>;
+  
   Plan: grpc.handleUnaryCall<_baton_v1_PlanRequest__Output, _baton_v1_PlanResponse>;
   
   Remove: grpc.handleUnaryCall<_baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse>;
@@ -142,6 +151,7 @@ export interface ControlServiceDefinition extends grpc.ServiceDefinition {
   ListNodes: MethodDefinition<_baton_v1_ListNodesRequest, _baton_v1_ListNodesResponse, _baton_v1_ListNodesRequest__Output, _baton_v1_ListNodesResponse__Output>
   ListReplicas: MethodDefinition<_baton_v1_ListReplicasRequest, _baton_v1_ListReplicasResponse, _baton_v1_ListReplicasRequest__Output, _baton_v1_ListReplicasResponse__Output>
   ListServices: MethodDefinition<_baton_v1_ListServicesRequest, _baton_v1_ListServicesResponse, _baton_v1_ListServicesRequest__Output, _baton_v1_ListServicesResponse__Output>
+  Logs: MethodDefinition<_baton_v1_LogsRequest, _baton_v1_LogLine, _baton_v1_LogsRequest__Output, _baton_v1_LogLine__Output>
   Plan: MethodDefinition<_baton_v1_PlanRequest, _baton_v1_PlanResponse, _baton_v1_PlanRequest__Output, _baton_v1_PlanResponse__Output>
   Remove: MethodDefinition<_baton_v1_RemoveRequest, _baton_v1_RemoveResponse, _baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse__Output>
   Scale: MethodDefinition<_baton_v1_ScaleRequest, _baton_v1_ScaleResponse, _baton_v1_ScaleRequest__Output, _baton_v1_ScaleResponse__Output>

@@ -6,6 +6,7 @@ export interface LogChunk {
   'data'?: (Buffer | Uint8Array | string);
   'eof'?: (boolean);
   'error'?: (string);
+  'stream'?: (string);
 }
 
 export interface LogChunk__Output {
@@ -13,4 +14,5 @@ export interface LogChunk__Output {
   'data': (Buffer);
   'eof': (boolean);
   'error': (string);
+  'stream': (string);
 }

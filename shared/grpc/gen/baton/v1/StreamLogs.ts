@@ -6,6 +6,7 @@ export interface StreamLogs {
   'follow'?: (boolean);
   'tail'?: (number);
   'stream_id'?: (string);
+  'cancel'?: (boolean);
 }
 
 export interface StreamLogs__Output {
@@ -13,4 +14,5 @@ export interface StreamLogs__Output {
   'follow': (boolean);
   'tail': (number);
   'stream_id': (string);
+  'cancel': (boolean);
 }

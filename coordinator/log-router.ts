@@ -1,0 +1,223 @@
+// Relays `baton logs`: asks the agents that run a service's replicas for their containers' output
+// (one StreamLogs per replica, on that node's session) and forwards the LogChunks of each stream to
+// the client that asked. Output for a client that reads too slowly is dropped and counted, never
+// queued without bound: a single agent session carries every stream, so it cannot be paused for one.
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import { randomBytes } from 'node:crypto';
+import { GrpcError, Status, toGrpcStatus } from '../shared/grpc/errors.js';
+import type { CommandAck__Output } from '../shared/grpc/gen/baton/v1/CommandAck.js';
+import type { LogChunk__Output } from '../shared/grpc/gen/baton/v1/LogChunk.js';
+import type { LogLine } from '../shared/grpc/gen/baton/v1/LogLine.js';
+import type { LogsRequest__Output } from '../shared/grpc/gen/baton/v1/LogsRequest.js';
+import type { Logger } from '../shared/logger.js';
+import type { NodePool } from './node-pool.js';
+import type { Orchestrator } from './orchestrator.js';
+import type { Store } from './store/store.js';
+
+export interface LogRouterOptions {
+  /** Bytes waiting to be sent to one client above which its output is dropped (and counted). @default 1 MiB */
+  maxClientBacklogBytes?: number;
+  /** How often streams on nodes that went away are looked for. @default 1000 */
+  sweepMs?: number;
+}
+
+export type LogsCall = ServerWritableStream<LogsRequest__Output, LogLine>;
+
+interface Client {
+  call: LogsCall;
+  routes: Set<Route>;
+  ended: boolean;
+  /** Data bytes written to the call and not yet handed to HTTP/2 (the call counts messages, not bytes). */
+  backlogBytes: number;
+}
+
+/** One replica's stream: the agent sends its chunks under `id`. */
+interface Route {
+  id: string;
+  allocationId: string;
+  nodeId: string;
+  nodeName: string;
+  stack: string;
+  service: string;
+  replica: number;
+  client: Client;
+  /** Bytes dropped since the client was last told. */
+  droppedBytes: number;
+}
+
+export class LogRouter {
+  private readonly routes = new Map<string, Route>();
+  private readonly clients = new Set<Client>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly maxBacklog: number;
+  private readonly sweepMs: number;
+
+  constructor(
+    private readonly orchestrator: Orchestrator,
+    private readonly store: Store,
+    private readonly pool: NodePool,
+    private readonly log: Logger,
+    options: LogRouterOptions = {},
+  ) {
+    this.maxBacklog = options.maxClientBacklogBytes ?? 1024 * 1024;
+    this.sweepMs = options.sweepMs ?? 1000;
+  }
+
+  /** Streams currently relayed (for tests). */
+  get size(): number {
+    return this.routes.size;
+  }
+
+  /**
+   * Starts relaying for one Logs call. Throws (before anything is written) for a request the user
+   * must fix: OrchestratorInputError for an unknown service, GrpcError otherwise.
+   */
+  serve(call: LogsCall): void {
+    const req = call.request;
+    if (!req.service) throw new GrpcError(Status.INVALID_ARGUMENT, 'a service name is required');
+    const rows = this.orchestrator.replicas(req.service).filter((r) => r.desired === 'run');
+    const wanted = rows.filter((r) => !req.replica || r.replica === req.replica);
+    if (req.replica && wanted.length === 0) {
+      const have = [...new Set(rows.map((r) => r.replica))].sort((a, b) => a - b);
+      throw new GrpcError(Status.INVALID_ARGUMENT, `${req.service} has no replica ${req.replica} (${have.length ? `replicas: ${have.join(', ')}` : 'it has no replicas'})`);
+    }
+    const client: Client = { call, routes: new Set(), ended: false, backlogBytes: 0 };
+    this.clients.add(client);
+    const gone = () => this.release(client);
+    call.on('cancelled', gone);
+    call.on('error', gone);
+    call.on('close', gone);
+
+    for (const r of wanted) {
+      const who = { stack: r.stack, service: r.service, replica: r.replica, node: r.node };
+      if (!r.allocationId) {
+        this.write(client, { ...who, error: `not placed: ${r.error}` });
+        continue;
+      }
+      const nodeId = this.store.state.allocations[r.allocationId]?.nodeId ?? '';
+      const node = this.pool.get(nodeId);
+      if (!node?.connected) {
+        this.write(client, { ...who, error: `node ${r.node} is not connected; its output is not available` });
+        continue;
+      }
+      const route: Route = { id: `logs-${randomBytes(8).toString('hex')}`, allocationId: r.allocationId, nodeId, nodeName: node.name, stack: r.stack, service: r.service, replica: r.replica, client, droppedBytes: 0 };
+      // The stream id doubles as the command id: unique, and it lets a refusing ack find its route.
+      const sent = this.pool.send(nodeId, {
+        command: { command_id: route.id, logs: { allocation_id: r.allocationId, follow: req.follow, tail: req.tail, stream_id: route.id } },
+      });
+      if (!sent) {
+        this.write(client, { ...who, error: `node ${r.node} is not connected; its output is not available` });
+        continue;
+      }
+      this.routes.set(route.id, route);
+      client.routes.add(route);
+    }
+    this.log.debug({ service: req.service, replica: req.replica, follow: req.follow, streams: client.routes.size }, 'logs requested');
+    if (client.routes.size === 0) this.endClient(client);
+    else this.sweeper ??= setInterval(() => this.sweep(), this.sweepMs).unref();
+  }
+
+  /** A LogChunk from an agent. Chunks of streams nobody waits for any more are ignored. */
+  onChunk(nodeId: string, chunk: LogChunk__Output): void {
+    const route = this.routes.get(chunk.stream_id);
+    if (!route || route.nodeId !== nodeId) return;
+    if (chunk.data.length) this.forward(route, chunk.data, chunk.stream);
+    if (chunk.eof) this.close(route, chunk.error);
+  }
+
+  /** An agent refused a logs command (e.g. an older agent that cannot stream logs). */
+  onAck(nodeId: string, ack: CommandAck__Output): void {
+    const route = this.routes.get(ack.command_id);
+    if (route && route.nodeId === nodeId && !ack.ok) this.close(route, `the agent cannot stream logs: ${ack.error}`);
+  }
+
+  /** A node's new session: streams it had before died with the old one. */
+  onSessionStart(nodeId: string): void {
+    for (const route of [...this.routes.values()]) {
+      if (route.nodeId === nodeId) this.close(route, `node ${route.nodeName} reconnected; its stream was interrupted`);
+    }
+  }
+
+  /** Coordinator shutdown: ends every Logs call (agents drop their streams with their sessions). */
+  endAll(reason: string): void {
+    for (const client of [...this.clients]) {
+      for (const route of client.routes) this.routes.delete(route.id);
+      client.routes.clear();
+      if (!client.ended) {
+        client.ended = true;
+        client.call.emit('error', toGrpcStatus(new GrpcError(Status.UNAVAILABLE, reason)));
+      }
+      this.clients.delete(client);
+    }
+    this.stopSweeper();
+  }
+
+  private forward(route: Route, data: Buffer, stream: string): void {
+    const c = route.client;
+    if (c.ended) return;
+    if (c.backlogBytes > this.maxBacklog) {
+      route.droppedBytes += data.length;
+      return;
+    }
+    this.noteDropped(route);
+    this.write(c, { stack: route.stack, service: route.service, replica: route.replica, node: route.nodeName, data, stream });
+  }
+
+  private noteDropped(route: Route): void {
+    if (!route.droppedBytes) return;
+    const n = route.droppedBytes;
+    route.droppedBytes = 0;
+    this.write(route.client, { stack: route.stack, service: route.service, replica: route.replica, node: route.nodeName, error: `${n} bytes of output dropped: the client read too slowly` });
+  }
+
+  /** The stream is over (eof, or its node went away); the call ends with its last stream. */
+  private close(route: Route, error: string): void {
+    if (!this.routes.delete(route.id)) return;
+    const c = route.client;
+    c.routes.delete(route);
+    this.noteDropped(route);
+    if (error) this.write(c, { stack: route.stack, service: route.service, replica: route.replica, node: route.nodeName, error });
+    if (c.routes.size === 0) this.endClient(c);
+    if (this.routes.size === 0) this.stopSweeper();
+  }
+
+  private endClient(c: Client): void {
+    this.clients.delete(c);
+    if (c.ended) return;
+    c.ended = true;
+    c.call.end();
+  }
+
+  /** The client went away: tell the agents to stop streaming what nobody reads. */
+  private release(c: Client): void {
+    this.clients.delete(c);
+    c.ended = true;
+    for (const route of c.routes) {
+      this.routes.delete(route.id);
+      this.pool.send(route.nodeId, {
+        command: { command_id: `${route.id}-cancel`, logs: { allocation_id: route.allocationId, stream_id: route.id, cancel: true } },
+      });
+    }
+    c.routes.clear();
+    if (this.routes.size === 0) this.stopSweeper();
+  }
+
+  /** A node that lost its session sends no eof: its streams end here. */
+  private sweep(): void {
+    for (const route of [...this.routes.values()]) {
+      if (!this.pool.get(route.nodeId)?.connected) this.close(route, `node ${route.nodeName} disconnected; its stream ended`);
+    }
+  }
+
+  private stopSweeper(): void {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  private write(c: Client, line: LogLine): void {
+    if (c.ended) return;
+    const n = (line.data as Buffer | undefined)?.length ?? 0;
+    c.backlogBytes += n;
+    c.call.write(line, () => (c.backlogBytes -= n));
+  }
+}
