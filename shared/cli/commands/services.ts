@@ -64,6 +64,10 @@ export function registerServices(program: Command): void {
         last = line;
         const pending = mine.reduce((n, s) => n + s.pending.length, 0);
         if (mine.every((s) => s.running + s.pending.length >= s.desired)) {
+          const placed = await unary<object, ListReplicasResponse__Output>(target, (c, r, opts, cb) => c.ListReplicas(r, opts, cb), { service: '' });
+          for (const x of placed.replicas.filter((x) => x.stack === res.stack && x.desired === 'run' && x.node)) {
+            process.stdout.write(`  ${x.service}.${x.replica} -> ${x.node} (${x.container_id.slice(0, 12) || x.state})\n`);
+          }
           if (pending === 0) {
             process.stdout.write(`all ${mine.reduce((n, s) => n + s.desired, 0)} replicas running\n`);
             return;
