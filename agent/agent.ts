@@ -7,13 +7,13 @@ import { resolve } from 'node:path';
 import { formatHostPort, parseHostPort } from '../shared/address.js';
 import type { AgentServiceClient } from '../shared/grpc/gen/baton/v1/AgentService.js';
 import type { AgentMessage } from '../shared/grpc/gen/baton/v1/AgentMessage.js';
-import type { ContainerState } from '../shared/grpc/gen/baton/v1/ContainerState.js';
 import type { CoordinatorMessage__Output } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import { loadProto, MAX_MESSAGE_BYTES } from '../shared/grpc/load.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { BATON_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
-import { DockerObserver, dockerFromEnv, type ObservedContainer } from './docker-observer.js';
+import { DockerObserver, dockerFromEnv } from './docker-observer.js';
+import { containerToWire, hostUsageToWire } from '../shared/observations.js';
 import { HostMetrics } from './host-metrics.js';
 import { loadOrCreateNodeId } from './identity.js';
 import { Workloads } from './workloads.js';
@@ -49,8 +49,9 @@ export class Agent {
   private readonly log: Logger;
   private readonly client: AgentServiceClient;
   private readonly host: HostMetrics;
-  private readonly engine: DockerObserver;
-  private readonly workloads: Workloads;
+  private readonly docker: ReturnType<typeof dockerFromEnv>;
+  private engine!: DockerObserver;
+  private workloads!: Workloads;
   private call: grpc.ClientDuplexStream<AgentMessage, CoordinatorMessage__Output> | undefined;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -71,10 +72,18 @@ export class Agent {
       'grpc.max_reconnect_backoff_ms': 2000,
     });
     this.host = new HostMetrics(resolve(options.dataDir ?? './.baton-agent'));
-    const docker = dockerFromEnv(options.dockerHost);
-    this.engine = new DockerObserver(docker);
+    this.docker = dockerFromEnv(options.dockerHost);
+  }
+
+  /** Loads the identity and starts connecting; resolves once the loop is running. */
+  async start(): Promise<void> {
+    this.nodeId = await loadOrCreateNodeId(resolve(this.options.dataDir ?? './.baton-agent'));
+    this.log.info({ nodeId: this.nodeId, coordinator: this.options.coordinator }, 'agent starting');
+    // Built once the node id is known: the agent sees and manages only containers labelled with it.
+    this.engine = new DockerObserver(this.docker, this.nodeId);
     this.workloads = new Workloads(
-      docker,
+      this.docker,
+      this.nodeId,
       this.log,
       (event) => {
         // Events while disconnected are not queued: the complete current set is re-sent on
@@ -84,12 +93,6 @@ export class Agent {
       // Log streams end with their session, so a chunk with no session has no reader.
       (chunk) => (this.state === 'connected' && this.call ? this.call.write({ log_chunk: chunk }) : true),
     );
-  }
-
-  /** Loads the identity and starts connecting; resolves once the loop is running. */
-  async start(): Promise<void> {
-    this.nodeId = await loadOrCreateNodeId(resolve(this.options.dataDir ?? './.baton-agent'));
-    this.log.info({ nodeId: this.nodeId, coordinator: this.options.coordinator }, 'agent starting');
     this.workloads.start();
     this.loop = this.run();
   }
@@ -118,7 +121,7 @@ export class Agent {
     }
     this.wake?.();
     await this.loop;
-    await this.workloads.close();
+    await this.workloads?.close();
     this.client.close();
     this.state = 'stopped';
   }
@@ -170,21 +173,10 @@ export class Agent {
                 session_id: sessionId,
                 seq: ++seq,
                 sent_at_ms: Date.now(),
-                host: {
-                  cpu_percent: host.cpuPercent,
-                  load1: host.load1,
-                  load5: host.load5,
-                  load15: host.load15,
-                  memory_used_bytes: host.memoryUsedBytes,
-                  memory_total_bytes: host.memoryTotalBytes,
-                  disk_used_bytes: host.diskUsedBytes,
-                  disk_total_bytes: host.diskTotalBytes,
-                  net_rx_bytes_per_sec: host.netRxBytesPerSec,
-                  net_tx_bytes_per_sec: host.netTxBytesPerSec,
-                },
+                host: hostUsageToWire(host),
                 docker_up: eng.up,
                 docker_error: eng.error,
-                containers: eng.containers.map(toWire),
+                containers: eng.containers.map(containerToWire),
               },
             });
           } catch (err) {
@@ -236,7 +228,7 @@ export class Agent {
             labels: this.options.labels ?? {},
             agent_version: BATON_VERSION,
             docker_version: engine.version,
-            containers: engine.containers.map(toWire),
+            containers: engine.containers.map(containerToWire),
             protocol: PROTOCOL_VERSION,
           },
         });
@@ -252,19 +244,3 @@ export class Agent {
   }
 }
 
-function toWire(c: ObservedContainer): ContainerState {
-  return {
-    container_id: c.containerId,
-    name: c.name,
-    image: c.image,
-    state: c.state,
-    cpu_percent: c.cpuPercent,
-    memory_bytes: c.memoryBytes,
-    memory_limit_bytes: c.memoryLimitBytes,
-    labels: c.labels,
-    exit_code: c.exitCode,
-    started_at_ms: c.startedAtMs,
-    restart_count: c.restartCount,
-    health: c.health,
-  };
-}

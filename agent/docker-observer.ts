@@ -2,26 +2,15 @@
 // containers Baton manages (those carrying Baton's labels) with their state and usage.
 import './lean-modules.js';
 import Docker from 'dockerode';
+import type { ContainerObservation } from '../shared/observations.js';
 import { CgroupReader } from './proc-stats.js';
 
 /** Label every Baton-managed container carries; its value is the allocation id. */
 export const LABEL_ALLOCATION = 'io.baton.allocation';
 export const LABEL_PREFIX = 'io.baton.';
 
-export interface ObservedContainer {
-  containerId: string;
-  name: string;
-  image: string;
-  state: string;
-  cpuPercent: number;
-  memoryBytes: number;
-  memoryLimitBytes: number;
-  labels: Record<string, string>;
-  exitCode: number;
-  startedAtMs: number;
-  restartCount: number;
-  health: string;
-}
+/** A Baton-managed container as the agent sees it. */
+export type ObservedContainer = ContainerObservation;
 
 export interface EngineObservation {
   up: boolean;
@@ -52,12 +41,16 @@ export class DockerObserver {
   private readonly cgroups = new CgroupReader();
   private version = '';
 
-  constructor(private readonly docker: Docker) {}
+  constructor(
+    private readonly docker: Docker,
+    /** Report only containers of this node (label io.baton.node); unset: every Baton container. */
+    private readonly nodeId?: string,
+  ) {}
 
   async observe(withStats: boolean): Promise<EngineObservation> {
     try {
       if (!this.version) this.version = (await this.docker.version()).Version;
-      const list = await this.docker.listContainers({ all: true, filters: { label: [LABEL_ALLOCATION] } });
+      const list = await this.docker.listContainers({ all: true, filters: { label: this.nodeId ? [LABEL_ALLOCATION, `io.baton.node=${this.nodeId}`] : [LABEL_ALLOCATION] } });
       const containers = await Promise.all(
         list.map(async (c): Promise<ObservedContainer> => {
           const base: ObservedContainer = {

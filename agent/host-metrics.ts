@@ -4,20 +4,10 @@ import { availableParallelism, loadavg, totalmem } from 'node:os';
 // The submodules, not the package index: see systeminformation.d.ts.
 import { fsSize } from 'systeminformation/lib/filesystem.js';
 import { mem as memory } from 'systeminformation/lib/memory.js';
+import type { HostUsage } from '../shared/observations.js';
 import { ProcCpu, ProcNet } from './proc-stats.js';
 
-export interface HostSample {
-  cpuPercent: number;
-  load1: number;
-  load5: number;
-  load15: number;
-  memoryUsedBytes: number;
-  memoryTotalBytes: number;
-  diskUsedBytes: number;
-  diskTotalBytes: number;
-  netRxBytesPerSec: number;
-  netTxBytesPerSec: number;
-}
+export type HostSample = HostUsage;
 
 export interface HostCapacity {
   cpuMillis: number;

@@ -24,13 +24,15 @@ export class Workloads {
 
   constructor(
     docker: Docker,
+    /** This agent's node id: containers are labelled with it and only those are managed. */
+    nodeId: string,
     private readonly log: Logger,
     /** Receives every status change, in order per allocation. */
     private readonly emit: (event: ContainerEvent) => void,
     /** Writes a log chunk on the current session; false asks log streams to slow down. */
     sendLog: (chunk: LogChunk) => boolean,
   ) {
-    this.executor = new DockerExecutor({ docker });
+    this.executor = new DockerExecutor({ docker, nodeId });
     this.logs = new LogStreams({ docker, list: () => this.executor.list(), log, send: sendLog });
     this.supervisor = new RestartSupervisor({ executor: this.executor, docker, logger: log, onStatus: (s) => this.emit(toEvent(s)) });
   }

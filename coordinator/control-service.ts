@@ -7,6 +7,7 @@ import type { Event } from '../shared/grpc/gen/baton/v1/Event.js';
 import type { NodeInfo } from '../shared/grpc/gen/baton/v1/NodeInfo.js';
 import type { WatchEventsRequest__Output } from '../shared/grpc/gen/baton/v1/WatchEventsRequest.js';
 import type { Logger } from '../shared/logger.js';
+import { containerToWire, hostUsageToWire } from '../shared/observations.js';
 import type { EventLog } from './event-log.js';
 import type { LogRouter, LogsCall } from './log-router.js';
 import type { NodePool, NodeView } from './node-pool.js';
@@ -138,32 +139,8 @@ export function toNodeInfo(n: NodeView): NodeInfo {
     agent_version: n.agentVersion,
     docker_version: n.dockerVersion,
     docker_up: n.dockerUp,
-    usage: u && {
-      cpu_percent: u.cpuPercent,
-      load1: u.load1,
-      load5: u.load5,
-      load15: u.load15,
-      memory_used_bytes: u.memoryUsedBytes,
-      memory_total_bytes: u.memoryTotalBytes,
-      disk_used_bytes: u.diskUsedBytes,
-      disk_total_bytes: u.diskTotalBytes,
-      net_rx_bytes_per_sec: u.netRxBytesPerSec,
-      net_tx_bytes_per_sec: u.netTxBytesPerSec,
-    },
-    containers: n.containers.map((c) => ({
-      container_id: c.containerId,
-      name: c.name,
-      image: c.image,
-      state: c.state,
-      cpu_percent: c.cpuPercent,
-      memory_bytes: c.memoryBytes,
-      memory_limit_bytes: c.memoryLimitBytes,
-      labels: c.labels,
-      exit_code: c.exitCode,
-      started_at_ms: c.startedAtMs,
-      restart_count: c.restartCount,
-      health: c.health,
-    })),
+    usage: u && hostUsageToWire(u),
+    containers: n.containers.map(containerToWire),
     last_seen_ms: Math.max(n.lastReportMs, n.lastSeenMs),
     joined_at_ms: n.joinedAtMs,
     status_since_ms: n.statusSinceMs,

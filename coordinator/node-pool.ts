@@ -3,6 +3,7 @@
 // pure machine in node-status.ts and are recorded as events.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
+import type { ContainerObservation, HostUsage } from '../shared/observations.js';
 import type { CoordinatorMessage } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import type { Logger } from '../shared/logger.js';
 import type { EventLog } from './event-log.js';
@@ -10,33 +11,7 @@ import { nextStatus, type StatusInput, type StatusTimeouts } from './node-status
 import type { NodeRecord, NodeStatus } from './store/schema.js';
 import type { Store } from './store/store.js';
 
-export interface HostUsage {
-  cpuPercent: number;
-  load1: number;
-  load5: number;
-  load15: number;
-  memoryUsedBytes: number;
-  memoryTotalBytes: number;
-  diskUsedBytes: number;
-  diskTotalBytes: number;
-  netRxBytesPerSec: number;
-  netTxBytesPerSec: number;
-}
-
-export interface ContainerObservation {
-  containerId: string;
-  name: string;
-  image: string;
-  state: string;
-  cpuPercent: number;
-  memoryBytes: number;
-  memoryLimitBytes: number;
-  labels: Record<string, string>;
-  exitCode: number;
-  startedAtMs: number;
-  restartCount: number;
-  health: string;
-}
+export type { ContainerObservation, HostUsage };
 
 export interface NodeIntroduction {
   nodeId: string;

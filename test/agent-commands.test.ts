@@ -87,12 +87,15 @@ t.test('agent commands on a real engine', { skip }, async (t) => {
     await waitFor('a2 running', () => coord.events(`${run}-a2`).some((e) => e.state === 'running'), 20_000);
     // A container without Baton's labels is never touched.
     const foreign = docker('run', '-d', '--label', `io.baton.stack=${run}`, TEST_IMAGE, 'sleep', '600');
+    // Nor is a Baton replica of another node that shares this engine.
+    const otherNode = docker('run', '-d', '--label', `io.baton.stack=${run}`, '--label', `io.baton.allocation=${run}-other`, '--label', 'io.baton.node=another-node', TEST_IMAGE, 'sleep', '600');
     coord.send({ command: { command_id: 'cmd-3', reconcile: { allocation_ids: [`${run}-a1`] } } });
     await waitFor('reconcile ack', () => coord.acks('cmd-3').length > 0, 20_000);
     t.same(coord.acks('cmd-3').map((a) => [a.ok, a.error]), [[true, '']]);
     t.equal(byAllocation(`${run}-a2`).length, 0, 'stale a2 removed');
     t.equal(byAllocation(`${run}-a1`).length, 1, 'expected a1 kept');
     t.match(docker('inspect', '--format', '{{.State.Status}}', foreign), /running/);
+    t.match(docker('inspect', '--format', '{{.State.Status}}', otherNode), /running/, "another node's replica is left alone");
   });
 
   await t.test('stop with remove: acknowledged, container gone, not restarted', async (t) => {

@@ -3,7 +3,7 @@
 // Each agent reports its own host's engine and containers; cutting a host's link makes it go
 // down by silence alone, restoring it brings it back.
 import t from 'tap';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../coordinator/coordinator.js';
@@ -25,14 +25,18 @@ t.test('agents on three namespace hosts', { skip }, async (t) => {
   t.teardown(() => c.stop());
   const target = `127.0.0.1:${c.address.port}`;
 
-  // One Baton-labelled container per host, created straight on that host's engine.
+  // One Baton-labelled container per host, created straight on that host's engine for the node
+  // id its agent will have (seeded into the agent's data dir); agents report only their own.
   const containerIds: Record<string, string> = {};
   for (const h of tb.hosts) {
-    const r = await h.docker(['run', '-d', '--label', `io.baton.allocation=tb-${h.name}`, '--label', 'io.baton.service=probe', TEST_IMAGE, 'sleep', '600']);
+    await mkdir(join(h.dir, 'agent'), { recursive: true });
+    await writeFile(join(h.dir, 'agent', 'node-id'), `node-${h.name}\n`);
+    const r = await h.docker(['run', '-d', '--label', `io.baton.allocation=tb-${h.name}`, '--label', `io.baton.node=node-${h.name}`, '--label', 'io.baton.service=probe', TEST_IMAGE, 'sleep', '600']);
     t.equal(r.code, 0, r.stderr);
     containerIds[h.name] = r.stdout.trim();
-    // A container without Baton's labels must not be reported.
+    // A container without Baton's labels, or another node's, must not be reported.
     await h.docker(['run', '-d', TEST_IMAGE, 'sleep', '600']);
+    await h.docker(['run', '-d', '--label', `io.baton.allocation=other-${h.name}`, '--label', 'io.baton.node=someone-else', TEST_IMAGE, 'sleep', '600']);
   }
   for (const h of tb.hosts) {
     const agent = h.spawn(process.execPath, [BATON_BIN, 'agent', '--coordinator', `${tb.coordinatorAddress}:${c.address.port}`, '--name', h.name, '--data-dir', join(h.dir, 'agent')], {
@@ -51,6 +55,7 @@ t.test('agents on three namespace hosts', { skip }, async (t) => {
   t.test('each agent reports its own host: address, engine and containers', async (t) => {
     for (const h of tb.hosts) {
       const n = nodes[h.name]!;
+      t.equal(n.id, `node-${h.name}`, `${h.name} kept the identity in its data dir`);
       t.equal(n.address, h.ip, `${h.name} seen at its namespace address`);
       t.ok(n.docker_up, `${h.name} engine up`);
       const version = (await h.docker(['version', '--format', '{{.Server.Version}}'])).stdout.trim();

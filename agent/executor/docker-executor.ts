@@ -4,7 +4,7 @@ import '../lean-modules.js';
 import Docker from 'dockerode';
 import type { HealthcheckSpec } from '../../shared/compose/types.js';
 import { dockerFromEnv } from '../docker-observer.js';
-import { containerLabels, containerName, LABEL_ALLOCATION, parseBatonLabels } from './labels.js';
+import { containerLabels, containerName, LABEL_ALLOCATION, LABEL_NODE, parseBatonLabels } from './labels.js';
 import type {
   EnsureResult,
   Executor,
@@ -27,6 +27,12 @@ export interface DockerExecutorOptions {
   stopSlackMs?: number;
   /** @default Date.now */
   now?: () => number;
+  /**
+   * The agent's node id. Containers are created with it (label io.baton.node) and only containers
+   * carrying it are listed and managed, so two agents that share an engine (a test machine, a
+   * misconfigured host) never touch each other's replicas. Unset: every Baton container.
+   */
+  nodeId?: string;
 }
 
 /** Stop/remove intents are kept this long after a remove so late `die` events are recognised. */
@@ -50,6 +56,16 @@ export class DockerExecutor implements Executor {
     this.pullTimeoutMs = options.pullTimeoutMs ?? 300_000;
     this.stopSlackMs = options.stopSlackMs ?? 10_000;
     this.now = options.now ?? Date.now;
+    this.nodeId = options.nodeId;
+  }
+
+  private readonly nodeId: string | undefined;
+
+  /** Label filters selecting this executor's containers (optionally one allocation). */
+  private labelFilter(allocationId?: string): string[] {
+    const f = [allocationId ? `${LABEL_ALLOCATION}=${allocationId}` : LABEL_ALLOCATION];
+    if (this.nodeId) f.push(`${LABEL_NODE}=${this.nodeId}`);
+    return f;
   }
 
   /**
@@ -134,7 +150,7 @@ export class DockerExecutor implements Executor {
 
   /** Every Baton-labelled container on this engine, in any state. */
   async list(): Promise<ReplicaContainer[]> {
-    const list = await this.docker.listContainers({ all: true, filters: { label: [LABEL_ALLOCATION] } });
+    const list = await this.docker.listContainers({ all: true, filters: { label: this.labelFilter() } });
     const out: ReplicaContainer[] = [];
     for (const c of list) {
       const labels = parseBatonLabels(c.Labels);
@@ -209,7 +225,7 @@ export class DockerExecutor implements Executor {
 
   /** The allocation's container; if there are several (made by hand), the running or newest one. */
   private async find(allocationId: string): Promise<Docker.ContainerInfo | undefined> {
-    const list = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_ALLOCATION}=${allocationId}`] } });
+    const list = await this.docker.listContainers({ all: true, filters: { label: this.labelFilter(allocationId) } });
     return list.sort((a, b) => Number(b.State === 'running') - Number(a.State === 'running') || b.Created - a.Created)[0];
   }
 
@@ -271,7 +287,9 @@ export class DockerExecutor implements Executor {
     let conflicts = 0;
     for (;;) {
       try {
-        const container = await this.docker.createContainer(createOptions(spec, name));
+        const options = createOptions(spec, name);
+        if (this.nodeId) options.Labels = { ...options.Labels, [LABEL_NODE]: this.nodeId };
+        const container = await this.docker.createContainer(options);
         return this.startExisting(container.id, 'created', true);
       } catch (err) {
         const code = statusCodeOf(err);

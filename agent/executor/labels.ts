@@ -9,6 +9,8 @@ export const LABEL_STACK = 'io.baton.stack';
 export const LABEL_SERVICE = 'io.baton.service';
 export const LABEL_REPLICA = 'io.baton.replica';
 export const LABEL_MANAGED = 'io.baton.managed';
+/** The node (agent identity) a container belongs to: an agent manages only its own. */
+export const LABEL_NODE = 'io.baton.node';
 export const BATON_LABEL_PREFIX = 'io.baton.';
 
 export interface BatonLabels {

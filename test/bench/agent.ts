@@ -2,7 +2,7 @@
 // Baton-labelled containers, reporting at 1 Hz to a coordinator for a measured window.
 // Prints {rssMb, cpuPercent, containers, seconds}. Usage: npm run bench:agent -- [--seconds 60] [--containers 20]
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byName, listNodes } from '../fixtures/control.js';
@@ -24,8 +24,11 @@ const target = `127.0.0.1:${port}`;
 const coordinator = startBaton(['coordinator', '--listen', target, '--data-dir', join(dir, 'c'), '--metrics-listen', 'off'], { BATON_LOG_LEVEL: 'warn' });
 let agent: ReturnType<typeof startBaton> | undefined;
 try {
+  // The agent reports only containers labelled with its node id: seed the id, label the containers.
+  await mkdir(join(dir, 'a'), { recursive: true });
+  await writeFile(join(dir, 'a', 'node-id'), `${run}\n`);
   for (let i = 0; i < count; i++) {
-    ids.push(docker('run', '-d', '--label', `io.baton.allocation=${run}-${i}`, '--label', `io.baton.bench=${run}`, '--memory', '16m', 'baton/busybox:test', 'sleep', '3600'));
+    ids.push(docker('run', '-d', '--label', `io.baton.allocation=${run}-${i}`, '--label', `io.baton.node=${run}`, '--label', `io.baton.bench=${run}`, '--memory', '16m', 'baton/busybox:test', 'sleep', '3600'));
   }
   agent = startBaton(['agent', '--coordinator', target, '--name', 'bench', '--data-dir', join(dir, 'a')], { BATON_LOG_LEVEL: 'warn', NODE_OPTIONS: process.env.AGENT_NODE_OPTIONS ?? '' });
   await waitFor('agent reporting its containers', async () => (byName(await listNodes(target)).bench?.containers.length ?? 0) >= count, 30_000);

@@ -1,0 +1,66 @@
+// What an agent observes of its host and its containers: one domain type for both ends (the agent
+// produces it, the coordinator keeps it), and the one mapping onto the wire.
+import type { ContainerState } from './grpc/gen/baton/v1/ContainerState.js';
+import type { HostUsage as HostUsageWire } from './grpc/gen/baton/v1/HostUsage.js';
+
+export interface HostUsage {
+  cpuPercent: number;
+  load1: number;
+  load5: number;
+  load15: number;
+  memoryUsedBytes: number;
+  memoryTotalBytes: number;
+  diskUsedBytes: number;
+  diskTotalBytes: number;
+  netRxBytesPerSec: number;
+  netTxBytesPerSec: number;
+}
+
+export interface ContainerObservation {
+  containerId: string;
+  name: string;
+  image: string;
+  state: string;
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  /** Baton's labels only (io.baton.*). */
+  labels: Record<string, string>;
+  exitCode: number;
+  startedAtMs: number;
+  restartCount: number;
+  /** none | starting | healthy | unhealthy */
+  health: string;
+}
+
+export function containerToWire(c: ContainerObservation): ContainerState {
+  return {
+    container_id: c.containerId,
+    name: c.name,
+    image: c.image,
+    state: c.state,
+    cpu_percent: c.cpuPercent,
+    memory_bytes: c.memoryBytes,
+    memory_limit_bytes: c.memoryLimitBytes,
+    labels: c.labels,
+    exit_code: c.exitCode,
+    started_at_ms: c.startedAtMs,
+    restart_count: c.restartCount,
+    health: c.health,
+  };
+}
+
+export function hostUsageToWire(u: HostUsage): HostUsageWire {
+  return {
+    cpu_percent: u.cpuPercent,
+    load1: u.load1,
+    load5: u.load5,
+    load15: u.load15,
+    memory_used_bytes: u.memoryUsedBytes,
+    memory_total_bytes: u.memoryTotalBytes,
+    disk_used_bytes: u.diskUsedBytes,
+    disk_total_bytes: u.diskTotalBytes,
+    net_rx_bytes_per_sec: u.netRxBytesPerSec,
+    net_tx_bytes_per_sec: u.netTxBytesPerSec,
+  };
+}
