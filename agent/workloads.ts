@@ -2,7 +2,8 @@
 // logs) into executor calls and log streams, acknowledges each one, and reports every replica
 // status change as a ContainerEvent. Repeated command ids are answered from memory, never executed twice.
 import type Docker from 'dockerode';
-import { DEFAULT_RESTART_POLICY } from '../shared/compose/index.js';
+// The defaults module alone: the package index would load the whole parser (yaml, zod) into the agent.
+import { DEFAULT_RESTART_POLICY } from '../shared/compose/defaults.js';
 import type { HealthcheckSpec, RestartPolicySpec } from '../shared/compose/types.js';
 import type { Command__Output } from '../shared/grpc/gen/baton/v1/Command.js';
 import type { CommandAck } from '../shared/grpc/gen/baton/v1/CommandAck.js';
