@@ -13,7 +13,7 @@ import type { StartReplica } from '../shared/grpc/gen/baton/v1/StartReplica.js';
 import type { Logger } from '../shared/logger.js';
 import type { EventLog } from './event-log.js';
 import { schedulerSnapshot } from './live-plan.js';
-import type { NodePool } from './node-pool.js';
+import type { NodePool, NodeView } from './node-pool.js';
 import { reconcile, type NodeLiveness } from './reconciler.js';
 import { planBatch, type ReplicaRequest } from './scheduler/index.js';
 import { replicaRequestsFor } from './scheduler/requests.js';
@@ -50,6 +50,8 @@ export interface DeployResult {
 }
 
 const ALLOCATION_LABEL = 'io.baton.allocation';
+/** Least time between two reconcile rounds started by kicks. */
+const KICK_SPACING_MS = 100;
 
 export class Orchestrator {
   private timer: NodeJS.Timeout | undefined;
@@ -96,6 +98,9 @@ export class Orchestrator {
         do {
           this.again = false;
           await this.round();
+          // Kicks arrive in bursts (every agent's session start, every status change): rounds
+          // run at most every KICK_SPACING_MS so a thousand joins do not mean a thousand rounds.
+          if (this.again) await new Promise((r) => setTimeout(r, KICK_SPACING_MS));
         } while (this.again);
       } catch (err) {
         this.log.error({ err: (err as Error).message }, 'reconcile round failed');
@@ -285,9 +290,13 @@ export class Orchestrator {
   // ---------------------------------------------------------------- the loop
 
   private async round(): Promise<void> {
+    const st = this.store.state;
+    // Nothing desired and nothing placed: nothing to decide (a pool of agents without services).
+    if (Object.keys(st.stacks).length === 0 && Object.keys(st.allocations).length === 0 && this.pending.size === 0) return;
     const now = this.clock.now();
-    const observed = this.observed();
-    const nodes = new Map<string, NodeLiveness>(this.pool.list().map((n) => [n.id, { status: n.status, connected: n.connected }]));
+    const views = this.pool.list();
+    const observed = this.observed(views);
+    const nodes = new Map<string, NodeLiveness>(views.map((n) => [n.id, { status: n.status, connected: n.connected }]));
     const d = reconcile({
       stacks: Object.values(this.store.state.stacks),
       allocations: Object.values(this.store.state.allocations),
@@ -341,12 +350,12 @@ export class Orchestrator {
       // Durable before any agent hears of it.
       await this.store.flush();
     }
-    this.dispatch(observed, now);
+    this.dispatch(views, observed, now);
   }
 
   /** Sends start/stop commands for allocations whose node is connected and not yet where they should be. */
-  private dispatch(observed: Map<string, ObservedNow>, now: number): void {
-    const connected = new Set(this.pool.list().filter((n) => n.connected && n.status === 'ready').map((n) => n.id));
+  private dispatch(views: readonly NodeView[], observed: Map<string, ObservedNow>, now: number): void {
+    const connected = new Set(views.filter((n) => n.connected && n.status === 'ready').map((n) => n.id));
     for (const a of Object.values(this.store.state.allocations)) {
       if (!connected.has(a.nodeId)) continue;
       const o = observed.get(a.id);
@@ -368,9 +377,9 @@ export class Orchestrator {
   }
 
   /** What each node's latest report says about Baton containers, by allocation id. */
-  private observed(): Map<string, ObservedNow> {
+  private observed(views: readonly NodeView[] = this.pool.list()): Map<string, ObservedNow> {
     const out = new Map<string, ObservedNow>();
-    for (const n of this.pool.list()) {
+    for (const n of views) {
       if (n.status === 'down' || n.status === 'left') continue;
       for (const c of n.containers) {
         const id = c.labels[ALLOCATION_LABEL];
