@@ -8,6 +8,7 @@ import { seededRng as seeded } from '../../shared/random.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { snapshotOf } from '../../coordinator/live-plan.js';
 import { planBatch } from '../../coordinator/scheduler/index.js';
 import type { Plan, ReplicaRequest, SchedNode } from '../../coordinator/scheduler/index.js';
 import { openStore } from '../../coordinator/store/index.js';
@@ -157,33 +158,9 @@ function randomService(rng: () => number, service: string): ReplicaRequest {
 }
 
 /** The scheduler's view of the cluster: node records plus what running allocations reserve. */
+/** The store's nodes and allocations through the coordinator's own snapshot code. */
 function snapshotFromStore(state: Readonly<State>): SchedNode[] {
-  const acc = new Map<string, { cpu: number; mem: number; ports: { port: number; protocol: 'tcp' | 'udp' }[]; byService: Record<string, number> }>();
-  for (const a of Object.values(state.allocations)) {
-    if (a.desired !== 'run') continue;
-    let x = acc.get(a.nodeId);
-    if (!x) acc.set(a.nodeId, (x = { cpu: 0, mem: 0, ports: [], byService: {} }));
-    x.cpu += a.cpuMillis;
-    x.mem += a.memoryBytes;
-    for (const p of a.hostPorts) x.ports.push(p);
-    const key = `${a.stack}/${a.service}`;
-    x.byService[key] = (x.byService[key] ?? 0) + 1;
-  }
-  return Object.values(state.nodes).map((n) => {
-    const x = acc.get(n.id);
-    return {
-      id: n.id,
-      name: n.name,
-      status: n.status,
-      labels: n.labels,
-      cpuMillis: n.capacity.cpuMillis,
-      memoryBytes: n.capacity.memoryBytes,
-      reservedCpuMillis: x?.cpu ?? 0,
-      reservedMemoryBytes: x?.mem ?? 0,
-      usedPorts: x?.ports ?? [],
-      replicasByService: x?.byService ?? {},
-    };
-  });
+  return snapshotOf(Object.values(state.nodes), Object.values(state.allocations));
 }
 
 /** Commits a plan as allocation records in one store transaction. */
