@@ -56,9 +56,3 @@ export function offlineNodes(nodes: readonly NodeCapacity[]): SchedNode[] {
     replicasByService: {},
   }));
 }
-
-/** Compose's default stack name: the directory holding the file, lower-cased and cleaned. */
-export function defaultStackName(dir: string): string {
-  const base = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? 'default';
-  return base.toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'default';
-}

@@ -1,5 +1,6 @@
 // `baton coordinator` and `baton agent`: the two long-running processes.
 import type { Command } from 'commander';
+import { stackNameFor } from '../compose-file.js';
 import { parseLabels } from '../labels.js';
 
 /** Runs until SIGINT/SIGTERM, then stops gracefully (a second signal exits at once). */
@@ -64,11 +65,9 @@ export function registerDaemons(program: Command): void {
       });
       if (o.file) {
         const text = await readFile(o.file, 'utf8');
-        const { defaultStackName } = await import('../../../coordinator/plan-compose.js');
-        const { dirname, resolve } = await import('node:path');
         // Wait for the local node before placing anything.
         for (let i = 0; i < 100 && !c.pool.list().some((n) => n.status === 'ready' && n.connected); i++) await new Promise((r) => setTimeout(r, 100));
-        const stackName = /^name:\s*\S/m.test(text) ? undefined : defaultStackName(dirname(resolve(o.file)));
+        const stackName = stackNameFor(o.file, text, undefined) || undefined;
         const r = await c.orchestrator.deploy({ text, file: o.file, stackName, env: process.env });
         for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
         process.stderr.write(`deployed stack ${r.stack} (generation ${r.generation}): ${r.changes.map((x) => `${x.service} ${x.change}`).join(', ')}\n`);

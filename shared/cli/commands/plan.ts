@@ -2,12 +2,9 @@
 // changes nothing) or offline against nodes described in a file. Exit 0: all placed; 1: some
 // replicas unplaced; 2: bad input.
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { defaultStackName, offlineNodes, planCompose } from '../../../coordinator/plan-compose.js';
-import { formatIssue, parseNodesFile } from '../../compose/index.js';
 import type { PlanResponse__Output } from '../../grpc/gen/baton/v1/PlanResponse.js';
 import { CliError, coordinatorTarget, unary } from '../client.js';
+import { readInput, referencedEnv, stackNameFor } from '../compose-file.js';
 
 interface PlanFlags {
   file: string;
@@ -15,24 +12,6 @@ interface PlanFlags {
   json?: boolean;
   stack?: string;
   coordinator?: string;
-}
-
-async function readInput(path: string, what: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
-  }
-}
-
-/** Only the variables the file refers to travel to the coordinator, not the whole environment. */
-export function referencedEnv(text: string, env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
-    const v = env[m[1]!];
-    if (v !== undefined) out[m[1]!] = v;
-  }
-  return out;
 }
 
 export function registerPlan(program: Command): void {
@@ -47,9 +26,12 @@ export function registerPlan(program: Command): void {
     .action(async (o: PlanFlags) => {
       const text = await readInput(o.file, 'Compose file');
       // A top-level `name` in the file wins over the directory name (as in Compose) without a warning.
-      const stackName = o.stack ?? (/^name:\s*\S/m.test(text) ? '' : defaultStackName(dirname(resolve(o.file))));
+      const stackName = stackNameFor(o.file, text, o.stack);
       let out: { json: unknown; text: string; warnings: string[]; complete: boolean };
       if (o.nodes) {
+        // The parser and scheduler load only for offline plans (the live one runs them remotely).
+        const { offlineNodes, planCompose } = await import('../../../coordinator/plan-compose.js');
+        const { formatIssue, parseNodesFile } = await import('../../compose/index.js');
         const nodesText = await readInput(o.nodes, 'nodes file');
         const nodes = parseNodesFile(nodesText, { file: o.nodes });
         if (!nodes.ok) throw new CliError(nodes.errors.map(formatIssue).join('\n'), 2);

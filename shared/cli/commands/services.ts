@@ -1,8 +1,5 @@
 // `baton deploy`, `scale`, `rm`, `services`, `ps`: running services on the cluster.
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { defaultStackName } from '../../../coordinator/plan-compose.js';
 import { humanAge, humanBytes, table } from '../../format.js';
 import type { DeployResponse__Output } from '../../grpc/gen/baton/v1/DeployResponse.js';
 import type { ListReplicasResponse__Output } from '../../grpc/gen/baton/v1/ListReplicasResponse.js';
@@ -11,7 +8,7 @@ import type { RemoveResponse__Output } from '../../grpc/gen/baton/v1/RemoveRespo
 import type { ScaleResponse__Output } from '../../grpc/gen/baton/v1/ScaleResponse.js';
 import type { ServiceInfo__Output } from '../../grpc/gen/baton/v1/ServiceInfo.js';
 import { CliError, coordinatorTarget, unary } from '../client.js';
-import { referencedEnv } from './plan.js';
+import { readInput, referencedEnv, stackNameFor } from '../compose-file.js';
 
 const COORDINATOR_HELP = 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)';
 
@@ -37,14 +34,9 @@ export function registerServices(program: Command): void {
     .option('--coordinator <host:port>', COORDINATOR_HELP)
     .action(async (o: { file: string; stack?: string; detach?: boolean; timeout: string; coordinator?: string }) => {
       const target = coordinatorTarget(o.coordinator);
-      let text: string;
-      try {
-        text = await readFile(o.file, 'utf8');
-      } catch (err) {
-        throw new CliError(`cannot read Compose file ${o.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
-      }
+      const text = await readInput(o.file, 'Compose file');
       // A top-level `name` in the file wins over the directory name (as in Compose) without a warning.
-      const stack = o.stack ?? (/^name:\s*\S/m.test(text) ? '' : defaultStackName(dirname(resolve(o.file))));
+      const stack = stackNameFor(o.file, text, o.stack);
       const res = await unary<object, DeployResponse__Output>(
         target,
         (c, r, opts, cb) => c.Deploy(r, opts, cb),

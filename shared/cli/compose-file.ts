@@ -1,0 +1,40 @@
+// Reading a Compose file on the client side (deploy, plan, dev): the stack name Compose would
+// use, and the variables the file refers to. Deliberately free of the parser itself, so commands
+// that do not parse (agent, nodes, ps, ...) never load yaml and zod.
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { CliError } from './client.js';
+
+/** Compose's default stack name: the directory holding the file, lower-cased and cleaned. */
+export function defaultStackName(dir: string): string {
+  const base = dir.split(/[\\/]/).filter(Boolean).at(-1) ?? 'default';
+  return base.toLowerCase().replace(/[^a-z0-9_-]/g, '') || 'default';
+}
+
+/**
+ * The stack name to send: `--stack`, else none when the file names itself (top-level `name`,
+ * which then wins without a warning), else the file's directory, as Compose does.
+ */
+export function stackNameFor(file: string, text: string, flag: string | undefined): string {
+  if (flag !== undefined) return flag;
+  return /^name:\s*\S/m.test(text) ? '' : defaultStackName(dirname(resolve(file)));
+}
+
+/** Only the variables the file refers to travel to the coordinator, not the whole environment. */
+export function referencedEnv(text: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) {
+    const v = env[m[1]!];
+    if (v !== undefined) out[m[1]!] = v;
+  }
+  return out;
+}
+
+/** Reads an input file; a missing or unreadable one is bad input (exit 2). */
+export async function readInput(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+  }
+}
