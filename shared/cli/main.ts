@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The `baton` command line: daemons (coordinator, agent) and operator commands.
+// First, before anything else is compiled: V8 settings for the agent process.
+import './agent-v8-flags.js';
 import { Command, CommanderError } from 'commander';
 import { BATON_VERSION } from '../version.js';
 import { CliError } from './client.js';

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byName, listNodes } from '../fixtures/control.js';
-import { freePort, startBaton, waitFor } from '../fixtures/processes.js';
+import { BATON_BIN, freePort, startBaton, startProcess, waitFor } from '../fixtures/processes.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,7 +30,10 @@ try {
   for (let i = 0; i < count; i++) {
     ids.push(docker('run', '-d', '--label', `io.baton.allocation=${run}-${i}`, '--label', `io.baton.node=${run}`, '--label', `io.baton.bench=${run}`, '--memory', '16m', 'baton/busybox:test', 'sleep', '3600'));
   }
-  agent = startBaton(['agent', '--coordinator', target, '--name', 'bench', '--data-dir', join(dir, 'a')], { BATON_LOG_LEVEL: 'warn', NODE_OPTIONS: process.env.AGENT_NODE_OPTIONS ?? '' });
+  // AGENT_NODE_ARGS: node flags for the agent process, to measure V8 settings (some, such as
+  // --lite-mode, are refused in NODE_OPTIONS).
+  const nodeArgs = (process.env.AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  agent = startProcess(process.execPath, [...nodeArgs, BATON_BIN, 'agent', '--coordinator', target, '--name', 'bench', '--data-dir', join(dir, 'a')], { BATON_LOG_LEVEL: 'warn' });
   await waitFor('agent reporting its containers', async () => (byName(await listNodes(target)).bench?.containers.length ?? 0) >= count, 30_000);
   await new Promise((r) => setTimeout(r, 5000)); // past start-up work (module loading, first samples)
   const pid = agent.child.pid!;
