@@ -1,8 +1,8 @@
 // Imported first by the CLI: for `baton agent` only, V8's optimising tiers (Sparkplug, TurboFan)
-// are switched off. The agent is I/O-bound (one report a second); the optimised code and type
-// feedback those tiers keep, plus V8's size-over-speed heuristics, cost more memory than the
-// speed is worth: bench:agent measured 65-69 MB RSS with them and 60 MB without, at 0.8% of a
-// core either way. (--lite-mode gives 54 MB but can only be set when node starts.) The flags
+// are switched off and V8 is told to prefer size over speed. The agent is I/O-bound (one report a
+// second): the optimised code and type feedback those tiers keep cost more memory than their speed
+// is worth. bench:agent measured 65-69 MB RSS before and 60 MB after, at 0.8% of a core either
+// way. (--lite-mode gives 54 MB but can only be set when node starts.) The flags
 // affect code compiled from here on, which is all the agent's hot code. The coordinator keeps
 // full speed.
 import v8 from 'node:v8';
