@@ -59,6 +59,8 @@ export class Orchestrator {
   private again = false;
   /** allocation id -> when the last start/stop command for it was sent (memory only). */
   private readonly sentAt = new Map<string, number>();
+  /** Containers of unknown allocations -> when their removal was last asked for. */
+  private readonly strayAt = new Map<string, number>();
   /** `stack/service#replica` -> why it could not be placed in the last round. */
   private readonly pending = new Map<string, string>();
   private seq = 0;
@@ -296,7 +298,7 @@ export class Orchestrator {
     const now = this.clock.now();
     const views = this.pool.list();
     const observed = this.observed(views);
-    const nodes = new Map<string, NodeLiveness>(views.map((n) => [n.id, { status: n.status, connected: n.connected }]));
+    const nodes = new Map<string, NodeLiveness>(views.map((n) => [n.id, { status: n.status, connected: n.connected, engineUp: n.dockerUp }]));
     const d = reconcile({
       stacks: Object.values(this.store.state.stacks),
       allocations: Object.values(this.store.state.allocations),
@@ -374,6 +376,22 @@ export class Orchestrator {
       }
     }
     for (const id of this.sentAt.keys()) if (!this.store.state.allocations[id]) this.sentAt.delete(id);
+
+    // A Baton container whose allocation this coordinator has no record of is stale (its record was
+    // forgotten, or it predates a state loss). The Reconcile at session start removes such
+    // containers; this covers a node whose session survived (a healed partition) and any miss.
+    for (const n of views) {
+      if (!connected.has(n.id)) continue;
+      for (const c of n.containers) {
+        const id = c.labels[ALLOCATION_LABEL];
+        if (!id || this.store.state.allocations[id]) continue;
+        const last = this.strayAt.get(id);
+        if (last !== undefined && now - last < this.resendMs) continue;
+        this.log.info({ node: n.name, allocationId: id, containerId: c.containerId }, 'removing a container of an unknown allocation');
+        if (this.pool.send(n.id, { command: { command_id: this.commandId(), stop: { allocation_id: id, remove: true, stop_grace_ms: 10_000, reason: 'unknown allocation' } } })) this.strayAt.set(id, now);
+      }
+    }
+    for (const [id, at] of this.strayAt) if (now - at > 10 * this.resendMs) this.strayAt.delete(id);
   }
 
   /** What each node's latest report says about Baton containers, by allocation id. */

@@ -7,6 +7,8 @@ export interface NodeLiveness {
   readonly status: NodeStatus;
   /** The node has a live session (its reports are current). */
   readonly connected: boolean;
+  /** Its engine answered the last listing; an empty list from a failed one proves nothing. @default true */
+  readonly engineUp?: boolean;
 }
 
 export interface ReconcileInput {
@@ -113,7 +115,7 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
     if (a.desired === 'stop' && !revive.includes(a.id)) {
       const node = input.nodes.get(a.nodeId);
       // Forget only when the node is reachable and no longer reports a container for it.
-      if (!node || (node.connected && node.status === 'ready' && !input.observed.has(a.id))) forget.push(a.id);
+      if (!node || (node.connected && node.status === 'ready' && node.engineUp !== false && !input.observed.has(a.id))) forget.push(a.id);
     }
   }
   return { place, stop, revive, forget };

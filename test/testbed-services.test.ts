@@ -161,12 +161,17 @@ services:
     const hidden = await victim.docker(['ps', '--filter', `label=io.baton.stack=${stack}`, '--filter', 'label=io.baton.service=worker', '--format', '{{.ID}}']);
     t.ok(hidden.stdout.trim().length > 0, 'the stale copy still runs on the cut host (nothing could stop it)');
     await victim.restore();
+    let lastSeen = '';
     await waitFor('converged after the cut', async () => {
       const now = await runningOn(tb.hosts, stack);
+      lastSeen = now.map((x) => `${x.service}.${x.replica}@${x.host}`).sort().join(' ');
       const perSlot = new Map<string, number>();
       for (const x of now) perSlot.set(`${x.service}.${x.replica}`, (perSlot.get(`${x.service}.${x.replica}`) ?? 0) + 1);
       return slots(now, 'web').join() === '1,2,3' && slots(now, 'worker').join() === '1' && [...perSlot.values()].every((n) => n === 1);
-    }, 60_000, 250);
+    }, 60_000, 250).catch(async (err: Error) => {
+      const ps = (await runBaton(['ps', '--all', '--json'], env)).stdout;
+      throw new Error(`${err.message}; running: ${lastSeen}; baton ps: ${ps.replace(/\s+/g, ' ').slice(0, 3000)}`);
+    });
     // Stays converged: the returned host's stale copy does not come back.
     await new Promise((r) => setTimeout(r, 3000));
     t.same(slots(await runningOn(tb.hosts, stack), 'worker'), [1], 'worker.1 runs exactly once after the link returns');
@@ -192,6 +197,31 @@ services:
     const now = await runningOn(tb.hosts, 'batch');
     t.equal(now.length, 6, 'exactly six containers, no duplicates');
     t.same((await runningOn(tb.hosts, stack)).map((x) => x.id).sort(), shopBefore, 'the other stack kept the very same containers: no needless restarts');
+  });
+
+  await t.test('coordinator kill -9 mid-reschedule: converges, every slot once, stale copies removed', async (t) => {
+    // The host running the most job replicas (bin-packing decides which).
+    const jobs = await runningOn(tb.hosts, 'batch');
+    const victim = [...tb.hosts].sort((a, b) => jobs.filter((x) => x.host === b.name).length - jobs.filter((x) => x.host === a.name).length)[0]!;
+    const others = tb.hosts.filter((h) => h !== victim);
+    const lost = jobs.filter((x) => x.host === victim.name).map((x) => x.replica);
+    t.ok(lost.length > 0, `${victim.name} runs ${lost.length} job replicas`);
+    agents.get(victim.name)!.kill('SIGKILL');
+    await victim.killEngine();
+    await waitFor(`${victim.name} down`, async () => byName(await listNodes(target))[victim.name]?.status === 'down', 15_000, 50);
+    // The reschedule has just been decided: kill the coordinator in the middle of it.
+    await coordinator.kill('SIGKILL');
+    coordinator = startBaton(['coordinator', '--listen', `0.0.0.0:${port}`, '--data-dir', join(dir, 'c'), '--metrics-listen', 'off']);
+    await waitFor('jobs running on the other hosts', async () => slots(await runningOn(others, 'batch'), 'job').join() === '1,2,3,4,5,6', 60_000, 250);
+    t.pass('all six job slots run on the remaining hosts after the restart');
+    await victim.startEngine();
+    startAgent(victim);
+    await waitFor('converged with the host back', async () => {
+      const now = await runningOn(tb.hosts, 'batch');
+      return now.length === 6 && slots(now, 'job').join() === '1,2,3,4,5,6';
+    }, 60_000, 250);
+    await new Promise((r) => setTimeout(r, 3000));
+    t.same(slots(await runningOn(tb.hosts, 'batch'), 'job'), [1, 2, 3, 4, 5, 6], 'each slot exactly once, stale copies on the returned host removed');
   });
 
   await t.test('a bad Compose file: clear error, nothing changed', async (t) => {
