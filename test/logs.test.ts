@@ -265,7 +265,9 @@ t.test('baton logs against a real agent and engine', { skip }, async (t) => {
     t.equal(got.length, 200_000);
     t.equal(got[0], '1');
     t.equal(got.at(-1), '200000');
-    t.equal(largestChunk, 64 * 1024, 'chunks are filled up to 64 KiB, never more');
+    // The bound is the contract; how full chunks get depends on timing (the agent flushes what
+    // it has every 100 ms), so under load they may close early.
+    t.ok(largestChunk > 0 && largestChunk <= 64 * 1024, `largest chunk ${largestChunk} bytes: never more than 64 KiB`);
     t.ok(c.pool.list().some((n) => n.connected), 'the session survived');
     t.notMatch(agent.output(), /stream error|session failed/);
   });
