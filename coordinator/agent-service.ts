@@ -1,15 +1,17 @@
 // AgentService.Connect: one bidirectional stream per agent. Hello first, then reports; any
 // protocol violation ends this stream alone with a clear status and a log line.
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import { Status } from '../shared/grpc/errors.js';
+import { GrpcError, Status, toGrpcStatus } from '../shared/grpc/errors.js';
 import type { AgentMessage__Output } from '../shared/grpc/gen/baton/v1/AgentMessage.js';
 import type { AgentServiceHandlers } from '../shared/grpc/gen/baton/v1/AgentService.js';
 import type { CoordinatorMessage } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { BATON_VERSION } from '../shared/version.js';
+import type { AgentEvent } from './agent-event.js';
 import type { CoordinatorMetrics } from './metrics.js';
 import type { NodePool } from './node-pool.js';
-import { parseHello, parseReport } from './wire.js';
+import { parseAgentEvent, parseHello, parseReport } from './wire.js';
 
 export interface AgentServiceOptions {
   heartbeatIntervalMs: number;
@@ -18,10 +20,12 @@ export interface AgentServiceOptions {
   /** Messages per second a session may send before it is cut off as a flood. @default 200 */
   maxMessagesPerSec?: number;
   metrics?: CoordinatorMetrics;
+  /** @default systemClock */
+  clock?: Clock;
   /** Called after the welcome of a new session is sent. */
   onSessionStart?: (nodeId: string) => void;
-  /** Command acknowledgements and container events from an agent. */
-  onAgentTraffic?: (nodeId: string, msg: AgentMessage__Output) => void;
+  /** Command acknowledgements, replica status changes and log output from an agent, checked. */
+  onAgentEvent?: (nodeId: string, event: AgentEvent) => void;
 }
 
 type Call = ServerDuplexStream<AgentMessage__Output, CoordinatorMessage>;
@@ -42,6 +46,7 @@ class AgentSession {
   private windowStartMs = 0;
   private windowCount = 0;
   private readonly peer: string;
+  private readonly clock: Clock;
 
   constructor(
     private readonly call: Call,
@@ -50,6 +55,7 @@ class AgentSession {
     private readonly options: AgentServiceOptions,
   ) {
     this.peer = safePeer(call);
+    this.clock = options.clock ?? systemClock;
   }
 
   start(): void {
@@ -131,7 +137,7 @@ class AgentSession {
           this.fail(Status.INVALID_ARGUMENT, parsed.error);
           return;
         }
-        this.options.metrics?.onReport(parsed.value.sentAtMs, Date.now());
+        this.options.metrics?.onReport(parsed.value.sentAtMs, this.clock.now());
         if (!this.pool.report(this.sessionId, parsed.value)) {
           this.fail(Status.FAILED_PRECONDITION, `session ${this.sessionId} is no longer current`);
         }
@@ -148,16 +154,22 @@ class AgentSession {
         return;
       case 'ack':
       case 'container_event':
-      case 'log_chunk':
-        this.options.onAgentTraffic?.(this.nodeId, msg);
+      case 'log_chunk': {
+        const parsed = parseAgentEvent(msg);
+        if (!parsed.ok) {
+          this.fail(Status.INVALID_ARGUMENT, parsed.error);
+          return;
+        }
+        this.options.onAgentEvent?.(this.nodeId, parsed.value);
         return;
+      }
       default:
         this.fail(Status.INVALID_ARGUMENT, 'empty message (no body set)');
     }
   }
 
   private flooding(): boolean {
-    const now = Date.now();
+    const now = this.clock.now();
     if (now - this.windowStartMs >= 1000) {
       this.windowStartMs = now;
       this.windowCount = 0;
@@ -175,7 +187,7 @@ class AgentSession {
     this.options.metrics?.rejected.inc({ code: Status[code] });
     if (wasActive && notifyPool) this.pool.disconnected(this.sessionId, details);
     try {
-      this.call.emit('error', { code, details });
+      this.call.emit('error', toGrpcStatus(new GrpcError(code, details)));
     } catch {
       // The call may already be gone.
     }

@@ -1,7 +1,8 @@
 // ControlService: what the CLI asks the coordinator. Read-only views of the pool and events;
 // conversion to wire types happens here, at the boundary.
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
-import { GrpcError, Status, toGrpcStatus } from '../shared/grpc/errors.js';
+import { NotFoundError } from '../shared/errors.js';
+import { GrpcError, isExpectedError, Status, toGrpcStatus } from '../shared/grpc/errors.js';
 import type { ControlServiceHandlers } from '../shared/grpc/gen/baton/v1/ControlService.js';
 import type { Event } from '../shared/grpc/gen/baton/v1/Event.js';
 import type { NodeInfo } from '../shared/grpc/gen/baton/v1/NodeInfo.js';
@@ -9,77 +10,57 @@ import type { WatchEventsRequest__Output } from '../shared/grpc/gen/baton/v1/Wat
 import type { Logger } from '../shared/logger.js';
 import { containerToWire, hostUsageToWire } from '../shared/observations.js';
 import type { EventLog } from './event-log.js';
+import type { PlanHandler } from './live-plan.js';
 import type { LogRouter, LogsCall } from './log-router.js';
 import type { NodePool, NodeView } from './node-pool.js';
-import { OrchestratorInputError, type Orchestrator, type UnplacedInfo } from './orchestrator.js';
+import type { Queries } from './queries.js';
+import type { Stacks, UnplacedInfo } from './stacks.js';
 import type { EventRecord } from './store/schema.js';
-
-/** Plans a Compose document against the live pool; provided by the placement layer. */
-export type PlanHandler = (req: { composeYaml: string; fileName: string; stack: string; env: Record<string, string> }) => {
-  planJson: string;
-  planText: string;
-  complete: boolean;
-  warnings: string[];
-};
 
 export interface ControlDeps {
   pool: NodePool;
   events: EventLog;
   log: Logger;
   plan?: PlanHandler;
-  orchestrator?: Orchestrator;
+  stacks?: Stacks;
+  queries?: Queries;
   logs?: LogRouter;
 }
 
 export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandlers {
+  const failed = (err: unknown) => {
+    if (!isExpectedError(err)) deps.log.error({ err }, 'control request failed');
+    return toGrpcStatus(err);
+  };
   const unary =
-    <Req, Res>(fn: (req: Req) => Res) =>
+    <Req, Res>(fn: (req: Req) => Promise<Res> | Res) =>
     (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-      try {
-        callback(null, fn(call.request));
-      } catch (err) {
-        if (!(err instanceof GrpcError)) deps.log.error({ err }, 'control request failed');
-        callback(toGrpcStatus(err));
-      }
-    };
-
-  const unaryAsync =
-    <Req, Res>(fn: (req: Req, o: Orchestrator) => Promise<Res> | Res) =>
-    (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-      const o = deps.orchestrator;
-      if (!o) {
-        callback(toGrpcStatus(new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not run services')));
-        return;
-      }
       Promise.resolve()
-        .then(() => fn(call.request, o))
+        .then(() => fn(call.request))
         .then(
           (res) => callback(null, res),
-          (err: unknown) => {
-            if (err instanceof OrchestratorInputError) {
-              callback(toGrpcStatus(new GrpcError(Status.INVALID_ARGUMENT, err.message)));
-              return;
-            }
-            deps.log.error({ err }, 'control request failed');
-            callback(toGrpcStatus(err));
-          },
+          (err: unknown) => callback(failed(err)),
         );
     };
+  const services = (): { stacks: Stacks; queries: Queries } => {
+    if (!deps.stacks || !deps.queries) throw new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not run services');
+    return { stacks: deps.stacks, queries: deps.queries };
+  };
   const unplacedWire = (u: UnplacedInfo[]) => u.map((x) => ({ service: x.service, replica: x.replica, reason: x.reason }));
 
   return {
-    Deploy: unaryAsync(async (req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string> }, o) => {
-      const r = await o.deploy({ text: req.compose_yaml, file: req.file_name || 'compose.yaml', stackName: req.stack || undefined, env: req.env });
+    Deploy: unary(async (req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string> }) => {
+      const r = await services().stacks.deploy({ text: req.compose_yaml, file: req.file_name || 'compose.yaml', stackName: req.stack || undefined, env: req.env });
       return { stack: r.stack, generation: r.generation, changes: r.changes, unplaced: unplacedWire(r.unplaced), warnings: r.warnings };
     }),
-    Scale: unaryAsync(async (req: { service: string; replicas: string }, o) => {
-      const r = await o.scale(req.service, req.replicas);
+    Scale: unary(async (req: { service: string; replicas: string }) => {
+      const r = await services().stacks.scale(req.service, req.replicas);
       return { stack: r.stack, service: r.service, from: r.from, to: r.to, unplaced: unplacedWire(r.unplaced) };
     }),
-    Remove: unaryAsync(async (req: { stack: string; service: string }, o) => o.remove(req.stack, req.service)),
-    ListServices: unaryAsync((_req: object, o) => ({ services: o.services().map((s) => ({ ...s, pending: unplacedWire(s.pending) })) })),
-    ListReplicas: unaryAsync((req: { service: string }, o) => ({
-      replicas: o.replicas(req.service).map((r) => ({
+    Remove: unary(async (req: { stack: string; service: string }) => services().stacks.remove(req.stack, req.service)),
+    ListServices: unary((_req: object) => ({ services: services().queries.services().map((s) => ({ ...s, pending: unplacedWire(s.pending) })) })),
+    ListReplicas: unary((req: { service: string }) => ({
+      replicas: services().queries.replicas(req.service).map((r) => ({
         stack: r.stack, service: r.service, replica: r.replica, allocation_id: r.allocationId, node: r.node, container_id: r.containerId,
         state: r.state, desired: r.desired, generation: r.generation, restarts: r.restarts, cpu_percent: r.cpuPercent,
         memory_bytes: r.memoryBytes, since_ms: r.sinceMs, error: r.error,
@@ -88,7 +69,7 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
     ListNodes: unary(() => ({ nodes: deps.pool.list().map(toNodeInfo) })),
     GetNode: unary((req: { node: string }) => {
       const n = deps.pool.get(req.node);
-      if (!n) throw new GrpcError(Status.NOT_FOUND, `no node with id or name ${JSON.stringify(req.node)}`);
+      if (!n) throw new NotFoundError(`no node with id or name ${JSON.stringify(req.node)}`, `node ${req.node}`);
       return toNodeInfo(n);
     }),
     ListEvents: unary((req: { limit: number }) => ({ events: deps.events.list(0, req.limit || undefined).map(toEvent) })),
@@ -103,9 +84,7 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
         deps.logs.serve(call);
       } catch (err) {
         // serve() throws only before it has written anything, so the status is all the client gets.
-        if (err instanceof OrchestratorInputError) err = new GrpcError(Status.INVALID_ARGUMENT, err.message);
-        else if (!(err instanceof GrpcError)) deps.log.error({ err }, 'logs request failed');
-        call.emit('error', toGrpcStatus(err));
+        call.emit('error', failed(err));
       }
     },
     WatchEvents(call: ServerWritableStream<WatchEventsRequest__Output, Event>) {

@@ -6,14 +6,17 @@ import { Status } from '../shared/grpc/errors.js';
 import { loadProto, MAX_MESSAGE_BYTES } from '../shared/grpc/load.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { agentServiceHandlers } from './agent-service.js';
-import { controlServiceHandlers, type PlanHandler } from './control-service.js';
+import { ControlLoop } from './control-loop.js';
+import { controlServiceHandlers } from './control-service.js';
+import { Dispatcher } from './dispatcher.js';
 import { EventLog } from './event-log.js';
-import { livePlanner } from './live-plan.js';
+import { livePlanner, type PlanHandler } from './live-plan.js';
 import { LogRouter } from './log-router.js';
 import { CoordinatorMetrics, serveMetrics } from './metrics.js';
 import { NodePool } from './node-pool.js';
-import { Orchestrator } from './orchestrator.js';
-import { DEFAULT_TIMEOUTS } from './node-status.js';
+import { DEFAULT_TIMEOUTS, type StatusTimeouts } from './node-status.js';
+import { Queries } from './queries.js';
+import { Stacks } from './stacks.js';
 import { Store } from './store/store.js';
 
 export interface CoordinatorOptions {
@@ -39,6 +42,52 @@ export interface CoordinatorOptions {
   plan?: (pool: NodePool, store: Store) => PlanHandler | undefined;
 }
 
+/** The defaults of CoordinatorOptions, in one place (the CLI's flags show them too). */
+export const COORDINATOR_DEFAULTS = {
+  listen: '0.0.0.0:7400',
+  dataDir: './.baton',
+  heartbeatIntervalMs: 1000,
+  suspectAfterMs: DEFAULT_TIMEOUTS.suspectAfterMs,
+  downAfterMs: DEFAULT_TIMEOUTS.downAfterMs,
+  tickMs: 250,
+  reconcileMs: 1000,
+} as const;
+
+/** CoordinatorOptions with every default filled in and the intervals checked. */
+export interface CompiledCoordinatorOptions {
+  listen: HostPort;
+  dataDir: string;
+  heartbeatIntervalMs: number;
+  timeouts: StatusTimeouts;
+  tickMs: number;
+  reconcileMs: number;
+  metricsListen: string | undefined;
+  clock: Clock;
+  logger: Logger;
+  plan: (pool: NodePool, store: Store) => PlanHandler | undefined;
+}
+
+export function compileCoordinatorOptions(options: CoordinatorOptions = {}): CompiledCoordinatorOptions {
+  const d = COORDINATOR_DEFAULTS;
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? d.heartbeatIntervalMs;
+  const timeouts = { suspectAfterMs: options.suspectAfterMs ?? d.suspectAfterMs, downAfterMs: options.downAfterMs ?? d.downAfterMs };
+  if (!(timeouts.suspectAfterMs > heartbeatIntervalMs && timeouts.downAfterMs > timeouts.suspectAfterMs)) {
+    throw new Error('intervals must satisfy heartbeat < suspect-after < down-after');
+  }
+  return {
+    listen: parseHostPort(options.listen ?? d.listen, '0.0.0.0', undefined, true),
+    dataDir: options.dataDir ?? d.dataDir,
+    heartbeatIntervalMs,
+    timeouts,
+    tickMs: options.tickMs ?? d.tickMs,
+    reconcileMs: options.reconcileMs ?? d.reconcileMs,
+    metricsListen: options.metricsListen,
+    clock: options.clock ?? systemClock,
+    logger: options.logger ?? createLogger('coordinator'),
+    plan: options.plan ?? livePlanner,
+  };
+}
+
 export type CoordinatorState = 'starting' | 'running' | 'stopping' | 'stopped';
 
 export class Coordinator {
@@ -55,28 +104,34 @@ export class Coordinator {
     readonly address: HostPort,
     private readonly log: Logger,
     readonly metrics: CoordinatorMetrics,
-    readonly orchestrator: Orchestrator,
+    readonly stacks: Stacks,
+    readonly queries: Queries,
+    readonly loop: ControlLoop,
     readonly logs: LogRouter,
   ) {}
 
   static async start(options: CoordinatorOptions = {}): Promise<Coordinator> {
-    const log = options.logger ?? createLogger('coordinator');
-    const clock = options.clock ?? systemClock;
-    const listen = parseHostPort(options.listen ?? '0.0.0.0:7400', '0.0.0.0', undefined, true);
-    const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
-    const timeouts = {
-      suspectAfterMs: options.suspectAfterMs ?? DEFAULT_TIMEOUTS.suspectAfterMs,
-      downAfterMs: options.downAfterMs ?? DEFAULT_TIMEOUTS.downAfterMs,
-    };
-    if (!(timeouts.suspectAfterMs > heartbeatIntervalMs && timeouts.downAfterMs > timeouts.suspectAfterMs)) {
-      throw new Error('intervals must satisfy heartbeat < suspect-after < down-after');
-    }
-    const store = await Store.open({ dataDir: options.dataDir ?? './.baton' });
+    const o = compileCoordinatorOptions(options);
+    const { clock, logger: log, listen, heartbeatIntervalMs } = o;
+    const store = await Store.open({ dataDir: o.dataDir });
+    // Wiring in data-flow order: desired state (stacks) -> control loop (reconcile, plan, apply,
+    // flush) -> dispatcher -> node pool -> agents; agents' events come back through the dispatcher.
     const events = new EventLog(store, clock);
-    const pool = new NodePool(store, events, clock, log, { timeouts, heartbeatIntervalMs });
+    const pool = new NodePool(store, events, clock, log, { timeouts: o.timeouts, heartbeatIntervalMs });
     const metrics = new CoordinatorMetrics(pool);
-    const orchestrator = new Orchestrator(store, pool, events, clock, log, { loopMs: options.reconcileMs });
-    const logs = new LogRouter(orchestrator, store, pool, log);
+    const dispatcher = new Dispatcher(store, pool, events, clock, log);
+    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs });
+    const stacks = new Stacks(store, events, loop, clock);
+    const queries = new Queries(store, pool, loop);
+    const logs = new LogRouter(
+      {
+        replicasOf: (ref) => queries.replicas(ref),
+        nodeOf: (allocationId) => store.state.allocations[allocationId]?.nodeId,
+        isConnected: (nodeId) => pool.isConnected(nodeId),
+        send: (nodeId, cmd) => pool.send(nodeId, cmd),
+      },
+      log,
+    );
     const proto = loadProto();
     const server = new grpc.Server({
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -89,21 +144,23 @@ export class Coordinator {
     server.addService(proto.baton.v1.AgentService.service, agentServiceHandlers(pool, log, {
         heartbeatIntervalMs,
         metrics,
+        clock,
         onSessionStart: (nodeId) => {
           logs.onSessionStart(nodeId);
-          orchestrator.onSessionStart(nodeId);
+          dispatcher.onSessionStart(nodeId);
+          void loop.kick();
         },
-        onAgentTraffic: (nodeId, msg) => {
-          if (msg.body === 'ack' && msg.ack) {
-            logs.onAck(nodeId, msg.ack);
-            orchestrator.onAck(nodeId, msg.ack);
-          } else if (msg.body === 'container_event' && msg.container_event) orchestrator.onContainerEvent(nodeId, msg.container_event);
-          else if (msg.body === 'log_chunk' && msg.log_chunk) logs.onChunk(nodeId, msg.log_chunk);
+        onAgentEvent: (nodeId, e) => {
+          if (e.kind === 'log') logs.onAgentEvent(nodeId, e);
+          else {
+            if (e.kind === 'ack') logs.onAgentEvent(nodeId, e);
+            dispatcher.onAgentEvent(nodeId, e);
+          }
         },
       }));
     server.addService(
       proto.baton.v1.ControlService.service,
-      controlServiceHandlers({ pool, events, log, orchestrator, logs, plan: (options.plan ?? livePlanner)(pool, store) }),
+      controlServiceHandlers({ pool, events, log, stacks, queries, logs, plan: o.plan(pool, store) }),
     );
     let port: number;
     try {
@@ -116,19 +173,19 @@ export class Coordinator {
       await store.close();
       throw new Error(`cannot listen on ${formatHostPort(listen)}: ${(err as Error).message}`);
     }
-    const c = new Coordinator(server, store, pool, events, { host: listen.host, port }, log, metrics, orchestrator, logs);
-    orchestrator.start();
-    if (options.metricsListen) {
+    const c = new Coordinator(server, store, pool, events, { host: listen.host, port }, log, metrics, stacks, queries, loop, logs);
+    loop.start();
+    if (o.metricsListen) {
       try {
-        const m = await serveMetrics(metrics, options.metricsListen);
+        const m = await serveMetrics(metrics, o.metricsListen);
         c.metricsServer = m.server;
         c.metricsAddress = m.address;
       } catch (err) {
         // Metrics are an aid, not a reason to refuse to coordinate.
-        log.warn({ err: (err as Error).message, listen: options.metricsListen }, 'metrics endpoint not started');
+        log.warn({ err: (err as Error).message, listen: o.metricsListen }, 'metrics endpoint not started');
       }
     }
-    c.ticker = setInterval(() => pool.tick(), options.tickMs ?? 250);
+    c.ticker = setInterval(() => pool.tick(), o.tickMs);
     c.state = 'running';
     log.info({ listen: formatHostPort(c.address), dataDir: store.file }, 'coordinator running');
     return c;
@@ -138,7 +195,7 @@ export class Coordinator {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     clearInterval(this.ticker);
-    await this.orchestrator.stop();
+    await this.loop.stop();
     // Following Logs calls would otherwise hold up the server's graceful shutdown.
     this.logs.endAll('coordinator shutting down');
     this.pool.endAll(Status.UNAVAILABLE, 'coordinator shutting down');

@@ -1,11 +1,18 @@
 // Plans Compose files against the live node pool for `baton plan` (changes nothing).
-import { GrpcError, Status } from '../shared/grpc/errors.js';
-import type { PlanHandler } from './control-service.js';
+import { InputError } from '../shared/errors.js';
 import type { NodePool } from './node-pool.js';
 import { planCompose } from './plan-compose.js';
 import type { SchedNode } from './scheduler/index.js';
 import type { AllocationRecord, NodeRecord } from './store/schema.js';
 import type { Store } from './store/store.js';
+
+/** Plans a Compose document against the live pool for `baton plan`. */
+export type PlanHandler = (req: { composeYaml: string; fileName: string; stack: string; env: Record<string, string> }) => {
+  planJson: string;
+  planText: string;
+  complete: boolean;
+  warnings: string[];
+};
 
 /** Nodes and the allocations placed on them, as the scheduler sees them. Pure. */
 export function snapshotOf(
@@ -54,7 +61,7 @@ export function livePlanner(pool: NodePool, store: Store): PlanHandler {
       stackName: req.stack || undefined,
       nodes: schedulerSnapshot(pool, store),
     });
-    if (!r.ok) throw new GrpcError(Status.INVALID_ARGUMENT, r.errors.join('\n'));
+    if (!r.ok) throw new InputError(r.errors.join('\n'));
     return { planJson: JSON.stringify(r.json), planText: r.text, complete: r.exitCode === 0, warnings: r.warnings };
   };
 }

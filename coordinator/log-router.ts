@@ -4,15 +4,14 @@
 // queued without bound: a single agent session carries every stream, so it cannot be paused for one.
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
-import { GrpcError, Status, toGrpcStatus } from '../shared/grpc/errors.js';
-import type { CommandAck__Output } from '../shared/grpc/gen/baton/v1/CommandAck.js';
-import type { LogChunk__Output } from '../shared/grpc/gen/baton/v1/LogChunk.js';
+import { InputError, NotFoundError, UnavailableError } from '../shared/errors.js';
+import { toGrpcStatus } from '../shared/grpc/errors.js';
 import type { LogLine } from '../shared/grpc/gen/baton/v1/LogLine.js';
 import type { LogsRequest__Output } from '../shared/grpc/gen/baton/v1/LogsRequest.js';
 import type { Logger } from '../shared/logger.js';
-import type { NodePool } from './node-pool.js';
-import type { Orchestrator } from './orchestrator.js';
-import type { Store } from './store/store.js';
+import type { AgentCommand } from './agent-command.js';
+import type { AgentEvent } from './agent-event.js';
+import type { ReplicaRow } from './queries.js';
 
 export interface LogRouterOptions {
   /** Bytes waiting to be sent to one client above which its output is dropped (and counted). @default 1 MiB */
@@ -22,6 +21,17 @@ export interface LogRouterOptions {
 }
 
 export type LogsCall = ServerWritableStream<LogsRequest__Output, LogLine>;
+
+/** What the router needs from the rest of the coordinator, and nothing more. */
+export interface LogRouterPorts {
+  /** The replicas of `serviceRef` (`web` or `stack/web`); throws NotFoundError or InputError for a bad name. */
+  replicasOf(serviceRef: string): readonly Pick<ReplicaRow, 'stack' | 'service' | 'replica' | 'allocationId' | 'node' | 'desired' | 'error'>[];
+  /** The node an allocation is placed on, if it is known. */
+  nodeOf(allocationId: string): string | undefined;
+  isConnected(nodeId: string): boolean;
+  /** Sends a command on the node's session; false when it has none. */
+  send(nodeId: string, cmd: AgentCommand): boolean;
+}
 
 interface Client {
   call: LogsCall;
@@ -53,9 +63,7 @@ export class LogRouter {
   private readonly sweepMs: number;
 
   constructor(
-    private readonly orchestrator: Orchestrator,
-    private readonly store: Store,
-    private readonly pool: NodePool,
+    private readonly ports: LogRouterPorts,
     private readonly log: Logger,
     options: LogRouterOptions = {},
   ) {
@@ -70,16 +78,16 @@ export class LogRouter {
 
   /**
    * Starts relaying for one Logs call. Throws (before anything is written) for a request the user
-   * must fix: OrchestratorInputError for an unknown service, GrpcError otherwise.
+   * must fix: InputError or NotFoundError.
    */
   serve(call: LogsCall): void {
     const req = call.request;
-    if (!req.service) throw new GrpcError(Status.INVALID_ARGUMENT, 'a service name is required');
-    const rows = this.orchestrator.replicas(req.service).filter((r) => r.desired === 'run');
+    if (!req.service) throw new InputError('a service name is required');
+    const rows = this.ports.replicasOf(req.service).filter((r) => r.desired === 'run');
     const wanted = rows.filter((r) => !req.replica || r.replica === req.replica);
     if (req.replica && wanted.length === 0) {
       const have = [...new Set(rows.map((r) => r.replica))].sort((a, b) => a - b);
-      throw new GrpcError(Status.INVALID_ARGUMENT, `${req.service} has no replica ${req.replica} (${have.length ? `replicas: ${have.join(', ')}` : 'it has no replicas'})`);
+      throw new NotFoundError(`${req.service} has no replica ${req.replica} (${have.length ? `replicas: ${have.join(', ')}` : 'it has no replicas'})`, `replica ${req.replica}`);
     }
     const client: Client = { call, routes: new Set(), ended: false, backlogBytes: 0 };
     this.clients.add(client);
@@ -94,17 +102,14 @@ export class LogRouter {
         this.write(client, { ...who, error: `not placed: ${r.error}` });
         continue;
       }
-      const nodeId = this.store.state.allocations[r.allocationId]?.nodeId ?? '';
-      const node = this.pool.get(nodeId);
-      if (!node?.connected) {
+      const nodeId = this.ports.nodeOf(r.allocationId) ?? '';
+      if (!this.ports.isConnected(nodeId)) {
         this.write(client, { ...who, error: `node ${r.node} is not connected; its output is not available` });
         continue;
       }
-      const route: Route = { id: `logs-${randomBytes(8).toString('hex')}`, allocationId: r.allocationId, nodeId, nodeName: node.name, stack: r.stack, service: r.service, replica: r.replica, client, droppedBytes: 0 };
+      const route: Route = { id: `logs-${randomBytes(8).toString('hex')}`, allocationId: r.allocationId, nodeId, nodeName: r.node, stack: r.stack, service: r.service, replica: r.replica, client, droppedBytes: 0 };
       // The stream id doubles as the command id: unique, and it lets a refusing ack find its route.
-      const sent = this.pool.send(nodeId, {
-        command: { command_id: route.id, logs: { allocation_id: r.allocationId, follow: req.follow, tail: req.tail, stream_id: route.id } },
-      });
+      const sent = this.ports.send(nodeId, { kind: 'logs', commandId: route.id, allocationId: r.allocationId, streamId: route.id, follow: req.follow, tail: req.tail });
       if (!sent) {
         this.write(client, { ...who, error: `node ${r.node} is not connected; its output is not available` });
         continue;
@@ -117,18 +122,20 @@ export class LogRouter {
     else this.sweeper ??= setInterval(() => this.sweep(), this.sweepMs).unref();
   }
 
-  /** A LogChunk from an agent. Chunks of streams nobody waits for any more are ignored. */
-  onChunk(nodeId: string, chunk: LogChunk__Output): void {
-    const route = this.routes.get(chunk.stream_id);
-    if (!route || route.nodeId !== nodeId) return;
-    if (chunk.data.length) this.forward(route, chunk.data, chunk.stream);
-    if (chunk.eof) this.close(route, chunk.error);
-  }
-
-  /** An agent refused a logs command (e.g. an older agent that cannot stream logs). */
-  onAck(nodeId: string, ack: CommandAck__Output): void {
-    const route = this.routes.get(ack.command_id);
-    if (route && route.nodeId === nodeId && !ack.ok) this.close(route, `the agent cannot stream logs: ${ack.error}`);
+  /**
+   * Log output and acks from an agent. Chunks of streams nobody waits for any more are ignored; a
+   * refused logs command (e.g. an older agent that cannot stream logs) ends its stream.
+   */
+  onAgentEvent(nodeId: string, e: AgentEvent): void {
+    if (e.kind === 'log') {
+      const route = this.routes.get(e.streamId);
+      if (!route || route.nodeId !== nodeId) return;
+      if (e.data.length) this.forward(route, e.data, e.stream);
+      if (e.eof) this.close(route, e.error);
+    } else if (e.kind === 'ack') {
+      const route = this.routes.get(e.commandId);
+      if (route && route.nodeId === nodeId && !e.ok) this.close(route, `the agent cannot stream logs: ${e.error}`);
+    }
   }
 
   /** A node's new session: streams it had before died with the old one. */
@@ -145,7 +152,7 @@ export class LogRouter {
       client.routes.clear();
       if (!client.ended) {
         client.ended = true;
-        client.call.emit('error', toGrpcStatus(new GrpcError(Status.UNAVAILABLE, reason)));
+        client.call.emit('error', toGrpcStatus(new UnavailableError(reason)));
       }
       this.clients.delete(client);
     }
@@ -194,9 +201,7 @@ export class LogRouter {
     c.ended = true;
     for (const route of c.routes) {
       this.routes.delete(route.id);
-      this.pool.send(route.nodeId, {
-        command: { command_id: `${route.id}-cancel`, logs: { allocation_id: route.allocationId, stream_id: route.id, cancel: true } },
-      });
+      this.ports.send(route.nodeId, { kind: 'logs', commandId: `${route.id}-cancel`, allocationId: route.allocationId, streamId: route.id, cancel: true });
     }
     c.routes.clear();
     if (this.routes.size === 0) this.stopSweeper();
@@ -205,7 +210,7 @@ export class LogRouter {
   /** A node that lost its session sends no eof: its streams end here. */
   private sweep(): void {
     for (const route of [...this.routes.values()]) {
-      if (!this.pool.get(route.nodeId)?.connected) this.close(route, `node ${route.nodeName} disconnected; its stream ended`);
+      if (!this.ports.isConnected(route.nodeId)) this.close(route, `node ${route.nodeName} disconnected; its stream ended`);
     }
   }
 

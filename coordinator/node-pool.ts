@@ -6,12 +6,12 @@ import type { Clock } from '../shared/clock.js';
 import type { ContainerObservation, HostUsage } from '../shared/observations.js';
 import type { CoordinatorMessage } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import type { Logger } from '../shared/logger.js';
+import type { AgentCommand } from './agent-command.js';
 import type { EventLog } from './event-log.js';
 import { nextStatus, type StatusInput, type StatusTimeouts } from './node-status.js';
 import type { NodeRecord, NodeStatus } from './store/schema.js';
 import type { Store } from './store/store.js';
-
-export type { ContainerObservation, HostUsage };
+import { commandToWire } from './wire-out.js';
 
 export interface NodeIntroduction {
   nodeId: string;
@@ -38,7 +38,7 @@ export interface SessionHandle {
   readonly peer: string;
   /** Ends the session's stream with a gRPC error. */
   end(code: number, reason: string): void;
-  /** Writes a message to the agent. */
+  /** Writes a wire message to the agent (the pool converts commands; see `NodePool.send`). */
   send(msg: CoordinatorMessage): void;
 }
 
@@ -50,7 +50,6 @@ interface Live {
   dockerUp: boolean;
   dockerError: string;
   containers: ContainerObservation[];
-  lastSeq: number;
 }
 
 export interface NodeView extends NodeRecord {
@@ -64,7 +63,7 @@ export interface NodeView extends NodeRecord {
 }
 
 export type AdmitResult =
-  | { ok: true; sessionId: string; known: boolean }
+  | { ok: true; sessionId: string }
   | { ok: false; code: 'already-connected'; message: string };
 
 export interface NodePoolOptions {
@@ -150,7 +149,7 @@ export class NodePool {
       });
     }
     else this.apply(record.id, { kind: 'hello', known: true }, now);
-    return { ok: true, sessionId, known: existing !== undefined };
+    return { ok: true, sessionId };
   }
 
   /** Records a report. Returns false when the session is unknown (ended or superseded). */
@@ -160,7 +159,6 @@ export class NodePool {
     if (!id || !l) return false;
     const now = this.clock.now();
     l.lastReportMs = now;
-    l.lastSeq = r.seq;
     if (r.host) l.usage = r.host;
     l.dockerUp = r.dockerUp;
     l.dockerError = r.dockerError;
@@ -223,12 +221,17 @@ export class NodePool {
     }
   }
 
-  /** Sends a message on the node's live session; false when it has none. */
-  send(nodeId: string, msg: CoordinatorMessage): boolean {
+  /** Sends a command on the node's live session; false when it has none. */
+  send(nodeId: string, cmd: AgentCommand): boolean {
     const session = this.live.get(nodeId)?.session;
     if (!session) return false;
-    session.send(msg);
+    session.send(commandToWire(cmd));
     return true;
+  }
+
+  /** Whether the node has a live session (commands sent now reach it). */
+  isConnected(nodeId: string): boolean {
+    return this.live.get(nodeId)?.session !== undefined;
   }
 
   get sessionCount(): number {
@@ -283,6 +286,5 @@ function emptyLive(now: number): Live {
     dockerUp: false,
     dockerError: '',
     containers: [],
-    lastSeq: 0,
   };
 }

@@ -1,10 +1,13 @@
 // Converts agent messages from their generated wire types into domain values, validating every
 // field an agent controls. Returns a message naming the field on bad input; never throws.
+import type { AgentMessage__Output } from '../shared/grpc/gen/baton/v1/AgentMessage.js';
 import type { ContainerState__Output } from '../shared/grpc/gen/baton/v1/ContainerState.js';
 import type { Hello__Output } from '../shared/grpc/gen/baton/v1/Hello.js';
 import type { Report__Output } from '../shared/grpc/gen/baton/v1/Report.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
-import type { ContainerObservation, NodeIntroduction, UsageReport } from './node-pool.js';
+import { REPLICA_EVENT_STATES, type AgentEvent, type ReplicaEventState } from './agent-event.js';
+import type { ContainerObservation } from '../shared/observations.js';
+import type { NodeIntroduction, UsageReport } from './node-pool.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -122,4 +125,45 @@ function isCount(n: number): boolean {
 
 function bad(error: string): { ok: false; error: string } {
   return { ok: false, error };
+}
+
+const MAX_ID = 256;
+const MAX_LOG_DATA = 256 * 1024;
+const EVENT_STATES: ReadonlySet<string> = new Set(REPLICA_EVENT_STATES);
+
+/** An ack, container event or log chunk as a domain AgentEvent; undefined body is the caller's check. */
+export function parseAgentEvent(msg: AgentMessage__Output): Parsed<AgentEvent> {
+  switch (msg.body) {
+    case 'ack': {
+      const a = msg.ack!;
+      if (a.command_id.length > MAX_ID) return bad(`ack.command_id: longer than ${MAX_ID} characters`);
+      return { ok: true, value: { kind: 'ack', commandId: a.command_id, ok: a.ok, error: a.error.slice(0, MAX_TEXT) } };
+    }
+    case 'container_event': {
+      const e = msg.container_event!;
+      if (e.allocation_id === '' || e.allocation_id.length > MAX_ID) return bad(`container_event.allocation_id: expected 1-${MAX_ID} characters`);
+      if (!EVENT_STATES.has(e.state)) return bad(`container_event.state: ${JSON.stringify(String(e.state).slice(0, 40))} is not one of ${REPLICA_EVENT_STATES.join(', ')}`);
+      if (e.container_id.length > 128) return bad('container_event.container_id: longer than 128 characters');
+      return {
+        ok: true,
+        value: {
+          kind: 'replica',
+          allocationId: e.allocation_id,
+          state: e.state as ReplicaEventState,
+          containerId: e.container_id,
+          exitCode: e.exit_code,
+          error: e.error.slice(0, MAX_TEXT),
+          restarts: e.restarts,
+        },
+      };
+    }
+    case 'log_chunk': {
+      const c = msg.log_chunk!;
+      if (c.stream_id.length > MAX_ID) return bad(`log_chunk.stream_id: longer than ${MAX_ID} characters`);
+      if (c.data.length > MAX_LOG_DATA) return bad(`log_chunk.data: ${c.data.length} bytes, more than ${MAX_LOG_DATA}`);
+      return { ok: true, value: { kind: 'log', streamId: c.stream_id, data: c.data, eof: c.eof, error: c.error.slice(0, MAX_TEXT), stream: c.stream.slice(0, 16) } };
+    }
+    default:
+      return bad(`${String(msg.body)}: not an agent event`);
+  }
 }

@@ -28,7 +28,7 @@ t.test('an unreachable coordinator is one line on stderr and exit 1', async (t) 
 
 t.test('bad arguments exit 2 with a message', async (t) => {
   const r = await runBaton(['nodes', '--coordinator', 'not a host:port']);
-  t.equal(r.code, 1);
+  t.equal(r.code, 2, 'a malformed --coordinator is bad input');
   t.match(r.stderr, /is not HOST:PORT/);
   const u = await runBaton(['frobnicate']);
   t.equal(u.code, 2);
@@ -37,7 +37,9 @@ t.test('bad arguments exit 2 with a message', async (t) => {
 
 t.test('nodes, nodes --json and events against a live coordinator', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'baton-cli-'));
-  const c = await Coordinator.start({ listen: '127.0.0.1:0', dataDir, logger: createLogger('c', 'silent') });
+  // The scripted agent reports once; long silence bounds keep the node ready until it says goodbye
+  // however slowly the CLI processes start (under a loaded machine it went suspect after 3 s).
+  const c = await Coordinator.start({ listen: '127.0.0.1:0', dataDir, logger: createLogger('c', 'silent'), suspectAfterMs: 60_000, downAfterMs: 120_000 });
   t.teardown(() => c.stop());
   const target = `127.0.0.1:${c.address.port}`;
   const s = openStream(target);

@@ -9,10 +9,8 @@ import { join } from 'node:path';
 import { FrameDemuxer } from '../agent/log-stream.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import { EventEmitter } from 'node:events';
-import { LogRouter, type LogsCall } from '../coordinator/log-router.js';
-import type { NodePool } from '../coordinator/node-pool.js';
-import type { Orchestrator } from '../coordinator/orchestrator.js';
-import type { Store } from '../coordinator/store/store.js';
+import { LogRouter, type LogRouterPorts, type LogsCall } from '../coordinator/log-router.js';
+import { commandToWire } from '../coordinator/wire-out.js';
 import type { CoordinatorMessage } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import type { LogLine } from '../shared/grpc/gen/baton/v1/LogLine.js';
 import { createLogger } from '../shared/logger.js';
@@ -72,17 +70,19 @@ t.test("Docker's multiplexed stream is split into frames however it is chunked",
   t.same(raw.push(Buffer.from('more\n')).map((f) => f.data.toString()), ['more\n']);
 });
 
-/** A LogRouter over stand-ins: two replicas of web on node n1, and a call whose writes complete on demand. */
+/** A LogRouter over its ports: two replicas of web on node n1, and a call whose writes complete on demand. */
 function routerHarness(opts: { connected?: boolean } = {}) {
+  // What the node pool would write on the session: the commands as wire messages.
   const sent: CoordinatorMessage[] = [];
-  const rows = [1, 2].map((replica) => ({ stack: 's', service: 'web', replica, allocationId: `a${replica}`, node: 'n1', desired: 'run', error: '' }));
-  const orchestrator = { replicas: () => rows } as unknown as Orchestrator;
-  const store = { state: { allocations: { a1: { nodeId: 'n1' }, a2: { nodeId: 'n1' } } } } as unknown as Store;
-  const pool = {
-    get: () => ({ name: 'n1', connected: opts.connected ?? true }),
-    send: (_id: string, m: CoordinatorMessage) => (sent.push(m), true),
-  } as unknown as NodePool;
-  const router = new LogRouter(orchestrator, store, pool, createLogger('r', 'silent'), { maxClientBacklogBytes: 100 });
+  const rows = [1, 2].map((replica) => ({ stack: 's', service: 'web', replica, allocationId: `a${replica}`, node: 'n1', desired: 'run' as const, error: '' }));
+  const placedOn: Record<string, string> = { a1: 'n1', a2: 'n1' };
+  const ports: LogRouterPorts = {
+    replicasOf: () => rows,
+    nodeOf: (id) => placedOn[id],
+    isConnected: () => opts.connected ?? true,
+    send: (_id, cmd) => (sent.push(commandToWire(cmd)), true),
+  };
+  const router = new LogRouter(ports, createLogger('r', 'silent'), { maxClientBacklogBytes: 100 });
   const call = Object.assign(new EventEmitter(), {
     request: { service: 'web', replica: 0, follow: true, tail: 0 },
     lines: [] as LogLine[],
@@ -100,7 +100,7 @@ function routerHarness(opts: { connected?: boolean } = {}) {
   router.serve(call as unknown as LogsCall);
   const ids = sent.map((m) => m.command!.logs!.stream_id!);
   const chunk = (i: number, text: string, more: { eof?: boolean; error?: string } = {}) =>
-    router.onChunk('n1', { stream_id: ids[i]!, data: Buffer.from(text), stream: 'stdout', eof: false, error: '', ...more });
+    router.onAgentEvent('n1', { kind: 'log', streamId: ids[i]!, data: Buffer.from(text), stream: 'stdout', eof: false, error: '', ...more });
   const flush = () => call.held.splice(0).forEach((cb) => cb());
   const shown = () => call.lines.map((l) => (l.error ? `${l.replica}! ${l.error}` : `${l.replica}: ${String(l.data)}`));
   return { router, call, sent, ids, chunk, flush, shown };
@@ -111,7 +111,7 @@ t.test('log router: one stream per replica, relayed to the client, ended with th
   t.same(h.sent.map((m) => [m.command!.command_id, m.command!.logs!.allocation_id, m.command!.logs!.follow]), [[h.ids[0], 'a1', true], [h.ids[1], 'a2', true]]);
   h.chunk(0, 'one\n');
   h.chunk(1, 'two\n');
-  h.router.onChunk('n2', { stream_id: h.ids[0]!, data: Buffer.from('spoofed\n'), stream: 'stdout', eof: false, error: '' });
+  h.router.onAgentEvent('n2', { kind: 'log', streamId: h.ids[0]!, data: Buffer.from('spoofed\n'), stream: 'stdout', eof: false, error: '' });
   h.chunk(0, '', { eof: true, error: 'no container for allocation a1 on this node' });
   t.notOk(h.call.ended, 'one stream still open');
   h.chunk(1, '', { eof: true });
@@ -140,7 +140,7 @@ t.test('log router: cancel, refusal, reconnect and nodes not connected', async (
   t.equal(c.router.size, 0);
 
   const r = routerHarness();
-  r.router.onAck('n1', { command_id: r.ids[0]!, ok: false, error: 'log streaming is not implemented by this agent yet' });
+  r.router.onAgentEvent('n1', { kind: 'ack', commandId: r.ids[0]!, ok: false, error: 'log streaming is not implemented by this agent yet' });
   r.router.onSessionStart('n1');
   t.same(r.shown(), ['1! the agent cannot stream logs: log streaming is not implemented by this agent yet', '2! node n1 reconnected; its stream was interrupted']);
   t.ok(r.call.ended);
@@ -182,11 +182,13 @@ t.test('baton logs against a real agent and engine', { skip }, async (t) => {
   // Every chunk the coordinator receives, by stream id: proves what the agent sends, not what the CLI shows.
   const chunks = new Map<string, number>();
   let largestChunk = 0;
-  const onChunk = c.logs.onChunk.bind(c.logs);
-  c.logs.onChunk = (nodeId, chunk) => {
-    chunks.set(chunk.stream_id, (chunks.get(chunk.stream_id) ?? 0) + 1);
-    largestChunk = Math.max(largestChunk, chunk.data.length);
-    onChunk(nodeId, chunk);
+  const onAgentEvent = c.logs.onAgentEvent.bind(c.logs);
+  c.logs.onAgentEvent = (nodeId, e) => {
+    if (e.kind === 'log') {
+      chunks.set(e.streamId, (chunks.get(e.streamId) ?? 0) + 1);
+      largestChunk = Math.max(largestChunk, e.data.length);
+    }
+    onAgentEvent(nodeId, e);
   };
 
   await t.test('one replica, the whole log: stdout and stderr apart, no prefix', async (t) => {

@@ -1,7 +1,7 @@
 // specHash decides whether a deploy means new containers (a new generation): a table of spec pairs
 // that must hash equal (scale only, key order, absent vs undefined) or differ (anything a container runs with).
 import t from 'tap';
-import { specHash } from '../coordinator/orchestrator.js';
+import { specHash } from '../shared/compose/spec-hash.js';
 import type { ServiceSpec } from '../shared/compose/types.js';
 import { spec } from './fixtures/reconcile/builders.js';
 

@@ -7,9 +7,14 @@ import { loadProto, MAX_MESSAGE_BYTES } from '../grpc/load.js';
 
 export const DEFAULT_COORDINATOR = '127.0.0.1:7400';
 
-/** `--coordinator`, then BATON_COORDINATOR, then 127.0.0.1:7400. */
+/** `--coordinator`, then BATON_COORDINATOR, then 127.0.0.1:7400. A malformed address is bad input (exit 2). */
 export function coordinatorTarget(flag: string | undefined, env = process.env): string {
-  return formatHostPort(parseHostPort(flag ?? env.BATON_COORDINATOR ?? DEFAULT_COORDINATOR));
+  const where = flag !== undefined ? '--coordinator' : env.BATON_COORDINATOR !== undefined ? 'BATON_COORDINATOR' : 'default';
+  try {
+    return formatHostPort(parseHostPort(flag ?? env.BATON_COORDINATOR ?? DEFAULT_COORDINATOR));
+  } catch (err) {
+    throw new CliError(`${where}: ${(err as Error).message}`, EXIT_BAD_INPUT);
+  }
 }
 
 export function controlClient(target: string): ControlServiceClient {
@@ -20,24 +25,39 @@ export function controlClient(target: string): ControlServiceClient {
   });
 }
 
+/** Exit statuses of every `baton` command: 0 ok, 1 failure (or coordinator unreachable), 2 bad input. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_BAD_INPUT = 2;
+
 /** An error meant for the user: printed as one line, exit status 1 (or `exitCode`). */
 export class CliError extends Error {
   constructor(
     message: string,
-    readonly exitCode = 1,
+    readonly exitCode = EXIT_FAILURE,
+    /** The coordinator's gRPC status code, when the error came from it. */
+    readonly grpcCode?: grpc.status,
   ) {
     super(message);
     this.name = 'CliError';
   }
 }
 
+/** The coordinator's answer is about what the user asked (a bad file, an unknown name): exit 2. */
+const BAD_INPUT_CODES: ReadonlySet<grpc.status> = new Set([grpc.status.INVALID_ARGUMENT, grpc.status.NOT_FOUND]);
+
+/** Turns a failed call into a one-line CliError whose exit status follows from the gRPC code alone. */
 export function describeRpcError(err: unknown, target: string): CliError {
   const e = err as Partial<grpc.ServiceError>;
   if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.DEADLINE_EXCEEDED) {
     const why = /(ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)/.exec(e.details ?? '')?.[1] ?? e.details ?? e.message;
-    return new CliError(`cannot reach the coordinator at ${target} (${why}); start one with \`baton coordinator\` or set --coordinator / BATON_COORDINATOR`);
+    return new CliError(`cannot reach the coordinator at ${target} (${why}); start one with \`baton coordinator\` or set --coordinator / BATON_COORDINATOR`, EXIT_FAILURE, e.code);
   }
-  if (typeof e.code === 'number') return new CliError(`coordinator at ${target}: ${e.details || e.message}`);
+  if (typeof e.code === 'number') {
+    // The user's own input comes back as just the coordinator's message, as offline checks print it.
+    if (BAD_INPUT_CODES.has(e.code)) return new CliError(e.details || e.message || 'bad input', EXIT_BAD_INPUT, e.code);
+    return new CliError(`coordinator at ${target}: ${e.details || e.message}`, EXIT_FAILURE, e.code);
+  }
   return new CliError(String((err as Error)?.message ?? err));
 }
 

@@ -3,7 +3,7 @@
 // that do not parse (agent, nodes, ps, ...) never load yaml and zod.
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { CliError } from './client.js';
+import { CliError, EXIT_BAD_INPUT } from './client.js';
 
 /** Compose's default stack name: the directory holding the file, lower-cased and cleaned. */
 export function defaultStackName(dir: string): string {
@@ -35,6 +35,6 @@ export async function readInput(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
   } catch (err) {
-    throw new CliError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+    throw new CliError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT_BAD_INPUT);
   }
 }

@@ -4,7 +4,7 @@
 import './agent-v8-flags.js';
 import { Command, CommanderError } from 'commander';
 import { BATON_VERSION } from '../version.js';
-import { CliError } from './client.js';
+import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './client.js';
 import { registerDaemons } from './commands/daemons.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
@@ -30,13 +30,14 @@ export async function main(argv = process.argv): Promise<number> {
     await buildProgram().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    // Unknown commands and options, missing arguments: the user's input.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     if (err instanceof CliError) {
       process.stderr.write(`baton: ${err.message}\n`);
       return err.exitCode;
     }
     process.stderr.write(`baton: ${(err as Error)?.message ?? String(err)}\n`);
-    return 1;
+    return EXIT_FAILURE;
   }
 }
 

@@ -68,7 +68,7 @@ export function registerDaemons(program: Command): void {
         // Wait for the local node before placing anything.
         for (let i = 0; i < 100 && !c.pool.list().some((n) => n.status === 'ready' && n.connected); i++) await new Promise((r) => setTimeout(r, 100));
         const stackName = stackNameFor(o.file, text, undefined) || undefined;
-        const r = await c.orchestrator.deploy({ text, file: o.file, stackName, env: process.env });
+        const r = await c.stacks.deploy({ text, file: o.file, stackName, env: process.env });
         for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
         process.stderr.write(`deployed stack ${r.stack} (generation ${r.generation}): ${r.changes.map((x) => `${x.service} ${x.change}`).join(', ')}\n`);
         for (const u of r.unplaced) process.stderr.write(`  pending ${u.service}.${u.replica}: ${u.reason}\n`);

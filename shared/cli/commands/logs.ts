@@ -5,9 +5,8 @@ import type { Command } from 'commander';
 import { StringDecoder } from 'node:string_decoder';
 import type { ListReplicasResponse__Output } from '../../grpc/gen/baton/v1/ListReplicasResponse.js';
 import type { LogLine__Output } from '../../grpc/gen/baton/v1/LogLine.js';
-import { CliError, controlClient, coordinatorTarget, describeRpcError, unary } from '../client.js';
+import { CliError, controlClient, coordinatorTarget, describeRpcError, EXIT_BAD_INPUT, unary } from '../client.js';
 
-const INVALID_ARGUMENT = 3;
 const CANCELLED = 1;
 
 interface LogsOptions {
@@ -33,7 +32,7 @@ export function registerLogs(program: Command): void {
       // Prefixes are decided up front so every line of one run looks the same.
       let labelWidth = 0;
       if (!replica) {
-        const res = await unary<object, ListReplicasResponse__Output>(target, (c, r, opts, cb) => c.ListReplicas(r, opts, cb), { service }).catch(inputErrors);
+        const res = await unary<object, ListReplicasResponse__Output>(target, (c, r, opts, cb) => c.ListReplicas(r, opts, cb), { service });
         const labels = new Set(res.replicas.filter((r) => r.desired === 'run').map((r) => `${r.service}.${r.replica}`));
         if (labels.size > 1) labelWidth = Math.max(...[...labels].map((l) => l.length));
       }
@@ -65,7 +64,6 @@ export function registerLogs(program: Command): void {
           });
           stream.on('error', (err: Error & { code?: number; details?: string }) => {
             if (err.code === CANCELLED) done();
-            else if (err.code === INVALID_ARGUMENT) done(new CliError(err.details ?? err.message, 2));
             else done(describeRpcError(err, target));
           });
           stream.on('end', () => done());
@@ -118,21 +116,14 @@ class Printer {
 
 function parseReplica(v: string | undefined): number {
   if (v === undefined) return 0;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new CliError(`--replica: "${v}" is not a replica number (1, 2, ...)`, 2);
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new CliError(`--replica: "${v}" is not a replica number (1, 2, ...)`, EXIT_BAD_INPUT);
   return Number(v);
 }
 
 /** `all` -> 0 on the wire; `0` (nothing from the past, useful with --follow) -> -1. */
 function parseTail(v: string): number {
   if (v === 'all') return 0;
-  if (!/^\d+$/.test(v) || Number(v) > 2 ** 31 - 1) throw new CliError(`--tail: "${v}" is not a line count or "all"`, 2);
+  if (!/^\d+$/.test(v) || Number(v) > 2 ** 31 - 1) throw new CliError(`--tail: "${v}" is not a line count or "all"`, EXIT_BAD_INPUT);
   return Number(v) === 0 ? -1 : Number(v);
 }
 
-/** INVALID_ARGUMENT from the coordinator (unknown service) is the user's input: exit 2, just the message. */
-function inputErrors(err: unknown): never {
-  if (err instanceof CliError && /^coordinator at \S+: /.test(err.message) && !/cannot reach/.test(err.message)) {
-    throw new CliError(err.message.replace(/^coordinator at \S+: /, ''), 2);
-  }
-  throw err;
-}

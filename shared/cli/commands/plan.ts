@@ -3,7 +3,7 @@
 // replicas unplaced; 2: bad input.
 import type { Command } from 'commander';
 import type { PlanResponse__Output } from '../../grpc/gen/baton/v1/PlanResponse.js';
-import { CliError, coordinatorTarget, unary } from '../client.js';
+import { CliError, coordinatorTarget, EXIT_BAD_INPUT, unary } from '../client.js';
 import { readInput, referencedEnv, stackNameFor } from '../compose-file.js';
 
 interface PlanFlags {
@@ -34,27 +34,19 @@ export function registerPlan(program: Command): void {
         const { formatIssue, parseNodesFile } = await import('../../compose/index.js');
         const nodesText = await readInput(o.nodes, 'nodes file');
         const nodes = parseNodesFile(nodesText, { file: o.nodes });
-        if (!nodes.ok) throw new CliError(nodes.errors.map(formatIssue).join('\n'), 2);
+        if (!nodes.ok) throw new CliError(nodes.errors.map(formatIssue).join('\n'), EXIT_BAD_INPUT);
         const r = planCompose({ text, file: o.file, env: process.env, stackName, nodes: offlineNodes(nodes.nodes) });
-        if (!r.ok) throw new CliError([...r.errors, ...r.warnings].join('\n'), 2);
+        if (!r.ok) throw new CliError([...r.errors, ...r.warnings].join('\n'), EXIT_BAD_INPUT);
         out = { json: r.json, text: r.text, warnings: [...nodes.warnings.map(formatIssue), ...r.warnings], complete: r.exitCode === 0 };
       } else {
         const target = coordinatorTarget(o.coordinator);
-        let res: PlanResponse__Output;
-        try {
-          res = await unary<object, PlanResponse__Output>(
-            target,
-            (c, r, opts, cb) => c.Plan(r, opts, cb),
-            { compose_yaml: text, file_name: o.file, stack: stackName, env: referencedEnv(text, process.env) },
-            30_000,
-          );
-        } catch (err) {
-          // Bad input is reported by the coordinator as INVALID_ARGUMENT: exit 2 like offline.
-          if (err instanceof CliError && / INVALID_ARGUMENT|^coordinator at [^:]+:\d+: /.test(err.message) && !/cannot reach/.test(err.message)) {
-            throw new CliError(err.message.replace(/^coordinator at [^ ]+ /, ''), 2);
-          }
-          throw err;
-        }
+        // Bad input comes back as INVALID_ARGUMENT: exit 2, as offline.
+        const res = await unary<object, PlanResponse__Output>(
+          target,
+          (c, r, opts, cb) => c.Plan(r, opts, cb),
+          { compose_yaml: text, file_name: o.file, stack: stackName, env: referencedEnv(text, process.env) },
+          30_000,
+        );
         out = { json: JSON.parse(res.plan_json), text: res.plan_text, warnings: res.warnings, complete: res.complete };
       }
       for (const w of out.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -7,18 +7,10 @@ import type { ListServicesResponse__Output } from '../../grpc/gen/baton/v1/ListS
 import type { RemoveResponse__Output } from '../../grpc/gen/baton/v1/RemoveResponse.js';
 import type { ScaleResponse__Output } from '../../grpc/gen/baton/v1/ScaleResponse.js';
 import type { ServiceInfo__Output } from '../../grpc/gen/baton/v1/ServiceInfo.js';
-import { CliError, coordinatorTarget, unary } from '../client.js';
+import { CliError, coordinatorTarget, EXIT_BAD_INPUT, unary } from '../client.js';
 import { readInput, referencedEnv, stackNameFor } from '../compose-file.js';
 
 const COORDINATOR_HELP = 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)';
-
-/** INVALID_ARGUMENT from the coordinator is the user's input: exit 2 with just the message. */
-function inputErrors(err: unknown): never {
-  if (err instanceof CliError && /^coordinator at \S+: /.test(err.message) && !/cannot reach/.test(err.message)) {
-    throw new CliError(err.message.replace(/^coordinator at \S+: /, ''), 2);
-  }
-  throw err;
-}
 
 export const listServices = (target: string) =>
   unary<object, ListServicesResponse__Output>(target, (c, r, o, cb) => c.ListServices(r, o, cb), {}).then((r) => r.services);
@@ -42,7 +34,7 @@ export function registerServices(program: Command): void {
         (c, r, opts, cb) => c.Deploy(r, opts, cb),
         { compose_yaml: text, file_name: o.file, stack, env: referencedEnv(text, process.env) },
         30_000,
-      ).catch(inputErrors);
+      );
       for (const w of res.warnings) process.stderr.write(`warning: ${w}\n`);
       process.stdout.write(`stack ${res.stack} generation ${res.generation}: ${res.changes.map((c) => `${c.service} ${c.change}`).join(', ')}\n`);
       for (const u of res.unplaced) process.stdout.write(`  pending ${u.service}.${u.replica}: ${u.reason}\n`);
@@ -81,8 +73,8 @@ export function registerServices(program: Command): void {
       const target = coordinatorTarget(o.coordinator);
       for (const spec of specs) {
         const m = /^([^=]+)=([+-]?\d+)$/.exec(spec);
-        if (!m) throw new CliError(`"${spec}" is not SERVICE=N, SERVICE=+N or SERVICE=-N`, 2);
-        const r = await unary<object, ScaleResponse__Output>(target, (c, q, opts, cb) => c.Scale(q, opts, cb), { service: m[1], replicas: m[2] }, 30_000).catch(inputErrors);
+        if (!m) throw new CliError(`"${spec}" is not SERVICE=N, SERVICE=+N or SERVICE=-N`, EXIT_BAD_INPUT);
+        const r = await unary<object, ScaleResponse__Output>(target, (c, q, opts, cb) => c.Scale(q, opts, cb), { service: m[1], replicas: m[2] }, 30_000);
         process.stdout.write(`${r.stack}/${r.service}: ${r.from} -> ${r.to}\n`);
         for (const u of r.unplaced) process.stdout.write(`  pending ${u.service}.${u.replica}: ${u.reason}\n`);
       }
@@ -95,9 +87,9 @@ export function registerServices(program: Command): void {
     .option('--stack <name>', 'remove every service of this stack')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
     .action(async (service: string | undefined, o: { stack?: string; coordinator?: string }) => {
-      if (!service && !o.stack) throw new CliError('name a service or --stack NAME', 2);
+      if (!service && !o.stack) throw new CliError('name a service or --stack NAME', EXIT_BAD_INPUT);
       const target = coordinatorTarget(o.coordinator);
-      const r = await unary<object, RemoveResponse__Output>(target, (c, q, opts, cb) => c.Remove(q, opts, cb), { stack: o.stack ?? '', service: service ?? '' }, 30_000).catch(inputErrors);
+      const r = await unary<object, RemoveResponse__Output>(target, (c, q, opts, cb) => c.Remove(q, opts, cb), { stack: o.stack ?? '', service: service ?? '' }, 30_000);
       process.stdout.write(`removed ${r.removed.join(', ')}; stopping ${r.stopping} replica(s)\n`);
     });
 
@@ -125,7 +117,7 @@ export function registerServices(program: Command): void {
     .option('--json', 'print JSON')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
     .action(async (service: string | undefined, o: { all?: boolean; json?: boolean; coordinator?: string }) => {
-      const r = await unary<object, ListReplicasResponse__Output>(coordinatorTarget(o.coordinator), (c, q, opts, cb) => c.ListReplicas(q, opts, cb), { service: service ?? '' }).catch(inputErrors);
+      const r = await unary<object, ListReplicasResponse__Output>(coordinatorTarget(o.coordinator), (c, q, opts, cb) => c.ListReplicas(q, opts, cb), { service: service ?? '' });
       const now = Date.now();
       const rows = r.replicas
         .filter((x) => o.all || x.desired === 'run')

@@ -1,0 +1,22 @@
+// What the coordinator tells an agent, as domain values. The node pool turns them into wire
+// messages (coordinator/wire-out.ts) at the session edge; nothing else builds CoordinatorMessages.
+import type { ServiceSpec } from '../shared/compose/types.js';
+import type { AllocationRecord } from './store/schema.js';
+
+export type AgentCommand =
+  /** Run this allocation's container (the agent ignores a start of what already runs). */
+  | { readonly kind: 'start'; readonly commandId: string; readonly allocation: AllocationRecord; readonly spec: ServiceSpec }
+  /** Stop (and with `remove`, remove) an allocation's container. */
+  | { readonly kind: 'stop'; readonly commandId: string; readonly allocationId: string; readonly remove: boolean; readonly stopGraceMs: number; readonly reason: string }
+  /** The complete set the node should run: sent first on every session; anything else Baton-labelled is stale. */
+  | { readonly kind: 'reconcile'; readonly commandId: string; readonly allocationIds: readonly string[] }
+  /** Start (or with `cancel`, stop) streaming an allocation's output as log chunks tagged `streamId`. */
+  | {
+      readonly kind: 'logs';
+      readonly commandId: string;
+      readonly allocationId: string;
+      readonly streamId: string;
+      readonly follow?: boolean;
+      readonly tail?: number;
+      readonly cancel?: boolean;
+    };

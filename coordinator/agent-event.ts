@@ -1,0 +1,29 @@
+// What an agent tells the coordinator besides hello and reports, as domain values: command
+// acknowledgements, replica status changes and log output. coordinator/wire.ts builds them from
+// the wire messages, checking every field the agent controls.
+
+/** The states a replica status change carries (the agent's supervisor's view of its container). */
+export const REPLICA_EVENT_STATES = ['pending', 'starting', 'running', 'exited', 'failed', 'stopped', 'removed'] as const;
+export type ReplicaEventState = (typeof REPLICA_EVENT_STATES)[number];
+
+export type AgentEvent =
+  | { readonly kind: 'ack'; readonly commandId: string; readonly ok: boolean; readonly error: string }
+  | {
+      readonly kind: 'replica';
+      readonly allocationId: string;
+      readonly state: ReplicaEventState;
+      readonly containerId: string;
+      readonly exitCode: number;
+      readonly error: string;
+      /** In-place restarts done by the agent's restart supervisor. */
+      readonly restarts: number;
+    }
+  | {
+      readonly kind: 'log';
+      readonly streamId: string;
+      readonly data: Buffer;
+      readonly eof: boolean;
+      readonly error: string;
+      /** stdout | stderr (empty on the eof chunk). */
+      readonly stream: string;
+    };

@@ -1,0 +1,113 @@
+// The dispatcher: the coordinator's side of the command traffic with agents (SwarmKit's
+// dispatcher). It sends each session the complete set first, then start and stop commands for
+// allocations that are not yet where they should be (re-sent when nothing follows), removes
+// containers of allocations it has no record of, and takes in the agents' acks and replica events.
+import { DEFAULT_STOP_GRACE_MS } from '../shared/compose/defaults.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { AgentEvent } from './agent-event.js';
+import type { EventLog } from './event-log.js';
+import { LABEL_ALLOCATION } from './labels.js';
+import type { NodePool, NodeView } from './node-pool.js';
+import type { ObservedNow } from './observed.js';
+import type { Store } from './store/store.js';
+
+export interface DispatcherOptions {
+  /** A command not followed by the expected state is sent again after this long. @default 10000 */
+  resendMs?: number;
+}
+
+export class Dispatcher {
+  /** allocation id -> when the last start/stop command for it was sent (memory only). */
+  private readonly sentAt = new Map<string, number>();
+  /** Containers of unknown allocations -> when their removal was last asked for. */
+  private readonly strayAt = new Map<string, number>();
+  private seq = 0;
+  private readonly resendMs: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly pool: NodePool,
+    private readonly events: EventLog,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    options: DispatcherOptions = {},
+  ) {
+    this.resendMs = options.resendMs ?? 10_000;
+  }
+
+  /** A node's session started: tell it the complete set it should run; what is missing is started by the next round. */
+  onSessionStart(nodeId: string): void {
+    const allocations = Object.values(this.store.state.allocations);
+    const expected = allocations.filter((a) => a.nodeId === nodeId && a.desired === 'run').map((a) => a.id);
+    this.pool.send(nodeId, { kind: 'reconcile', commandId: this.commandId(), allocationIds: expected });
+    for (const a of allocations) if (a.nodeId === nodeId) this.sentAt.delete(a.id);
+  }
+
+  /** An ack or replica event from the node's agent (log output goes to the log router). */
+  onAgentEvent(nodeId: string, e: AgentEvent): void {
+    if (e.kind === 'ack') {
+      if (!e.ok) this.log.warn({ nodeId, commandId: e.commandId, error: e.error }, 'agent refused a command');
+      return;
+    }
+    if (e.kind !== 'replica') return;
+    const a = this.store.state.allocations[e.allocationId];
+    if (!a || a.nodeId !== nodeId) return;
+    this.store.transact((s) => {
+      const rec = s.allocations[e.allocationId];
+      if (!rec) return;
+      // Coordinator time, not the agent's: the replacement delay is measured against it.
+      rec.observed = { state: e.state, containerId: e.containerId, exitCode: e.exitCode, error: e.error, restarts: e.restarts, atMs: this.clock.now() };
+    });
+    if (e.state === 'failed' || (e.state === 'exited' && e.exitCode !== 0)) {
+      const node = this.pool.get(nodeId);
+      this.events.append({ type: 'replica.' + e.state, nodeId, nodeName: node?.name ?? '', from: '', to: e.state, reason: e.error || `exit code ${e.exitCode}`, message: `${a.stack}/${a.service}.${a.replica}` });
+    }
+  }
+
+  /** Sends start/stop commands for allocations whose node is connected and not yet where they should be. */
+  dispatch(views: readonly NodeView[], observed: ReadonlyMap<string, ObservedNow>, now: number): void {
+    const state = this.store.state;
+    const connected = new Set(views.filter((n) => n.connected && n.status === 'ready').map((n) => n.id));
+    for (const a of Object.values(state.allocations)) {
+      if (!connected.has(a.nodeId)) continue;
+      const o = observed.get(a.id);
+      const last = this.sentAt.get(a.id);
+      if (last !== undefined && now - last < this.resendMs) continue;
+      if (a.desired === 'run' && o?.state !== 'running') {
+        const svc = state.stacks[a.stack]?.services[a.service];
+        if (!svc || svc.generation !== a.generation) continue;
+        // A container that exited is the agent's restart policy's business; a failed one is
+        // replaced by the reconciler. Otherwise the start is re-sent every resendMs.
+        if (o && last !== undefined) continue;
+        if (this.pool.send(a.nodeId, { kind: 'start', commandId: this.commandId(), allocation: a, spec: svc.spec })) this.sentAt.set(a.id, now);
+      } else if (a.desired === 'stop' && o) {
+        const stopGraceMs = state.stacks[a.stack]?.services[a.service]?.spec.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
+        const cmd = { kind: 'stop', commandId: this.commandId(), allocationId: a.id, remove: true, stopGraceMs, reason: a.stopReason ?? '' } as const;
+        if (this.pool.send(a.nodeId, cmd)) this.sentAt.set(a.id, now);
+      }
+    }
+    for (const id of this.sentAt.keys()) if (!state.allocations[id]) this.sentAt.delete(id);
+
+    // A Baton container whose allocation this coordinator has no record of is stale (its record was
+    // forgotten, or it predates a state loss). The Reconcile at session start removes such
+    // containers; this covers a node whose session survived (a healed partition) and any miss.
+    for (const n of views) {
+      if (!connected.has(n.id)) continue;
+      for (const c of n.containers) {
+        const id = c.labels[LABEL_ALLOCATION];
+        if (!id || state.allocations[id]) continue;
+        const last = this.strayAt.get(id);
+        if (last !== undefined && now - last < this.resendMs) continue;
+        this.log.info({ node: n.name, allocationId: id, containerId: c.containerId }, 'removing a container of an unknown allocation');
+        const cmd = { kind: 'stop', commandId: this.commandId(), allocationId: id, remove: true, stopGraceMs: DEFAULT_STOP_GRACE_MS, reason: 'unknown allocation' } as const;
+        if (this.pool.send(n.id, cmd)) this.strayAt.set(id, now);
+      }
+    }
+    for (const [id, at] of this.strayAt) if (now - at > 10 * this.resendMs) this.strayAt.delete(id);
+  }
+
+  private commandId(): string {
+    return `c${this.clock.now().toString(36)}-${(++this.seq).toString(36)}`;
+  }
+}

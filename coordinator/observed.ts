@@ -1,0 +1,32 @@
+// What the nodes' latest reports say about Baton's containers, by allocation id: the live half of
+// "actual state" (the durable half is each allocation's `observed` record, written from events).
+import { LABEL_ALLOCATION } from './labels.js';
+import type { NodeView } from './node-pool.js';
+import type { AllocationRecord } from './store/schema.js';
+
+export interface ObservedNow {
+  /** Docker's state of the container (running, exited, ...). */
+  readonly state: string;
+  readonly containerId: string;
+  readonly cpuPercent: number;
+  readonly memoryBytes: number;
+}
+
+/**
+ * Containers reported by nodes that are not down or left, keyed by their allocation label. A
+ * container reported by a node its allocation was never placed on is ignored.
+ */
+export function observedReplicas(views: readonly NodeView[], allocations: Readonly<Record<string, AllocationRecord>>): Map<string, ObservedNow> {
+  const out = new Map<string, ObservedNow>();
+  for (const n of views) {
+    if (n.status === 'down' || n.status === 'left') continue;
+    for (const c of n.containers) {
+      const id = c.labels[LABEL_ALLOCATION];
+      if (!id) continue;
+      const a = allocations[id];
+      if (a && a.nodeId !== n.id) continue;
+      out.set(id, { state: c.state, containerId: c.containerId, cpuPercent: c.cpuPercent, memoryBytes: c.memoryBytes });
+    }
+  }
+  return out;
+}
