@@ -1,11 +1,11 @@
 // What the coordinator tells an agent, as domain values. The node pool turns them into wire
 // messages (coordinator/wire-out.ts) at the session edge; nothing else builds CoordinatorMessages.
 import type { ServiceSpec } from '../shared/compose/types.js';
-import type { AllocationRecord } from './store/schema.js';
+import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 
 export type AgentCommand =
   /** Run this allocation's container (the agent ignores a start of what already runs). */
-  | { readonly kind: 'start'; readonly commandId: string; readonly allocation: AllocationRecord; readonly spec: ServiceSpec }
+  | { readonly kind: 'start'; readonly commandId: string; readonly allocation: DeepReadonly<AllocationRecord>; readonly spec: DeepReadonly<ServiceSpec> }
   /** Stop (and with `remove`, remove) an allocation's container. */
   | { readonly kind: 'stop'; readonly commandId: string; readonly allocationId: string; readonly remove: boolean; readonly stopGraceMs: number; readonly reason: string }
   /** The complete set the node should run: sent first on every session; anything else Baton-labelled is stale. */

@@ -3,7 +3,7 @@ import { InputError } from '../shared/errors.js';
 import type { NodePool } from './node-pool.js';
 import { planCompose } from './plan-compose.js';
 import type { SchedNode } from './scheduler/index.js';
-import type { AllocationRecord, NodeRecord } from './store/schema.js';
+import type { AllocationRecord, DeepReadonly, NodeRecord } from './store/schema.js';
 import type { Store } from './store/store.js';
 
 /** Plans a Compose document against the live pool for `baton plan`. */
@@ -17,7 +17,7 @@ export type PlanHandler = (req: { composeYaml: string; fileName: string; stack: 
 /** Nodes and the allocations placed on them, as the scheduler sees them. Pure. */
 export function snapshotOf(
   nodes: readonly Pick<NodeRecord, 'id' | 'name' | 'status' | 'labels' | 'capacity'>[],
-  allocations: Iterable<AllocationRecord>,
+  allocations: Iterable<DeepReadonly<AllocationRecord>>,
 ): SchedNode[] {
   const placed = new Map<string, { cpu: number; mem: number; ports: { port: number; protocol: 'tcp' | 'udp' }[]; byService: Record<string, number> }>();
   for (const a of allocations) {

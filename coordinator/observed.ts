@@ -2,7 +2,7 @@
 // "actual state" (the durable half is each allocation's `observed` record, written from events).
 import { LABEL_ALLOCATION } from './labels.js';
 import type { NodeView } from './node-pool.js';
-import type { AllocationRecord } from './store/schema.js';
+import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 
 export interface ObservedNow {
   /** Docker's state of the container (running, exited, ...). */
@@ -16,7 +16,7 @@ export interface ObservedNow {
  * Containers reported by nodes that are not down or left, keyed by their allocation label. A
  * container reported by a node its allocation was never placed on is ignored.
  */
-export function observedReplicas(views: readonly NodeView[], allocations: Readonly<Record<string, AllocationRecord>>): Map<string, ObservedNow> {
+export function observedReplicas(views: readonly NodeView[], allocations: DeepReadonly<Record<string, AllocationRecord>>): Map<string, ObservedNow> {
   const out = new Map<string, ObservedNow>();
   for (const n of views) {
     if (n.status === 'down' || n.status === 'left') continue;

@@ -4,15 +4,11 @@
 // with the reason and its replica goes back to pending. Pure: ids come from `newId`, time from `nowMs`.
 import type { Placement, ReplicaRequest } from './scheduler/types.js';
 import { slotKeyOf, splitServiceKey, type SlotRef } from './slot-key.js';
-import type { AllocationRecord, State } from './store/schema.js';
+import type { AllocationRecord, DeepReadonly, State } from './store/schema.js';
 
 export interface ApplyPlanInput {
   /** The state the records will be written to (read only). */
-  readonly state: {
-    readonly nodes: Readonly<State['nodes']>;
-    readonly allocations: Readonly<State['allocations']>;
-    readonly stacks: Readonly<State['stacks']>;
-  };
+  readonly state: DeepReadonly<Pick<State, 'nodes' | 'allocations' | 'stacks'>>;
   readonly placements: readonly Placement[];
   /** The requests the plan was made for; each placement names one by service key and replica. */
   readonly requests: readonly ReplicaRequest[];

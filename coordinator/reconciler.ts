@@ -1,7 +1,10 @@
 // The reconciler: a pure function from desired state (stacks), allocations, node liveness and
 // what agents report to the changes that move the cluster toward the desired state. It decides;
 // the orchestrator applies, places (with the scheduler) and sends commands.
-import type { AllocationRecord, NodeStatus, StackRecord } from './store/schema.js';
+import type { AllocationRecord, DeepReadonly, NodeStatus, StackRecord } from './store/schema.js';
+
+/** Allocations as the store hands them out: read only. */
+type Alloc = DeepReadonly<AllocationRecord>;
 
 export interface NodeLiveness {
   readonly status: NodeStatus;
@@ -12,8 +15,8 @@ export interface NodeLiveness {
 }
 
 export interface ReconcileInput {
-  readonly stacks: readonly StackRecord[];
-  readonly allocations: readonly AllocationRecord[];
+  readonly stacks: readonly DeepReadonly<StackRecord>[];
+  readonly allocations: readonly Alloc[];
   readonly nodes: ReadonlyMap<string, NodeLiveness>;
   /** Allocation id -> Docker state of its container as the node last reported it. */
   readonly observed: ReadonlyMap<string, string>;
@@ -49,7 +52,7 @@ const gone = (s: NodeStatus | undefined) => s === undefined || s === 'down' || s
  * possibly on another node, after the policy's delay (at least MIN_REPLACE_DELAY_MS, so a
  * replica that can never start does not spin). Condition `none` means never.
  */
-function replaceable(a: AllocationRecord, policy: { condition: string; delayMs: number }, input: ReconcileInput): boolean {
+function replaceable(a: Alloc, policy: { condition: string; delayMs: number }, input: ReconcileInput): boolean {
   if (a.observed?.state !== 'failed' || policy.condition === 'none') return false;
   if (input.observed.get(a.id) === 'running') return false;
   return input.nowMs - a.observed.atMs >= Math.max(MIN_REPLACE_DELAY_MS, policy.delayMs);
@@ -60,9 +63,9 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
   const stop: { allocationId: string; reason: string }[] = [];
   const revive: string[] = [];
   const forget: string[] = [];
-  const running = (a: AllocationRecord) => input.observed.get(a.id) === 'running' && !gone(input.nodes.get(a.nodeId)?.status);
+  const running = (a: Alloc) => input.observed.get(a.id) === 'running' && !gone(input.nodes.get(a.nodeId)?.status);
 
-  const byService = new Map<string, AllocationRecord[]>();
+  const byService = new Map<string, Alloc[]>();
   for (const a of input.allocations) {
     const key = `${a.stack}/${a.service}`;
     byService.set(key, [...(byService.get(key) ?? []), a]);
@@ -74,7 +77,7 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
       const key = `${stack.name}/${name}`;
       desiredServices.add(key);
       const all = byService.get(key) ?? [];
-      const live: AllocationRecord[] = [];
+      const live: Alloc[] = [];
       for (const a of all) {
         if (a.desired !== 'run') continue;
         if (a.replica > svc.replicas) stop.push({ allocationId: a.id, reason: 'scaled down' });

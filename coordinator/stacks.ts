@@ -6,7 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import { InputError, NotFoundError } from '../shared/errors.js';
 import type { ControlLoop, PendingReplica } from './control-loop.js';
 import type { EventLog } from './event-log.js';
-import type { StackRecord, State } from './store/schema.js';
+import type { DeepReadonly, StackRecord, State } from './store/schema.js';
 import type { Store } from './store/store.js';
 
 /** The most replicas one service may ask for. */
@@ -146,7 +146,7 @@ export function toUnplacedInfo(p: PendingReplica): UnplacedInfo {
  * `web` or `shop/web` -> [stack, service]. A bare name must be unique across stacks (or within
  * `stackHint`); an ambiguous one is the user's to fix.
  */
-export function resolveService(state: Pick<State, 'stacks'>, ref: string, stackHint = ''): [stack: string, service: string] {
+export function resolveService(state: DeepReadonly<Pick<State, 'stacks'>>, ref: string, stackHint = ''): [stack: string, service: string] {
   const stacks = state.stacks;
   if (ref.includes('/')) {
     const [stack, service] = ref.split('/', 2) as [string, string];

@@ -4,7 +4,7 @@ import type { ServiceSpec } from '../shared/compose/types.js';
 import type { CoordinatorMessage } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import type { StartReplica } from '../shared/grpc/gen/baton/v1/StartReplica.js';
 import type { AgentCommand } from './agent-command.js';
-import type { AllocationRecord } from './store/schema.js';
+import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 
 export function commandToWire(cmd: AgentCommand): CoordinatorMessage {
   switch (cmd.kind) {
@@ -28,7 +28,7 @@ export function commandToWire(cmd: AgentCommand): CoordinatorMessage {
   }
 }
 
-function startMessage(a: AllocationRecord, spec: ServiceSpec): StartReplica {
+function startMessage(a: DeepReadonly<AllocationRecord>, spec: DeepReadonly<ServiceSpec>): StartReplica {
   return {
     allocation_id: a.id,
     generation: a.generation,

@@ -2,7 +2,9 @@
 // then properties every decision must have, checked on seeded random inputs.
 import t, { type Test } from 'tap';
 import { reconcile, type ReconcileDecision, type ReconcileInput } from '../coordinator/reconciler.js';
-import type { AllocationRecord, NodeStatus } from '../coordinator/store/schema.js';
+import type { AllocationRecord, DeepReadonly, NodeStatus } from '../coordinator/store/schema.js';
+
+type Alloc = DeepReadonly<AllocationRecord>;
 import { NOW_MS, alloc, deepFreeze, input, live, mulberry32, nodes, normalise, observed, randomInput, spec, stack, svc } from './fixtures/reconcile/builders.js';
 
 interface Want {
@@ -378,7 +380,7 @@ for (let seed = 1; seed <= SEEDS; seed++) {
 }
 
 /** The allocations still wanted after the decision: desired run and not stopped, plus the revived. */
-function keptAfter(inp: ReconcileInput, d: ReconcileDecision): AllocationRecord[] {
+function keptAfter(inp: ReconcileInput, d: ReconcileDecision): Alloc[] {
   const stopped = new Set(d.stop.map((s) => s.allocationId));
   return inp.allocations.filter((a) => (a.desired === 'run' && !stopped.has(a.id)) || d.revive.includes(a.id));
 }
@@ -398,7 +400,7 @@ t.test('properties on seeded random inputs', async (t) => {
 
   t.same(
     violations(({ input: inp, d }) => {
-      const running = (a: AllocationRecord) => inp.observed.get(a.id) === 'running' && !gone(inp.nodes.get(a.nodeId)?.status);
+      const running = (a: Alloc) => inp.observed.get(a.id) === 'running' && !gone(inp.nodes.get(a.nodeId)?.status);
       const kept = keptAfter(inp, d);
       for (const p of d.place) {
         const gen = inp.stacks.find((s) => s.name === p.stack)!.services[p.service]!.generation;
@@ -446,12 +448,12 @@ t.test('properties on seeded random inputs', async (t) => {
   t.same(
     violations(({ input: inp, d }) => {
       // A slot that has a running replica keeps one: handovers never drop a slot to zero.
-      const running = (a: AllocationRecord) => inp.observed.get(a.id) === 'running' && !gone(inp.nodes.get(a.nodeId)?.status);
+      const running = (a: Alloc) => inp.observed.get(a.id) === 'running' && !gone(inp.nodes.get(a.nodeId)?.status);
       const kept = keptAfter(inp, d);
       for (const s of inp.stacks)
         for (const [name, rec] of Object.entries(s.services))
           for (let r = 1; r <= rec.replicas; r++) {
-            const slot = (a: AllocationRecord) => a.stack === s.name && a.service === name && a.replica === r && running(a);
+            const slot = (a: Alloc) => a.stack === s.name && a.service === name && a.replica === r && running(a);
             if (inp.allocations.some((a) => a.desired === 'run' && slot(a)) && !kept.some(slot)) return `${s.name}/${name}.${r} loses its last running replica`;
           }
       return undefined;

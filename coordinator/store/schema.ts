@@ -4,6 +4,15 @@ import type { ServiceSpec } from '../../shared/compose/types.js';
 
 export type NodeStatus = 'ready' | 'suspect' | 'down' | 'left';
 
+/** `T` read only at every depth: the type of the store's state outside a transaction. */
+export type DeepReadonly<T> = T extends (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends (...args: never[]) => unknown
+    ? T
+    : T extends object
+      ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+      : T;
+
 export interface NodeRecord {
   id: string;
   name: string;

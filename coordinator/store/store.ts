@@ -1,11 +1,12 @@
 // The one writer of the coordinator's durable state. All mutation goes through `transact`;
 // writes to disk are coalesced (at most one in flight, one pending) so a burst of changes costs
 // one file write, and per-heartbeat data never comes here at all.
-import { Low } from 'lowdb';
+import { Low, Memory } from 'lowdb';
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DurableJsonFile, StateFileError } from './durable-file.js';
-import { checkState, emptyState, type State } from './schema.js';
+import { checkState, emptyState, type DeepReadonly, type State } from './schema.js';
+import { UndoJournal } from './undo-journal.js';
 
 export interface StoreOptions {
   /** Directory holding `state.json` and the lock file. */
@@ -33,6 +34,7 @@ export class Store {
   /** Number of file writes performed, for tests and benchmarks. */
   writes = 0;
   private lastError: Error | undefined;
+  private inTransaction = false;
 
   private constructor(
     private readonly db: Low<State>,
@@ -59,15 +61,34 @@ export class Store {
     return new Store(db, file, lockFile, options.flushDelayMs ?? 50);
   }
 
-  /** A read-only view of the current state. Callers must not mutate it. */
-  get state(): Readonly<State> {
+  /** A store over memory (lowdb's Memory adapter), for harnesses and benchmarks: same rules, no file. */
+  static memory(initial: State = emptyState()): Store {
+    return new Store(new Low<State>(new Memory<State>(), initial), ':memory:', '', 0);
+  }
+
+  /** The current state, read only: every write goes through `transact` (a compile error elsewhere). */
+  get state(): DeepReadonly<State> {
     return this.db.data;
   }
 
-  /** Applies `fn` to the state and schedules a coalesced write. Returns what `fn` returns. */
+  /**
+   * Applies `fn` to the state and schedules a coalesced write; returns what `fn` returns. All or
+   * nothing: when `fn` throws, its writes are undone and the state is as it was.
+   */
   transact<T>(fn: (state: State) => T): T {
     if (this.closed) throw new Error('store is closed');
-    const result = fn(this.db.data);
+    if (this.inTransaction) throw new Error('store.transact called inside a transaction');
+    const journal = new UndoJournal();
+    let result: T;
+    this.inTransaction = true;
+    try {
+      result = journal.unwrap(fn(journal.track(this.db.data)));
+    } catch (err) {
+      journal.undo();
+      throw err;
+    } finally {
+      this.inTransaction = false;
+    }
     this.dirty = true;
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
@@ -110,7 +131,7 @@ export class Store {
       await this.flush();
     } finally {
       this.closed = true;
-      await unlink(this.lockFile).catch(() => {});
+      if (this.lockFile) await unlink(this.lockFile).catch(() => {});
     }
   }
 }

@@ -159,7 +159,7 @@ function randomService(rng: () => number, service: string): ReplicaRequest {
 
 /** The scheduler's view of the cluster: node records plus what running allocations reserve. */
 /** The store's nodes and allocations through the coordinator's own snapshot code. */
-function snapshotFromStore(state: Readonly<State>): SchedNode[] {
+function snapshotFromStore(state: Store['state']): SchedNode[] {
   return snapshotOf(Object.values(state.nodes), Object.values(state.allocations));
 }
 
