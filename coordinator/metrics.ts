@@ -2,7 +2,7 @@
 // status, rejected sessions. Served over HTTP at /metrics when a metrics address is given.
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { formatHostPort, parseHostPort, type HostPort } from '../shared/address.js';
+import { parseHostPort, type HostPort } from '../shared/address.js';
 import type { NodePool } from './node-pool.js';
 
 export class CoordinatorMetrics {
@@ -71,4 +71,3 @@ export async function serveMetrics(metrics: CoordinatorMetrics, listen: string):
   return { server, address: { host: addr.host, port: typeof a === 'object' && a ? a.port : addr.port } };
 }
 
-export { formatHostPort };

@@ -2,6 +2,7 @@
 // against the state it will be committed to (Nomad's evaluateNodePlan): the node still exists, is
 // ready, and still has the room and the host ports. A placement that no longer fits is rejected
 // with the reason and its replica goes back to pending. Pure: ids come from `newId`, time from `nowMs`.
+import { isSchedulable } from './node-status.js';
 import type { Placement, ReplicaRequest } from './scheduler/types.js';
 import { slotKeyOf, splitServiceKey, type SlotRef } from './slot-key.js';
 import type { AllocationRecord, DeepReadonly, State } from './store/schema.js';
@@ -78,7 +79,7 @@ export function applyPlan(input: ApplyPlanInput): ApplyPlanResult {
       reject(`node ${p.nodeName || p.nodeId} does not exist`);
       continue;
     }
-    if (node.status !== 'ready') {
+    if (!isSchedulable(node.status)) {
       reject(`node ${node.name} is ${node.status}, not ready for placements`);
       continue;
     }
