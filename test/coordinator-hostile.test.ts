@@ -125,6 +125,22 @@ t.test('hello twice on one session', async (t) => {
   t.equal(st.code, status.FAILED_PRECONDITION);
 });
 
+const badEvents: [string, object, RegExp][] = [
+  ['a container event without an allocation', { container_event: { allocation_id: '', container_id: 'c1' } }, /container_event\.allocation_id: expected 1-256 characters/],
+  ['an oversized command id in an ack', { ack: { command_id: 'x'.repeat(300), ok: true } }, /ack\.command_id: longer than 256 characters/],
+];
+for (const [name, msg, why] of badEvents) {
+  t.test(`${name} ends that stream alone`, async (t) => {
+    const s = openStream(target);
+    s.write(hello(`bad-event-${name.length}`, `bad-event-${name.length}`));
+    await s.next();
+    s.write(msg);
+    const st = await s.status;
+    t.equal(st.code, status.INVALID_ARGUMENT);
+    t.match(st.details, why);
+  });
+}
+
 t.test('a flood of messages is cut off', async (t) => {
   const s = openStream(target);
   s.write(hello('flood-node', 'f'));
