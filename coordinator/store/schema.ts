@@ -1,8 +1,9 @@
 // The coordinator's durable state: what survives a restart. Heartbeats and usage are not here.
 import { z } from 'zod';
 import type { ServiceSpec } from '../../shared/compose/types.js';
+import { NODE_STATUSES, type NodeStatus } from '../../shared/model/node-status.js';
 
-export type NodeStatus = 'ready' | 'suspect' | 'down' | 'left';
+export type { NodeStatus };
 
 export interface NodeRecord {
   id: string;
@@ -99,7 +100,7 @@ const stateShape = z.object({
   schema: z.literal(1),
   nodes: z.record(
     z.string(),
-    z.object({ id: z.string(), name: z.string(), status: z.enum(['ready', 'suspect', 'down', 'left']) }).passthrough(),
+    z.object({ id: z.string(), name: z.string(), status: z.enum(NODE_STATUSES) }).passthrough(),
   ),
   events: z.array(z.object({ seq: z.number() }).passthrough()),
   eventSeq: z.number(),
