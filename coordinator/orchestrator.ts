@@ -9,8 +9,8 @@ import type { ServiceSpec } from '../shared/compose/types.js';
 import type { CommandAck__Output } from '../shared/grpc/gen/baton/v1/CommandAck.js';
 import type { ContainerEvent__Output } from '../shared/grpc/gen/baton/v1/ContainerEvent.js';
 import type { CoordinatorMessage } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
-import type { StartReplica } from '../shared/grpc/gen/baton/v1/StartReplica.js';
 import type { Logger } from '../shared/logger.js';
+import { toStartReplica } from '../shared/wire/replica.js';
 import type { EventLog } from './event-log.js';
 import { schedulerSnapshot } from './live-plan.js';
 import type { NodePool, NodeView } from './node-pool.js';
@@ -369,7 +369,7 @@ export class Orchestrator {
         // A container that exited is the agent's restart policy's business; a failed one is
         // replaced by the reconciler. Otherwise the start is re-sent every resendMs.
         if (o && last !== undefined) continue;
-        if (this.pool.send(a.nodeId, { command: { command_id: this.commandId(), start: startMessage(a, svc.spec) } })) this.sentAt.set(a.id, now);
+        if (this.pool.send(a.nodeId, { command: { command_id: this.commandId(), start: toStartReplica(a, svc.spec) } })) this.sentAt.set(a.id, now);
       } else if (a.desired === 'stop' && o) {
         const grace = this.store.state.stacks[a.stack]?.services[a.service]?.spec.stopGraceMs ?? 10_000;
         if (this.pool.send(a.nodeId, { command: { command_id: this.commandId(), stop: { allocation_id: a.id, remove: true, stop_grace_ms: grace, reason: a.stopReason ?? '' } } })) this.sentAt.set(a.id, now);
@@ -456,27 +456,6 @@ function stableJson(v: unknown): string {
     return `{${Object.keys(v as object).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);
-}
-
-function startMessage(a: AllocationRecord, spec: ServiceSpec): StartReplica {
-  return {
-    allocation_id: a.id,
-    generation: a.generation,
-    stack: a.stack,
-    service: a.service,
-    replica: a.replica,
-    image: spec.image,
-    command: spec.command ? [...spec.command] : [],
-    entrypoint: spec.entrypoint ? [...spec.entrypoint] : [],
-    environment: { ...spec.environment },
-    ports: spec.ports.map((p) => ({ target: p.target, published: p.published ?? 0, protocol: p.protocol, host_ip: p.hostIp ?? '' })),
-    labels: { ...spec.labels },
-    cpu_limit_millis: spec.limits.cpuMillis ?? 0,
-    memory_limit_bytes: spec.limits.memoryBytes ?? 0,
-    restart_policy_json: JSON.stringify(spec.restartPolicy),
-    healthcheck_json: spec.healthcheck ? JSON.stringify(spec.healthcheck) : '',
-    stop_grace_ms: spec.stopGraceMs,
-  };
 }
 
 export type { CoordinatorMessage };

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ServiceSpec } from '../../shared/compose/types.js';
 import { NODE_STATUSES, type NodeStatus } from '../../shared/model/node-status.js';
+import type { ReplicaState } from '../../shared/model/replica-state.js';
 
 export type { NodeStatus };
 
@@ -34,8 +35,7 @@ export interface EventRecord {
 
 /** What the agent last said about an allocation's container. */
 export interface ObservedReplica {
-  /** pending | starting | running | exited | failed | stopped | removed */
-  state: string;
+  state: ReplicaState;
   containerId: string;
   exitCode: number;
   error: string;
