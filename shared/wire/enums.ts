@@ -7,6 +7,8 @@ import type { NodeStatus } from '../model/node-status.js';
 import type { ReplicaState } from '../model/replica-state.js';
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
 
+export type ReplicaStatesMatch = Assert<Same<ReplicaState, ReplicaState__Output>>;
 /** NodeStatus's zero value `unknown` exists on the wire only: no node is ever in it. */
-export const ENUM_NAMES_MATCH: Same<ReplicaState, ReplicaState__Output> & Same<NodeStatus, Exclude<NodeStatus__Output, 'unknown'>> = true;
+export type NodeStatusesMatch = Assert<Same<NodeStatus, Exclude<NodeStatus__Output, 'unknown'>>>;
