@@ -2,12 +2,9 @@
 // containers Baton manages (those carrying Baton's labels) with their state and usage.
 import './lean-modules.js';
 import Docker from 'dockerode';
+import { BATON_LABEL_PREFIX, LABEL_ALLOCATION, LABEL_NODE } from '../shared/model/labels.js';
 import type { ContainerObservation } from '../shared/observations.js';
 import { CgroupReader } from './proc-stats.js';
-
-/** Label every Baton-managed container carries; its value is the allocation id. */
-export const LABEL_ALLOCATION = 'io.baton.allocation';
-export const LABEL_PREFIX = 'io.baton.';
 
 /** A Baton-managed container as the agent sees it. */
 export type ObservedContainer = ContainerObservation;
@@ -50,7 +47,7 @@ export class DockerObserver {
   async observe(withStats: boolean): Promise<EngineObservation> {
     try {
       if (!this.version) this.version = (await this.docker.version()).Version;
-      const list = await this.docker.listContainers({ all: true, filters: { label: this.nodeId ? [LABEL_ALLOCATION, `io.baton.node=${this.nodeId}`] : [LABEL_ALLOCATION] } });
+      const list = await this.docker.listContainers({ all: true, filters: { label: this.nodeId ? [LABEL_ALLOCATION, `${LABEL_NODE}=${this.nodeId}`] : [LABEL_ALLOCATION] } });
       const containers = await Promise.all(
         list.map(async (c): Promise<ObservedContainer> => {
           const base: ObservedContainer = {
@@ -61,7 +58,7 @@ export class DockerObserver {
             cpuPercent: 0,
             memoryBytes: 0,
             memoryLimitBytes: 0,
-            labels: Object.fromEntries(Object.entries(c.Labels).filter(([k]) => k.startsWith(LABEL_PREFIX))),
+            labels: Object.fromEntries(Object.entries(c.Labels).filter(([k]) => k.startsWith(BATON_LABEL_PREFIX))),
             exitCode: exitCodeFromStatus(c.Status),
             startedAtMs: 0,
             restartCount: 0,

@@ -2,16 +2,13 @@
 // logs) into executor calls and log streams, acknowledges each one, and reports every replica
 // status change as a ContainerEvent. Repeated command ids are answered from memory, never executed twice.
 import type Docker from 'dockerode';
-// The defaults module alone: the package index would load the whole parser (yaml, zod) into the agent.
-import { DEFAULT_RESTART_POLICY } from '../shared/compose/defaults.js';
-import type { HealthcheckSpec, RestartPolicySpec } from '../shared/compose/types.js';
 import type { Command__Output } from '../shared/grpc/gen/baton/v1/Command.js';
 import type { CommandAck } from '../shared/grpc/gen/baton/v1/CommandAck.js';
 import type { ContainerEvent } from '../shared/grpc/gen/baton/v1/ContainerEvent.js';
 import type { LogChunk } from '../shared/grpc/gen/baton/v1/LogChunk.js';
-import type { StartReplica__Output } from '../shared/grpc/gen/baton/v1/StartReplica.js';
 import type { Logger } from '../shared/logger.js';
-import { DockerExecutor, RestartSupervisor, type ReplicaSpec, type ReplicaStatus } from './executor/index.js';
+import { fromStartReplica } from '../shared/wire/replica.js';
+import { DockerExecutor, RestartSupervisor, type ReplicaStatus } from './executor/index.js';
 import { LogStreams } from './log-stream.js';
 
 /** How many answered command ids are remembered for de-duplication. */
@@ -76,8 +73,9 @@ export class Workloads {
   private async execute(cmd: Command__Output): Promise<string | undefined> {
     switch (cmd.kind) {
       case 'start': {
-        const spec = toReplicaSpec(cmd.start!);
-        if (typeof spec === 'string') return spec;
+        const parsed = fromStartReplica(cmd.start!);
+        if (!parsed.ok) return parsed.error;
+        const spec = parsed.value;
         // Accepted once the supervisor owns it; how the start goes is reported as events.
         void this.supervisor.run(spec).catch((err: Error) => this.log.error({ err: err.message, allocationId: spec.allocationId }, 'run failed'));
         return undefined;
@@ -112,43 +110,6 @@ export class Workloads {
         return `unknown command ${JSON.stringify(cmd.kind ?? '')}`;
     }
   }
-}
-
-/** Wire -> domain, validating what the executor relies on. Returns an error text on bad input. */
-export function toReplicaSpec(s: StartReplica__Output): ReplicaSpec | string {
-  if (!s.allocation_id) return 'start.allocation_id: missing';
-  if (!s.image) return 'start.image: missing';
-  let restartPolicy: RestartPolicySpec = DEFAULT_RESTART_POLICY;
-  let healthcheck: HealthcheckSpec | undefined;
-  try {
-    if (s.restart_policy_json) restartPolicy = { ...DEFAULT_RESTART_POLICY, ...(JSON.parse(s.restart_policy_json) as Partial<RestartPolicySpec>) };
-    if (s.healthcheck_json) healthcheck = JSON.parse(s.healthcheck_json) as HealthcheckSpec;
-  } catch (err) {
-    return `start.restart_policy_json/healthcheck_json: not JSON (${(err as Error).message})`;
-  }
-  return {
-    allocationId: s.allocation_id,
-    generation: s.generation,
-    stack: s.stack,
-    service: s.service,
-    replica: s.replica,
-    image: s.image,
-    command: s.command.length ? s.command : undefined,
-    entrypoint: s.entrypoint.length ? s.entrypoint : undefined,
-    environment: s.environment,
-    ports: s.ports.map((p) => ({
-      target: p.target,
-      published: p.published || undefined,
-      protocol: p.protocol === 'udp' ? 'udp' : 'tcp',
-      hostIp: p.host_ip || undefined,
-    })),
-    labels: s.labels,
-    cpuLimitMillis: s.cpu_limit_millis || undefined,
-    memoryLimitBytes: s.memory_limit_bytes || undefined,
-    restartPolicy,
-    healthcheck,
-    stopGraceMs: s.stop_grace_ms || 10_000,
-  };
 }
 
 function toEvent(s: ReplicaStatus): ContainerEvent {

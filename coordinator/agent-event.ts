@@ -1,17 +1,14 @@
 // What an agent tells the coordinator besides hello and reports, as domain values: command
 // acknowledgements, replica status changes and log output. coordinator/wire.ts builds them from
 // the wire messages, checking every field the agent controls.
-
-/** The states a replica status change carries (the agent's supervisor's view of its container). */
-export const REPLICA_EVENT_STATES = ['pending', 'starting', 'running', 'exited', 'failed', 'stopped', 'removed'] as const;
-export type ReplicaEventState = (typeof REPLICA_EVENT_STATES)[number];
+import type { ReplicaState } from '../shared/model/replica-state.js';
 
 export type AgentEvent =
   | { readonly kind: 'ack'; readonly commandId: string; readonly ok: boolean; readonly error: string }
   | {
       readonly kind: 'replica';
       readonly allocationId: string;
-      readonly state: ReplicaEventState;
+      readonly state: ReplicaState;
       readonly containerId: string;
       readonly exitCode: number;
       readonly error: string;

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import { SHORT_ID_LENGTH } from '../shared/model/labels.js';
 import type { Dispatcher } from './dispatcher.js';
 import { snapshotOf } from './live-plan.js';
 import type { NodePool } from './node-pool.js';
@@ -36,9 +37,9 @@ export interface PendingReplica {
 /** Least time between two rounds started by kicks. */
 const KICK_SPACING_MS = 100;
 
-/** `<12 random hex>-stack.service.N`: random first, since agents name containers by the first 12 characters. */
+/** `<12 random hex>-stack.service.N`: random first, since agents name containers by the first SHORT_ID_LENGTH characters. */
 export function randomAllocationId(slot: SlotRef): string {
-  return `${randomBytes(6).toString('hex')}-${slot.stack}.${slot.service}.${slot.replica}`;
+  return `${randomBytes(SHORT_ID_LENGTH / 2).toString('hex')}-${slot.stack}.${slot.service}.${slot.replica}`;
 }
 
 export class ControlLoop {

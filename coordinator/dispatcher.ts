@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { AgentEvent } from './agent-event.js';
 import type { EventLog } from './event-log.js';
-import { LABEL_ALLOCATION } from './labels.js';
+import { LABEL_ALLOCATION } from '../shared/model/labels.js';
 import type { NodePool, NodeView } from './node-pool.js';
 import type { ObservedNow } from './observed.js';
 import type { Store } from './store/store.js';

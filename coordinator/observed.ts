@@ -1,6 +1,6 @@
 // What the nodes' latest reports say about Baton's containers, by allocation id: the live half of
 // "actual state" (the durable half is each allocation's `observed` record, written from events).
-import { LABEL_ALLOCATION } from './labels.js';
+import { LABEL_ALLOCATION } from '../shared/model/labels.js';
 import type { NodeView } from './node-pool.js';
 import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 

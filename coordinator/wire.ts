@@ -4,91 +4,85 @@ import type { AgentMessage__Output } from '../shared/grpc/gen/baton/v1/AgentMess
 import type { ContainerState__Output } from '../shared/grpc/gen/baton/v1/ContainerState.js';
 import type { Hello__Output } from '../shared/grpc/gen/baton/v1/Hello.js';
 import type { Report__Output } from '../shared/grpc/gen/baton/v1/Report.js';
+import { fail, ok, type Result } from '../shared/result.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
-import { REPLICA_EVENT_STATES, type AgentEvent, type ReplicaEventState } from './agent-event.js';
+import { isReplicaState, REPLICA_STATES } from '../shared/model/replica-state.js';
 import type { ContainerObservation } from '../shared/observations.js';
+import type { AgentEvent } from './agent-event.js';
 import type { NodeIntroduction, UsageReport } from './node-pool.js';
-
-export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const MAX_LABELS = 64;
 const MAX_CONTAINERS = 5000;
 const MAX_TEXT = 1024;
 
-export function parseHello(h: Hello__Output): Parsed<NodeIntroduction> {
+export function parseHello(h: Hello__Output): Result<NodeIntroduction> {
   if (h.protocol !== 0 && h.protocol !== PROTOCOL_VERSION) {
-    return bad(`hello.protocol: ${h.protocol} is not supported (this coordinator speaks ${PROTOCOL_VERSION})`);
+    return fail(`hello.protocol: ${h.protocol} is not supported (this coordinator speaks ${PROTOCOL_VERSION})`);
   }
-  if (!NODE_ID.test(h.node_id)) return bad(`hello.node_id: ${JSON.stringify(h.node_id.slice(0, 140))} is not a node id (1-128 of A-Z a-z 0-9 . _ -)`);
-  if (h.name === '' || h.name.length > 253) return bad('hello.name: expected 1-253 characters');
-  if (h.address.length > 255) return bad('hello.address: longer than 255 characters');
+  if (!NODE_ID.test(h.node_id)) return fail(`hello.node_id: ${JSON.stringify(h.node_id.slice(0, 140))} is not a node id (1-128 of A-Z a-z 0-9 . _ -)`);
+  if (h.name === '' || h.name.length > 253) return fail('hello.name: expected 1-253 characters');
+  if (h.address.length > 255) return fail('hello.address: longer than 255 characters');
   const cap = h.capacity;
-  if (!cap) return bad('hello.capacity: missing');
-  if (!isCount(cap.cpu_millis) || cap.cpu_millis <= 0) return bad(`hello.capacity.cpu_millis: expected a positive integer, got ${cap.cpu_millis}`);
-  if (!isCount(cap.memory_bytes) || cap.memory_bytes <= 0) return bad(`hello.capacity.memory_bytes: expected a positive integer, got ${cap.memory_bytes}`);
-  if (!isCount(cap.disk_bytes)) return bad(`hello.capacity.disk_bytes: expected a non-negative integer, got ${cap.disk_bytes}`);
+  if (!cap) return fail('hello.capacity: missing');
+  if (!isCount(cap.cpu_millis) || cap.cpu_millis <= 0) return fail(`hello.capacity.cpu_millis: expected a positive integer, got ${cap.cpu_millis}`);
+  if (!isCount(cap.memory_bytes) || cap.memory_bytes <= 0) return fail(`hello.capacity.memory_bytes: expected a positive integer, got ${cap.memory_bytes}`);
+  if (!isCount(cap.disk_bytes)) return fail(`hello.capacity.disk_bytes: expected a non-negative integer, got ${cap.disk_bytes}`);
   const labels = checkLabels(h.labels, 'hello.labels');
   if (!labels.ok) return labels;
-  if (h.agent_version.length > MAX_TEXT || h.docker_version.length > MAX_TEXT) return bad('hello.agent_version/docker_version: too long');
+  if (h.agent_version.length > MAX_TEXT || h.docker_version.length > MAX_TEXT) return fail('hello.agent_version/docker_version: too long');
   const containers = parseContainers(h.containers, 'hello.containers');
   if (!containers.ok) return containers;
-  return {
-    ok: true,
-    value: {
-      nodeId: h.node_id,
-      name: h.name,
-      address: h.address,
-      capacity: { cpuMillis: cap.cpu_millis, memoryBytes: cap.memory_bytes, diskBytes: cap.disk_bytes },
-      labels: labels.value,
-      agentVersion: h.agent_version,
-      dockerVersion: h.docker_version,
-      containers: containers.value,
-    },
-  };
+  return ok({
+    nodeId: h.node_id,
+    name: h.name,
+    address: h.address,
+    capacity: { cpuMillis: cap.cpu_millis, memoryBytes: cap.memory_bytes, diskBytes: cap.disk_bytes },
+    labels: labels.value,
+    agentVersion: h.agent_version,
+    dockerVersion: h.docker_version,
+    containers: containers.value,
+  });
 }
 
-export function parseReport(r: Report__Output): Parsed<UsageReport> {
+export function parseReport(r: Report__Output): Result<UsageReport> {
   const h = r.host;
   if (h) {
     for (const [k, v] of Object.entries(h)) {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return bad(`report.host.${k}: expected a non-negative number, got ${String(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return fail(`report.host.${k}: expected a non-negative number, got ${String(v)}`);
     }
   }
   const containers = parseContainers(r.containers, 'report.containers');
   if (!containers.ok) return containers;
-  return {
-    ok: true,
-    value: {
-      seq: r.seq,
-      sentAtMs: r.sent_at_ms,
-      host: h
-        ? {
-            cpuPercent: h.cpu_percent,
-            load1: h.load1,
-            load5: h.load5,
-            load15: h.load15,
-            memoryUsedBytes: h.memory_used_bytes,
-            memoryTotalBytes: h.memory_total_bytes,
-            diskUsedBytes: h.disk_used_bytes,
-            diskTotalBytes: h.disk_total_bytes,
-            netRxBytesPerSec: h.net_rx_bytes_per_sec,
-            netTxBytesPerSec: h.net_tx_bytes_per_sec,
-          }
-        : undefined,
-      dockerUp: r.docker_up,
-      dockerError: r.docker_error.slice(0, MAX_TEXT),
-      containers: containers.value,
-    },
-  };
+  return ok({
+    seq: r.seq,
+    sentAtMs: r.sent_at_ms,
+    host: h
+      ? {
+          cpuPercent: h.cpu_percent,
+          load1: h.load1,
+          load5: h.load5,
+          load15: h.load15,
+          memoryUsedBytes: h.memory_used_bytes,
+          memoryTotalBytes: h.memory_total_bytes,
+          diskUsedBytes: h.disk_used_bytes,
+          diskTotalBytes: h.disk_total_bytes,
+          netRxBytesPerSec: h.net_rx_bytes_per_sec,
+          netTxBytesPerSec: h.net_tx_bytes_per_sec,
+        }
+      : undefined,
+    dockerUp: r.docker_up,
+    dockerError: r.docker_error.slice(0, MAX_TEXT),
+    containers: containers.value,
+  });
 }
 
-function parseContainers(list: ContainerState__Output[], path: string): Parsed<ContainerObservation[]> {
-  if (list.length > MAX_CONTAINERS) return bad(`${path}: ${list.length} containers, more than ${MAX_CONTAINERS}`);
+function parseContainers(list: ContainerState__Output[], path: string): Result<ContainerObservation[]> {
+  if (list.length > MAX_CONTAINERS) return fail(`${path}: ${list.length} containers, more than ${MAX_CONTAINERS}`);
   const out: ContainerObservation[] = [];
   for (const [i, c] of list.entries()) {
-    if (c.container_id === '' || c.container_id.length > 128) return bad(`${path}.${i}.container_id: expected 1-128 characters`);
-    if (!Number.isFinite(c.cpu_percent) || c.cpu_percent < 0) return bad(`${path}.${i}.cpu_percent: expected a non-negative number`);
+    if (c.container_id === '' || c.container_id.length > 128) return fail(`${path}.${i}.container_id: expected 1-128 characters`);
+    if (!Number.isFinite(c.cpu_percent) || c.cpu_percent < 0) return fail(`${path}.${i}.cpu_percent: expected a non-negative number`);
     const labels = checkLabels(c.labels, `${path}.${i}.labels`);
     if (!labels.ok) return labels;
     out.push({
@@ -106,64 +100,57 @@ function parseContainers(list: ContainerState__Output[], path: string): Parsed<C
       health: c.health.slice(0, 32),
     });
   }
-  return { ok: true, value: out };
+  return ok(out);
 }
 
-function checkLabels(labels: Record<string, string>, path: string): Parsed<Record<string, string>> {
+function checkLabels(labels: Record<string, string>, path: string): Result<Record<string, string>> {
   const entries = Object.entries(labels);
-  if (entries.length > MAX_LABELS * 4) return bad(`${path}: ${entries.length} labels, more than ${MAX_LABELS * 4}`);
+  if (entries.length > MAX_LABELS * 4) return fail(`${path}: ${entries.length} labels, more than ${MAX_LABELS * 4}`);
   for (const [k, v] of entries) {
-    if (k === '' || k.length > 253) return bad(`${path}: label key ${JSON.stringify(k.slice(0, 40))} must be 1-253 characters`);
-    if (v.length > MAX_TEXT) return bad(`${path}.${k}: value longer than ${MAX_TEXT} characters`);
+    if (k === '' || k.length > 253) return fail(`${path}: label key ${JSON.stringify(k.slice(0, 40))} must be 1-253 characters`);
+    if (v.length > MAX_TEXT) return fail(`${path}.${k}: value longer than ${MAX_TEXT} characters`);
   }
-  return { ok: true, value: { ...labels } };
+  return ok({ ...labels });
 }
 
 function isCount(n: number): boolean {
   return Number.isSafeInteger(n) && n >= 0;
 }
 
-function bad(error: string): { ok: false; error: string } {
-  return { ok: false, error };
-}
-
 const MAX_ID = 256;
 const MAX_LOG_DATA = 256 * 1024;
-const EVENT_STATES: ReadonlySet<string> = new Set(REPLICA_EVENT_STATES);
 
 /** An ack, container event or log chunk as a domain AgentEvent; undefined body is the caller's check. */
-export function parseAgentEvent(msg: AgentMessage__Output): Parsed<AgentEvent> {
+export function parseAgentEvent(msg: AgentMessage__Output): Result<AgentEvent> {
   switch (msg.body) {
     case 'ack': {
       const a = msg.ack!;
-      if (a.command_id.length > MAX_ID) return bad(`ack.command_id: longer than ${MAX_ID} characters`);
-      return { ok: true, value: { kind: 'ack', commandId: a.command_id, ok: a.ok, error: a.error.slice(0, MAX_TEXT) } };
+      if (a.command_id.length > MAX_ID) return fail(`ack.command_id: longer than ${MAX_ID} characters`);
+      return ok({ kind: 'ack', commandId: a.command_id, ok: a.ok, error: a.error.slice(0, MAX_TEXT) });
     }
     case 'container_event': {
       const e = msg.container_event!;
-      if (e.allocation_id === '' || e.allocation_id.length > MAX_ID) return bad(`container_event.allocation_id: expected 1-${MAX_ID} characters`);
-      if (!EVENT_STATES.has(e.state)) return bad(`container_event.state: ${JSON.stringify(String(e.state).slice(0, 40))} is not one of ${REPLICA_EVENT_STATES.join(', ')}`);
-      if (e.container_id.length > 128) return bad('container_event.container_id: longer than 128 characters');
-      return {
-        ok: true,
-        value: {
-          kind: 'replica',
-          allocationId: e.allocation_id,
-          state: e.state as ReplicaEventState,
-          containerId: e.container_id,
-          exitCode: e.exit_code,
-          error: e.error.slice(0, MAX_TEXT),
-          restarts: e.restarts,
-        },
-      };
+      if (e.allocation_id === '' || e.allocation_id.length > MAX_ID) return fail(`container_event.allocation_id: expected 1-${MAX_ID} characters`);
+      // An enum value this coordinator does not know arrives as a number.
+      if (!isReplicaState(e.state)) return fail(`container_event.state: ${JSON.stringify(String(e.state).slice(0, 40))} is not one of ${REPLICA_STATES.join(', ')}`);
+      if (e.container_id.length > 128) return fail('container_event.container_id: longer than 128 characters');
+      return ok({
+        kind: 'replica',
+        allocationId: e.allocation_id,
+        state: e.state,
+        containerId: e.container_id,
+        exitCode: e.exit_code,
+        error: e.error.slice(0, MAX_TEXT),
+        restarts: e.restarts,
+      });
     }
     case 'log_chunk': {
       const c = msg.log_chunk!;
-      if (c.stream_id.length > MAX_ID) return bad(`log_chunk.stream_id: longer than ${MAX_ID} characters`);
-      if (c.data.length > MAX_LOG_DATA) return bad(`log_chunk.data: ${c.data.length} bytes, more than ${MAX_LOG_DATA}`);
-      return { ok: true, value: { kind: 'log', streamId: c.stream_id, data: c.data, eof: c.eof, error: c.error.slice(0, MAX_TEXT), stream: c.stream.slice(0, 16) } };
+      if (c.stream_id.length > MAX_ID) return fail(`log_chunk.stream_id: longer than ${MAX_ID} characters`);
+      if (c.data.length > MAX_LOG_DATA) return fail(`log_chunk.data: ${c.data.length} bytes, more than ${MAX_LOG_DATA}`);
+      return ok({ kind: 'log', streamId: c.stream_id, data: c.data, eof: c.eof, error: c.error.slice(0, MAX_TEXT), stream: c.stream.slice(0, 16) });
     }
     default:
-      return bad(`${String(msg.body)}: not an agent event`);
+      return fail(`${String(msg.body)}: not an agent event`);
   }
 }

@@ -37,12 +37,12 @@ t.test('agent commands on a real engine', { skip }, async (t) => {
           service: 'web',
           replica,
           image: TEST_IMAGE,
-          command: ['sleep', '600'],
+          command: { args: ['sleep', '600'] },
           environment: { GREETING: 'hi' },
           labels: { team: 'edge' },
           cpu_limit_millis: 250,
           memory_limit_bytes: 32 * 1024 * 1024,
-          restart_policy_json: JSON.stringify({ condition: 'on-failure', delayMs: 200, maxAttempts: 2, windowMs: 0 }),
+          restart_policy: { condition: 'on_failure', delay_ms: 200, max_attempts: 2, window_ms: 0 },
           stop_grace_ms: 1000,
         },
       },
@@ -107,7 +107,7 @@ t.test('agent commands on a real engine', { skip }, async (t) => {
   });
 
   await t.test('a start with a missing image is acknowledged, then reported failed with the reason', async (t) => {
-    coord.send({ command: { command_id: 'cmd-5', start: { allocation_id: `${run}-a5`, generation: 1, stack: run, service: 'ghost', replica: 1, image: 'baton/not-here:none', command: ['true'] } } });
+    coord.send({ command: { command_id: 'cmd-5', start: { allocation_id: `${run}-a5`, generation: 1, stack: run, service: 'ghost', replica: 1, image: 'baton/not-here:none', command: { args: ['true'] } } } });
     await waitFor('failed event', () => coord.events(`${run}-a5`).some((e) => e.state === 'failed'), 30_000);
     const failed = coord.events(`${run}-a5`).find((e) => e.state === 'failed')!;
     t.match(failed.error, /image "baton\/not-here:none" is not present on this host and could not be pulled/);

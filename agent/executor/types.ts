@@ -1,52 +1,10 @@
-// The executor's domain types: what a StartReplica asks for, and what the agent reports back.
-// The wire form (proto StartReplica / ContainerEvent) is converted to and from these at the agent's
-// stream boundary, so nothing here depends on generated gRPC code.
-import type { HealthcheckSpec, RestartPolicySpec } from '../../shared/compose/types.js';
+// The executor's domain types: what it finds on the engine, what its calls return, and the Executor
+// interface. Nothing here depends on generated gRPC code.
+import type { ReplicaSpec } from '../../shared/model/replica-spec.js';
 
-export interface ReplicaPort {
-  /** Container port. */
-  readonly target: number;
-  /** Host port; undefined lets Docker choose one. */
-  readonly published?: number;
-  readonly protocol: 'tcp' | 'udp';
-  readonly hostIp?: string;
-}
-
-/** One replica as the coordinator assigned it (proto StartReplica, in domain form). */
-export interface ReplicaSpec {
-  readonly allocationId: string;
-  readonly generation: number;
-  readonly stack: string;
-  readonly service: string;
-  readonly replica: number;
-  readonly image: string;
-  readonly command?: readonly string[];
-  readonly entrypoint?: readonly string[];
-  readonly environment: Readonly<Record<string, string>>;
-  readonly ports: readonly ReplicaPort[];
-  /** User labels; Baton's own `io.baton.*` labels are added on top and win. */
-  readonly labels: Readonly<Record<string, string>>;
-  readonly cpuLimitMillis?: number;
-  readonly memoryLimitBytes?: number;
-  readonly restartPolicy: RestartPolicySpec;
-  readonly healthcheck?: HealthcheckSpec;
-  readonly stopGraceMs: number;
-}
-
-/** The states a ContainerEvent carries. Restarts happen in place, so exited -> starting is allowed. */
-export type ReplicaState = 'pending' | 'starting' | 'running' | 'exited' | 'failed' | 'stopped' | 'removed';
-
-/** Observed status of one replica, as the agent reports it (proto ContainerEvent). */
-export interface ReplicaStatus {
-  readonly allocationId: string;
-  readonly state: ReplicaState;
-  readonly containerId?: string;
-  readonly exitCode?: number;
-  readonly error?: string;
-  /** In-place restarts done by this agent's restart supervisor. */
-  readonly restarts: number;
-  readonly atMs: number;
-}
+// What a start asks for and what the agent reports back are spoken by both processes: shared/model.
+export type { ReplicaPort, ReplicaSpec } from '../../shared/model/replica-spec.js';
+export type { ReplicaState, ReplicaStatus } from '../../shared/model/replica-state.js';
 
 /** A Baton-managed container as `docker ps -a` shows it. */
 export interface ReplicaContainer {

@@ -1,8 +1,9 @@
 // Inputs and outputs of the placement scheduler. The scheduler is pure: it reads a snapshot of
 // nodes and a list of replica requests and returns a plan; nothing here performs I/O.
 import type { Constraint, PlacementStrategy } from '../../shared/compose/types.js';
+import type { NodeStatus } from '../../shared/model/node-status.js';
 
-export type NodeStatus = 'ready' | 'suspect' | 'down' | 'left';
+export type { NodeStatus };
 
 export interface HostPort {
   readonly port: number;

@@ -1,8 +1,10 @@
 // The coordinator's durable state: what survives a restart. Heartbeats and usage are not here.
 import { z } from 'zod';
 import type { ServiceSpec } from '../../shared/compose/types.js';
+import { NODE_STATUSES, type NodeStatus } from '../../shared/model/node-status.js';
+import type { ReplicaState } from '../../shared/model/replica-state.js';
 
-export type NodeStatus = 'ready' | 'suspect' | 'down' | 'left';
+export type { NodeStatus };
 
 /** `T` read only at every depth: the type of the store's state outside a transaction. */
 export type DeepReadonly<T> = T extends (infer E)[]
@@ -42,8 +44,7 @@ export interface EventRecord {
 
 /** What the agent last said about an allocation's container. */
 export interface ObservedReplica {
-  /** pending | starting | running | exited | failed | stopped | removed */
-  state: string;
+  state: ReplicaState;
   containerId: string;
   exitCode: number;
   error: string;
@@ -108,7 +109,7 @@ const stateShape = z.object({
   schema: z.literal(1),
   nodes: z.record(
     z.string(),
-    z.object({ id: z.string(), name: z.string(), status: z.enum(['ready', 'suspect', 'down', 'left']) }).passthrough(),
+    z.object({ id: z.string(), name: z.string(), status: z.enum(NODE_STATUSES) }).passthrough(),
   ),
   events: z.array(z.object({ seq: z.number() }).passthrough()),
   eventSeq: z.number(),

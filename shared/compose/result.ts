@@ -1,14 +1,7 @@
-// The value every parser in this package returns for an expected failure, instead of throwing.
+// The result type every parser in this package returns (shared/result.ts), and how the Compose
+// parser quotes user input in its messages.
 
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
-
-export function ok<T>(value: T): Result<T> {
-  return { ok: true, value };
-}
-
-export function fail<T = never>(error: string): Result<T> {
-  return { ok: false, error };
-}
+export { fail, ok, type Result } from '../result.js';
 
 /** How a user-supplied value is quoted in messages: strings in double quotes, numbers bare. */
 export function quote(value: unknown): string {

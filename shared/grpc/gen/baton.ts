@@ -1,8 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { MessageTypeDefinition } from '@grpc/proto-loader';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AgentMessage as _baton_v1_AgentMessage, AgentMessage__Output as _baton_v1_AgentMessage__Output } from './baton/v1/AgentMessage.js';
 import type { AgentServiceClient as _baton_v1_AgentServiceClient, AgentServiceDefinition as _baton_v1_AgentServiceDefinition } from './baton/v1/AgentService.js';
+import type { Argv as _baton_v1_Argv, Argv__Output as _baton_v1_Argv__Output } from './baton/v1/Argv.js';
 import type { Capacity as _baton_v1_Capacity, Capacity__Output as _baton_v1_Capacity__Output } from './baton/v1/Capacity.js';
 import type { Command as _baton_v1_Command, Command__Output as _baton_v1_Command__Output } from './baton/v1/Command.js';
 import type { CommandAck as _baton_v1_CommandAck, CommandAck__Output as _baton_v1_CommandAck__Output } from './baton/v1/CommandAck.js';
@@ -15,6 +16,7 @@ import type { DeployResponse as _baton_v1_DeployResponse, DeployResponse__Output
 import type { Event as _baton_v1_Event, Event__Output as _baton_v1_Event__Output } from './baton/v1/Event.js';
 import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output as _baton_v1_GetNodeRequest__Output } from './baton/v1/GetNodeRequest.js';
 import type { Goodbye as _baton_v1_Goodbye, Goodbye__Output as _baton_v1_Goodbye__Output } from './baton/v1/Goodbye.js';
+import type { Healthcheck as _baton_v1_Healthcheck, Healthcheck__Output as _baton_v1_Healthcheck__Output } from './baton/v1/Healthcheck.js';
 import type { Hello as _baton_v1_Hello, Hello__Output as _baton_v1_Hello__Output } from './baton/v1/Hello.js';
 import type { HostUsage as _baton_v1_HostUsage, HostUsage__Output as _baton_v1_HostUsage__Output } from './baton/v1/HostUsage.js';
 import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from './baton/v1/ListEventsRequest.js';
@@ -37,6 +39,7 @@ import type { RemoveRequest as _baton_v1_RemoveRequest, RemoveRequest__Output as
 import type { RemoveResponse as _baton_v1_RemoveResponse, RemoveResponse__Output as _baton_v1_RemoveResponse__Output } from './baton/v1/RemoveResponse.js';
 import type { ReplicaInfo as _baton_v1_ReplicaInfo, ReplicaInfo__Output as _baton_v1_ReplicaInfo__Output } from './baton/v1/ReplicaInfo.js';
 import type { Report as _baton_v1_Report, Report__Output as _baton_v1_Report__Output } from './baton/v1/Report.js';
+import type { RestartPolicy as _baton_v1_RestartPolicy, RestartPolicy__Output as _baton_v1_RestartPolicy__Output } from './baton/v1/RestartPolicy.js';
 import type { ScaleRequest as _baton_v1_ScaleRequest, ScaleRequest__Output as _baton_v1_ScaleRequest__Output } from './baton/v1/ScaleRequest.js';
 import type { ScaleResponse as _baton_v1_ScaleResponse, ScaleResponse__Output as _baton_v1_ScaleResponse__Output } from './baton/v1/ScaleResponse.js';
 import type { ServiceChange as _baton_v1_ServiceChange, ServiceChange__Output as _baton_v1_ServiceChange__Output } from './baton/v1/ServiceChange.js';
@@ -58,6 +61,7 @@ export interface ProtoGrpcType {
     v1: {
       AgentMessage: MessageTypeDefinition<_baton_v1_AgentMessage, _baton_v1_AgentMessage__Output>
       AgentService: SubtypeConstructor<typeof grpc.Client, _baton_v1_AgentServiceClient> & { service: _baton_v1_AgentServiceDefinition }
+      Argv: MessageTypeDefinition<_baton_v1_Argv, _baton_v1_Argv__Output>
       Capacity: MessageTypeDefinition<_baton_v1_Capacity, _baton_v1_Capacity__Output>
       Command: MessageTypeDefinition<_baton_v1_Command, _baton_v1_Command__Output>
       CommandAck: MessageTypeDefinition<_baton_v1_CommandAck, _baton_v1_CommandAck__Output>
@@ -70,6 +74,7 @@ export interface ProtoGrpcType {
       Event: MessageTypeDefinition<_baton_v1_Event, _baton_v1_Event__Output>
       GetNodeRequest: MessageTypeDefinition<_baton_v1_GetNodeRequest, _baton_v1_GetNodeRequest__Output>
       Goodbye: MessageTypeDefinition<_baton_v1_Goodbye, _baton_v1_Goodbye__Output>
+      Healthcheck: MessageTypeDefinition<_baton_v1_Healthcheck, _baton_v1_Healthcheck__Output>
       Hello: MessageTypeDefinition<_baton_v1_Hello, _baton_v1_Hello__Output>
       HostUsage: MessageTypeDefinition<_baton_v1_HostUsage, _baton_v1_HostUsage__Output>
       ListEventsRequest: MessageTypeDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsRequest__Output>
@@ -84,6 +89,7 @@ export interface ProtoGrpcType {
       LogLine: MessageTypeDefinition<_baton_v1_LogLine, _baton_v1_LogLine__Output>
       LogsRequest: MessageTypeDefinition<_baton_v1_LogsRequest, _baton_v1_LogsRequest__Output>
       NodeInfo: MessageTypeDefinition<_baton_v1_NodeInfo, _baton_v1_NodeInfo__Output>
+      NodeStatus: EnumTypeDefinition
       PlanRequest: MessageTypeDefinition<_baton_v1_PlanRequest, _baton_v1_PlanRequest__Output>
       PlanResponse: MessageTypeDefinition<_baton_v1_PlanResponse, _baton_v1_PlanResponse__Output>
       PortBinding: MessageTypeDefinition<_baton_v1_PortBinding, _baton_v1_PortBinding__Output>
@@ -91,7 +97,10 @@ export interface ProtoGrpcType {
       RemoveRequest: MessageTypeDefinition<_baton_v1_RemoveRequest, _baton_v1_RemoveRequest__Output>
       RemoveResponse: MessageTypeDefinition<_baton_v1_RemoveResponse, _baton_v1_RemoveResponse__Output>
       ReplicaInfo: MessageTypeDefinition<_baton_v1_ReplicaInfo, _baton_v1_ReplicaInfo__Output>
+      ReplicaState: EnumTypeDefinition
       Report: MessageTypeDefinition<_baton_v1_Report, _baton_v1_Report__Output>
+      RestartCondition: EnumTypeDefinition
+      RestartPolicy: MessageTypeDefinition<_baton_v1_RestartPolicy, _baton_v1_RestartPolicy__Output>
       ScaleRequest: MessageTypeDefinition<_baton_v1_ScaleRequest, _baton_v1_ScaleRequest__Output>
       ScaleResponse: MessageTypeDefinition<_baton_v1_ScaleResponse, _baton_v1_ScaleResponse__Output>
       ServiceChange: MessageTypeDefinition<_baton_v1_ServiceChange, _baton_v1_ServiceChange__Output>

@@ -3,13 +3,13 @@
 import type { Capacity as _baton_v1_Capacity, Capacity__Output as _baton_v1_Capacity__Output } from '../../baton/v1/Capacity.js';
 import type { HostUsage as _baton_v1_HostUsage, HostUsage__Output as _baton_v1_HostUsage__Output } from '../../baton/v1/HostUsage.js';
 import type { ContainerState as _baton_v1_ContainerState, ContainerState__Output as _baton_v1_ContainerState__Output } from '../../baton/v1/ContainerState.js';
+import type { NodeStatus as _baton_v1_NodeStatus, NodeStatus__Output as _baton_v1_NodeStatus__Output } from '../../baton/v1/NodeStatus.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface NodeInfo {
   'id'?: (string);
   'name'?: (string);
   'address'?: (string);
-  'status'?: (string);
   'capacity'?: (_baton_v1_Capacity | null);
   'labels'?: ({[key: string]: string});
   'agent_version'?: (string);
@@ -22,13 +22,13 @@ export interface NodeInfo {
   'status_since_ms'?: (number | string | Long);
   'reserved_cpu_millis'?: (number | string | Long);
   'reserved_memory_bytes'?: (number | string | Long);
+  'status'?: (_baton_v1_NodeStatus);
 }
 
 export interface NodeInfo__Output {
   'id': (string);
   'name': (string);
   'address': (string);
-  'status': (string);
   'capacity': (_baton_v1_Capacity__Output | null);
   'labels': ({[key: string]: string});
   'agent_version': (string);
@@ -41,4 +41,5 @@ export interface NodeInfo__Output {
   'status_since_ms': (number);
   'reserved_cpu_millis': (number);
   'reserved_memory_bytes': (number);
+  'status': (_baton_v1_NodeStatus__Output);
 }

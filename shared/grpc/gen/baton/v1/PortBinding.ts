@@ -6,11 +6,15 @@ export interface PortBinding {
   'published'?: (number);
   'protocol'?: (string);
   'host_ip'?: (string);
+  '_published'?: "published";
+  '_host_ip'?: "host_ip";
 }
 
 export interface PortBinding__Output {
   'target': (number);
-  'published': (number);
+  'published'?: (number);
   'protocol': (string);
-  'host_ip': (string);
+  'host_ip'?: (string);
+  '_published'?: "published";
+  '_host_ip'?: "host_ip";
 }

@@ -1,6 +1,9 @@
 // Original file: proto/baton.proto
 
 import type { PortBinding as _baton_v1_PortBinding, PortBinding__Output as _baton_v1_PortBinding__Output } from '../../baton/v1/PortBinding.js';
+import type { Argv as _baton_v1_Argv, Argv__Output as _baton_v1_Argv__Output } from '../../baton/v1/Argv.js';
+import type { RestartPolicy as _baton_v1_RestartPolicy, RestartPolicy__Output as _baton_v1_RestartPolicy__Output } from '../../baton/v1/RestartPolicy.js';
+import type { Healthcheck as _baton_v1_Healthcheck, Healthcheck__Output as _baton_v1_Healthcheck__Output } from '../../baton/v1/Healthcheck.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface StartReplica {
@@ -10,16 +13,19 @@ export interface StartReplica {
   'service'?: (string);
   'replica'?: (number);
   'image'?: (string);
-  'command'?: (string)[];
-  'entrypoint'?: (string)[];
   'environment'?: ({[key: string]: string});
   'ports'?: (_baton_v1_PortBinding)[];
   'labels'?: ({[key: string]: string});
   'cpu_limit_millis'?: (number | string | Long);
   'memory_limit_bytes'?: (number | string | Long);
-  'restart_policy_json'?: (string);
-  'healthcheck_json'?: (string);
-  'stop_grace_ms'?: (number);
+  'stop_grace_ms'?: (number | string | Long);
+  'command'?: (_baton_v1_Argv | null);
+  'entrypoint'?: (_baton_v1_Argv | null);
+  'restart_policy'?: (_baton_v1_RestartPolicy | null);
+  'healthcheck'?: (_baton_v1_Healthcheck | null);
+  '_cpu_limit_millis'?: "cpu_limit_millis";
+  '_memory_limit_bytes'?: "memory_limit_bytes";
+  '_stop_grace_ms'?: "stop_grace_ms";
 }
 
 export interface StartReplica__Output {
@@ -29,14 +35,17 @@ export interface StartReplica__Output {
   'service': (string);
   'replica': (number);
   'image': (string);
-  'command': (string)[];
-  'entrypoint': (string)[];
   'environment': ({[key: string]: string});
   'ports': (_baton_v1_PortBinding__Output)[];
   'labels': ({[key: string]: string});
-  'cpu_limit_millis': (number);
-  'memory_limit_bytes': (number);
-  'restart_policy_json': (string);
-  'healthcheck_json': (string);
-  'stop_grace_ms': (number);
+  'cpu_limit_millis'?: (number);
+  'memory_limit_bytes'?: (number);
+  'stop_grace_ms'?: (number);
+  'command': (_baton_v1_Argv__Output | null);
+  'entrypoint': (_baton_v1_Argv__Output | null);
+  'restart_policy': (_baton_v1_RestartPolicy__Output | null);
+  'healthcheck': (_baton_v1_Healthcheck__Output | null);
+  '_cpu_limit_millis'?: "cpu_limit_millis";
+  '_memory_limit_bytes'?: "memory_limit_bytes";
+  '_stop_grace_ms'?: "stop_grace_ms";
 }

@@ -1,0 +1,37 @@
+// What a start asks an agent for: one replica of a service as the coordinator assigned it (proto
+// StartReplica, in domain form). The agent's executor runs exactly this; nothing here depends on
+// generated gRPC code or on the Compose parser (types only).
+import type { HealthcheckSpec, RestartPolicySpec } from '../compose/types.js';
+
+export interface ReplicaPort {
+  /** Container port. */
+  readonly target: number;
+  /** Host port; undefined lets Docker choose one. */
+  readonly published?: number;
+  readonly protocol: 'tcp' | 'udp';
+  readonly hostIp?: string;
+}
+
+export interface ReplicaSpec {
+  readonly allocationId: string;
+  readonly generation: number;
+  readonly stack: string;
+  readonly service: string;
+  readonly replica: number;
+  readonly image: string;
+  /** Undefined: the image's own. */
+  readonly command?: readonly string[];
+  /** Undefined: the image's own; an empty list clears it (Docker tells the two apart). */
+  readonly entrypoint?: readonly string[];
+  readonly environment: Readonly<Record<string, string>>;
+  readonly ports: readonly ReplicaPort[];
+  /** User labels; Baton's own `io.baton.*` labels are added on top and win. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Undefined: no limit. */
+  readonly cpuLimitMillis?: number;
+  readonly memoryLimitBytes?: number;
+  readonly restartPolicy: RestartPolicySpec;
+  /** Undefined: the image's own HEALTHCHECK, if any. */
+  readonly healthcheck?: HealthcheckSpec;
+  readonly stopGraceMs: number;
+}
