@@ -5,13 +5,15 @@ import { NotFoundError } from '../shared/errors.js';
 import { GrpcError, isExpectedError, Status, toGrpcStatus } from '../shared/grpc/errors.js';
 import type { ControlServiceHandlers } from '../shared/grpc/gen/baton/v1/ControlService.js';
 import type { Event } from '../shared/grpc/gen/baton/v1/Event.js';
+import type { LogLine } from '../shared/grpc/gen/baton/v1/LogLine.js';
+import type { LogsRequest__Output } from '../shared/grpc/gen/baton/v1/LogsRequest.js';
 import type { NodeInfo } from '../shared/grpc/gen/baton/v1/NodeInfo.js';
 import type { WatchEventsRequest__Output } from '../shared/grpc/gen/baton/v1/WatchEventsRequest.js';
 import type { Logger } from '../shared/logger.js';
 import { containerToWire, hostUsageToWire } from '../shared/observations.js';
 import type { EventLog } from './event-log.js';
 import type { PlanHandler } from './live-plan.js';
-import type { LogRouter, LogsCall } from './log-router.js';
+import type { LogRouter, LogsClient } from './log-router.js';
 import type { NodePool, NodeView } from './node-pool.js';
 import type { Queries } from './queries.js';
 import type { Stacks, UnplacedInfo } from './stacks.js';
@@ -78,10 +80,10 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
       const r = deps.plan({ composeYaml: req.compose_yaml, fileName: req.file_name || 'compose.yaml', stack: req.stack, env: req.env });
       return { plan_json: r.planJson, plan_text: r.planText, complete: r.complete, warnings: r.warnings };
     }),
-    Logs(call: LogsCall) {
+    Logs(call: ServerWritableStream<LogsRequest__Output, LogLine>) {
       try {
         if (!deps.logs) throw new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not relay logs');
-        deps.logs.serve(call);
+        deps.logs.serve(logsClient(call));
       } catch (err) {
         // serve() throws only before it has written anything, so the status is all the client gets.
         call.emit('error', failed(err));
@@ -102,6 +104,22 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
       call.on('cancelled', done);
       call.on('close', done);
       call.on('error', done);
+    },
+  };
+}
+
+/** The gRPC call as the log router's client; LogOutput and LogLine carry the same fields. */
+function logsClient(call: ServerWritableStream<LogsRequest__Output, LogLine>): LogsClient {
+  const r = call.request;
+  return {
+    request: { service: r.service, replica: r.replica, follow: r.follow, tail: r.tail },
+    write: (out, written) => void call.write({ ...out }, written),
+    end: () => call.end(),
+    fail: (err) => void call.emit('error', toGrpcStatus(err)),
+    onGone: (listener) => {
+      call.on('cancelled', listener);
+      call.on('error', listener);
+      call.on('close', listener);
     },
   };
 }

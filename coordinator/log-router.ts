@@ -2,12 +2,8 @@
 // (one StreamLogs per replica, on that node's session) and forwards the LogChunks of each stream to
 // the client that asked. Output for a client that reads too slowly is dropped and counted, never
 // queued without bound: a single agent session carries every stream, so it cannot be paused for one.
-import type { ServerWritableStream } from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import { InputError, NotFoundError, UnavailableError } from '../shared/errors.js';
-import { toGrpcStatus } from '../shared/grpc/errors.js';
-import type { LogLine } from '../shared/grpc/gen/baton/v1/LogLine.js';
-import type { LogsRequest__Output } from '../shared/grpc/gen/baton/v1/LogsRequest.js';
 import type { Logger } from '../shared/logger.js';
 import type { AgentCommand } from './agent-command.js';
 import type { AgentEvent } from './agent-event.js';
@@ -20,7 +16,45 @@ export interface LogRouterOptions {
   sweepMs?: number;
 }
 
-export type LogsCall = ServerWritableStream<LogsRequest__Output, LogLine>;
+/** What a `baton logs` client asked for. */
+export interface LogsRequest {
+  /** `web` or `stack/web`. */
+  readonly service: string;
+  /** Only this replica; 0 = all. */
+  readonly replica: number;
+  readonly follow: boolean;
+  /** Lines from the end of each replica's log: 0 = all, negative = none. */
+  readonly tail: number;
+}
+
+/** A piece of one replica's output, or a notice about it in `error` (no data). */
+export interface LogOutput {
+  readonly stack: string;
+  readonly service: string;
+  readonly replica: number;
+  /** Name of the node the replica runs on. */
+  readonly node: string;
+  readonly data?: Buffer;
+  /** stdout | stderr; absent for a notice. */
+  readonly stream?: string;
+  readonly error?: string;
+}
+
+/**
+ * One client of the relay: the control service adapts its gRPC call to this (converting LogOutput
+ * to LogLine there), so the router works on domain values only.
+ */
+export interface LogsClient {
+  readonly request: LogsRequest;
+  /** Queues output; `written` runs once it is handed to the transport. */
+  write(out: LogOutput, written: () => void): void;
+  /** Ends the call normally. */
+  end(): void;
+  /** Ends the call with an error. */
+  fail(err: Error): void;
+  /** The client went away (cancelled, errored or closed). */
+  onGone(listener: () => void): void;
+}
 
 /** What the router needs from the rest of the coordinator, and nothing more. */
 export interface LogRouterPorts {
@@ -34,7 +68,7 @@ export interface LogRouterPorts {
 }
 
 interface Client {
-  call: LogsCall;
+  call: LogsClient;
   routes: Set<Route>;
   ended: boolean;
   /** Data bytes written to the call and not yet handed to HTTP/2 (the call counts messages, not bytes). */
@@ -80,7 +114,7 @@ export class LogRouter {
    * Starts relaying for one Logs call. Throws (before anything is written) for a request the user
    * must fix: InputError or NotFoundError.
    */
-  serve(call: LogsCall): void {
+  serve(call: LogsClient): void {
     const req = call.request;
     if (!req.service) throw new InputError('a service name is required');
     const rows = this.ports.replicasOf(req.service).filter((r) => r.desired === 'run');
@@ -92,9 +126,7 @@ export class LogRouter {
     const client: Client = { call, routes: new Set(), ended: false, backlogBytes: 0 };
     this.clients.add(client);
     const gone = () => this.release(client);
-    call.on('cancelled', gone);
-    call.on('error', gone);
-    call.on('close', gone);
+    call.onGone(gone);
 
     for (const r of wanted) {
       const who = { stack: r.stack, service: r.service, replica: r.replica, node: r.node };
@@ -152,7 +184,7 @@ export class LogRouter {
       client.routes.clear();
       if (!client.ended) {
         client.ended = true;
-        client.call.emit('error', toGrpcStatus(new UnavailableError(reason)));
+        client.call.fail(new UnavailableError(reason));
       }
       this.clients.delete(client);
     }
@@ -219,9 +251,9 @@ export class LogRouter {
     this.sweeper = undefined;
   }
 
-  private write(c: Client, line: LogLine): void {
+  private write(c: Client, line: LogOutput): void {
     if (c.ended) return;
-    const n = (line.data as Buffer | undefined)?.length ?? 0;
+    const n = line.data?.length ?? 0;
     c.backlogBytes += n;
     c.call.write(line, () => (c.backlogBytes -= n));
   }

@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { FrameDemuxer } from '../agent/log-stream.js';
 import { Coordinator } from '../coordinator/coordinator.js';
 import { EventEmitter } from 'node:events';
-import { LogRouter, type LogRouterPorts, type LogsCall } from '../coordinator/log-router.js';
+import { LogRouter, type LogOutput, type LogRouterPorts, type LogsClient } from '../coordinator/log-router.js';
 import { commandToWire } from '../coordinator/wire-out.js';
 import type { CoordinatorMessage } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
-import type { LogLine } from '../shared/grpc/gen/baton/v1/LogLine.js';
 import { createLogger } from '../shared/logger.js';
 import { TEST_IMAGE, dockerSkip } from './fixtures/docker-env.js';
 import { runBaton, sleep, startBaton, waitFor } from './fixtures/processes.js';
@@ -83,21 +82,30 @@ function routerHarness(opts: { connected?: boolean } = {}) {
     send: (_id, cmd) => (sent.push(commandToWire(cmd)), true),
   };
   const router = new LogRouter(ports, createLogger('r', 'silent'), { maxClientBacklogBytes: 100 });
-  const call = Object.assign(new EventEmitter(), {
+  // A client whose writes complete on demand; emitting 'cancelled' is the client going away.
+  const events = new EventEmitter();
+  const call = Object.assign(events, {
     request: { service: 'web', replica: 0, follow: true, tail: 0 },
-    lines: [] as LogLine[],
+    lines: [] as LogOutput[],
     held: [] as (() => void)[],
     ended: false,
-    write(line: LogLine, cb: () => void) {
+    write(line: LogOutput, cb: () => void) {
       this.lines.push(line);
       this.held.push(cb);
-      return true;
     },
     end() {
       this.ended = true;
     },
+    fail(err: Error) {
+      this.lines.push({ stack: '', service: '', replica: 0, node: '', error: `call failed: ${err.message}` });
+      this.ended = true;
+    },
+    onGone(listener: () => void) {
+      events.on('cancelled', listener);
+    },
   });
-  router.serve(call as unknown as LogsCall);
+  call satisfies LogsClient;
+  router.serve(call);
   const ids = sent.map((m) => m.command!.logs!.stream_id!);
   const chunk = (i: number, text: string, more: { eof?: boolean; error?: string } = {}) =>
     router.onAgentEvent('n1', { kind: 'log', streamId: ids[i]!, data: Buffer.from(text), stream: 'stdout', eof: false, error: '', ...more });
