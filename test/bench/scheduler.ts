@@ -8,8 +8,7 @@ import { seededRng as seeded } from '../../shared/random.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { snapshotOf } from '../../coordinator/live-plan.js';
-import { planBatch } from '../../coordinator/scheduler/index.js';
+import { planBatch, snapshotOf } from '../../coordinator/scheduler/index.js';
 import type { Plan, ReplicaRequest, SchedNode } from '../../coordinator/scheduler/index.js';
 import { openStore } from '../../coordinator/store/index.js';
 import type { AllocationRecord, NodeRecord, State, Store } from '../../coordinator/store/index.js';
@@ -157,7 +156,6 @@ function randomService(rng: () => number, service: string): ReplicaRequest {
   };
 }
 
-/** The scheduler's view of the cluster: node records plus what running allocations reserve. */
 /** The store's nodes and allocations through the coordinator's own snapshot code. */
 function snapshotFromStore(state: Readonly<State>): SchedNode[] {
   return snapshotOf(Object.values(state.nodes), Object.values(state.allocations));
