@@ -24,7 +24,7 @@
 // the arithmetic-only pack search.
 // Work is counted in deterministic units (move evaluations, search nodes, nodes scanned); the work
 // cap makes the result reproducible, the clock deadline is only a safety net.
-import { fitsNow } from './filters.js';
+import { acceptsWork, fitsNow } from './filters.js';
 import type { PlanState } from './plan-state.js';
 import { seededRng, type Rng } from './rng.js';
 import type { PlanStats, ReplicaRequest } from './types.js';
@@ -38,6 +38,8 @@ export interface ImproveContext {
   readonly movable: Uint8Array;
   /** Static eligibility (status + constraints) of request r: node index -> 1 when eligible. */
   readonly eligible: (r: number) => Uint8Array;
+  /** Node index -> 1 when the status filter lets work in: which nodes count as capacity and bins. */
+  readonly ready: Uint8Array;
   readonly seed: number;
   readonly workCap: number;
   /** Wall-clock safety net, counted from when the search starts (after setup). */
@@ -98,7 +100,6 @@ class Improver {
   private readonly complex: Uint8Array;
   /** Movable replicas on each node. */
   private readonly onNode: number[][];
-  private readonly ready: Uint8Array;
   /** Replica weight = cpu * scaleCpu + memory * scaleMem (1 / the largest ready node's capacity). */
   private readonly scaleCpu: number;
   private readonly scaleMem: number;
@@ -141,11 +142,9 @@ class Improver {
     const n = ctx.requests.length;
     const s = this.s;
     let refCpu = 0, refMem = 0;
-    this.ready = new Uint8Array(s.size);
     for (let j = 0; j < s.size; j++) {
+      if (!ctx.ready[j]) continue;
       const node = s.nodes[j]!;
-      if (node.status !== 'ready') continue;
-      this.ready[j] = 1;
       refCpu = Math.max(refCpu, node.cpuMillis);
       refMem = Math.max(refMem, node.memoryBytes);
     }
@@ -244,7 +243,7 @@ class Improver {
     const removable: number[] = [];
     const others: number[] = [];
     for (let j = 0; j < s.size; j++) {
-      if (this.onNode[j]!.length === 0 || !this.ready[j]) continue;
+      if (this.onNode[j]!.length === 0 || !this.ctx.ready[j]) continue;
       if (this.removable(j)) removable.push(j);
       else others.push(j);
     }
@@ -279,7 +278,7 @@ class Improver {
     // Nodes that may take part: in use (opening an empty node would defeat the purpose), ready.
     const bins: number[] = [];
     for (let j = 0; j < s.size; j++) {
-      if (!this.ready[j] || removedSet.has(j) || !s.isUsed(j)) continue;
+      if (!this.ctx.ready[j] || removedSet.has(j) || !s.isUsed(j)) continue;
       if (this.onNode[j]!.length > 0 || (s.freeCpu[j]! > 0 && s.freeMem[j]! > 0)) bins.push(j);
     }
     try {
@@ -710,7 +709,7 @@ export function usedNodesLowerBound(
   for (let j = 0; j < s.size; j++) {
     demandCpu += movCpu[j]!;
     demandMem += movMem[j]!;
-    const ready = s.nodes[j]!.status === 'ready';
+    const ready = acceptsWork(s.nodes[j]!);
     if (ready) {
       maxCpu = Math.max(maxCpu, s.nodes[j]!.cpuMillis);
       maxMem = Math.max(maxMem, s.nodes[j]!.memoryBytes);

@@ -9,8 +9,9 @@
 //      (repair.ts), then explained against the final state.
 // Pure: no I/O, time only via the injected `now`.
 import { NodeIndex } from './capacity-index.js';
-import { constraintSignature, firstFailedConstraint } from './constraints.js';
+import { constraintSignature } from './constraints.js';
 import { explainIn } from './explain.js';
+import { acceptsWork, readyMask, staticEligibility, type Eligibility } from './filters.js';
 import { improvePlan, usedNodesLowerBound } from './improve.js';
 import { pickNode } from './pick.js';
 import { PlanState } from './plan-state.js';
@@ -39,12 +40,6 @@ function compileOptions(opts: PlanOptions = {}): CompiledOptions {
     improveWorkCap: opts.improveWorkCap ?? Math.round(improveBudgetMs * IMPROVE_WORK_PER_MS),
     now: opts.now ?? (() => performance.now()),
   };
-}
-
-/** Nodes that pass the static filters (ready, constraints) for one constraint signature. */
-interface Eligibility {
-  readonly mask: Uint8Array;
-  readonly members: number[];
 }
 
 /** Places requests in `order` one by one through the pipeline; what does not fit stays at -1. */
@@ -79,24 +74,14 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
   const n = requests.length;
   const assigned = new Int32Array(n).fill(-1);
 
+  // The static filters give the same answer for every request with the same constraints.
   const bySignature = new Map<string, Eligibility>();
   const eligibilityOf = new Array<Eligibility>(n);
   for (let r = 0; r < n; r++) {
     const q = requests[r]!;
     const sig = constraintSignature(q.constraints);
     let e = bySignature.get(sig);
-    if (!e) {
-      const mask = new Uint8Array(s.size);
-      const members: number[] = [];
-      for (let j = 0; j < s.size; j++) {
-        const node = nodes[j]!;
-        if (node.status === 'ready' && !firstFailedConstraint(node, q.constraints)) {
-          mask[j] = 1;
-          members.push(j);
-        }
-      }
-      bySignature.set(sig, (e = { mask, members }));
-    }
+    if (!e) bySignature.set(sig, (e = staticEligibility(s, q)));
     eligibilityOf[r] = e;
   }
 
@@ -122,6 +107,7 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
       assigned,
       movable,
       eligible: (r) => eligibilityOf[r]!.mask,
+      ready: readyMask(s),
       seed: o.seed,
       workCap: o.improveWorkCap,
       budgetMs: o.improveBudgetMs,
@@ -168,7 +154,7 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
 export function ffdOrder(nodes: readonly SchedNode[], requests: readonly ReplicaRequest[]): number[] {
   let maxCpu = 0, maxMem = 0;
   for (const node of nodes) {
-    if (node.status !== 'ready') continue;
+    if (!acceptsWork(node)) continue;
     maxCpu = Math.max(maxCpu, node.cpuMillis);
     maxMem = Math.max(maxMem, node.memoryBytes);
   }
