@@ -24,7 +24,8 @@
 // the arithmetic-only pack search.
 // Work is counted in deterministic units (move evaluations, search nodes, nodes scanned); the work
 // cap makes the result reproducible, the clock deadline is only a safety net.
-import { acceptsWork, fitsNow } from './filters.js';
+import { fitsNow } from './filters.js';
+import { countUsedNodes, usedNodesLowerBound } from './lower-bound.js';
 import type { PlanState } from './plan-state.js';
 import { seededRng, type Rng } from './rng.js';
 import type { PlanStats, ReplicaRequest } from './types.js';
@@ -185,13 +186,13 @@ class Improver {
   }
 
   run(): ImproveResult {
-    const lowerBound = usedNodesLowerBound(this.s, this.req, this.ctx.assigned, this.ctx.movable);
+    const lowerBound = usedNodesLowerBound(this.s, this.ctx.ready, this.req, this.ctx.assigned, this.ctx.movable);
     this.deadline = this.ctx.now() + this.ctx.budgetMs;
     let stop: PlanStats['improveStop'] = 'no-progress';
     try {
       while (true) {
         this.spend(this.s.size >> 2);
-        if (this.usedCount() <= lowerBound) {
+        if (countUsedNodes(this.s) <= lowerBound) {
           stop = 'lower-bound';
           break;
         }
@@ -211,12 +212,6 @@ class Improver {
       this.nextClockCheck = this.work + 4096;
       if (this.ctx.now() >= this.deadline) throw new OutOfBudget('time-cap');
     }
-  }
-
-  private usedCount(): number {
-    let used = 0;
-    for (let j = 0; j < this.s.size; j++) if (this.s.isUsed(j)) used++;
-    return used;
   }
 
   /** A node this batch can empty: nothing was on it before, and everything on it may move. */
@@ -682,49 +677,4 @@ class Improver {
     }
   }
 
-}
-
-/**
- * Nodes that stay used whatever improvement does, plus the nodes needed for the movable demand
- * that does not fit into their free capacity, at the largest node capacity. Valid for any cluster;
- * the classic L1 bound for identical empty nodes.
- */
-export function usedNodesLowerBound(
-  s: PlanState,
-  requests: readonly ReplicaRequest[],
-  assigned: Int32Array,
-  movable: Uint8Array,
-): number {
-  const movCpu = new Float64Array(s.size);
-  const movMem = new Float64Array(s.size);
-  const movCount = new Int32Array(s.size);
-  for (let r = 0; r < requests.length; r++) {
-    const j = assigned[r]!;
-    if (j < 0 || !movable[r]) continue;
-    movCpu[j]! += requests[r]!.cpuMillis;
-    movMem[j]! += requests[r]!.memoryBytes;
-    movCount[j]!++;
-  }
-  let fixed = 0, demandCpu = 0, demandMem = 0, maxCpu = 0, maxMem = 0;
-  for (let j = 0; j < s.size; j++) {
-    demandCpu += movCpu[j]!;
-    demandMem += movMem[j]!;
-    const ready = acceptsWork(s.nodes[j]!);
-    if (ready) {
-      maxCpu = Math.max(maxCpu, s.nodes[j]!.cpuMillis);
-      maxMem = Math.max(maxMem, s.nodes[j]!.memoryBytes);
-    }
-    if (s.preUsed[j] === 0 && s.planned[j]! === movCount[j]!) continue;
-    fixed++;
-    if (ready) {
-      demandCpu -= Math.max(0, s.freeCpu[j]! + movCpu[j]!);
-      demandMem -= Math.max(0, s.freeMem[j]! + movMem[j]!);
-    }
-  }
-  const extra = Math.max(
-    0,
-    maxCpu > 0 ? Math.ceil(demandCpu / maxCpu - EPS) : 0,
-    maxMem > 0 ? Math.ceil(demandMem / maxMem - EPS) : 0,
-  );
-  return fixed + extra;
 }

@@ -12,7 +12,8 @@ import { NodeIndex } from './capacity-index.js';
 import { constraintSignature } from './constraints.js';
 import { explainIn } from './explain.js';
 import { acceptsWork, readyMask, staticEligibility, type Eligibility } from './filters.js';
-import { improvePlan, usedNodesLowerBound } from './improve.js';
+import { improvePlan } from './improve.js';
+import { countUsedNodes, usedNodesLowerBound } from './lower-bound.js';
 import { pickNode } from './pick.js';
 import { PlanState } from './plan-state.js';
 import { repairUnplaced } from './repair.js';
@@ -85,8 +86,9 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
     eligibilityOf[r] = e;
   }
 
+  const ready = readyMask(s);
   placeGreedily(s, requests, ffdOrder(nodes, requests), eligibilityOf, assigned);
-  const greedyNodesUsed = countUsed(s);
+  const greedyNodesUsed = countUsedNodes(s);
 
   const movable = new Uint8Array(n);
   let anyMovable = false;
@@ -107,7 +109,7 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
       assigned,
       movable,
       eligible: (r) => eligibilityOf[r]!.mask,
-      ready: readyMask(s),
+      ready,
       seed: o.seed,
       workCap: o.improveWorkCap,
       budgetMs: o.improveBudgetMs,
@@ -138,8 +140,8 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
   }
   const stats: PlanStats = {
     greedyNodesUsed,
-    nodesUsed: countUsed(s),
-    lowerBound: lowerBound ?? usedNodesLowerBound(s, requests, assigned, movable),
+    nodesUsed: countUsedNodes(s),
+    lowerBound: lowerBound ?? usedNodesLowerBound(s, ready, requests, assigned, movable),
     improveWork,
     improveWorkCap: o.improveWorkCap,
     improveStop,
@@ -162,10 +164,4 @@ export function ffdOrder(nodes: readonly SchedNode[], requests: readonly Replica
     Math.max(maxCpu > 0 ? q.cpuMillis / maxCpu : 0, maxMem > 0 ? q.memoryBytes / maxMem : 0),
   );
   return requests.map((_, r) => r).sort((a, b) => size[b]! - size[a]! || a - b);
-}
-
-function countUsed(s: PlanState): number {
-  let used = 0;
-  for (let j = 0; j < s.size; j++) if (s.isUsed(j)) used++;
-  return used;
 }
