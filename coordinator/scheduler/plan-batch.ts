@@ -2,7 +2,7 @@
 // node snapshot, in three steps:
 //   1. greedy: largest replica first (FFD order), each through the filter -> score -> pick pipeline
 //      (so bin-pack replicas go to the fullest node that fits: best-fit decreasing);
-//   2. improvement (improve.ts): bounded search for a plan with fewer nodes in use, moving only this
+//   2. improvement (improve/): bounded search for a plan with fewer nodes in use, moving only this
 //      batch's bin-pack replicas and only to nodes every filter allows; it optimises node count, so
 //      it may undo the greedy step's availability tie-break. Spread replicas are never moved;
 //   3. replicas still unplaced are retried, then repaired by moving one batch replica aside
@@ -12,7 +12,7 @@ import { NodeIndex } from './capacity-index.js';
 import { constraintSignature } from './constraints.js';
 import { explainIn } from './explain.js';
 import { acceptsWork, readyMask, staticEligibility, type Eligibility } from './filters.js';
-import { improvePlan } from './improve.js';
+import { improvePlan } from './improve/index.js';
 import { countUsedNodes, usedNodesLowerBound } from './lower-bound.js';
 import { pickNode } from './pick.js';
 import { PlanState } from './plan-state.js';
