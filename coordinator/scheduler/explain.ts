@@ -29,8 +29,8 @@ export function explainIn(s: PlanState, r: ReplicaRequest): Unplaced {
     entry.count++;
     byLabel.set(rej.label, entry);
     rejections[rej.filter] = (rejections[rej.filter] ?? 0) + 1;
-    if (rej.filter === 'cpu') mostFreeCpu = Math.max(mostFreeCpu, s.freeCpu[j]!);
-    if (rej.filter === 'memory') mostFreeMem = Math.max(mostFreeMem, s.freeMem[j]!);
+    if (rej.filter === 'cpu') mostFreeCpu = Math.max(mostFreeCpu, s.freeCpuMillis[j]!);
+    if (rej.filter === 'memory') mostFreeMem = Math.max(mostFreeMem, s.freeMemoryBytes[j]!);
   }
   const parts = [...byLabel.entries()]
     .sort(

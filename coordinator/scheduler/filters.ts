@@ -36,13 +36,13 @@ export const constraintFilter: Filter = {
 
 export const cpuFilter: Filter = {
   name: 'cpu',
-  check: (s, j, r) => (r.cpuMillis <= s.freeCpu[j]! ? undefined : { filter: 'cpu', label: 'insufficient cpu' }),
+  check: (s, j, r) => (r.cpuMillis <= s.freeCpuMillis[j]! ? undefined : { filter: 'cpu', label: 'insufficient cpu' }),
 };
 
 export const memoryFilter: Filter = {
   name: 'memory',
   check: (s, j, r) =>
-    r.memoryBytes <= s.freeMem[j]! ? undefined : { filter: 'memory', label: 'insufficient memory' },
+    r.memoryBytes <= s.freeMemoryBytes[j]! ? undefined : { filter: 'memory', label: 'insufficient memory' },
 };
 
 /** Two replicas cannot publish the same host port and protocol on one node. */
@@ -115,7 +115,7 @@ export function readyMask(s: PlanState): Uint8Array {
  * `fitsNow(s, j, r) === !firstRejection(DYNAMIC_FILTERS, s, j, r)` in every state.
  */
 export function fitsNow(s: PlanState, j: number, r: ReplicaRequest): boolean {
-  if (r.cpuMillis > s.freeCpu[j]! || r.memoryBytes > s.freeMem[j]!) return false;
+  if (r.cpuMillis > s.freeCpuMillis[j]! || r.memoryBytes > s.freeMemoryBytes[j]!) return false;
   for (const p of r.hostPorts) if (s.portInUse(j, p)) return false;
   return r.maxReplicasPerNode === 0 || s.replicasOf(j, r.service) < r.maxReplicasPerNode;
 }

@@ -46,8 +46,8 @@ export function usedNodesLowerBound(
     if (s.preUsed[j] === 0 && s.planned[j]! === movCount[j]!) continue;
     fixed++;
     if (ready[j]) {
-      demandCpu -= Math.max(0, s.freeCpu[j]! + movCpu[j]!);
-      demandMem -= Math.max(0, s.freeMem[j]! + movMem[j]!);
+      demandCpu -= Math.max(0, s.freeCpuMillis[j]! + movCpu[j]!);
+      demandMem -= Math.max(0, s.freeMemoryBytes[j]! + movMem[j]!);
     }
   }
   const extra = Math.max(

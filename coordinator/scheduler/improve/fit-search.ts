@@ -33,8 +33,8 @@ export function fitsInto(st: ImproveState, pool: number[], virtual: readonly num
     needMem += st.req[r]!.memoryBytes;
   }
   for (const j of virtual) {
-    haveCpu += s.freeCpu[j]!;
-    haveMem += s.freeMem[j]!;
+    haveCpu += s.freeCpuMillis[j]!;
+    haveMem += s.freeMemoryBytes[j]!;
   }
   if (needCpu > haveCpu || needMem > haveMem) return false;
   const items = [...pool].sort((a, b) => st.w[b]! - st.w[a]! || a - b);

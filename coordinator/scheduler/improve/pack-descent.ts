@@ -47,11 +47,11 @@ export function packDescent(st: ImproveState, bins: readonly number[], pool: num
       ownMem += st.req[r]!.memoryBytes;
       ownW += st.w[r]!;
     }
-    const capCpu = s.freeCpu[j]! + ownCpu;
-    const capMem = s.freeMem[j]! + ownMem;
+    const capCpu = s.freeCpuMillis[j]! + ownCpu;
+    const capMem = s.freeMemoryBytes[j]! + ownMem;
     // Skip nodes no pool replica fits even emptied of their movable ones, and full nodes.
     if (minCpu > capCpu || minMem > capMem) continue;
-    if (s.freeCpu[j]! < EPS && s.freeMem[j]! < EPS) continue;
+    if (s.freeCpuMillis[j]! < EPS && s.freeMemoryBytes[j]! < EPS) continue;
     const cand: number[] = own.slice();
     for (const r of pool) if (!st.complex[r] && st.eligible(r)[j] === 1) cand.push(r);
     if (cand.length === own.length) continue;

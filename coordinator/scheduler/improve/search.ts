@@ -128,7 +128,7 @@ function attemptRemoval(st: ImproveState, removed: readonly number[]): boolean {
   const bins: number[] = [];
   for (let j = 0; j < s.size; j++) {
     if (!st.ready[j] || removedSet.has(j) || !s.isUsed(j)) continue;
-    if (st.onNode[j]!.length > 0 || (s.freeCpu[j]! > 0 && s.freeMem[j]! > 0)) bins.push(j);
+    if (st.onNode[j]!.length > 0 || (s.freeCpuMillis[j]! > 0 && s.freeMemoryBytes[j]! > 0)) bins.push(j);
   }
   try {
     spend(st, s.size);

@@ -120,7 +120,7 @@ function considerSwap(
   if (a1 >= 0 && (tabu.until.get(j * st.shapes + st.shape[a1]!) ?? -1) > it) return;
   if (a2 >= 0 && (tabu.until.get(j * st.shapes + st.shape[a2]!) ?? -1) > it) return;
   let wA = 0, nA = 0;
-  let roomCpu = s.freeCpu[j]!, roomMem = s.freeMem[j]!;
+  let roomCpu = s.freeCpuMillis[j]!, roomMem = s.freeMemoryBytes[j]!;
   if (a1 >= 0) {
     wA += st.w[a1]!;
     nA++;
