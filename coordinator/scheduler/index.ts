@@ -12,7 +12,7 @@ export type {
   Unplaced,
 } from './types.js';
 export { planBatch, ffdOrder, IMPROVE_WORK_PER_MS } from './plan-batch.js';
-export { explainUnplaced, formatBytes, formatCpu } from './explain.js';
+export { explainUnplaced } from './explain.js';
 export { binpackScore, spreadScore, SPREAD_TOLERANCE } from './score.js';
 export { constraintHolds, nodeAttribute } from './constraints.js';
 export {
