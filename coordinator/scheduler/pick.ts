@@ -1,5 +1,6 @@
 // The placement pipeline for one replica: walk the capacity indexes from the most promising end,
-// filter, score, and pick. Status and constraints are already satisfied by index membership.
+// filter, score, and pick. Status and constraints are already satisfied by index membership (the
+// index holds staticEligibility's members); fitsNow checks the rest.
 //
 // Pick rule (what "best" means, precisely):
 //   1. The highest score wins. Exact ties go to the node met first: size classes are scanned
