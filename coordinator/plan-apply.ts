@@ -5,7 +5,7 @@
 import { isSchedulable } from './node-status.js';
 import type { Placement, ReplicaRequest } from './scheduler/types.js';
 import { slotKeyOf, splitServiceKey, type SlotRef } from './slot-key.js';
-import type { AllocationRecord, DeepReadonly, State } from './store/schema.js';
+import type { AllocationRecord, DeepReadonly, NodeRecord, State } from './store/schema.js';
 
 export interface ApplyPlanInput {
   /** The state the records will be written to (read only). */
@@ -62,42 +62,22 @@ export function applyPlan(input: ApplyPlanInput): ApplyPlanResult {
   }
 
   for (const p of placements) {
-    const reject = (reason: string) => rejected.push({ service: p.service, replica: p.replica, nodeId: p.nodeId, reason });
     const req = requests.get(slotKeyOf(p.service, p.replica));
-    if (!req) {
-      reject(`no request for ${p.service}#${p.replica} in this plan`);
-      continue;
-    }
     const [stack, service] = splitServiceKey(p.service);
     const svc = state.stacks[stack]?.services[service];
-    if (!svc) {
-      reject(`service ${p.service} was removed before the plan was committed`);
-      continue;
-    }
     const node = state.nodes[p.nodeId];
-    if (!node) {
-      reject(`node ${p.nodeName || p.nodeId} does not exist`);
-      continue;
-    }
-    if (!isSchedulable(node.status)) {
-      reject(`node ${node.name} is ${node.status}, not ready for placements`);
-      continue;
-    }
     const l = load.get(p.nodeId)!;
-    if (l.cpuMillis + req.cpuMillis > node.capacity.cpuMillis) {
-      reject(`node ${node.name} has no room: needs ${req.cpuMillis} millicores, ${node.capacity.cpuMillis - l.cpuMillis} free`);
+    const reason = !req
+      ? `no request for ${p.service}#${p.replica} in this plan`
+      : !svc
+        ? `service ${p.service} was removed before the plan was committed`
+        : !node
+          ? `node ${p.nodeName || p.nodeId} does not exist`
+          : whyNodeCannotTake(node, l, req);
+    if (reason !== undefined || !req || !svc) {
+      rejected.push({ service: p.service, replica: p.replica, nodeId: p.nodeId, reason: reason ?? '' });
       continue;
     }
-    if (l.memoryBytes + req.memoryBytes > node.capacity.memoryBytes) {
-      reject(`node ${node.name} has no room: needs ${req.memoryBytes} bytes of memory, ${node.capacity.memoryBytes - l.memoryBytes} free`);
-      continue;
-    }
-    const taken = req.hostPorts.find((hp) => l.ports.has(portKey(hp)));
-    if (taken) {
-      reject(`node ${node.name} has host port ${portKey(taken)} in use`);
-      continue;
-    }
-
     l.cpuMillis += req.cpuMillis;
     l.memoryBytes += req.memoryBytes;
     for (const hp of req.hostPorts) l.ports.add(portKey(hp));
@@ -116,4 +96,17 @@ export function applyPlan(input: ApplyPlanInput): ApplyPlanResult {
     });
   }
   return { records, rejected };
+}
+
+/** Why `node`, already carrying `load`, cannot take `req` now; undefined when it can. */
+function whyNodeCannotTake(node: DeepReadonly<NodeRecord>, load: NodeLoad, req: ReplicaRequest): string | undefined {
+  if (!isSchedulable(node.status)) return `node ${node.name} is ${node.status}, not ready for placements`;
+  if (load.cpuMillis + req.cpuMillis > node.capacity.cpuMillis) {
+    return `node ${node.name} has no room: needs ${req.cpuMillis} millicores, ${node.capacity.cpuMillis - load.cpuMillis} free`;
+  }
+  if (load.memoryBytes + req.memoryBytes > node.capacity.memoryBytes) {
+    return `node ${node.name} has no room: needs ${req.memoryBytes} bytes of memory, ${node.capacity.memoryBytes - load.memoryBytes} free`;
+  }
+  for (const hp of req.hostPorts) if (load.ports.has(portKey(hp))) return `node ${node.name} has host port ${portKey(hp)} in use`;
+  return undefined;
 }

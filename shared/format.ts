@@ -1,17 +1,30 @@
-// Human-readable figures for CLI output.
+// Human-readable figures for people: CLI tables, Compose errors and placement reasons all print
+// bytes, CPU and ages through these, so one amount reads the same everywhere.
 
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
 
-/** 536870912 -> `512 MiB`, 1610612736 -> `1.5 GiB`. */
-export function humanBytes(n: number): string {
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < UNITS.length - 1) {
-    v /= 1024;
-    i++;
+/**
+ * Bytes in binary units as Docker and Compose use them, at most one decimal: `536870912` ->
+ * `512 MiB`, `1610612736` -> `1.5 GiB`, `100` -> `100 B`. A negative amount (the free memory of an
+ * over-committed node) shows as `0 B`.
+ */
+export function formatBytes(bytes: number): string {
+  let n = Math.max(0, bytes);
+  let unit = 0;
+  // Step up while the amount would print as 1024 or more of the current unit (e.g. 1023.97 KiB).
+  while (unit < BINARY_UNITS.length - 1 && Number(n.toFixed(unit === 0 ? 0 : 1)) >= 1024) {
+    n /= 1024;
+    unit++;
   }
-  const s = i === 0 || Number.isInteger(v) ? String(Math.round(v)) : v.toFixed(v >= 100 ? 0 : 1);
-  return `${s} ${UNITS[i]}`;
+  return `${Number(n.toFixed(unit === 0 ? 0 : 1))} ${BINARY_UNITS[unit]}`;
+}
+
+/**
+ * Millicores as cores, exact: `1500` -> `1.5 CPU`, `250` -> `0.25 CPU`, `1` -> `0.001 CPU`.
+ * `CPU` is a unit here, like `MiB`, so it is never plural. A negative amount shows as `0 CPU`.
+ */
+export function formatCpu(cpuMillis: number): string {
+  return `${Number((Math.max(0, cpuMillis) / 1000).toFixed(3))} CPU`;
 }
 
 /** Milliseconds as a short age: `0.4s`, `12s`, `3m`, `2h`, `5d`. */

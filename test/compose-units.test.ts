@@ -1,7 +1,8 @@
 // Table tests for Compose unit parsing: bytes, CPUs, durations, and the formatters used in messages.
 
 import t from 'tap';
-import { formatBytes, formatCpus, formatDuration, parseBytes, parseCpus, parseDuration } from '../shared/compose/index.js';
+import { formatDuration, parseBytes, parseCpus, parseDuration } from '../shared/compose/index.js';
+import { formatBytes, formatCpu } from '../shared/format.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -124,9 +125,10 @@ t.test('formatters', async (t) => {
     [3 * 1024 * GiB, '3 TiB'],
   ];
   for (const [n, want] of bytes) t.equal(formatBytes(n), want);
-  t.equal(formatCpus(500), '0.5 CPUs');
-  t.equal(formatCpus(1000), '1 CPU');
-  t.equal(formatCpus(2250), '2.25 CPUs');
+  // One formatter for Compose errors and placement reasons: CPU is a unit, never plural.
+  t.equal(formatCpu(500), '0.5 CPU');
+  t.equal(formatCpu(1000), '1 CPU');
+  t.equal(formatCpu(2250), '2.25 CPU');
   t.equal(formatDuration(90_000), '1m30s');
   t.equal(formatDuration(500), '500ms');
   t.equal(formatDuration(0), '0s');

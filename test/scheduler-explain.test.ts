@@ -1,6 +1,7 @@
 // "Why didn't it place?" strings: every node counted once, under the first filter that rejects it.
 import t from 'tap';
-import { explainUnplaced, formatBytes, formatCpu, planBatch } from '../coordinator/scheduler/index.js';
+import { explainUnplaced, planBatch } from '../coordinator/scheduler/index.js';
+import { formatBytes, formatCpu } from '../shared/format.js';
 import { GiB, MiB, constraint, node, req, tcp } from './fixtures/scheduler/builders.js';
 
 t.test('the example from the issue', async (t) => {

@@ -134,7 +134,7 @@ t.test('the indexed lookup finds the same best score as scanning every node', as
       if (FILTERS.some((f) => f.check(s, j, r))) continue;
       const n = nodes[j]!;
       const f = strategy === 'spread' ? spreadScore : binpackScore;
-      best = Math.max(best, f(n.cpuMillis, n.memoryBytes, s.freeCpu[j]!, s.freeMem[j]!, r.cpuMillis, r.memoryBytes));
+      best = Math.max(best, f(n.cpuMillis, n.memoryBytes, s.freeCpuMillis[j]!, s.freeMemoryBytes[j]!, r.cpuMillis, r.memoryBytes));
     }
     const plan = planBatch(nodes, [r], { improveBudgetMs: 0 });
     if (best === -Infinity) {
@@ -144,7 +144,7 @@ t.test('the indexed lookup finds the same best score as scanning every node', as
     const j = nodes.findIndex((n) => n.id === plan.placements[0]?.nodeId);
     const n = nodes[j]!;
     const f = strategy === 'spread' ? spreadScore : binpackScore;
-    const got = f(n.cpuMillis, n.memoryBytes, s.freeCpu[j]!, s.freeMem[j]!, r.cpuMillis, r.memoryBytes);
+    const got = f(n.cpuMillis, n.memoryBytes, s.freeCpuMillis[j]!, s.freeMemoryBytes[j]!, r.cpuMillis, r.memoryBytes);
     if (Math.abs(got - best) > 1e-9) t.fail(`seed ${seed}: picked score ${got}, best ${best}`);
     checked++;
   }

@@ -1,6 +1,7 @@
 // The bin-pack and spread scores: bounded 0-100, arithmetic shown per row.
 import t from 'tap';
 import { binpackScore, spreadScore } from '../coordinator/scheduler/index.js';
+import { seededRng } from './fixtures/scheduler/builders.js';
 
 const G = 1024 ** 3;
 
@@ -30,8 +31,7 @@ t.test('spread: 100 minus bin-pack, so the emptiest node wins', async (t) => {
 });
 
 t.test('scores stay within 0-100 for anything that fits', async (t) => {
-  let seed = 3;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = seededRng(3);
   for (let i = 0; i < 1000; i++) {
     const cap = 1 + Math.floor(rnd() * 64000);
     const free = Math.floor(rnd() * cap);

@@ -22,10 +22,10 @@ export class CapacityIndex {
   private readonly blockMem: Float64Array;
   readonly length: number;
   /** Largest and smallest positive capacities among members, for the scan's bounds. */
-  readonly maxCpu: number;
-  readonly maxMem: number;
-  readonly minCpu: number;
-  readonly minMem: number;
+  readonly maxCpuMillis: number;
+  readonly maxMemoryBytes: number;
+  readonly minCpuMillis: number;
+  readonly minMemoryBytes: number;
 
   constructor(
     private readonly s: PlanState,
@@ -46,10 +46,10 @@ export class CapacityIndex {
       if (n.cpuMillis > 0) (maxCpu = Math.max(maxCpu, n.cpuMillis)), (minCpu = Math.min(minCpu, n.cpuMillis));
       if (n.memoryBytes > 0) (maxMem = Math.max(maxMem, n.memoryBytes)), (minMem = Math.min(minMem, n.memoryBytes));
     }
-    this.maxCpu = maxCpu;
-    this.maxMem = maxMem;
-    this.minCpu = minCpu;
-    this.minMem = minMem;
+    this.maxCpuMillis = maxCpu;
+    this.maxMemoryBytes = maxMem;
+    this.minCpuMillis = minCpu;
+    this.minMemoryBytes = minMem;
   }
 
   has(j: number): boolean {
@@ -72,8 +72,8 @@ export class CapacityIndex {
     const end = Math.min(this.length, (b + 1) << BLOCK_SHIFT);
     for (let p = b << BLOCK_SHIFT; p < end; p++) {
       const j = this.order[p]!;
-      if (this.s.freeCpu[j]! > cpu) cpu = this.s.freeCpu[j]!;
-      if (this.s.freeMem[j]! > mem) mem = this.s.freeMem[j]!;
+      if (this.s.freeCpuMillis[j]! > cpu) cpu = this.s.freeCpuMillis[j]!;
+      if (this.s.freeMemoryBytes[j]! > mem) mem = this.s.freeMemoryBytes[j]!;
     }
     this.blockCpu[b] = cpu;
     this.blockMem[b] = mem;

@@ -1,6 +1,7 @@
 // "Why didn't it place?": every node is run through the whole filter pipeline and counted under
 // the first filter that rejects it, e.g.
 // `0/5 nodes fit: 3 insufficient memory (needs 512 MiB, most free 300 MiB), 1 constraint node.labels.zone==edge, 1 host port 8080 in use`.
+import { formatBytes, formatCpu } from '../../shared/format.js';
 import { FILTERS, firstRejection } from './filters.js';
 import { PlanState } from './plan-state.js';
 import type { FilterName, ReplicaRequest, SchedNode, Unplaced } from './types.js';
@@ -29,8 +30,8 @@ export function explainIn(s: PlanState, r: ReplicaRequest): Unplaced {
     entry.count++;
     byLabel.set(rej.label, entry);
     rejections[rej.filter] = (rejections[rej.filter] ?? 0) + 1;
-    if (rej.filter === 'cpu') mostFreeCpu = Math.max(mostFreeCpu, s.freeCpu[j]!);
-    if (rej.filter === 'memory') mostFreeMem = Math.max(mostFreeMem, s.freeMem[j]!);
+    if (rej.filter === 'cpu') mostFreeCpu = Math.max(mostFreeCpu, s.freeCpuMillis[j]!);
+    if (rej.filter === 'memory') mostFreeMem = Math.max(mostFreeMem, s.freeMemoryBytes[j]!);
   }
   const parts = [...byLabel.entries()]
     .sort(
@@ -48,26 +49,4 @@ export function explainIn(s: PlanState, r: ReplicaRequest): Unplaced {
   const summary = `${fit}/${s.size} nodes fit`;
   const reason = s.size === 0 ? `${summary}: no nodes` : parts.length > 0 ? `${summary}: ${parts.join(', ')}` : summary;
   return { service: r.service, replica: r.replica, reason, rejections };
-}
-
-/** `1500` -> `1.5 CPU`. */
-export function formatCpu(millis: number): string {
-  return `${trimNumber(Math.max(0, millis) / 1000)} CPU`;
-}
-
-/** Binary units as Docker and Compose use them: `536870912` -> `512 MiB`. */
-export function formatBytes(bytes: number): string {
-  const b = Math.max(0, bytes);
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = b;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${trimNumber(v)} ${units[u]}`;
-}
-
-function trimNumber(v: number): string {
-  return String(Math.round(v * 100) / 100);
 }

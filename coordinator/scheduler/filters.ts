@@ -1,21 +1,28 @@
 // Feasibility filters: each is a tiny named unit answering "can node j take replica r?" with
 // either undefined (yes) or a Rejection naming why not. Order matters only for explanations:
-// a node is counted under the first filter that rejects it.
+// a node is counted under the first filter that rejects it. These filters are what decides, not
+// only what explains: eligibility masks are built from STATIC_FILTERS, and `fitsNow` (the fused
+// fast path for DYNAMIC_FILTERS) is held to agree with them by test/scheduler-feasibility.test.ts.
 import { firstFailedConstraint } from './constraints.js';
 import type { PlanState } from './plan-state.js';
-import type { FilterName, Rejection, ReplicaRequest } from './types.js';
+import type { FilterName, Rejection, ReplicaRequest, SchedNode } from './types.js';
 
 export interface Filter {
   readonly name: FilterName;
   check(s: PlanState, j: number, r: ReplicaRequest): Rejection | undefined;
 }
 
+/** The status filter's rule, for loops over nodes that involve no request (capacity references). */
+export function acceptsWork(node: SchedNode): boolean {
+  return node.status === 'ready';
+}
+
 /** Only `ready` nodes receive work; suspect, down and left nodes are counted by status. */
 export const statusFilter: Filter = {
   name: 'status',
   check: (s, j) => {
-    const status = s.nodes[j]!.status;
-    return status === 'ready' ? undefined : { filter: 'status', label: `node ${status}` };
+    const node = s.nodes[j]!;
+    return acceptsWork(node) ? undefined : { filter: 'status', label: `node ${node.status}` };
   },
 };
 
@@ -29,13 +36,13 @@ export const constraintFilter: Filter = {
 
 export const cpuFilter: Filter = {
   name: 'cpu',
-  check: (s, j, r) => (r.cpuMillis <= s.freeCpu[j]! ? undefined : { filter: 'cpu', label: 'insufficient cpu' }),
+  check: (s, j, r) => (r.cpuMillis <= s.freeCpuMillis[j]! ? undefined : { filter: 'cpu', label: 'insufficient cpu' }),
 };
 
 export const memoryFilter: Filter = {
   name: 'memory',
   check: (s, j, r) =>
-    r.memoryBytes <= s.freeMem[j]! ? undefined : { filter: 'memory', label: 'insufficient memory' },
+    r.memoryBytes <= s.freeMemoryBytes[j]! ? undefined : { filter: 'memory', label: 'insufficient memory' },
 };
 
 /** Two replicas cannot publish the same host port and protocol on one node. */
@@ -61,7 +68,10 @@ export const maxPerNodeFilter: Filter = {
       : undefined,
 };
 
-/** Filters that depend only on the node and the request, never on what the plan placed. */
+/**
+ * Filters that depend only on the node and the request's constraints, never on what the plan
+ * placed: their result holds for the whole plan and for every request with the same constraints.
+ */
 export const STATIC_FILTERS: readonly Filter[] = [statusFilter, constraintFilter];
 /** Filters that change as replicas are placed. */
 export const DYNAMIC_FILTERS: readonly Filter[] = [cpuFilter, memoryFilter, hostPortFilter, maxPerNodeFilter];
@@ -75,9 +85,37 @@ export function firstRejection(filters: readonly Filter[], s: PlanState, j: numb
   return undefined;
 }
 
-/** The dynamic filters as one boolean check, for hot loops (no Rejection objects allocated). */
+/** Nodes that pass the static filters for a request: by node index, and as a list in node order. */
+export interface Eligibility {
+  readonly mask: Uint8Array;
+  readonly members: readonly number[];
+}
+
+/** Runs STATIC_FILTERS over every node for `r`; valid for any request with r's constraints. */
+export function staticEligibility(s: PlanState, r: ReplicaRequest): Eligibility {
+  const mask = new Uint8Array(s.size);
+  const members: number[] = [];
+  for (let j = 0; j < s.size; j++) {
+    if (firstRejection(STATIC_FILTERS, s, j, r)) continue;
+    mask[j] = 1;
+    members.push(j);
+  }
+  return { mask, members };
+}
+
+/** Node index -> 1 where the status filter lets work in (it does not depend on the request). */
+export function readyMask(s: PlanState): Uint8Array {
+  const mask = new Uint8Array(s.size);
+  for (let j = 0; j < s.size; j++) mask[j] = acceptsWork(s.nodes[j]!) ? 1 : 0;
+  return mask;
+}
+
+/**
+ * DYNAMIC_FILTERS fused into one boolean check, for hot loops (no Rejection objects allocated):
+ * `fitsNow(s, j, r) === !firstRejection(DYNAMIC_FILTERS, s, j, r)` in every state.
+ */
 export function fitsNow(s: PlanState, j: number, r: ReplicaRequest): boolean {
-  if (r.cpuMillis > s.freeCpu[j]! || r.memoryBytes > s.freeMem[j]!) return false;
+  if (r.cpuMillis > s.freeCpuMillis[j]! || r.memoryBytes > s.freeMemoryBytes[j]!) return false;
   for (const p of r.hostPorts) if (s.portInUse(j, p)) return false;
   return r.maxReplicasPerNode === 0 || s.replicasOf(j, r.service) < r.maxReplicasPerNode;
 }

@@ -12,7 +12,7 @@ export type {
   Unplaced,
 } from './types.js';
 export { planBatch, ffdOrder, IMPROVE_WORK_PER_MS } from './plan-batch.js';
-export { explainUnplaced, formatBytes, formatCpu } from './explain.js';
+export { explainUnplaced } from './explain.js';
 export { binpackScore, spreadScore, SPREAD_TOLERANCE } from './score.js';
 export { constraintHolds, nodeAttribute } from './constraints.js';
 export {
@@ -26,5 +26,6 @@ export {
   type Filter,
 } from './filters.js';
 export { PlanState } from './plan-state.js';
-export { replicaRequestsFor, serviceKey } from './requests.js';
+export { snapshotOf, type SnapshotAllocation, type SnapshotNode } from './snapshot.js';
+export { replicaRequestsFor } from './requests.js';
 export { fillBar, planExitCode, planToJson, plainServiceName, renderPlanText, type PlanJson } from './render.js';

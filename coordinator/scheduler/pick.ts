@@ -1,5 +1,6 @@
 // The placement pipeline for one replica: walk the capacity indexes from the most promising end,
-// filter, score, and pick. Status and constraints are already satisfied by index membership.
+// filter, score, and pick. Status and constraints are already satisfied by index membership (the
+// index holds staticEligibility's members); fitsNow checks the rest.
 //
 // Pick rule (what "best" means, precisely):
 //   1. The highest score wins. Exact ties go to the node met first: size classes are scanned
@@ -49,9 +50,11 @@ function scanClass(s: PlanState, ix: CapacityIndex, r: ReplicaRequest, acc: Accu
   const spread = r.strategy === 'spread';
   // Sum over dimensions of request/capacity, at the class's largest and smallest capacities:
   // bounds on the scores reachable from a given fill without looking at the node.
-  const reqAtMax = (ix.maxCpu > 0 ? r.cpuMillis / ix.maxCpu : 0) + (ix.maxMem > 0 ? r.memoryBytes / ix.maxMem : 0);
+  const reqAtMax =
+    (ix.maxCpuMillis > 0 ? r.cpuMillis / ix.maxCpuMillis : 0) + (ix.maxMemoryBytes > 0 ? r.memoryBytes / ix.maxMemoryBytes : 0);
   const reqAtMin =
-    (ix.minCpu < Infinity ? r.cpuMillis / ix.minCpu : 0) + (ix.minMem < Infinity ? r.memoryBytes / ix.minMem : 0);
+    (ix.minCpuMillis < Infinity ? r.cpuMillis / ix.minCpuMillis : 0) +
+    (ix.minMemoryBytes < Infinity ? r.memoryBytes / ix.minMemoryBytes : 0);
   // Any node that fits has fill <= 2 - sum(request/capacity) <= 2 - reqAtMax.
   const fitting = ix.countFillAtMost(2 - reqAtMax);
   let block = -1;
@@ -72,7 +75,7 @@ function scanClass(s: PlanState, ix: CapacityIndex, r: ReplicaRequest, acc: Accu
     if (best && (best.siblings === 0 ? upper <= best.score : upper < best.score - SPREAD_TOLERANCE)) break;
     if (!fitsNow(s, j, r)) continue;
     const node = s.nodes[j]!;
-    const sc = score(r.strategy, node.cpuMillis, node.memoryBytes, s.freeCpu[j]!, s.freeMem[j]!, r.cpuMillis, r.memoryBytes);
+    const sc = score(r.strategy, node.cpuMillis, node.memoryBytes, s.freeCpuMillis[j]!, s.freeMemoryBytes[j]!, r.cpuMillis, r.memoryBytes);
     const c: Candidate = { node: j, score: sc, siblings: s.replicasOf(j, r.service) };
     if (!best || sc > best.score) acc.best = c;
     acc.near.push(c);

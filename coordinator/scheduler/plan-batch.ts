@@ -2,16 +2,18 @@
 // node snapshot, in three steps:
 //   1. greedy: largest replica first (FFD order), each through the filter -> score -> pick pipeline
 //      (so bin-pack replicas go to the fullest node that fits: best-fit decreasing);
-//   2. improvement (improve.ts): bounded search for a plan with fewer nodes in use, moving only this
+//   2. improvement (improve/): bounded search for a plan with fewer nodes in use, moving only this
 //      batch's bin-pack replicas and only to nodes every filter allows; it optimises node count, so
 //      it may undo the greedy step's availability tie-break. Spread replicas are never moved;
 //   3. replicas still unplaced are retried, then repaired by moving one batch replica aside
 //      (repair.ts), then explained against the final state.
 // Pure: no I/O, time only via the injected `now`.
 import { NodeIndex } from './capacity-index.js';
-import { constraintSignature, firstFailedConstraint } from './constraints.js';
+import { constraintSignature } from './constraints.js';
 import { explainIn } from './explain.js';
-import { improvePlan, usedNodesLowerBound } from './improve.js';
+import { acceptsWork, readyMask, staticEligibility, type Eligibility } from './filters.js';
+import { improvePlan } from './improve/index.js';
+import { countUsedNodes, usedNodesLowerBound } from './lower-bound.js';
 import { pickNode } from './pick.js';
 import { PlanState } from './plan-state.js';
 import { repairUnplaced } from './repair.js';
@@ -39,12 +41,6 @@ function compileOptions(opts: PlanOptions = {}): CompiledOptions {
     improveWorkCap: opts.improveWorkCap ?? Math.round(improveBudgetMs * IMPROVE_WORK_PER_MS),
     now: opts.now ?? (() => performance.now()),
   };
-}
-
-/** Nodes that pass the static filters (ready, constraints) for one constraint signature. */
-interface Eligibility {
-  readonly mask: Uint8Array;
-  readonly members: number[];
 }
 
 /** Places requests in `order` one by one through the pipeline; what does not fit stays at -1. */
@@ -79,29 +75,20 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
   const n = requests.length;
   const assigned = new Int32Array(n).fill(-1);
 
+  // The static filters give the same answer for every request with the same constraints.
   const bySignature = new Map<string, Eligibility>();
   const eligibilityOf = new Array<Eligibility>(n);
   for (let r = 0; r < n; r++) {
     const q = requests[r]!;
     const sig = constraintSignature(q.constraints);
     let e = bySignature.get(sig);
-    if (!e) {
-      const mask = new Uint8Array(s.size);
-      const members: number[] = [];
-      for (let j = 0; j < s.size; j++) {
-        const node = nodes[j]!;
-        if (node.status === 'ready' && !firstFailedConstraint(node, q.constraints)) {
-          mask[j] = 1;
-          members.push(j);
-        }
-      }
-      bySignature.set(sig, (e = { mask, members }));
-    }
+    if (!e) bySignature.set(sig, (e = staticEligibility(s, q)));
     eligibilityOf[r] = e;
   }
 
+  const ready = readyMask(s);
   placeGreedily(s, requests, ffdOrder(nodes, requests), eligibilityOf, assigned);
-  const greedyNodesUsed = countUsed(s);
+  const greedyNodesUsed = countUsedNodes(s);
 
   const movable = new Uint8Array(n);
   let anyMovable = false;
@@ -122,6 +109,7 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
       assigned,
       movable,
       eligible: (r) => eligibilityOf[r]!.mask,
+      ready,
       seed: o.seed,
       workCap: o.improveWorkCap,
       budgetMs: o.improveBudgetMs,
@@ -152,8 +140,8 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
   }
   const stats: PlanStats = {
     greedyNodesUsed,
-    nodesUsed: countUsed(s),
-    lowerBound: lowerBound ?? usedNodesLowerBound(s, requests, assigned, movable),
+    nodesUsed: countUsedNodes(s),
+    lowerBound: lowerBound ?? usedNodesLowerBound(s, ready, requests, assigned, movable),
     improveWork,
     improveWorkCap: o.improveWorkCap,
     improveStop,
@@ -168,7 +156,7 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
 export function ffdOrder(nodes: readonly SchedNode[], requests: readonly ReplicaRequest[]): number[] {
   let maxCpu = 0, maxMem = 0;
   for (const node of nodes) {
-    if (node.status !== 'ready') continue;
+    if (!acceptsWork(node)) continue;
     maxCpu = Math.max(maxCpu, node.cpuMillis);
     maxMem = Math.max(maxMem, node.memoryBytes);
   }
@@ -176,10 +164,4 @@ export function ffdOrder(nodes: readonly SchedNode[], requests: readonly Replica
     Math.max(maxCpu > 0 ? q.cpuMillis / maxCpu : 0, maxMem > 0 ? q.memoryBytes / maxMem : 0),
   );
   return requests.map((_, r) => r).sort((a, b) => size[b]! - size[a]! || a - b);
-}
-
-function countUsed(s: PlanState): number {
-  let used = 0;
-  for (let j = 0; j < s.size; j++) if (s.isUsed(j)) used++;
-  return used;
 }

@@ -6,8 +6,8 @@ const portKey = (p: HostPort): number => p.port * 2 + (p.protocol === 'udp' ? 1 
 
 export class PlanState {
   readonly size: number;
-  readonly freeCpu: Float64Array;
-  readonly freeMem: Float64Array;
+  readonly freeCpuMillis: Float64Array;
+  readonly freeMemoryBytes: Float64Array;
   /** Fill key: CPU utilisation + memory utilisation (each 0..1), what capacity indexes sort by. */
   readonly fill: Float64Array;
   /** Replicas placed on each node by this plan. */
@@ -23,8 +23,8 @@ export class PlanState {
   constructor(readonly nodes: readonly SchedNode[]) {
     const n = nodes.length;
     this.size = n;
-    this.freeCpu = new Float64Array(n);
-    this.freeMem = new Float64Array(n);
+    this.freeCpuMillis = new Float64Array(n);
+    this.freeMemoryBytes = new Float64Array(n);
     this.fill = new Float64Array(n);
     this.planned = new Int32Array(n);
     this.preUsed = new Uint8Array(n);
@@ -33,8 +33,8 @@ export class PlanState {
     this.basePorts = new Array(n);
     for (let j = 0; j < n; j++) {
       const node = nodes[j]!;
-      this.freeCpu[j] = node.cpuMillis - node.reservedCpuMillis;
-      this.freeMem[j] = node.memoryBytes - node.reservedMemoryBytes;
+      this.freeCpuMillis[j] = node.cpuMillis - node.reservedCpuMillis;
+      this.freeMemoryBytes[j] = node.memoryBytes - node.reservedMemoryBytes;
       this.preUsed[j] =
         node.reservedCpuMillis > 0 || node.reservedMemoryBytes > 0 || node.usedPorts.length > 0 || hasReplicas(node) ? 1 : 0;
       this.fill[j] = this.computeFill(j);
@@ -72,8 +72,8 @@ export class PlanState {
   }
 
   place(j: number, r: ReplicaRequest): void {
-    this.freeCpu[j]! -= r.cpuMillis;
-    this.freeMem[j]! -= r.memoryBytes;
+    this.freeCpuMillis[j]! -= r.cpuMillis;
+    this.freeMemoryBytes[j]! -= r.memoryBytes;
     this.planned[j]!++;
     if (r.hostPorts.length > 0) {
       const m = (this.ports[j] ??= new Map());
@@ -85,8 +85,8 @@ export class PlanState {
   }
 
   unplace(j: number, r: ReplicaRequest): void {
-    this.freeCpu[j]! += r.cpuMillis;
-    this.freeMem[j]! += r.memoryBytes;
+    this.freeCpuMillis[j]! += r.cpuMillis;
+    this.freeMemoryBytes[j]! += r.memoryBytes;
     this.planned[j]!--;
     if (r.hostPorts.length > 0) {
       const m = this.ports[j]!;
@@ -97,15 +97,6 @@ export class PlanState {
     this.changed(j);
   }
 
-  /** Reserved CPU and memory on node `j` including this plan's placements. */
-  reservedCpu(j: number): number {
-    return this.nodes[j]!.cpuMillis - this.freeCpu[j]!;
-  }
-
-  reservedMem(j: number): number {
-    return this.nodes[j]!.memoryBytes - this.freeMem[j]!;
-  }
-
   private changed(j: number): void {
     this.fill[j] = this.computeFill(j);
     for (const l of this.listeners) l(j);
@@ -113,7 +104,7 @@ export class PlanState {
 
   private computeFill(j: number): number {
     const node = this.nodes[j]!;
-    return utilisation(node.cpuMillis, this.freeCpu[j]!) + utilisation(node.memoryBytes, this.freeMem[j]!);
+    return utilisation(node.cpuMillis, this.freeCpuMillis[j]!) + utilisation(node.memoryBytes, this.freeMemoryBytes[j]!);
   }
 }
 

@@ -1,11 +1,8 @@
 // Turns a Compose service into the replica requests the scheduler places.
 import type { ServiceSpec } from '../../shared/compose/types.js';
+import { serviceKey } from '../slot-key.js';
 import type { HostPort, ReplicaRequest } from './types.js';
 
-/** The scheduler's service key: `stack/service`. */
-export function serviceKey(stackName: string, serviceName: string): string {
-  return `${stackName}/${serviceName}`;
-}
 
 /**
  * One request per replica slot in `replicas` (1-based slots, e.g. [1, 2, 3] for a new service or

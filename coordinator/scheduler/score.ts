@@ -9,39 +9,41 @@ function usedAfter(capacity: number, free: number, request: number): number {
 }
 
 export function binpackScore(
-  capCpu: number,
-  capMem: number,
-  freeCpu: number,
-  freeMem: number,
-  reqCpu: number,
-  reqMem: number,
+  capacityCpuMillis: number,
+  capacityMemoryBytes: number,
+  freeCpuMillis: number,
+  freeMemoryBytes: number,
+  requestCpuMillis: number,
+  requestMemoryBytes: number,
 ): number {
-  return (100 * (usedAfter(capCpu, freeCpu, reqCpu) + usedAfter(capMem, freeMem, reqMem))) / 2;
+  const cpu = usedAfter(capacityCpuMillis, freeCpuMillis, requestCpuMillis);
+  const memory = usedAfter(capacityMemoryBytes, freeMemoryBytes, requestMemoryBytes);
+  return (100 * (cpu + memory)) / 2;
 }
 
 export function spreadScore(
-  capCpu: number,
-  capMem: number,
-  freeCpu: number,
-  freeMem: number,
-  reqCpu: number,
-  reqMem: number,
+  capacityCpuMillis: number,
+  capacityMemoryBytes: number,
+  freeCpuMillis: number,
+  freeMemoryBytes: number,
+  requestCpuMillis: number,
+  requestMemoryBytes: number,
 ): number {
-  return 100 - binpackScore(capCpu, capMem, freeCpu, freeMem, reqCpu, reqMem);
+  return 100 - binpackScore(capacityCpuMillis, capacityMemoryBytes, freeCpuMillis, freeMemoryBytes, requestCpuMillis, requestMemoryBytes);
 }
 
 export function score(
   strategy: PlacementStrategy,
-  capCpu: number,
-  capMem: number,
-  freeCpu: number,
-  freeMem: number,
-  reqCpu: number,
-  reqMem: number,
+  capacityCpuMillis: number,
+  capacityMemoryBytes: number,
+  freeCpuMillis: number,
+  freeMemoryBytes: number,
+  requestCpuMillis: number,
+  requestMemoryBytes: number,
 ): number {
   return strategy === 'spread'
-    ? spreadScore(capCpu, capMem, freeCpu, freeMem, reqCpu, reqMem)
-    : binpackScore(capCpu, capMem, freeCpu, freeMem, reqCpu, reqMem);
+    ? spreadScore(capacityCpuMillis, capacityMemoryBytes, freeCpuMillis, freeMemoryBytes, requestCpuMillis, requestMemoryBytes)
+    : binpackScore(capacityCpuMillis, capacityMemoryBytes, freeCpuMillis, freeMemoryBytes, requestCpuMillis, requestMemoryBytes);
 }
 
 /**

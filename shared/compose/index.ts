@@ -5,7 +5,7 @@ export * from './types.js';
 export { parseCompose, type ParseOptions, type ParseResult } from './parse.js';
 export { formatIssue, formatPath, DOCUMENT_PATH } from './issues.js';
 export { parseNodesFile, type NodeCapacity, type NodesFileOptions, type NodesFileResult } from './nodes-file.js';
-export { parseBytes, parseCpus, parseDuration, formatBytes, formatCpus, formatDuration } from './units.js';
+export { parseBytes, parseCpus, parseDuration, formatDuration } from './units.js';
 export { interpolateString, interpolateTree, type Env } from './interpolate.js';
 export { splitShellWords } from './shell-words.js';
 export { parsePortShort } from './port-syntax.js';

@@ -15,7 +15,7 @@ import { type Findings, type PathSegment, emptyFindings } from './findings.js';
 import type { Env } from './interpolate.js';
 import type { DependsOnEntry, RawService } from './service-schema.js';
 import type { HealthcheckSpec, PortSpec, ReservationSource, ServiceSpec, UpdateConfigSpec } from './types.js';
-import { formatBytes, formatCpus } from './units.js';
+import { formatBytes, formatCpu } from '../format.js';
 
 export interface NormalisedService {
   readonly spec: ServiceSpec;
@@ -127,7 +127,7 @@ function resources(deploy: Partial<RawDeploy>, findings: Findings, at: (...rest:
   if (limitCpu !== undefined && cpuMillis > limitCpu) {
     findings.errors.push({
       path: at('reservations', 'cpus'),
-      message: `reservation of ${formatCpus(cpuMillis)} is more than the limit of ${formatCpus(limitCpu)} (limits.cpus)`,
+      message: `reservation of ${formatCpu(cpuMillis)} is more than the limit of ${formatCpu(limitCpu)} (limits.cpus)`,
     });
   }
   if (limitMemory !== undefined && memoryBytes > limitMemory) {

@@ -1,5 +1,6 @@
 // Compose scalar units: byte values, CPU counts and Go-style durations, parsed into Baton's integer
-// units (bytes, millicores, milliseconds), plus the formatters used in messages.
+// units (bytes, millicores, milliseconds), plus the duration formatter. Bytes and CPU are formatted
+// by shared/format.ts, as everywhere else.
 
 import { fail, ok, quote, type Result } from './result.js';
 
@@ -99,25 +100,6 @@ export function parseDuration(value: string | number): Result<number> {
   const rounded = Math.ceil(Number(ms.toPrecision(12)));
   if (!Number.isSafeInteger(rounded)) return fail(`${quote(value)} is too large for a duration`);
   return ok(rounded);
-}
-
-const BINARY_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
-
-/** Bytes for people: `512 MiB`, `1.5 GiB`, `100 B`. */
-export function formatBytes(bytes: number): string {
-  let unit = 0;
-  let n = bytes;
-  while (Math.abs(n) >= 1024 && unit < BINARY_UNITS.length - 1) {
-    n /= 1024;
-    unit++;
-  }
-  return `${Number(n.toFixed(unit === 0 ? 0 : 1))} ${BINARY_UNITS[unit]}`;
-}
-
-/** Millicores for people: `0.5 CPUs`, `1 CPU`, `2.25 CPUs`. */
-export function formatCpus(cpuMillis: number): string {
-  const cores = cpuMillis / 1000;
-  return `${cores} ${cores === 1 ? 'CPU' : 'CPUs'}`;
 }
 
 /** Milliseconds for people: `1m30s`, `500ms`, `0s`. */

@@ -8,11 +8,13 @@ import { seededRng as seeded } from '../../shared/random.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { snapshotOf } from '../../coordinator/live-plan.js';
-import { planBatch } from '../../coordinator/scheduler/index.js';
+import { applyPlan } from '../../coordinator/plan-apply.js';
+import { planBatch, snapshotOf } from '../../coordinator/scheduler/index.js';
 import type { Plan, ReplicaRequest, SchedNode } from '../../coordinator/scheduler/index.js';
-import { openStore } from '../../coordinator/store/index.js';
-import type { AllocationRecord, NodeRecord, State, Store } from '../../coordinator/store/index.js';
+import { splitServiceKey } from '../../coordinator/slot-key.js';
+import { Store } from '../../coordinator/store/index.js';
+import type { NodeRecord, StackRecord } from '../../coordinator/store/index.js';
+import { parseCompose } from '../../shared/compose/index.js';
 
 const NODES = 5_000;
 const SERVICES = 10_000;
@@ -25,13 +27,17 @@ const GiB = 1024 * MiB;
 async function main(): Promise<void> {
   const rng = seeded(SEED);
   const dataDir = await mkdtemp(join(tmpdir(), 'baton-bench-scheduler-'));
-  const store = await openStore({ dataDir });
+  const store = await Store.open({ dataDir });
   try {
     store.transact((state) => {
       for (const n of makeNodes(rng)) state.nodes[n.id] = n;
     });
-    await store.flush();
     const requests = makeRequests(rng);
+    // The services the requests are for: the plan applier commits placements of services that exist.
+    store.transact((state) => {
+      for (const st of makeStacks(requests)) state.stacks[st.name] = st;
+    });
+    await store.flush();
 
     // Throughput: snapshot -> plan -> commit -> durable flush.
     const t0 = performance.now();
@@ -39,7 +45,7 @@ async function main(): Promise<void> {
     const t1 = performance.now();
     const plan = planBatch(nodes, requests, { seed: 1 });
     const t2 = performance.now();
-    commitPlan(store, requests, plan, 1, Date.now());
+    const rejectedAtCommit = commitPlan(store, requests, plan, Date.now());
     const t3 = performance.now();
     await store.flush();
     const t4 = performance.now();
@@ -73,6 +79,7 @@ async function main(): Promise<void> {
           p50PlanMs: round(latencies[Math.floor(0.5 * latencies.length)]!, 2),
           placed,
           unplaced: plan.unplaced.length,
+          rejectedAtCommit,
           nodesUsed: stats.nodesUsed,
           greedyNodesUsed: stats.greedyNodesUsed,
           improveStop: stats.improveStop,
@@ -157,38 +164,35 @@ function randomService(rng: () => number, service: string): ReplicaRequest {
   };
 }
 
-/** The scheduler's view of the cluster: node records plus what running allocations reserve. */
 /** The store's nodes and allocations through the coordinator's own snapshot code. */
 function snapshotFromStore(state: Store['state']): SchedNode[] {
   return snapshotOf(Object.values(state.nodes), Object.values(state.allocations));
 }
 
-/** Commits a plan as allocation records in one store transaction. */
-function commitPlan(store: Store, requests: readonly ReplicaRequest[], plan: Plan, generation: number, nowMs: number): void {
-  const byKey = new Map<string, ReplicaRequest>();
-  for (const r of requests) byKey.set(`${r.service}\n${r.replica}`, r);
+/** Commits a plan as the control loop does: the plan applier re-checks each placement, then one transaction writes the records. */
+function commitPlan(store: Store, requests: readonly ReplicaRequest[], plan: Plan, nowMs: number): number {
+  let seq = 0;
+  const applied = applyPlan({ state: store.state, placements: plan.placements, requests, nowMs, newId: (s) => `${s.stack}/${s.service}.${s.replica}@${++seq}` });
   store.transact((state) => {
-    for (const p of plan.placements) {
-      const r = byKey.get(`${p.service}\n${p.replica}`)!;
-      const slash = p.service.indexOf('/');
-      const record: AllocationRecord = {
-        id: `${p.service}.${p.replica}@${generation}`,
-        stack: p.service.slice(0, slash),
-        service: p.service.slice(slash + 1),
-        replica: p.replica,
-        nodeId: p.nodeId,
-        generation,
-        cpuMillis: r.cpuMillis,
-        memoryBytes: r.memoryBytes,
-        hostPorts: r.hostPorts.map((h) => ({ port: h.port, protocol: h.protocol })),
-        desired: 'run',
-        createdAtMs: nowMs,
-      };
-      state.allocations[record.id] = record;
-    }
+    for (const rec of applied.records) state.allocations[rec.id] = rec;
   });
+  return applied.rejected.length;
 }
 
+/** A stack record for every service the requests name, each with a minimal parsed spec. */
+function makeStacks(requests: readonly ReplicaRequest[]): StackRecord[] {
+  const parsed = parseCompose('services:\n  svc:\n    image: bench:1\n', { file: 'bench.yaml', stackName: 'bench' });
+  if (!parsed.ok) throw new Error('bench compose file does not parse');
+  const base = parsed.stack.services[0]!;
+  const stacks = new Map<string, StackRecord>();
+  for (const r of requests) {
+    const [stack, service] = splitServiceKey(r.service);
+    let st = stacks.get(stack);
+    if (!st) stacks.set(stack, (st = { name: stack, generation: 1, file: 'bench.yaml', services: {}, createdAtMs: 0, updatedAtMs: 0 }));
+    st.services[service] ??= { spec: { ...base, name: service }, specHash: '', generation: 1, replicas: REPLICAS_PER_SERVICE };
+  }
+  return [...stacks.values()];
+}
 
 function round(v: number, digits: number): number {
   const f = 10 ** digits;

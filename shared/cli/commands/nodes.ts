@@ -4,7 +4,7 @@ import type { Event__Output } from '../../grpc/gen/baton/v1/Event.js';
 import type { ListEventsResponse__Output } from '../../grpc/gen/baton/v1/ListEventsResponse.js';
 import type { ListNodesResponse__Output } from '../../grpc/gen/baton/v1/ListNodesResponse.js';
 import type { NodeInfo__Output } from '../../grpc/gen/baton/v1/NodeInfo.js';
-import { humanAge, humanBytes, table } from '../../format.js';
+import { formatBytes, humanAge, table } from '../../format.js';
 import { controlClient, coordinatorTarget, describeRpcError, unary } from '../client.js';
 
 export interface NodeJson {
@@ -68,7 +68,7 @@ export function nodesTable(nodes: NodeJson[], nowMs: number): string {
         n.address,
         n.status,
         `${usedCores === undefined ? '-' : usedCores.toFixed(1)}/${cores.toFixed(1)} cores`,
-        `${n.usage ? humanBytes(n.usage.memoryBytes) : '-'}/${humanBytes(n.capacity.memoryBytes)}`,
+        `${n.usage ? formatBytes(n.usage.memoryBytes) : '-'}/${formatBytes(n.capacity.memoryBytes)}`,
         n.dockerUp ? 'up' : 'down',
         String(n.containers),
         `${humanAge(nowMs - n.lastSeenMs)} ago`,

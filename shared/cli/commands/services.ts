@@ -1,6 +1,6 @@
 // `baton deploy`, `scale`, `rm`, `services`, `ps`: running services on the cluster.
 import type { Command } from 'commander';
-import { humanAge, humanBytes, table } from '../../format.js';
+import { formatBytes, humanAge, table } from '../../format.js';
 import type { DeployResponse__Output } from '../../grpc/gen/baton/v1/DeployResponse.js';
 import type { ListReplicasResponse__Output } from '../../grpc/gen/baton/v1/ListReplicasResponse.js';
 import type { ListServicesResponse__Output } from '../../grpc/gen/baton/v1/ListServicesResponse.js';
@@ -132,7 +132,7 @@ export function registerServices(program: Command): void {
         process.stdout.write(
           table(
             ['SERVICE', 'REPLICA', 'NODE', 'CONTAINER', 'STATE', 'UPTIME', 'RESTARTS', 'CPU', 'MEMORY', 'ERROR'],
-            rows.map((x) => [`${x.stack}/${x.service}`, String(x.replica), x.node || '-', x.containerId || '-', x.desired === 'stop' ? `${x.state} (stopping)` : x.state, x.uptimeMs ? humanAge(x.uptimeMs) : '-', String(x.restarts), `${x.cpuPercent}%`, humanBytes(x.memoryBytes), x.error]),
+            rows.map((x) => [`${x.stack}/${x.service}`, String(x.replica), x.node || '-', x.containerId || '-', x.desired === 'stop' ? `${x.state} (stopping)` : x.state, x.uptimeMs ? humanAge(x.uptimeMs) : '-', String(x.restarts), `${x.cpuPercent}%`, formatBytes(x.memoryBytes), x.error]),
           ) + '\n',
         );
     });
