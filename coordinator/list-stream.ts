@@ -1,6 +1,5 @@
 // Writes a listing to a server-streaming call in batches, each bounded by an item count and by an
 // upper bound of its encoded size, so any listing fits under the gRPC message limit.
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { MAX_MESSAGE_BYTES } from '../shared/grpc/load.js';
 
 export interface BatchLimits {
@@ -24,10 +23,12 @@ export type WriteOutcome = 'written' | 'cancelled';
 
 /**
  * Converts `items` to wire form one batch at a time (never the whole listing at once) and writes
- * each batch. When the call's buffer is full (`write` returns false) it waits for 'drain', so a
- * slow reader holds back the writer instead of the coordinator's memory; between batches it
- * yields to the event loop, so a long listing does not delay agents' reports. Stops when the
- * client cancels. Does not end the call: the caller ends it (or sends an error status).
+ * each batch. When the call's buffer is full (`write` returns false: grpc-js buffers 16 messages)
+ * it waits for 'drain', so a slow reader holds back the writer instead of filling the
+ * coordinator's memory, and the event loop serves everything else meanwhile. It does not yield
+ * after every batch: on a busy coordinator each turn of the loop can wait behind a control-loop
+ * round, which made 100 batches take 100 rounds. Stops when the client cancels. Does not end the
+ * call: the caller ends it (or sends an error status).
  */
 export async function writeBatches<Item, Wire, Batch>(
   sink: BatchSink<Batch>,
@@ -42,9 +43,7 @@ export async function writeBatches<Item, Wire, Batch>(
     const full = !sink.write(toBatch(batch));
     batch = [];
     bytes = 0;
-    if (full) return drained(sink);
-    await yieldToLoop();
-    return !sink.cancelled;
+    return full ? drained(sink) : !sink.cancelled;
   };
   for (const item of items) {
     if (sink.cancelled) return 'cancelled';
