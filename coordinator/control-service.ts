@@ -7,11 +7,16 @@ import type { ControlServiceHandlers } from '../shared/grpc/gen/baton/v1/Control
 import type { Event } from '../shared/grpc/gen/baton/v1/Event.js';
 import type { LogLine } from '../shared/grpc/gen/baton/v1/LogLine.js';
 import type { LogsRequest__Output } from '../shared/grpc/gen/baton/v1/LogsRequest.js';
+import type { ListEventsRequest__Output } from '../shared/grpc/gen/baton/v1/ListEventsRequest.js';
+import type { ListReplicasRequest__Output } from '../shared/grpc/gen/baton/v1/ListReplicasRequest.js';
 import type { NodeInfo } from '../shared/grpc/gen/baton/v1/NodeInfo.js';
+import type { ReplicaInfo } from '../shared/grpc/gen/baton/v1/ReplicaInfo.js';
+import type { ServiceInfo } from '../shared/grpc/gen/baton/v1/ServiceInfo.js';
 import type { WatchEventsRequest__Output } from '../shared/grpc/gen/baton/v1/WatchEventsRequest.js';
 import type { Logger } from '../shared/logger.js';
 import { containerToWire, hostUsageToWire } from '../shared/observations.js';
 import type { EventLog } from './event-log.js';
+import { writeBatches } from './list-stream.js';
 import type { PlanHandler } from './live-plan.js';
 import type { LogRouter, LogsClient } from './log-router.js';
 import type { NodePool, NodeView } from './node-pool.js';
@@ -48,6 +53,26 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
     if (!deps.stacks || !deps.queries) throw new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not run services');
     return { stacks: deps.stacks, queries: deps.queries };
   };
+
+  // A List* call: the listing is taken at once (one consistent snapshot of domain values), then
+  // converted to wire form and written batch by batch (list-stream.ts), then the call is ended.
+  const listing =
+    <Req, Item, Wire, Batch>(list: (req: Req) => Iterable<Item>, toWire: (item: Item) => Wire, toBatch: (wire: Wire[]) => Batch) =>
+    (call: ServerWritableStream<Req, Batch>): void => {
+      const fail = (err: unknown) => {
+        if (!call.cancelled) call.emit('error', failed(err));
+      };
+      let items: Iterable<Item>;
+      try {
+        items = list(call.request);
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      writeBatches(call, items, toWire, toBatch).then((outcome) => {
+        if (outcome === 'written') call.end();
+      }, fail);
+    };
   const unplacedWire = (u: UnplacedInfo[]) => u.map((x) => ({ service: x.service, replica: x.replica, reason: x.reason }));
 
   return {
@@ -60,21 +85,27 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
       return { stack: r.stack, service: r.service, from: r.from, to: r.to, unplaced: unplacedWire(r.unplaced) };
     }),
     Remove: unary(async (req: { stack: string; service: string }) => services().stacks.remove(req.stack, req.service)),
-    ListServices: unary((_req: object) => ({ services: services().queries.services().map((s) => ({ ...s, pending: unplacedWire(s.pending) })) })),
-    ListReplicas: unary((req: { service: string }) => ({
-      replicas: services().queries.replicas(req.service).map((r) => ({
+    ListServices: listing(
+      (_req) => services().queries.services(),
+      (s): ServiceInfo => ({ ...s, pending: unplacedWire(s.pending) }),
+      (services) => ({ services }),
+    ),
+    ListReplicas: listing(
+      (req: ListReplicasRequest__Output) => services().queries.replicas(req.service),
+      (r): ReplicaInfo => ({
         stack: r.stack, service: r.service, replica: r.replica, allocation_id: r.allocationId, node: r.node, container_id: r.containerId,
         state: r.state, desired: r.desired, generation: r.generation, restarts: r.restarts, cpu_percent: r.cpuPercent,
         memory_bytes: r.memoryBytes, since_ms: r.sinceMs, error: r.error,
-      })),
-    })),
-    ListNodes: unary(() => ({ nodes: deps.pool.list().map(toNodeInfo) })),
+      }),
+      (replicas) => ({ replicas }),
+    ),
+    ListNodes: listing((_req) => deps.pool.list(), toNodeInfo, (nodes) => ({ nodes })),
     GetNode: unary((req: { node: string }) => {
       const n = deps.pool.get(req.node);
       if (!n) throw new NotFoundError(`no node with id or name ${JSON.stringify(req.node)}`, `node ${req.node}`);
       return toNodeInfo(n);
     }),
-    ListEvents: unary((req: { limit: number }) => ({ events: deps.events.list(0, req.limit || undefined).map(toEvent) })),
+    ListEvents: listing((req: ListEventsRequest__Output) => deps.events.list(0, req.limit || undefined), toEvent, (events) => ({ events })),
     Plan: unary((req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string> }) => {
       if (!deps.plan) throw new GrpcError(Status.UNIMPLEMENTED, 'planning is not available on this coordinator');
       const r = deps.plan({ composeYaml: req.compose_yaml, fileName: req.file_name || 'compose.yaml', stack: req.stack, env: req.env });

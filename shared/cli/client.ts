@@ -77,3 +77,36 @@ export function unary<Req, Res>(
     });
   });
 }
+
+/** How long a whole listing may take; lists stream, so this bounds a stuck coordinator, not size. */
+export const LIST_TIMEOUT_MS = 60_000;
+
+/** Reads a server-streaming List* call to its end and concatenates its batches, in order. */
+export function collectBatches<Batch, Item>(call: grpc.ClientReadableStream<Batch>, items: (batch: Batch) => Item[]): Promise<Item[]> {
+  return new Promise<Item[]>((resolve, reject) => {
+    const out: Item[] = [];
+    call.on('data', (batch: Batch) => {
+      for (const item of items(batch)) out.push(item);
+    });
+    call.on('error', reject);
+    call.on('end', () => resolve(out));
+  });
+}
+
+/** Calls a List* method (server-streaming, in batches) with a deadline; failures become CliErrors. */
+export async function list<Req, Batch, Item>(
+  target: string,
+  fn: (client: ControlServiceClient, req: Req, opts: grpc.CallOptions) => grpc.ClientReadableStream<Batch>,
+  req: Req,
+  items: (batch: Batch) => Item[],
+  timeoutMs = LIST_TIMEOUT_MS,
+): Promise<Item[]> {
+  const client = controlClient(target);
+  try {
+    return await collectBatches(fn(client, req, { deadline: Date.now() + timeoutMs }), items);
+  } catch (err) {
+    throw describeRpcError(err, target);
+  } finally {
+    client.close();
+  }
+}

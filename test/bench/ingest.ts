@@ -1,13 +1,13 @@
 // bench:ingest: N simulated agents, each on its own connection, report at 1 Hz over real gRPC
 // to a coordinator process (the compiled CLI) for a measured window. Prints one JSON object:
 // {agents, reportsPerSec, coordinatorCpuPercent, coordinatorRssMb, p99ReportLagMs, falseEvictions}.
-// Usage: npm run bench:ingest -- [--agents 2000] [--seconds 30] [--workers 2]
-import { fork } from 'node:child_process';
+// Usage: npm run bench:ingest -- [--agents 2000] [--seconds 30] [--workers 2] [--ramp 400 (agents started per second)]
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listEvents, listNodes } from '../fixtures/control.js';
 import { freePort, startBaton, waitFor } from '../fixtures/processes.js';
+import { startSimulatedAgents } from './simulated-agents.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,6 +18,7 @@ function arg(name: string, def: number): number {
 const agents = arg('agents', 2000);
 const seconds = arg('seconds', 30);
 const workers = arg('workers', 2);
+const ramp = arg('ramp', 400);
 
 const port = await freePort();
 const metricsPort = await freePort();
@@ -27,28 +28,17 @@ const coordinator = startBaton(['coordinator', '--listen', target, '--data-dir',
 await waitFor('coordinator', () => listNodes(target).then(() => true), 20_000);
 const pid = coordinator.child.pid!;
 
-const kids = Array.from({ length: workers }, (_, w) => {
-  const share = Math.floor(agents / workers) + (w < agents % workers ? 1 : 0);
-  const child = fork(new URL('./ingest-worker.ts', import.meta.url).pathname, [target, String(w), String(share), String(Math.ceil(400 / workers))], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const state = { connected: 0, failures: 0 };
-  child.on('message', (m) => Object.assign(state, m));
-  return { child, state };
-});
+const sim = startSimulatedAgents(target, agents, workers, ramp);
 const cleanup = async () => {
-  for (const k of kids) k.child.send('stop');
-  await new Promise((r) => setTimeout(r, 500));
-  for (const k of kids) k.child.kill('SIGKILL');
+  await sim.stop();
   await coordinator.kill('SIGKILL');
 };
 
 try {
-  await waitFor(`${agents} agents connected`, () => kids.reduce((s, k) => s + k.state.connected, 0) >= agents, 120_000, 250);
+  await sim.allConnected(Math.max(120_000, (3 * agents * 1000) / ramp));
   // Let every agent settle into its 1 Hz rhythm before measuring.
   await new Promise((r) => setTimeout(r, 3000));
-  const seqBefore = Math.max(0, ...(await listEvents(target)).map((e) => e.seq));
+  const seqBefore = Math.max(0, ...(await listEvents(target, 30_000)).map((e) => e.seq));
 
   const m0 = await scrape(metricsPort);
   const c0 = await cpuTicks(pid);
@@ -59,9 +49,10 @@ try {
   const elapsedS = (Date.now() - t0) / 1000;
   const rssMb = await rss(pid);
 
-  const events = await listEvents(target);
+  const events = await listEvents(target, 30_000);
   const falseEvictions = events.filter((e) => e.seq > seqBefore && e.type === 'node.status' && (e.to === 'down' || e.to === 'suspect')).length;
-  const nodes = await listNodes(target);
+  // Lists stream in batches, so this works at any pool size; the deadline allows for a busy coordinator.
+  const nodes = await listNodes(target, 60_000);
   const result = {
     agents,
     seconds: Math.round(elapsedS),
@@ -71,7 +62,7 @@ try {
     p99ReportLagMs: p99(m0.lagBuckets, m1.lagBuckets),
     falseEvictions,
     readyNodes: nodes.filter((n) => n.status === 'ready').length,
-    streamFailures: kids.reduce((s, k) => s + k.state.failures, 0),
+    streamFailures: sim.failures(),
     note: 'p99ReportLagMs is the upper bound of the histogram bucket holding the 99th percentile',
   };
   console.log(JSON.stringify(result));

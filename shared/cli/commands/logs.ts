@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { StringDecoder } from 'node:string_decoder';
 import type { ListReplicasResponse__Output } from '../../grpc/gen/baton/v1/ListReplicasResponse.js';
 import type { LogLine__Output } from '../../grpc/gen/baton/v1/LogLine.js';
-import { CliError, controlClient, coordinatorTarget, describeRpcError, EXIT_BAD_INPUT, unary } from '../client.js';
+import { CliError, controlClient, coordinatorTarget, describeRpcError, EXIT_BAD_INPUT, list } from '../client.js';
 
 const CANCELLED = 1;
 
@@ -32,8 +32,8 @@ export function registerLogs(program: Command): void {
       // Prefixes are decided up front so every line of one run looks the same.
       let labelWidth = 0;
       if (!replica) {
-        const res = await unary<object, ListReplicasResponse__Output>(target, (c, r, opts, cb) => c.ListReplicas(r, opts, cb), { service });
-        const labels = new Set(res.replicas.filter((r) => r.desired === 'run').map((r) => `${r.service}.${r.replica}`));
+        const replicas = await list(target, (c, r, opts) => c.ListReplicas(r, opts), { service }, (b: ListReplicasResponse__Output) => b.replicas);
+        const labels = new Set(replicas.filter((r) => r.desired === 'run').map((r) => `${r.service}.${r.replica}`));
         if (labels.size > 1) labelWidth = Math.max(...[...labels].map((l) => l.length));
       }
       const printer = new Printer(labelWidth);

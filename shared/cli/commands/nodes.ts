@@ -5,7 +5,7 @@ import type { ListEventsResponse__Output } from '../../grpc/gen/baton/v1/ListEve
 import type { ListNodesResponse__Output } from '../../grpc/gen/baton/v1/ListNodesResponse.js';
 import type { NodeInfo__Output } from '../../grpc/gen/baton/v1/NodeInfo.js';
 import { formatBytes, humanAge, table } from '../../format.js';
-import { controlClient, coordinatorTarget, describeRpcError, unary } from '../client.js';
+import { controlClient, coordinatorTarget, describeRpcError, list } from '../client.js';
 
 export interface NodeJson {
   id: string;
@@ -94,8 +94,8 @@ export function registerViews(program: Command): void {
     .option('--coordinator <host:port>', 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)')
     .action(async (o: { json?: boolean; coordinator?: string }) => {
       const target = coordinatorTarget(o.coordinator);
-      const res = await unary<object, ListNodesResponse__Output>(target, (c, r, opts, cb) => c.ListNodes(r, opts, cb), {});
-      const nodes = res.nodes.map(nodeJson);
+      const listed = await list(target, (c, r, opts) => c.ListNodes(r, opts), {}, (b: ListNodesResponse__Output) => b.nodes);
+      const nodes = listed.map(nodeJson);
       process.stdout.write(o.json ? JSON.stringify(nodes, null, 2) + '\n' : (nodes.length ? nodesTable(nodes, Date.now()) : 'no nodes yet') + '\n');
     });
 
@@ -109,8 +109,8 @@ export function registerViews(program: Command): void {
       const target = coordinatorTarget(o.coordinator);
       const print = (e: Event__Output) => process.stdout.write((o.json ? JSON.stringify(eventJson(e)) : eventLine(e)) + '\n');
       if (!o.follow) {
-        const res = await unary<object, ListEventsResponse__Output>(target, (c, r, opts, cb) => c.ListEvents(r, opts, cb), {});
-        res.events.forEach(print);
+        const events = await list(target, (c, r, opts) => c.ListEvents(r, opts), {}, (b: ListEventsResponse__Output) => b.events);
+        events.forEach(print);
         return;
       }
       const client = controlClient(target);

@@ -7,13 +7,15 @@ import type { ListServicesResponse__Output } from '../../grpc/gen/baton/v1/ListS
 import type { RemoveResponse__Output } from '../../grpc/gen/baton/v1/RemoveResponse.js';
 import type { ScaleResponse__Output } from '../../grpc/gen/baton/v1/ScaleResponse.js';
 import type { ServiceInfo__Output } from '../../grpc/gen/baton/v1/ServiceInfo.js';
-import { CliError, coordinatorTarget, EXIT_BAD_INPUT, unary } from '../client.js';
+import { CliError, coordinatorTarget, EXIT_BAD_INPUT, list, unary } from '../client.js';
 import { readInput, referencedEnv, stackNameFor } from '../compose-file.js';
 
 const COORDINATOR_HELP = 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)';
 
-export const listServices = (target: string) =>
-  unary<object, ListServicesResponse__Output>(target, (c, r, o, cb) => c.ListServices(r, o, cb), {}).then((r) => r.services);
+export const listServices = (target: string) => list(target, (c, r, o) => c.ListServices(r, o), {}, (b: ListServicesResponse__Output) => b.services);
+
+export const listReplicas = (target: string, service: string) =>
+  list(target, (c, r, o) => c.ListReplicas(r, o), { service }, (b: ListReplicasResponse__Output) => b.replicas);
 
 export function registerServices(program: Command): void {
   program
@@ -48,8 +50,8 @@ export function registerServices(program: Command): void {
         last = line;
         const pending = mine.reduce((n, s) => n + s.pending.length, 0);
         if (mine.every((s) => s.running + s.pending.length >= s.desired)) {
-          const placed = await unary<object, ListReplicasResponse__Output>(target, (c, r, opts, cb) => c.ListReplicas(r, opts, cb), { service: '' });
-          for (const x of placed.replicas.filter((x) => x.stack === res.stack && x.desired === 'run' && x.node)) {
+          const placed = await listReplicas(target, '');
+          for (const x of placed.filter((x) => x.stack === res.stack && x.desired === 'run' && x.node)) {
             process.stdout.write(`  ${x.service}.${x.replica} -> ${x.node} (${x.container_id.slice(0, 12) || x.state})\n`);
           }
           if (pending === 0) {
@@ -117,9 +119,9 @@ export function registerServices(program: Command): void {
     .option('--json', 'print JSON')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
     .action(async (service: string | undefined, o: { all?: boolean; json?: boolean; coordinator?: string }) => {
-      const r = await unary<object, ListReplicasResponse__Output>(coordinatorTarget(o.coordinator), (c, q, opts, cb) => c.ListReplicas(q, opts, cb), { service: service ?? '' });
+      const replicas = await listReplicas(coordinatorTarget(o.coordinator), service ?? '');
       const now = Date.now();
-      const rows = r.replicas
+      const rows = replicas
         .filter((x) => o.all || x.desired === 'run')
         .map((x) => ({
           service: x.service, stack: x.stack, replica: x.replica, node: x.node, containerId: x.container_id.slice(0, 12), state: x.state,

@@ -44,41 +44,25 @@ export interface ControlServiceClient extends grpc.Client {
   getNode(argument: _baton_v1_GetNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
   getNode(argument: _baton_v1_GetNodeRequest, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
   
-  ListEvents(argument: _baton_v1_ListEventsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
-  ListEvents(argument: _baton_v1_ListEventsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
-  ListEvents(argument: _baton_v1_ListEventsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
-  ListEvents(argument: _baton_v1_ListEventsRequest, callback: grpc.requestCallback<_baton_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
-  listEvents(argument: _baton_v1_ListEventsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
-  listEvents(argument: _baton_v1_ListEventsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
-  listEvents(argument: _baton_v1_ListEventsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
-  listEvents(argument: _baton_v1_ListEventsRequest, callback: grpc.requestCallback<_baton_v1_ListEventsResponse__Output>): grpc.ClientUnaryCall;
+  ListEvents(argument: _baton_v1_ListEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListEventsResponse__Output>;
+  ListEvents(argument: _baton_v1_ListEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListEventsResponse__Output>;
+  listEvents(argument: _baton_v1_ListEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListEventsResponse__Output>;
+  listEvents(argument: _baton_v1_ListEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListEventsResponse__Output>;
   
-  ListNodes(argument: _baton_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
-  ListNodes(argument: _baton_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
-  ListNodes(argument: _baton_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
-  ListNodes(argument: _baton_v1_ListNodesRequest, callback: grpc.requestCallback<_baton_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
-  listNodes(argument: _baton_v1_ListNodesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
-  listNodes(argument: _baton_v1_ListNodesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
-  listNodes(argument: _baton_v1_ListNodesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
-  listNodes(argument: _baton_v1_ListNodesRequest, callback: grpc.requestCallback<_baton_v1_ListNodesResponse__Output>): grpc.ClientUnaryCall;
+  ListNodes(argument: _baton_v1_ListNodesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListNodesResponse__Output>;
+  ListNodes(argument: _baton_v1_ListNodesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListNodesResponse__Output>;
+  listNodes(argument: _baton_v1_ListNodesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListNodesResponse__Output>;
+  listNodes(argument: _baton_v1_ListNodesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListNodesResponse__Output>;
   
-  ListReplicas(argument: _baton_v1_ListReplicasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
-  ListReplicas(argument: _baton_v1_ListReplicasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
-  ListReplicas(argument: _baton_v1_ListReplicasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
-  ListReplicas(argument: _baton_v1_ListReplicasRequest, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
-  listReplicas(argument: _baton_v1_ListReplicasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
-  listReplicas(argument: _baton_v1_ListReplicasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
-  listReplicas(argument: _baton_v1_ListReplicasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
-  listReplicas(argument: _baton_v1_ListReplicasRequest, callback: grpc.requestCallback<_baton_v1_ListReplicasResponse__Output>): grpc.ClientUnaryCall;
+  ListReplicas(argument: _baton_v1_ListReplicasRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListReplicasResponse__Output>;
+  ListReplicas(argument: _baton_v1_ListReplicasRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListReplicasResponse__Output>;
+  listReplicas(argument: _baton_v1_ListReplicasRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListReplicasResponse__Output>;
+  listReplicas(argument: _baton_v1_ListReplicasRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListReplicasResponse__Output>;
   
-  ListServices(argument: _baton_v1_ListServicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
-  ListServices(argument: _baton_v1_ListServicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
-  ListServices(argument: _baton_v1_ListServicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
-  ListServices(argument: _baton_v1_ListServicesRequest, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
-  listServices(argument: _baton_v1_ListServicesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
-  listServices(argument: _baton_v1_ListServicesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
-  listServices(argument: _baton_v1_ListServicesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
-  listServices(argument: _baton_v1_ListServicesRequest, callback: grpc.requestCallback<_baton_v1_ListServicesResponse__Output>): grpc.ClientUnaryCall;
+  ListServices(argument: _baton_v1_ListServicesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListServicesResponse__Output>;
+  ListServices(argument: _baton_v1_ListServicesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListServicesResponse__Output>;
+  listServices(argument: _baton_v1_ListServicesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListServicesResponse__Output>;
+  listServices(argument: _baton_v1_ListServicesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListServicesResponse__Output>;
   
   Logs(argument: _baton_v1_LogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_LogLine__Output>;
   Logs(argument: _baton_v1_LogsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_LogLine__Output>;
@@ -124,13 +108,13 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   GetNode: grpc.handleUnaryCall<_baton_v1_GetNodeRequest__Output, _baton_v1_NodeInfo>;
   
-  ListEvents: grpc.handleUnaryCall<_baton_v1_ListEventsRequest__Output, _baton_v1_ListEventsResponse>;
+  ListEvents: grpc.handleServerStreamingCall<_baton_v1_ListEventsRequest__Output, _baton_v1_ListEventsResponse>;
   
-  ListNodes: grpc.handleUnaryCall<_baton_v1_ListNodesRequest__Output, _baton_v1_ListNodesResponse>;
+  ListNodes: grpc.handleServerStreamingCall<_baton_v1_ListNodesRequest__Output, _baton_v1_ListNodesResponse>;
   
-  ListReplicas: grpc.handleUnaryCall<_baton_v1_ListReplicasRequest__Output, _baton_v1_ListReplicasResponse>;
+  ListReplicas: grpc.handleServerStreamingCall<_baton_v1_ListReplicasRequest__Output, _baton_v1_ListReplicasResponse>;
   
-  ListServices: grpc.handleUnaryCall<_baton_v1_ListServicesRequest__Output, _baton_v1_ListServicesResponse>;
+  ListServices: grpc.handleServerStreamingCall<_baton_v1_ListServicesRequest__Output, _baton_v1_ListServicesResponse>;
   
   Logs: grpc.handleServerStreamingCall<_baton_v1_LogsRequest__Output, _baton_v1_LogLine>;
   
