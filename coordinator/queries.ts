@@ -4,6 +4,7 @@
 import type { ControlLoop } from './control-loop.js';
 import type { NodePool } from './node-pool.js';
 import { observedReplicas } from './observed.js';
+import { serviceKey } from './slot-key.js';
 import { resolveService, toUnplacedInfo, type UnplacedInfo } from './stacks.js';
 import type { Store } from './store/store.js';
 
@@ -47,15 +48,22 @@ export class Queries {
     const state = this.store.state;
     const observed = observedReplicas(this.pool.list(), state.allocations);
     const pending = this.loop.unplaced();
+    // One pass over the allocations, grouped by service (not one scan of all of them per service).
+    const running = new Map<string, number>();
+    for (const a of Object.values(state.allocations)) {
+      if (a.desired !== 'run' || observed.get(a.id)?.state !== 'running') continue;
+      if (a.generation !== state.stacks[a.stack]?.services[a.service]?.generation) continue;
+      const key = serviceKey(a.stack, a.service);
+      running.set(key, (running.get(key) ?? 0) + 1);
+    }
     return Object.values(state.stacks).flatMap((stack) =>
       Object.entries(stack.services).map(([name, svc]) => {
-        const allocs = Object.values(state.allocations).filter((a) => a.stack === stack.name && a.service === name && a.desired === 'run');
         return {
           stack: stack.name,
           name,
           image: svc.spec.image,
           desired: svc.replicas,
-          running: allocs.filter((a) => observed.get(a.id)?.state === 'running' && a.generation === svc.generation).length,
+          running: running.get(serviceKey(stack.name, name)) ?? 0,
           generation: svc.generation,
           ports: svc.spec.ports.map((p) => `${p.published ?? ''}${p.published ? ':' : ''}${p.target}/${p.protocol}`),
           pending: pending.filter((u) => u.stack === stack.name && u.service === name).map(toUnplacedInfo),

@@ -68,7 +68,9 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
   const byService = new Map<string, Alloc[]>();
   for (const a of input.allocations) {
     const key = `${a.stack}/${a.service}`;
-    byService.set(key, [...(byService.get(key) ?? []), a]);
+    const list = byService.get(key);
+    if (list) list.push(a);
+    else byService.set(key, [a]);
   }
 
   const desiredServices = new Set<string>();
@@ -85,14 +87,18 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
         else if (replaceable(a, svc.spec.restartPolicy, input)) stop.push({ allocationId: a.id, reason: `failed: ${a.observed!.error || `exit code ${a.observed!.exitCode}`}` });
         else live.push(a);
       }
+      // Per slot, in the order above (one pass each, not one scan per slot: a service may have
+      // thousands of replicas).
+      const liveBySlot = groupByReplica(live);
+      const stoppedBySlot = groupByReplica(all.filter((a) => a.desired === 'stop'));
       for (let replica = 1; replica <= svc.replicas; replica++) {
-        const cands = live.filter((a) => a.replica === replica);
+        const cands = liveBySlot.get(replica) ?? [];
         // A lost copy of this slot that runs again on its returned node, while nothing else runs
         // the slot: keep it and drop the replacements that have not started, rather than stop
         // the one running copy (never zero because of a handover).
         const back = cands.some(running)
           ? undefined
-          : all.find((a) => a.desired === 'stop' && a.replica === replica && a.generation === svc.generation && a.stopReason?.startsWith('node ') && running(a) && input.nodes.get(a.nodeId)?.connected);
+          : stoppedBySlot.get(replica)?.find((a) => a.generation === svc.generation && a.stopReason?.startsWith('node ') && running(a) && input.nodes.get(a.nodeId)?.connected);
         if (back) {
           revive.push(back.id);
           for (const a of cands) stop.push({ allocationId: a.id, reason: `superseded by ${back.id}, running again on its node` });
@@ -112,14 +118,26 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
     }
   }
 
+  const revived = new Set(revive);
   for (const a of input.allocations) {
     const key = `${a.stack}/${a.service}`;
     if (a.desired === 'run' && !desiredServices.has(key)) stop.push({ allocationId: a.id, reason: 'removed' });
-    if (a.desired === 'stop' && !revive.includes(a.id)) {
+    if (a.desired === 'stop' && !revived.has(a.id)) {
       const node = input.nodes.get(a.nodeId);
       // Forget only when the node is reachable and no longer reports a container for it.
       if (!node || (node.connected && node.status === 'ready' && node.engineUp !== false && !input.observed.has(a.id))) forget.push(a.id);
     }
   }
   return { place, stop, revive, forget };
+}
+
+/** Allocations by replica slot, each list in the order given. */
+function groupByReplica(allocations: readonly Alloc[]): Map<number, Alloc[]> {
+  const out = new Map<number, Alloc[]>();
+  for (const a of allocations) {
+    const list = out.get(a.replica);
+    if (list) list.push(a);
+    else out.set(a.replica, [a]);
+  }
+  return out;
 }

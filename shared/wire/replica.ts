@@ -1,6 +1,6 @@
 // The StartReplica mapping, both halves: the coordinator builds the message from an allocation and
 // its service (toStartReplica); the agent turns it back into a ReplicaSpec, checking every field
-// the executor relies on (fromStartReplica). test/wire-replica.test.ts holds the round trip.
+// the executor relies on (fromStartReplica). test/unit/wire-replica.test.ts holds the round trip.
 // Loaded by the agent: import nothing from the Compose package but its defaults and types.
 import { DEFAULT_RESTART_POLICY, DEFAULT_STOP_GRACE_MS } from '../compose/defaults.js';
 import type { HealthcheckSpec, RestartPolicySpec, ServiceSpec } from '../compose/types.js';

@@ -1,0 +1,64 @@
+// Store transactions are all or nothing: a function that throws leaves the state as it was, at any
+// depth (new keys, changed fields, arrays, deletions), and nothing of the journal's proxies is left
+// in the state or in what a transaction returns.
+import t from 'tap';
+import { types } from 'node:util';
+import { Store } from '../../coordinator/store/store.js';
+import { emptyState } from '../../coordinator/store/schema.js';
+import { alloc, stack, svc } from '../fixtures/reconcile/builders.js';
+
+function seeded(): Store {
+  const s = emptyState();
+  s.allocations.a1 = alloc('a1', { service: 'web', replica: 1, node: 'n1', report: { state: 'running' } });
+  s.stacks.shop = stack('shop', { web: svc({ replicas: 2 }) });
+  s.events.push({ seq: 1, atMs: 0, type: 'x', nodeId: '', nodeName: '', from: '', to: '', reason: '', message: '' });
+  s.eventSeq = 1;
+  return Store.memory(s);
+}
+
+t.test('a throwing transaction changes nothing', async (t) => {
+  const store = seeded();
+  const before = structuredClone(store.state);
+  t.throws(
+    () =>
+      store.transact((s) => {
+        s.allocations.a2 = alloc('a2', { service: 'web', replica: 2, node: 'n2' }); // new key
+        s.allocations.a1!.desired = 'stop'; // changed field
+        s.allocations.a1!.observed!.state = 'failed'; // nested field
+        delete s.allocations.a1!.observed; // deleted key
+        s.events.push({ ...s.events[0]!, seq: 2 }); // array append
+        s.events.splice(0, 1); // array shift
+        s.eventSeq += 1;
+        s.stacks.shop!.services.web!.replicas = 9;
+        delete s.stacks.shop;
+        throw new Error('halfway');
+      }),
+    /halfway/,
+  );
+  t.same(store.state, before, 'state as it was');
+  t.equal(store.state.events.length, 1);
+});
+
+t.test('a transaction that returns commits, and its result and stored values are plain objects', async (t) => {
+  const store = seeded();
+  const rec = store.transact((s) => {
+    const prev = s.stacks.shop!.services.web!;
+    // A copy of a tracked record holds tracked children: they must be stored plain.
+    s.stacks.shop!.services.api = { ...prev, replicas: 1 };
+    s.allocations.a1!.desired = 'stop';
+    return s.allocations.a1!;
+  });
+  t.equal(store.state.allocations.a1!.desired, 'stop');
+  t.notOk(types.isProxy(rec), 'the returned record is the stored object, not a proxy');
+  t.equal(rec, store.state.allocations.a1);
+  const api = store.state.stacks.shop!.services.api!;
+  t.notOk(types.isProxy(api), 'stored value is plain');
+  t.notOk(types.isProxy(api.spec), 'and so are its children');
+  t.notOk(types.isProxy(api.spec.ports), 'at any depth');
+});
+
+t.test('nested transactions are refused (the outer one could not undo the inner one)', async (t) => {
+  const store = seeded();
+  t.throws(() => store.transact(() => store.transact(() => 1)), /inside a transaction/);
+  t.equal(store.transact(() => 2), 2, 'the store is usable afterwards');
+});
