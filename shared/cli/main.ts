@@ -5,11 +5,11 @@ import './agent-v8-flags.js';
 import { Command, CommanderError } from 'commander';
 import { BATON_VERSION } from '../version.js';
 import { CliError } from './client.js';
-import { registerDaemons } from './commands/daemons.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerPlan } from './commands/plan.js';
 import { registerServices } from './commands/services.js';
+import { registerDaemons } from './launch.js';
 
 export function buildProgram(): Command {
   const program = new Command('baton')
