@@ -32,7 +32,14 @@ function positiveInt(name: string) {
   };
 }
 
+/** The three daemon commands, in the order `baton --help` lists them. */
 export function registerDaemons(program: Command): void {
+  registerDev(program);
+  registerCoordinator(program);
+  registerAgent(program);
+}
+
+function registerDev(program: Command): void {
   program
     .command('dev')
     .description('run a coordinator and an agent in one process against the local Docker engine (data in ./.baton)')
@@ -76,7 +83,9 @@ export function registerDaemons(program: Command): void {
         for (const u of r.unplaced) process.stderr.write(`  pending ${u.service}.${u.replica}: ${u.reason}\n`);
       }
     });
+}
 
+function registerCoordinator(program: Command): void {
   program
     .command('coordinator')
     .description('run the coordinator (node pool, scheduler, state)')
@@ -100,7 +109,10 @@ export function registerDaemons(program: Command): void {
       process.stderr.write(`baton coordinator listening on ${c.address.host}:${c.address.port}, state in ${c.store.file}${metrics}\n`);
       untilSignal(() => c.stop());
     });
+}
 
+/** `baton agent`; also the whole of the agent's own entry (agent-main.ts). */
+export function registerAgent(program: Command): void {
   program
     .command('agent')
     .description('run the agent on this host')
