@@ -89,7 +89,7 @@ export class DockerObserver {
     try {
       // one-shot: a single sample without Docker's 1 s wait for a second one; CPU % is
       // computed from our own previous sample instead.
-      const s = (await this.docker.getContainer(c.containerId).stats({ stream: false, 'one-shot': true } as never)) as unknown as DockerStats;
+      const s = (await this.docker.getContainer(c.containerId).stats({ stream: false, 'one-shot': true })) as unknown as DockerStats;
       this.cpu(c, {
         total: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
         system: s.cpu_stats?.system_cpu_usage ?? 0,

@@ -1,11 +1,10 @@
-// Host capacity and usage from systeminformation. Cheap samples (CPU, memory, network) are
-// taken every report; the disk is read less often because it spawns `df`.
+// Host capacity and usage, from the kernel (/proc, statfs). CPU, memory and network are sampled
+// every report; the disk, which changes slowly, every 30 s.
+import { statfs } from 'node:fs/promises';
 import { availableParallelism, loadavg, totalmem } from 'node:os';
-// The submodules, not the package index: see systeminformation.d.ts.
-import { fsSize } from 'systeminformation/lib/filesystem.js';
-import { mem as memory } from 'systeminformation/lib/memory.js';
+import { dirname } from 'node:path';
 import type { HostUsage } from '../shared/observations.js';
-import { ProcCpu, ProcNet } from './proc-stats.js';
+import { ProcCpu, ProcNet, procMemory } from './proc-stats.js';
 
 export type HostSample = HostUsage;
 
@@ -35,16 +34,16 @@ export class HostMetrics {
   async sample(): Promise<HostSample> {
     const cpuPercent = this.cpu.percent();
     const net = this.net.rates();
-    const [mem] = await Promise.all([memory(), this.refreshDisk(false)]);
+    const mem = procMemory();
+    await this.refreshDisk(false);
     const [l1, l5, l15] = loadavg();
     return {
       cpuPercent: finite(cpuPercent),
       load1: finite(l1),
       load5: finite(l5),
       load15: finite(l15),
-      // `active` excludes buffers and cache, as `free` does under "used".
-      memoryUsedBytes: mem.active,
-      memoryTotalBytes: mem.total,
+      memoryUsedBytes: mem.usedBytes,
+      memoryTotalBytes: mem.totalBytes,
       diskUsedBytes: this.disk.used,
       diskTotalBytes: this.disk.total,
       netRxBytesPerSec: finite(net.rxPerSec),
@@ -56,15 +55,16 @@ export class HostMetrics {
     const now = Date.now();
     if (!force && now - this.disk.atMs < this.diskIntervalMs) return;
     this.disk.atMs = now;
-    try {
-      const fs = await fsSize();
-      // The filesystem holding diskPath: the longest mount point that prefixes it.
-      const match = fs
-        .filter((f) => this.diskPath === f.mount || this.diskPath.startsWith(f.mount.endsWith('/') ? f.mount : f.mount + '/'))
-        .sort((a, b) => b.mount.length - a.mount.length)[0] ?? fs.find((f) => f.mount === '/');
-      if (match) this.disk = { used: match.used, total: match.size, atMs: now };
-    } catch {
-      // Keep the last figures; disk is informational.
+    // The filesystem holding diskPath, as `df diskPath` reports it; the path need not exist yet.
+    for (let path = this.diskPath; ; path = dirname(path)) {
+      try {
+        const fs = await statfs(path);
+        this.disk = { used: (fs.blocks - fs.bfree) * fs.bsize, total: fs.blocks * fs.bsize, atMs: now };
+        return;
+      } catch {
+        // Keep the last figures (disk is informational), unless a parent directory answers.
+        if (dirname(path) === path) return;
+      }
     }
   }
 }

@@ -2,7 +2,8 @@
 // start-up only to support `ssh://` DOCKER_HOST, which Baton does not offer; that is 14 MB of
 // a 60 MB budget. Registering a stand-in for docker-modem's ssh agent module before dockerode
 // loads means ssh2 is never read. If docker-modem moves the file, the stand-in is simply not
-// used and memory grows back; nothing breaks.
+// used and memory grows back; nothing breaks. The bundled agent (dist/agent.mjs) gets this stand-in,
+// and a few more, at build time instead: scripts/build-agent.mjs.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

@@ -2,12 +2,14 @@
 // currentLoad() and networkStats() spawn a shell (`cat /proc/stat | grep cpu`, one `cat` per
 // interface) on every call, and Docker's stats API costs an HTTP round trip per container:
 // at 1 Hz with 20 containers that alone blows the agent's 1%-of-a-core budget. These read the
-// same kernel counters in-process. Everything else still comes from systeminformation/dockerode.
+// same kernel counters in-process. (Memory too: systeminformation's mem() reads the same
+// /proc/meminfo, and loading it cost the agent more memory than these few lines.)
 //
 // Reads are synchronous on purpose: these are kernel pseudo-files answered from memory, and
 // fs/promises turns each one into four thread-pool round trips (open, fstat, read, close),
 // which profiled as most of the agent's steady-state CPU.
 import { readFileSync } from 'node:fs';
+import { freemem, totalmem } from 'node:os';
 
 function read(file: string): string | undefined {
   try {
@@ -35,6 +37,20 @@ export class ProcCpu {
     if (!prev || cur.total <= prev.total) return undefined;
     return ((cur.busy - prev.busy) / (cur.total - prev.total)) * 100;
   }
+}
+
+/**
+ * Host memory from /proc/meminfo. `usedBytes` is total minus MemAvailable, which is what `free` calls
+ * used and systeminformation's mem() calls active: buffers and cache that the kernel can reclaim
+ * are not counted. Without /proc, Node's totalmem/freemem.
+ */
+export function procMemory(): { totalBytes: number; usedBytes: number } {
+  const text = read('/proc/meminfo') ?? '';
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+  const total = kb('MemTotal');
+  const available = kb('MemAvailable');
+  if (!(total > 0) || !(available >= 0)) return { totalBytes: totalmem(), usedBytes: totalmem() - freemem() };
+  return { totalBytes: total, usedBytes: total - available };
 }
 
 /** Network rates from /proc/net/dev deltas, summed over the host's own interfaces. */

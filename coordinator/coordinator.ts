@@ -14,10 +14,11 @@ import { livePlanner, type PlanHandler } from './live-plan.js';
 import { LogRouter } from './log-router.js';
 import { CoordinatorMetrics, serveMetrics } from './metrics.js';
 import { NodePool } from './node-pool.js';
-import { DEFAULT_TIMEOUTS, type StatusTimeouts } from './node-status.js';
+import type { StatusTimeouts } from './node-status.js';
 import { Queries } from './queries.js';
 import { Stacks } from './stacks.js';
 import { Store } from './store/store.js';
+import { COORDINATOR_DEFAULTS } from './defaults.js';
 
 export interface CoordinatorOptions {
   /** @default '0.0.0.0:7400' */
@@ -41,17 +42,6 @@ export interface CoordinatorOptions {
   /** Plans Compose files for `baton plan` against the live pool. @default livePlanner */
   plan?: (pool: NodePool, store: Store) => PlanHandler | undefined;
 }
-
-/** The defaults of CoordinatorOptions, in one place (the CLI's flags show them too). */
-export const COORDINATOR_DEFAULTS = {
-  listen: '0.0.0.0:7400',
-  dataDir: './.baton',
-  heartbeatIntervalMs: 1000,
-  suspectAfterMs: DEFAULT_TIMEOUTS.suspectAfterMs,
-  downAfterMs: DEFAULT_TIMEOUTS.downAfterMs,
-  tickMs: 250,
-  reconcileMs: 1000,
-} as const;
 
 /** CoordinatorOptions with every default filled in and the intervals checked. */
 export interface CompiledCoordinatorOptions {

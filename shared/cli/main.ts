@@ -1,47 +1,14 @@
 #!/usr/bin/env node
-// The `baton` command line: daemons (coordinator, agent) and operator commands.
-// First, before anything else is compiled: V8 settings for the agent process.
-import './agent-v8-flags.js';
-import { Command, CommanderError } from 'commander';
-import { BATON_VERSION } from '../version.js';
-import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './client.js';
-import { registerDaemons } from './commands/daemons.js';
-import { registerLogs } from './commands/logs.js';
-import { registerViews } from './commands/nodes.js';
-import { registerPlan } from './commands/plan.js';
-import { registerServices } from './commands/services.js';
+// The `baton` command line. `baton agent` goes straight to dist/agent.mjs, one bundled file holding
+// only what the agent runs (scripts/build-agent.mjs), so the agent process never loads the rest of the
+// CLI: its budget is 50 MB RSS. Every other command loads the full program.
+import { existsSync } from 'node:fs';
 
-export function buildProgram(): Command {
-  const program = new Command('baton')
-    .description('Baton: a lightweight container orchestrator for bare-metal hosts and edge clusters')
-    .version(BATON_VERSION)
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
-  registerDaemons(program);
-  registerViews(program);
-  registerPlan(program);
-  registerServices(program);
-  registerLogs(program);
-  return program;
+if (process.argv[2] === 'agent') {
+  const bundle = new URL('../../agent.mjs', import.meta.url);
+  // Run from sources (no bundle beside them), the same entry runs unbundled.
+  await import(existsSync(bundle) ? bundle.href : './agent-main.js');
+} else {
+  const { buildProgram, run } = await import('./program.js');
+  await run(buildProgram());
 }
-
-export async function main(argv = process.argv): Promise<number> {
-  try {
-    await buildProgram().parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
-  } catch (err) {
-    // Unknown commands and options, missing arguments: the user's input.
-    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
-    if (err instanceof CliError) {
-      process.stderr.write(`baton: ${err.message}\n`);
-      return err.exitCode;
-    }
-    process.stderr.write(`baton: ${(err as Error)?.message ?? String(err)}\n`);
-    return EXIT_FAILURE;
-  }
-}
-
-const code = await main();
-// Daemons keep the event loop alive; one-shot commands exit with their status.
-if (code !== 0) process.exit(code);
-else process.exitCode = 0;

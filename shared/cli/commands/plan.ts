@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import type { PlanResponse__Output } from '../../grpc/gen/baton/v1/PlanResponse.js';
 import { CliError, coordinatorTarget, EXIT_BAD_INPUT, unary } from '../client.js';
 import { readInput, referencedEnv, stackNameFor } from '../compose-file.js';
+import { planOffline, type PlanOutput } from '../launch.js';
 
 interface PlanFlags {
   file: string;
@@ -27,17 +28,9 @@ export function registerPlan(program: Command): void {
       const text = await readInput(o.file, 'Compose file');
       // A top-level `name` in the file wins over the directory name (as in Compose) without a warning.
       const stackName = stackNameFor(o.file, text, o.stack);
-      let out: { json: unknown; text: string; warnings: string[]; complete: boolean };
+      let out: PlanOutput;
       if (o.nodes) {
-        // The parser and scheduler load only for offline plans (the live one runs them remotely).
-        const { offlineNodes, planCompose } = await import('../../../coordinator/plan-compose.js');
-        const { formatIssue, parseNodesFile } = await import('../../compose/index.js');
-        const nodesText = await readInput(o.nodes, 'nodes file');
-        const nodes = parseNodesFile(nodesText, { file: o.nodes });
-        if (!nodes.ok) throw new CliError(nodes.errors.map(formatIssue).join('\n'), EXIT_BAD_INPUT);
-        const r = planCompose({ text, file: o.file, env: process.env, stackName, nodes: offlineNodes(nodes.nodes) });
-        if (!r.ok) throw new CliError([...r.errors, ...r.warnings].join('\n'), EXIT_BAD_INPUT);
-        out = { json: r.json, text: r.text, warnings: [...nodes.warnings.map(formatIssue), ...r.warnings], complete: r.exitCode === 0 };
+        out = await planOffline({ text, file: o.file, stackName, nodesFile: o.nodes });
       } else {
         const target = coordinatorTarget(o.coordinator);
         // Bad input comes back as INVALID_ARGUMENT: exit 2, as offline.

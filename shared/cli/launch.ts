@@ -1,7 +1,11 @@
-// `baton coordinator` and `baton agent`: the two long-running processes.
+// The one seam between the CLI and the processes it launches: `baton coordinator`, `baton agent`,
+// `baton dev` and the offline `baton plan --nodes`. The only file under shared/ that may import
+// coordinator/ or agent/, and only lazily, so client commands and the agent load no more than they use.
 import type { Command } from 'commander';
-import { stackNameFor } from '../compose-file.js';
-import { parseLabels } from '../labels.js';
+// Constants only (no coordinator code): the flags' defaults are the coordinator's own.
+import { COORDINATOR_DEFAULTS } from '../../coordinator/defaults.js';
+import { readInput, stackNameFor } from './compose-file.js';
+import { parseLabels } from './labels.js';
 
 /** Runs until SIGINT/SIGTERM, then stops gracefully (a second signal exits at once). */
 function untilSignal(stop: () => Promise<void>): void {
@@ -30,7 +34,14 @@ function positiveInt(name: string) {
   };
 }
 
+/** The three daemon commands, in the order `baton --help` lists them. */
 export function registerDaemons(program: Command): void {
+  registerDev(program);
+  registerCoordinator(program);
+  registerAgent(program);
+}
+
+function registerDev(program: Command): void {
   program
     .command('dev')
     .description('run a coordinator and an agent in one process against the local Docker engine (data in ./.baton)')
@@ -40,7 +51,7 @@ export function registerDaemons(program: Command): void {
     .action(async (o: { file?: string; listen: string; dataDir: string }) => {
       const { join } = await import('node:path');
       const { readFile } = await import('node:fs/promises');
-      const { dockerFromEnv } = await import('../../../agent/docker-observer.js');
+      const { dockerFromEnv } = await import('../../agent/docker-observer.js');
       try {
         await dockerFromEnv().ping();
       } catch (err) {
@@ -52,8 +63,8 @@ export function registerDaemons(program: Command): void {
             `  or run: bash scripts/quickstart.sh, which does both`,
         );
       }
-      const { Coordinator } = await import('../../../coordinator/coordinator.js');
-      const { Agent } = await import('../../../agent/agent.js');
+      const { Coordinator } = await import('../../coordinator/coordinator.js');
+      const { Agent } = await import('../../agent/agent.js');
       const { hostname } = await import('node:os');
       const c = await Coordinator.start({ listen: o.listen, dataDir: join(o.dataDir, 'coordinator'), metricsListen: '127.0.0.1:0' });
       const agent = new Agent({ coordinator: `127.0.0.1:${c.address.port}`, name: hostname(), dataDir: join(o.dataDir, 'agent'), labels: { role: 'dev' } });
@@ -74,18 +85,20 @@ export function registerDaemons(program: Command): void {
         for (const u of r.unplaced) process.stderr.write(`  pending ${u.service}.${u.replica}: ${u.reason}\n`);
       }
     });
+}
 
+function registerCoordinator(program: Command): void {
   program
     .command('coordinator')
     .description('run the coordinator (node pool, scheduler, state)')
-    .option('--listen <host:port>', 'address to listen on', '0.0.0.0:7400')
-    .option('--data-dir <dir>', 'where state is kept', './.baton')
-    .option('--heartbeat-ms <ms>', 'report interval asked of agents', positiveInt('--heartbeat-ms'), 1000)
-    .option('--suspect-after-ms <ms>', 'silence before a node is suspect', positiveInt('--suspect-after-ms'), 3000)
-    .option('--down-after-ms <ms>', 'silence before a node is down and evicted', positiveInt('--down-after-ms'), 5000)
+    .option('--listen <host:port>', 'address to listen on', COORDINATOR_DEFAULTS.listen)
+    .option('--data-dir <dir>', 'where state is kept', COORDINATOR_DEFAULTS.dataDir)
+    .option('--heartbeat-ms <ms>', 'report interval asked of agents', positiveInt('--heartbeat-ms'), COORDINATOR_DEFAULTS.heartbeatIntervalMs)
+    .option('--suspect-after-ms <ms>', 'silence before a node is suspect', positiveInt('--suspect-after-ms'), COORDINATOR_DEFAULTS.suspectAfterMs)
+    .option('--down-after-ms <ms>', 'silence before a node is down and evicted', positiveInt('--down-after-ms'), COORDINATOR_DEFAULTS.downAfterMs)
     .option('--metrics-listen <host:port>', 'serve Prometheus metrics at /metrics ("off" to disable)', '127.0.0.1:7401')
     .action(async (o: { listen: string; dataDir: string; heartbeatMs: number; suspectAfterMs: number; downAfterMs: number; metricsListen: string }) => {
-      const { Coordinator } = await import('../../../coordinator/coordinator.js');
+      const { Coordinator } = await import('../../coordinator/coordinator.js');
       const c = await Coordinator.start({
         listen: o.listen,
         dataDir: o.dataDir,
@@ -98,7 +111,10 @@ export function registerDaemons(program: Command): void {
       process.stderr.write(`baton coordinator listening on ${c.address.host}:${c.address.port}, state in ${c.store.file}${metrics}\n`);
       untilSignal(() => c.stop());
     });
+}
 
+/** `baton agent`; also the whole of the agent's own entry (agent-main.ts). */
+export function registerAgent(program: Command): void {
   program
     .command('agent')
     .description('run the agent on this host')
@@ -110,7 +126,7 @@ export function registerDaemons(program: Command): void {
     .option('--cpus <cores>', 'CPU capacity to offer (default: all cores)')
     .option('--memory-bytes <bytes>', 'memory capacity to offer (default: all memory)')
     .action(async (o: { coordinator: string; name?: string; labels?: string; dataDir: string; advertiseAddress?: string; cpus?: string; memoryBytes?: string }) => {
-      const { Agent } = await import('../../../agent/agent.js');
+      const { Agent } = await import('../../agent/agent.js');
       const cpus = o.cpus === undefined ? undefined : Number(o.cpus);
       if (cpus !== undefined && !(cpus > 0)) throw new Error(`--cpus: expected a positive number, got "${o.cpus}"`);
       const mem = o.memoryBytes === undefined ? undefined : Number(o.memoryBytes);
@@ -128,4 +144,27 @@ export function registerDaemons(program: Command): void {
       process.stderr.write(`baton agent ${agent.nodeId} joining ${o.coordinator}\n`);
       untilSignal(() => agent.stop('agent shutdown'));
     });
+}
+
+/** A plan as `baton plan` prints it, whether computed here or by a coordinator. */
+export interface PlanOutput {
+  json: unknown;
+  text: string;
+  warnings: string[];
+  /** Every replica placed (exit 0; else 1). */
+  complete: boolean;
+}
+
+/** `baton plan --nodes`: plans a Compose file against the nodes described in a file. Bad input is a CliError with exit 2. */
+export async function planOffline(o: { text: string; file: string; stackName: string; nodesFile: string }): Promise<PlanOutput> {
+  // The parser and scheduler load only for offline plans (the live one runs them remotely).
+  const { offlineNodes, planCompose } = await import('../../coordinator/plan-compose.js');
+  const { formatIssue, parseNodesFile } = await import('../compose/index.js');
+  const { CliError, EXIT_BAD_INPUT } = await import('./client.js');
+  const nodesText = await readInput(o.nodesFile, 'nodes file');
+  const nodes = parseNodesFile(nodesText, { file: o.nodesFile });
+  if (!nodes.ok) throw new CliError(nodes.errors.map(formatIssue).join('\n'), EXIT_BAD_INPUT);
+  const r = planCompose({ text: o.text, file: o.file, env: process.env, stackName: o.stackName, nodes: offlineNodes(nodes.nodes) });
+  if (!r.ok) throw new CliError([...r.errors, ...r.warnings].join('\n'), EXIT_BAD_INPUT);
+  return { json: r.json, text: r.text, warnings: [...nodes.warnings.map(formatIssue), ...r.warnings], complete: r.exitCode === 0 };
 }

@@ -1,0 +1,72 @@
+// Bundles `baton agent` (shared/cli/agent-main.ts) into one file, dist/agent.mjs, which
+// dist/shared/cli/main.js runs for `baton agent`. One minified, tree-shaken file instead of some
+// 400 modules, without the parts of its libraries the agent never runs, keeps the agent within its
+// memory budget (issue 7: at most 50 MB RSS). Run by `npm run build`; `--analyze` prints what is in it.
+import { analyzeMetafile, build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * Modules replaced by a function that throws, keyed by the request and the package that makes it.
+ * Each is loaded at start-up by a library the agent uses, for a feature the agent never uses.
+ */
+const STAND_INS = [
+  // ssh:// DOCKER_HOST, which Baton does not offer; loads ssh2 and its native crypto. Unbundled runs
+  // get the same stand-in through agent/lean-modules.ts.
+  { request: './ssh', from: 'docker-modem', message: 'ssh:// DOCKER_HOST is not supported by the Baton agent; use unix:// or tcp://' },
+  // BuildKit sessions and build contexts, for docker.buildImage(): the agent runs images, never builds them.
+  { request: './session', from: 'dockerode', message: 'image builds are not supported by the Baton agent' },
+  { request: 'tar-fs', from: 'dockerode', message: 'image builds are not supported by the Baton agent' },
+  { request: '@balena/dockerignore', from: 'dockerode', message: 'image builds are not supported by the Baton agent' },
+  // pino.transport() (worker-thread log transports): the agent logs to stderr through pino.destination().
+  { request: 'thread-stream', from: 'pino', message: 'pino transports are not supported by the Baton agent' },
+];
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+const leanModules = {
+  name: 'lean-modules',
+  setup(b) {
+    for (const [i, s] of STAND_INS.entries()) {
+      const inPackage = new RegExp(`node_modules[\\\\/]${escape(s.from)}([\\\\/]|$)`);
+      b.onResolve({ filter: new RegExp(`^${escape(s.request)}$`) }, (a) =>
+        inPackage.test(a.resolveDir) ? { path: String(i), namespace: 'stand-in' } : undefined,
+      );
+    }
+    b.onLoad({ filter: /.*/, namespace: 'stand-in' }, (a) => ({
+      contents: `module.exports = function () { throw new Error(${JSON.stringify(STAND_INS[Number(a.path)].message)}); };`,
+      loader: 'js',
+    }));
+    // docker-modem's hijacked-connection stream only needs a Duplex: Node's own, rather than a second
+    // copy of the streams implementation (readable-stream) loaded for it alone.
+    b.onResolve({ filter: /^readable-stream$/ }, (a) => (/node_modules[\\/]docker-modem[\\/]/.test(a.resolveDir) ? { path: 'node:stream', external: true } : undefined));
+    // `long` compiles a WebAssembly module at load for fast 64-bit multiply/divide, which brings in
+    // V8's wasm compiler (about 1 MB RSS); the agent does no such arithmetic, so its own pure-JS
+    // fallback is used: the module sees no WebAssembly global.
+    b.onLoad({ filter: /node_modules[\\/]long[\\/]umd[\\/]index\.js$/ }, async (a) => ({
+      contents: `var WebAssembly = undefined;\n${await (await import('node:fs/promises')).readFile(a.path, 'utf8')}`,
+      loader: 'js',
+    }));
+  },
+};
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: ['shared/cli/agent-main.ts'],
+  outfile: 'dist/agent.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  treeShaking: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+  plugins: [leanModules],
+  // Bundled CommonJS packages call require() for Node's built-ins; an ES module has none of its own.
+  banner: { js: "import { createRequire as __batonRequire } from 'node:module'; const require = __batonRequire(import.meta.url);" },
+});
+
+if (process.argv.includes('--analyze')) process.stdout.write(await analyzeMetafile(result.metafile));
