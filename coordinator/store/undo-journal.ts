@@ -3,15 +3,16 @@
 // has its writes undone in reverse order. A copy-on-write draft (immer) would copy every object a
 // transaction touches, which for the allocations map of a large cluster (100,000 keys) is one
 // 100,000-key copy per container event; the journal costs one entry per write.
+// Arrays are not proxied: the first time a transaction reaches one, a shallow copy of it is kept
+// and restored on undo (a splice through a proxy costs a trap per element moved: the 1,000-event
+// log's trim made every append cost milliseconds). Objects inside arrays are therefore not
+// tracked: a transaction replaces an array element rather than changing it in place.
 
 type Obj = Record<PropertyKey, unknown>;
 
-interface Entry {
-  target: Obj;
-  key: PropertyKey;
-  had: boolean;
-  old: unknown;
-}
+type Entry =
+  | { kind: 'property'; target: Obj; key: PropertyKey; had: boolean; old: unknown }
+  | { kind: 'array'; target: unknown[]; copy: unknown[] };
 
 export class UndoJournal {
   private readonly entries: Entry[] = [];
@@ -23,6 +24,7 @@ export class UndoJournal {
    * stored values need no walk (a bulk insert of 100,000 fresh records stays cheap).
    */
   private deepProxies = 0;
+  private readonly arraysSaved = new WeakSet<unknown[]>();
 
   /** A proxy over `root` whose writes (at any depth) are recorded. */
   track<T extends object>(root: T): T {
@@ -55,7 +57,8 @@ export class UndoJournal {
   undo(): void {
     for (let i = this.entries.length - 1; i >= 0; i--) {
       const e = this.entries[i]!;
-      if (e.had) e.target[e.key] = e.old;
+      if (e.kind === 'array') e.target.splice(0, e.target.length, ...e.copy);
+      else if (e.had) e.target[e.key] = e.old;
       else delete e.target[e.key];
     }
     this.entries.length = 0;
@@ -68,22 +71,26 @@ export class UndoJournal {
     const proxy = new Proxy(obj as Obj, {
       get: (target, key, receiver) => {
         const v = Reflect.get(target, key, receiver) as unknown;
+        if (Array.isArray(v)) {
+          if (!this.arraysSaved.has(v)) {
+            this.arraysSaved.add(v);
+            this.entries.push({ kind: 'array', target: v, copy: v.slice() });
+          }
+          return v;
+        }
         return v !== null && typeof v === 'object' ? this.wrap(v, depth + 1) : v;
       },
       set: (target, key, value) => {
-        // Writing an index past the end also moves an array's length: note the length first.
-        if (Array.isArray(target) && key !== 'length') this.entries.push({ target, key: 'length', had: true, old: target.length });
-        this.entries.push({ target, key, had: Object.hasOwn(target, key), old: target[key] });
+        this.entries.push({ kind: 'property', target, key, had: Object.hasOwn(target, key), old: target[key] });
         target[key] = this.unwrap(value);
         return true;
       },
       deleteProperty: (target, key) => {
-        if (Object.hasOwn(target, key)) this.entries.push({ target, key, had: true, old: target[key] });
+        if (Object.hasOwn(target, key)) this.entries.push({ kind: 'property', target, key, had: true, old: target[key] });
         return delete target[key];
       },
       defineProperty: (target, key, desc) => {
-        if (Array.isArray(target) && key !== 'length') this.entries.push({ target, key: 'length', had: true, old: target.length });
-        this.entries.push({ target, key, had: Object.hasOwn(target, key), old: target[key] });
+        this.entries.push({ kind: 'property', target, key, had: Object.hasOwn(target, key), old: target[key] });
         return Reflect.defineProperty(target, key, 'value' in desc ? { ...desc, value: this.unwrap(desc.value) } : desc);
       },
     });

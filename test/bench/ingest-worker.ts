@@ -4,6 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { AgentMessage } from '../../shared/grpc/gen/baton/v1/AgentMessage.js';
 import type { CoordinatorMessage__Output } from '../../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import { loadProto } from '../../shared/grpc/load.js';
+import { PROTOCOL_VERSION } from '../../shared/version.js';
 
 const [target, workerId, count, rampPerSec] = [process.argv[2]!, process.argv[3]!, Number(process.argv[4]), Number(process.argv[5] ?? 250)];
 const proto = loadProto();
@@ -79,7 +80,7 @@ function startAgent(i: number): void {
       agent_version: 'bench',
       docker_version: 'bench',
       containers: containers(i),
-      protocol: 1,
+      protocol: PROTOCOL_VERSION,
     },
   });
 }
