@@ -16,7 +16,7 @@ import { DockerObserver, dockerFromEnv } from './docker-observer.js';
 import { containerToWire, hostUsageToWire } from '../shared/observations.js';
 import { HostMetrics } from './host-metrics.js';
 import { loadOrCreateNodeId } from './identity.js';
-import { Workloads } from './workloads.js';
+import { Worker } from './worker.js';
 
 export interface AgentOptions {
   /** HOST:PORT of the coordinator. */
@@ -51,7 +51,7 @@ export class Agent {
   private readonly host: HostMetrics;
   private readonly docker: ReturnType<typeof dockerFromEnv>;
   private engine!: DockerObserver;
-  private workloads!: Workloads;
+  private worker!: Worker;
   private call: grpc.ClientDuplexStream<AgentMessage, CoordinatorMessage__Output> | undefined;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -83,7 +83,7 @@ export class Agent {
     this.log.info({ nodeId: this.nodeId, coordinator: this.options.coordinator }, 'agent starting');
     // Built once the node id is known: the agent sees and manages only containers labelled with it.
     this.engine = new DockerObserver(this.docker, this.nodeId);
-    this.workloads = new Workloads(
+    this.worker = new Worker(
       this.docker,
       this.nodeId,
       this.log,
@@ -95,7 +95,7 @@ export class Agent {
       // Log streams end with their session, so a chunk with no session has no reader.
       (chunk) => (this.state === 'connected' && this.call ? this.call.write({ log_chunk: chunk }) : true),
     );
-    this.workloads.start();
+    this.worker.start();
     this.loop = this.run();
   }
 
@@ -123,7 +123,7 @@ export class Agent {
     }
     this.wake?.();
     await this.loop;
-    await this.workloads?.close();
+    await this.worker?.close();
     this.client.close();
     this.state = 'stopped';
   }
@@ -196,11 +196,11 @@ export class Agent {
             this.state = 'connected';
             const every = Math.max(100, msg.welcome.heartbeat_interval_ms || 1000);
             this.log.info({ sessionId, heartbeatMs: every }, 'connected to coordinator');
-            for (const event of this.workloads.currentEvents()) call.write({ container_event: event });
+            for (const event of this.worker.currentEvents()) call.write({ container_event: event });
             void sendReport();
             timer = setInterval(() => void sendReport(), every);
           } else if (msg.body === 'command' && msg.command && established) {
-            void this.workloads.handle(msg.command).then((ack) => {
+            void this.worker.handle(msg.command).then((ack) => {
               if (this.call === call) call.write({ ack });
             });
           } else if (msg.body === 'session_end') {
@@ -239,7 +239,7 @@ export class Agent {
       clearInterval(timer);
       clearTimeout(welcomeTimer);
       if (this.call === call) this.call = undefined;
-      this.workloads.sessionEnded();
+      this.worker.sessionEnded();
       call.cancel();
     }
     return established;

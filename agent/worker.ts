@@ -1,4 +1,4 @@
-// The agent's side of the command traffic: turns coordinator commands (start, stop, reconcile,
+// The agent's worker (SwarmKit's name for it), its side of the command traffic: turns coordinator commands (start, stop, reconcile,
 // logs) into executor calls and log streams, acknowledges each one, and reports every replica
 // status change as a ContainerEvent. Repeated command ids are answered from memory, never executed twice.
 import type Docker from 'dockerode';
@@ -11,13 +11,14 @@ import type { ContainerEvent } from '../shared/grpc/gen/baton/v1/ContainerEvent.
 import type { LogChunk } from '../shared/grpc/gen/baton/v1/LogChunk.js';
 import type { StartReplica__Output } from '../shared/grpc/gen/baton/v1/StartReplica.js';
 import type { Logger } from '../shared/logger.js';
-import { DockerExecutor, RestartSupervisor, type ReplicaSpec, type ReplicaStatus } from './executor/index.js';
+import { DockerExecutor, type ReplicaSpec, type ReplicaStatus } from './executor/index.js';
+import { RestartSupervisor } from './supervisor/restart-supervisor.js';
 import { LogStreams } from './log-stream.js';
 
 /** How many answered command ids are remembered for de-duplication. */
 const REMEMBERED_COMMANDS = 2000;
 
-export class Workloads {
+export class Worker {
   readonly executor: DockerExecutor;
   private readonly supervisor: RestartSupervisor;
   private readonly answered = new Map<string, Promise<CommandAck>>();

@@ -1,8 +1,8 @@
 // The restart supervisor against the real engine: in-place restarts by restart policy, driven by
 // Docker's die events (and by the resync alone when events are off), and no restart after Baton's stop.
 import t, { type Test } from 'tap';
-import { DockerExecutor } from '../agent/executor/docker-executor.js';
-import { RestartSupervisor, type RestartSupervisorOptions } from '../agent/executor/restart-supervisor.js';
+import { DockerExecutor } from '../agent/executor/docker/docker-executor.js';
+import { RestartSupervisor, type RestartSupervisorOptions } from '../agent/supervisor/restart-supervisor.js';
 import type { RestartPolicySpec } from '../shared/compose/types.js';
 import { requireDocker } from './fixtures/docker-env.js';
 import { docker, dockerInspect, removeStack, replicaSpec, sleep, StatusLog, uniqueStack, waitFor } from './fixtures/executor/replicas.js';

@@ -6,9 +6,9 @@ import type { RestartPolicySpec } from '../../shared/compose/types.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { backoffDelayMs } from '../backoff.js';
-import { DockerExecutor } from './docker-executor.js';
-import { LABEL_ALLOCATION } from './labels.js';
-import type { Executor, InspectedReplica, RemoveResult, ReplicaSpec, ReplicaState, ReplicaStatus, StopResult } from './types.js';
+import { DockerExecutor } from '../executor/docker/docker-executor.js';
+import { LABEL_ALLOCATION } from '../executor/labels.js';
+import type { Executor, InspectedReplica, RemoveResult, ReplicaSpec, ReplicaState, ReplicaStatus, StopResult } from '../executor/types.js';
 
 // ---------------------------------------------------------------------------------------------
 // The policy, as a pure function

@@ -1,10 +1,10 @@
 // The Docker implementation of the agent's executor: creates, starts, stops and removes one container
 // per allocation, found again by its `io.baton.allocation` label (the engine is the only state).
-import '../lean-modules.js';
+import '../../lean-modules.js';
 import Docker from 'dockerode';
-import type { HealthcheckSpec } from '../../shared/compose/types.js';
-import { dockerFromEnv } from '../docker-observer.js';
-import { containerLabels, containerName, LABEL_ALLOCATION, LABEL_NODE, parseBatonLabels } from './labels.js';
+import type { HealthcheckSpec } from '../../../shared/compose/types.js';
+import { dockerFromEnv } from '../../docker-observer.js';
+import { containerLabels, containerName, LABEL_ALLOCATION, LABEL_NODE, parseBatonLabels } from '../labels.js';
 import type {
   EnsureResult,
   Executor,
@@ -13,7 +13,7 @@ import type {
   ReplicaContainer,
   ReplicaSpec,
   StopResult,
-} from './types.js';
+} from '../types.js';
 
 export interface DockerExecutorOptions {
   /** @default dockerFromEnv() (DOCKER_HOST, else /var/run/docker.sock) */
