@@ -1,6 +1,7 @@
-// The agent's worker (SwarmKit's name for it), its side of the command traffic: turns coordinator commands (start, stop, reconcile,
-// logs) into executor calls and log streams, acknowledges each one, and reports every replica
-// status change as a ContainerEvent. Repeated command ids are answered from memory, never executed twice.
+// The agent's worker (SwarmKit's name), its side of the command traffic: turns coordinator commands
+// (start, stop, reconcile, logs) into supervisor calls and log streams, acknowledges each one, and
+// reports every replica status change as a ContainerEvent. Repeated command ids are answered from
+// memory, never executed twice.
 import type Docker from 'dockerode';
 // The defaults module alone: the package index would load the whole parser (yaml, zod) into the agent.
 import { DEFAULT_RESTART_POLICY } from '../shared/compose/defaults.js';

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { createOptions, healthConfig } from '../agent/executor/docker/docker-executor.js';
 import { containerLabels, containerName, dockerSafe, parseBatonLabels } from '../agent/executor/labels.js';
-import { decideRestart, type RestartHistory } from '../agent/supervisor/restart-supervisor.js';
+import { decideRestart, type RestartHistory } from '../agent/supervisor/restart-policy.js';
 import type { RestartPolicySpec } from '../shared/compose/types.js';
 import { replicaSpec } from './fixtures/executor/replicas.js';
 
