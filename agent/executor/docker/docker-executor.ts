@@ -2,9 +2,10 @@
 // per allocation, found again by its `io.baton.allocation` label (the engine is the only state).
 import '../../lean-modules.js';
 import Docker from 'dockerode';
-import type { HealthcheckSpec } from '../../../shared/compose/types.js';
 import { dockerFromEnv } from '../../docker-observer.js';
-import { containerLabels, containerName, LABEL_ALLOCATION, LABEL_NODE, parseBatonLabels } from '../labels.js';
+import { createOptions } from './create-options.js';
+import { dockerMessage, exitCodeFromStatus, statusCodeOf } from './docker-client.js';
+import { containerName, LABEL_ALLOCATION, LABEL_NODE, parseBatonLabels } from '../labels.js';
 import type {
   EnsureResult,
   Executor,
@@ -372,74 +373,6 @@ interface PullProgress {
   status?: string;
   error?: string;
   errorDetail?: { message?: string };
-}
-
-/** The container definition for a replica. Pure, so the mapping can be tested without Docker. */
-export function createOptions(spec: ReplicaSpec, name: string): Docker.ContainerCreateOptions {
-  const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const p of spec.ports) {
-    const key = `${p.target}/${p.protocol}`;
-    exposed[key] = {};
-    // An empty HostPort makes Docker choose a free one.
-    (bindings[key] ??= []).push({ HostIp: p.hostIp ?? '', HostPort: p.published === undefined ? '' : String(p.published) });
-  }
-  const hostConfig: Docker.HostConfig = {
-    PortBindings: bindings,
-    // Baton restarts containers itself (restart-supervisor.ts): it must count attempts, honour a
-    // window, and know the difference between a crash and its own stop, which Docker's policy cannot.
-    RestartPolicy: { Name: 'no' },
-  };
-  if (spec.cpuLimitMillis !== undefined && spec.cpuLimitMillis > 0) hostConfig.NanoCpus = spec.cpuLimitMillis * 1e6;
-  if (spec.memoryLimitBytes !== undefined && spec.memoryLimitBytes > 0) hostConfig.Memory = spec.memoryLimitBytes;
-  const options: Docker.ContainerCreateOptions = {
-    name,
-    Image: spec.image,
-    Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
-    Labels: containerLabels(spec),
-    ExposedPorts: exposed,
-    // So a `docker stop` by hand honours the same grace period as Baton's.
-    StopTimeout: Math.ceil(spec.stopGraceMs / 1000),
-    HostConfig: hostConfig,
-  };
-  if (spec.command) options.Cmd = [...spec.command];
-  if (spec.entrypoint) options.Entrypoint = [...spec.entrypoint];
-  const health = healthConfig(spec.healthcheck);
-  if (health) options.Healthcheck = health;
-  return options;
-}
-
-/** HealthcheckSpec -> Docker's HealthConfig (durations in ns; 0 means "inherit the image's"). */
-export function healthConfig(h: HealthcheckSpec | undefined): Docker.HealthConfig | undefined {
-  if (!h) return undefined;
-  if (h.disable) return { Test: ['NONE'] };
-  const config: Docker.HealthConfig = {
-    Interval: h.intervalMs * 1e6,
-    Timeout: h.timeoutMs * 1e6,
-    Retries: h.retries,
-    StartPeriod: h.startPeriodMs * 1e6,
-  };
-  // Empty test: only timings were set, so the image's own HEALTHCHECK test runs (as in Docker).
-  if (h.test.length > 0) config.Test = [...h.test];
-  return config;
-}
-
-/** The HTTP status of a dockerode error; undefined for transport faults (engine unreachable). */
-export function statusCodeOf(err: unknown): number | undefined {
-  const code = (err as { statusCode?: unknown } | null)?.statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
-/** Docker's own message (dockerode wraps it as "(HTTP code 404) no such container - <message>"). */
-export function dockerMessage(err: unknown): string {
-  const json = (err as { json?: { message?: unknown } } | null)?.json;
-  if (json && typeof json.message === 'string') return json.message.trim();
-  return err instanceof Error ? err.message.trim() : String(err);
-}
-
-function exitCodeFromStatus(status: string): number {
-  const m = /^Exited \((-?\d+)\)/.exec(status);
-  return m ? Number(m[1]) : 0;
 }
 
 function short(containerId: string): string {
