@@ -3,6 +3,7 @@
 // through Docker's event stream, with a periodic listing as the safety net for missed events.
 import type Docker from 'dockerode';
 import { systemClock, type Clock } from '../../shared/clock.js';
+import { KeyedQueue } from '../../shared/keyed-queue.js';
 import type { Logger } from '../../shared/logger.js';
 import { backoffDelayMs } from '../backoff.js';
 import { DockerExecutor } from '../executor/docker/docker-executor.js';
@@ -71,7 +72,7 @@ export class RestartSupervisor {
   private readonly logger: Logger | undefined;
   private readonly entries = new Map<string, Entry>();
   /** Per-allocation queue: status emissions and decisions for one allocation never interleave. */
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly queue: KeyedQueue;
   private resyncTimer: unknown;
   private eventsAbort: AbortController | undefined;
   private watching: Promise<void> | undefined;
@@ -92,6 +93,9 @@ export class RestartSupervisor {
     this.clock = options.clock ?? systemClock;
     this.timers = options.timers ?? systemTimers;
     this.logger = options.logger;
+    this.queue = new KeyedQueue((allocationId, err) =>
+      this.logger?.warn({ allocationId, err: (err as Error).message }, 'restart supervisor: operation failed'),
+    );
   }
 
   /** Starts watching events and the periodic resync. */
@@ -117,7 +121,7 @@ export class RestartSupervisor {
     this.eventsAbort?.abort();
     this.wakeWatcher?.();
     await this.watching;
-    await Promise.all([...this.chains.values()]);
+    await this.queue.idle();
   }
 
   /**
@@ -131,7 +135,7 @@ export class RestartSupervisor {
     if (entry && entry.phase !== 'stopped') {
       entry.spec = spec;
       const current = entry;
-      return this.enqueue(id, async () => current.status);
+      return this.queue.run(id, async () => current.status);
     }
     if (!entry) {
       entry = {
@@ -147,7 +151,7 @@ export class RestartSupervisor {
     const e = entry;
     e.spec = spec;
     e.phase = 'starting';
-    return this.enqueue(id, async () => {
+    return this.queue.run(id, async () => {
       if (e.phase !== 'starting') return e.status;
       this.emit(e, { state: 'starting' });
       let result;
@@ -178,7 +182,7 @@ export class RestartSupervisor {
       entry.phase = 'stopped';
       this.cancelTimer(entry);
     }
-    return this.enqueue(allocationId, async () => {
+    return this.queue.run(allocationId, async () => {
       const result = await this.executor.stop(allocationId, graceMs);
       if (result.ok) {
         const e = this.entries.get(allocationId) ?? this.detached(allocationId);
@@ -201,7 +205,7 @@ export class RestartSupervisor {
       entry.phase = 'stopped';
       this.cancelTimer(entry);
     }
-    return this.enqueue(allocationId, async () => {
+    return this.queue.run(allocationId, async () => {
       const result = await this.executor.remove(allocationId);
       if (result.ok) {
         const e = this.entries.get(allocationId) ?? this.detached(allocationId);
@@ -359,25 +363,9 @@ export class RestartSupervisor {
     e.timer = undefined;
   }
 
-  private enqueue<T>(allocationId: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.chains.get(allocationId) ?? Promise.resolve();
-    const run = prev.then(fn);
-    const tail = run.then(
-      () => undefined,
-      (err: unknown) => {
-        this.logger?.warn({ allocationId, err: (err as Error).message }, 'restart supervisor: operation failed');
-      },
-    );
-    this.chains.set(allocationId, tail);
-    void tail.then(() => {
-      if (this.chains.get(allocationId) === tail) this.chains.delete(allocationId);
-    });
-    return run;
-  }
-
-  /** enqueue() for work nobody awaits the result of: failures are logged by enqueue, never unhandled. */
+  /** Queued work nobody awaits the result of: failures are logged by the queue, never unhandled. */
   private background(allocationId: string, fn: () => Promise<void>): Promise<void> {
-    return this.enqueue(allocationId, fn).catch(() => undefined);
+    return this.queue.run(allocationId, fn).catch(() => undefined);
   }
 
   private scheduleResync(): void {

@@ -2,6 +2,7 @@
 // per allocation, found again by its `io.baton.allocation` label (the engine is the only state).
 import '../../lean-modules.js';
 import Docker from 'dockerode';
+import { KeyedQueue } from '../../../shared/keyed-queue.js';
 import { dockerFromEnv } from '../../docker-observer.js';
 import { createOptions } from './create-options.js';
 import { dockerMessage, exitCodeFromStatus, statusCodeOf } from './docker-client.js';
@@ -46,8 +47,8 @@ export class DockerExecutor implements Executor {
   private readonly pullTimeoutMs: number;
   private readonly stopSlackMs: number;
   private readonly now: () => number;
-  /** Per-allocation tail of queued operations: one operation per allocation at a time. */
-  private readonly locks = new Map<string, Promise<void>>();
+  /** One operation per allocation at a time (failures reach the caller). */
+  private readonly locks = new KeyedQueue();
   /** Pulls in flight, shared by allocations of the same image. Resolves to an error text or undefined. */
   private readonly pulls = new Map<string, Promise<string | undefined>>();
   private readonly intents = new Map<string, Intent>();
@@ -77,7 +78,7 @@ export class DockerExecutor implements Executor {
     // Cleared at call time, not when the queued operation runs, so intents follow call order: of
     // ensureRunning/stop/remove, the one called last decides.
     this.intents.delete(spec.allocationId);
-    return this.withLock(spec.allocationId, async () => {
+    return this.locks.run(spec.allocationId, async () => {
       const existing = await this.find(spec.allocationId);
       if (existing) return this.startExisting(existing.Id, existing.State, false);
       return this.createAndStart(spec);
@@ -90,7 +91,7 @@ export class DockerExecutor implements Executor {
    */
   stop(allocationId: string, graceMs: number): Promise<StopResult> {
     this.setIntent(allocationId, 'stop');
-    return this.withLock(allocationId, async () => {
+    return this.locks.run(allocationId, async () => {
       const info = await this.find(allocationId);
       if (!info) return { ok: true, wasRunning: false, killed: false };
       const container = this.docker.getContainer(info.Id);
@@ -132,7 +133,7 @@ export class DockerExecutor implements Executor {
   /** Force-removes the container and its anonymous volumes; stop() first for a graceful end. Absent is success. */
   remove(allocationId: string): Promise<RemoveResult> {
     this.setIntent(allocationId, 'remove');
-    return this.withLock(allocationId, async () => {
+    return this.locks.run(allocationId, async () => {
       const info = await this.find(allocationId);
       if (!info) return { ok: true, existed: false };
       try {
@@ -208,20 +209,6 @@ export class DockerExecutor implements Executor {
       if (intent.kind === 'remove' && now - intent.atMs > REMOVED_INTENT_TTL_MS) this.intents.delete(id);
     }
     this.intents.set(allocationId, { kind, atMs: now });
-  }
-
-  private withLock<T>(allocationId: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(allocationId) ?? Promise.resolve();
-    const run = prev.then(fn);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.locks.set(allocationId, tail);
-    void tail.then(() => {
-      if (this.locks.get(allocationId) === tail) this.locks.delete(allocationId);
-    });
-    return run;
   }
 
   /** The allocation's container; if there are several (made by hand), the running or newest one. */
