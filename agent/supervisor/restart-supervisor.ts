@@ -2,7 +2,7 @@
 // coordinator involved (an edge host keeps its services up while its uplink is down). Exits are seen
 // through Docker's event stream, with a periodic listing as the safety net for missed events.
 import type Docker from 'dockerode';
-import { systemClock, type Clock } from '../../shared/clock.js';
+import { systemClock, type Clock, type TimerHandle } from '../../shared/clock.js';
 import { KeyedQueue } from '../../shared/keyed-queue.js';
 import type { Logger } from '../../shared/logger.js';
 import { backoffDelayMs } from '../backoff.js';
@@ -10,17 +10,6 @@ import { DockerExecutor } from '../executor/docker/docker-executor.js';
 import { LABEL_ALLOCATION } from '../executor/labels.js';
 import type { Executor, InspectedReplica, RemoveResult, ReplicaSpec, ReplicaState, ReplicaStatus, StopResult } from '../executor/types.js';
 import { decideRestart, type RestartBackoffOptions } from './restart-policy.js';
-
-/** Timer functions, injectable so tests can drive delays. */
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const systemTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 export interface RestartSupervisorOptions {
   executor: Executor;
@@ -34,10 +23,8 @@ export interface RestartSupervisorOptions {
   /** How often every supervised replica is checked against `docker ps -a`. @default 10_000 */
   resyncIntervalMs?: number;
   backoff?: RestartBackoffOptions;
-  /** @default systemClock */
+  /** Time, and the restart and resync delays. @default systemClock */
   clock?: Clock;
-  /** @default the global setTimeout/clearTimeout */
-  timers?: Timers;
   logger?: Logger;
 }
 
@@ -58,7 +45,7 @@ interface Entry {
   lastStartMs: number;
   /** FinishedAt of the last exit acted on ('gone' for a vanished container): one decision per exit. */
   handledExit?: string;
-  timer?: unknown;
+  timer?: TimerHandle;
 }
 
 export class RestartSupervisor {
@@ -68,12 +55,11 @@ export class RestartSupervisor {
   private readonly resyncIntervalMs: number;
   private readonly backoff: RestartBackoffOptions;
   private readonly clock: Clock;
-  private readonly timers: Timers;
   private readonly logger: Logger | undefined;
   private readonly entries = new Map<string, Entry>();
   /** Per-allocation queue: status emissions and decisions for one allocation never interleave. */
   private readonly queue: KeyedQueue;
-  private resyncTimer: unknown;
+  private resyncTimer: TimerHandle;
   private eventsAbort: AbortController | undefined;
   private watching: Promise<void> | undefined;
   /** Ends the watcher's reconnect wait early, on close(). */
@@ -91,7 +77,6 @@ export class RestartSupervisor {
     this.resyncIntervalMs = options.resyncIntervalMs ?? 10_000;
     this.backoff = options.backoff ?? {};
     this.clock = options.clock ?? systemClock;
-    this.timers = options.timers ?? systemTimers;
     this.logger = options.logger;
     this.queue = new KeyedQueue((allocationId, err) =>
       this.logger?.warn({ allocationId, err: (err as Error).message }, 'restart supervisor: operation failed'),
@@ -116,7 +101,7 @@ export class RestartSupervisor {
   /** Stops watching and cancels pending restarts; containers are left as they are. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.resyncTimer !== undefined) this.timers.clearTimeout(this.resyncTimer);
+    if (this.resyncTimer !== undefined) this.clock.clearTimeout(this.resyncTimer);
     for (const entry of this.entries.values()) this.cancelTimer(entry);
     this.eventsAbort?.abort();
     this.wakeWatcher?.();
@@ -284,7 +269,7 @@ export class RestartSupervisor {
     e.phase = 'backoff';
     this.logger?.info({ allocationId, exitCode, delayMs: decision.delayMs, attempt: decision.attempt }, 'replica exited, restarting');
     this.emit(e, { state: 'exited', ...base, ...(info && exitCode === 0 ? {} : { error: what }) });
-    e.timer = this.timers.setTimeout(() => {
+    e.timer = this.clock.setTimeout(() => {
       e.timer = undefined;
       void this.background(allocationId, () => this.restartNow(e));
     }, decision.delayMs);
@@ -359,7 +344,7 @@ export class RestartSupervisor {
   }
 
   private cancelTimer(e: Entry): void {
-    if (e.timer !== undefined) this.timers.clearTimeout(e.timer);
+    if (e.timer !== undefined) this.clock.clearTimeout(e.timer);
     e.timer = undefined;
   }
 
@@ -370,7 +355,7 @@ export class RestartSupervisor {
 
   private scheduleResync(): void {
     if (this.closed) return;
-    this.resyncTimer = this.timers.setTimeout(() => {
+    this.resyncTimer = this.clock.setTimeout(() => {
       void this.resync().finally(() => this.scheduleResync());
     }, this.resyncIntervalMs);
   }
@@ -397,12 +382,12 @@ export class RestartSupervisor {
       }
       if (this.closed) break;
       await new Promise<void>((resolve) => {
-        const timer = this.timers.setTimeout(() => {
+        const timer = this.clock.setTimeout(() => {
           this.wakeWatcher = undefined;
           resolve();
         }, backoffDelayMs(attempt++, { initialMs: 250, maxMs: 5000 }));
         this.wakeWatcher = () => {
-          this.timers.clearTimeout(timer);
+          this.clock.clearTimeout(timer);
           resolve();
         };
       });

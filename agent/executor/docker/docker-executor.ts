@@ -2,6 +2,7 @@
 // per allocation, found again by its `io.baton.allocation` label (the engine is the only state).
 import '../../lean-modules.js';
 import Docker from 'dockerode';
+import { systemClock, type Clock } from '../../../shared/clock.js';
 import { KeyedQueue } from '../../../shared/keyed-queue.js';
 import { dockerFromEnv } from '../../docker-observer.js';
 import { createOptions } from './create-options.js';
@@ -27,8 +28,8 @@ export interface DockerExecutorOptions {
    * before giving up on it and sending SIGKILL directly. @default 10_000
    */
   stopSlackMs?: number;
-  /** @default Date.now */
-  now?: () => number;
+  /** @default systemClock */
+  clock?: Clock;
   /**
    * The agent's node id. Containers are created with it (label io.baton.node) and only containers
    * carrying it are listed and managed, so two agents that share an engine (a test machine, a
@@ -46,7 +47,7 @@ export class DockerExecutor implements Executor {
   readonly docker: Docker;
   private readonly pullTimeoutMs: number;
   private readonly stopSlackMs: number;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   /** One operation per allocation at a time (failures reach the caller). */
   private readonly locks = new KeyedQueue();
   /** Pulls in flight, shared by allocations of the same image. Resolves to an error text or undefined. */
@@ -57,7 +58,7 @@ export class DockerExecutor implements Executor {
     this.docker = options.docker ?? dockerFromEnv();
     this.pullTimeoutMs = options.pullTimeoutMs ?? 300_000;
     this.stopSlackMs = options.stopSlackMs ?? 10_000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.nodeId = options.nodeId;
   }
 
@@ -204,7 +205,7 @@ export class DockerExecutor implements Executor {
   }
 
   private setIntent(allocationId: string, kind: Intent['kind']): void {
-    const now = this.now();
+    const now = this.clock.now();
     for (const [id, intent] of this.intents) {
       if (intent.kind === 'remove' && now - intent.atMs > REMOVED_INTENT_TTL_MS) this.intents.delete(id);
     }
@@ -323,7 +324,7 @@ export class DockerExecutor implements Executor {
       } catch (err) {
         if (statusCodeOf(err) !== 404) throw err;
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 50));
     }
     return undefined;
   }
