@@ -35,9 +35,9 @@ export class Worker {
     /** Writes a log chunk on the current session; false asks log streams to slow down. */
     sendLog: (chunk: LogChunk) => boolean,
   ) {
-    this.executor = new DockerExecutor({ docker, nodeId });
+    this.executor = new DockerExecutor({ docker, nodeId, logger: log });
     this.logs = new LogStreams({ docker, list: () => this.executor.list(), log, send: sendLog });
-    this.supervisor = new RestartSupervisor({ executor: this.executor, docker, logger: log, onStatus: (s) => this.emit(toEvent(s)) });
+    this.supervisor = new RestartSupervisor({ executor: this.executor, logger: log, onStatus: (s) => this.emit(toEvent(s)) });
   }
 
   start(): void {

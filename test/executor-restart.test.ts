@@ -136,7 +136,7 @@ t.test('without events the periodic resync still restarts a killed container', a
   if (!(await requireDocker(t))) return;
   const stack = uniqueStack('resync');
   t.teardown(() => removeStack(stack));
-  const { sup, log } = await supervisor(t, { docker: null, resyncIntervalMs: 300 });
+  const { sup, log } = await supervisor(t, { watchExits: false, resyncIntervalMs: 300 });
   const spec = replicaSpec(stack, { restartPolicy: policy({ condition: 'any', delayMs: 0 }) });
   const first = await sup.run(spec);
 

@@ -1,25 +1,28 @@
 // Restarts crashed replicas in place, on this host, by the service's `deploy.restart_policy`, with no
 // coordinator involved (an edge host keeps its services up while its uplink is down). Exits are seen
-// through Docker's event stream, with a periodic listing as the safety net for missed events.
-import type Docker from 'dockerode';
+// through the executor's exit watch, with a periodic listing as the safety net for missed notices.
 import { systemClock, type Clock, type TimerHandle } from '../../shared/clock.js';
 import { KeyedQueue } from '../../shared/keyed-queue.js';
 import type { Logger } from '../../shared/logger.js';
-import { backoffDelayMs } from '../backoff.js';
-import { DockerExecutor } from '../executor/docker/docker-executor.js';
-import { LABEL_ALLOCATION } from '../executor/labels.js';
-import type { Executor, InspectedReplica, RemoveResult, ReplicaSpec, ReplicaState, ReplicaStatus, StopResult } from '../executor/types.js';
+import type {
+  Executor,
+  ExitWatch,
+  InspectedReplica,
+  PossibleExit,
+  RemoveResult,
+  ReplicaSpec,
+  ReplicaState,
+  ReplicaStatus,
+  StopResult,
+} from '../executor/types.js';
 import { decideRestart, type RestartBackoffOptions } from './restart-policy.js';
 
 export interface RestartSupervisorOptions {
   executor: Executor;
   /** Called for every status change, in order per allocation. Exceptions are logged and ignored. */
   onStatus: (status: ReplicaStatus) => void;
-  /**
-   * Engine whose `die` events are watched; null watches none, so exits are found by the periodic
-   * resync only. @default the executor's engine when it is a DockerExecutor, else null
-   */
-  docker?: Docker | null;
+  /** false: exits are found by the periodic resync only, not through executor.watchExits(). @default true */
+  watchExits?: boolean;
   /** How often every supervised replica is checked against `docker ps -a`. @default 10_000 */
   resyncIntervalMs?: number;
   backoff?: RestartBackoffOptions;
@@ -51,7 +54,7 @@ interface Entry {
 export class RestartSupervisor {
   private readonly executor: Executor;
   private readonly onStatusCb: (status: ReplicaStatus) => void;
-  private readonly docker: Docker | undefined;
+  private readonly watchExits: boolean;
   private readonly resyncIntervalMs: number;
   private readonly backoff: RestartBackoffOptions;
   private readonly clock: Clock;
@@ -60,10 +63,7 @@ export class RestartSupervisor {
   /** Per-allocation queue: status emissions and decisions for one allocation never interleave. */
   private readonly queue: KeyedQueue;
   private resyncTimer: TimerHandle;
-  private eventsAbort: AbortController | undefined;
-  private watching: Promise<void> | undefined;
-  /** Ends the watcher's reconnect wait early, on close(). */
-  private wakeWatcher: (() => void) | undefined;
+  private exitWatch: ExitWatch | undefined;
   private started = false;
   private markConnected!: () => void;
   private readonly connected = new Promise<void>((resolve) => (this.markConnected = resolve));
@@ -72,8 +72,7 @@ export class RestartSupervisor {
   constructor(options: RestartSupervisorOptions) {
     this.executor = options.executor;
     this.onStatusCb = options.onStatus;
-    this.docker =
-      options.docker === null ? undefined : (options.docker ?? (options.executor instanceof DockerExecutor ? options.executor.docker : undefined));
+    this.watchExits = options.watchExits ?? true;
     this.resyncIntervalMs = options.resyncIntervalMs ?? 10_000;
     this.backoff = options.backoff ?? {};
     this.clock = options.clock ?? systemClock;
@@ -88,12 +87,14 @@ export class RestartSupervisor {
     if (this.closed) throw new Error('RestartSupervisor.start() after close()');
     if (this.started) return;
     this.started = true;
-    if (this.docker) this.watching = this.watchEvents(this.docker);
-    else this.markConnected();
+    if (this.watchExits) {
+      this.exitWatch = this.executor.watchExits((exit) => this.onPossibleExit(exit));
+      void this.exitWatch.connected.then(this.markConnected);
+    } else this.markConnected();
     this.scheduleResync();
   }
 
-  /** Resolves once the event stream is first subscribed (at once without one); exits before are found by resync. */
+  /** Resolves once exits are first watched (at once without a watch); exits before are found by resync. */
   eventsConnected(): Promise<void> {
     return this.connected;
   }
@@ -103,9 +104,7 @@ export class RestartSupervisor {
     this.closed = true;
     if (this.resyncTimer !== undefined) this.clock.clearTimeout(this.resyncTimer);
     for (const entry of this.entries.values()) this.cancelTimer(entry);
-    this.eventsAbort?.abort();
-    this.wakeWatcher?.();
-    await this.watching;
+    await this.exitWatch?.close();
     await this.queue.idle();
   }
 
@@ -360,68 +359,11 @@ export class RestartSupervisor {
     }, this.resyncIntervalMs);
   }
 
-  /** Follows `die` events of Baton's containers; reconnects with backoff, resyncing after each (re)connect. */
-  private async watchEvents(docker: Docker): Promise<void> {
-    let attempt = 0;
-    while (!this.closed) {
-      const abort = new AbortController();
-      this.eventsAbort = abort;
-      try {
-        const stream = await docker.getEvents({
-          filters: { type: ['container'], event: ['die'], label: [LABEL_ALLOCATION] },
-          abortSignal: abort.signal,
-        } as Docker.GetEventsOptions);
-        attempt = 0;
-        this.markConnected();
-        // Exits while we were not subscribed (first start, engine restart) have no event to come.
-        void this.resync();
-        await this.readEvents(stream);
-      } catch (err) {
-        if (this.closed) break;
-        this.logger?.warn({ err: (err as Error).message }, 'restart supervisor: docker event stream failed');
-      }
-      if (this.closed) break;
-      await new Promise<void>((resolve) => {
-        const timer = this.clock.setTimeout(() => {
-          this.wakeWatcher = undefined;
-          resolve();
-        }, backoffDelayMs(attempt++, { initialMs: 250, maxMs: 5000 }));
-        this.wakeWatcher = () => {
-          this.clock.clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  }
-
-  private readEvents(stream: NodeJS.ReadableStream): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let buffer = '';
-      stream.on('data', (chunk: Buffer | string) => {
-        buffer += chunk.toString();
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl).trim();
-          buffer = buffer.slice(nl + 1);
-          if (line) this.onEvent(line);
-        }
-      });
-      stream.on('end', () => resolve());
-      stream.on('close', () => resolve());
-      stream.on('error', (err: Error) => (this.closed ? resolve() : reject(err)));
-    });
-  }
-
-  private onEvent(line: string): void {
-    let event: { Action?: string; Actor?: { Attributes?: Record<string, string> } };
-    try {
-      event = JSON.parse(line);
-    } catch {
-      return;
-    }
-    const allocationId = event.Actor?.Attributes?.[LABEL_ALLOCATION];
-    if (event.Action !== 'die' || !allocationId || !this.entries.has(allocationId)) return;
-    void this.background(allocationId, () => this.checkExit(allocationId));
+  private onPossibleExit(exit: PossibleExit): void {
+    if (this.closed) return;
+    // (Re)watching: exits while nothing watched (first start, engine restart) have no notice to come.
+    if (exit.kind === 'unwatched') void this.resync();
+    else if (this.entries.has(exit.allocationId)) void this.background(exit.allocationId, () => this.checkExit(exit.allocationId));
   }
 }
 

@@ -4,13 +4,17 @@ import '../../lean-modules.js';
 import Docker from 'dockerode';
 import { systemClock, type Clock } from '../../../shared/clock.js';
 import { KeyedQueue } from '../../../shared/keyed-queue.js';
+import type { Logger } from '../../../shared/logger.js';
 import { dockerFromEnv } from '../../docker-observer.js';
 import { createOptions } from './create-options.js';
 import { dockerMessage, exitCodeFromStatus, statusCodeOf } from './docker-client.js';
+import { watchDockerExits } from './exit-watcher.js';
 import { containerName, LABEL_ALLOCATION, LABEL_NODE, parseBatonLabels } from '../labels.js';
 import type {
   EnsureResult,
   Executor,
+  ExitWatch,
+  PossibleExit,
   InspectedReplica,
   RemoveResult,
   ReplicaContainer,
@@ -30,6 +34,8 @@ export interface DockerExecutorOptions {
   stopSlackMs?: number;
   /** @default systemClock */
   clock?: Clock;
+  /** Where the exit watcher reports a broken event stream. */
+  logger?: Logger;
   /**
    * The agent's node id. Containers are created with it (label io.baton.node) and only containers
    * carrying it are listed and managed, so two agents that share an engine (a test machine, a
@@ -48,6 +54,7 @@ export class DockerExecutor implements Executor {
   private readonly pullTimeoutMs: number;
   private readonly stopSlackMs: number;
   private readonly clock: Clock;
+  private readonly logger: Logger | undefined;
   /** One operation per allocation at a time (failures reach the caller). */
   private readonly locks = new KeyedQueue();
   /** Pulls in flight, shared by allocations of the same image. Resolves to an error text or undefined. */
@@ -59,6 +66,7 @@ export class DockerExecutor implements Executor {
     this.pullTimeoutMs = options.pullTimeoutMs ?? 300_000;
     this.stopSlackMs = options.stopSlackMs ?? 10_000;
     this.clock = options.clock ?? systemClock;
+    this.logger = options.logger;
     this.nodeId = options.nodeId;
   }
 
@@ -202,6 +210,11 @@ export class DockerExecutor implements Executor {
 
   stopRequested(allocationId: string): boolean {
     return this.intents.has(allocationId);
+  }
+
+  /** Follows the engine's `die` events (exit-watcher.ts). */
+  watchExits(onExit: (exit: PossibleExit) => void): ExitWatch {
+    return watchDockerExits(this.docker, this.clock, this.logger, onExit);
   }
 
   private setIntent(allocationId: string, kind: Intent['kind']): void {
