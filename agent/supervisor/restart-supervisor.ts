@@ -15,6 +15,7 @@ import type {
   ReplicaStatus,
   StopResult,
 } from '../executor/types.js';
+import { canTransition, PhaseTransitionError, type Phase } from './phase.js';
 import { decideRestart, type RestartBackoffOptions } from './restart-policy.js';
 
 export interface RestartSupervisorOptions {
@@ -31,16 +32,12 @@ export interface RestartSupervisorOptions {
   logger?: Logger;
 }
 
-/**
- * - `starting`/`running`: a start or restart in progress / done.
- * - `backoff`: exited, restart timer pending. `retry`: a restart hit an engine fault; resync retries it.
- * - `done`: the policy says no more restarts (terminal until run() after a stop).
- * - `stopped`: stop()/remove() by Baton; never restarted.
- */
-type Phase = 'starting' | 'running' | 'backoff' | 'retry' | 'done' | 'stopped';
+/** Phases restartNow() acts in: a restart timer fired (backoff), or the resync retries one (retry). */
+const RESTARTABLE: readonly Phase[] = ['backoff', 'retry'];
 
 interface Entry {
   spec: ReplicaSpec;
+  /** Written only by transition(). */
   phase: Phase;
   status: ReplicaStatus;
   restartTimesMs: number[];
@@ -131,10 +128,11 @@ export class RestartSupervisor {
         lastStartMs: 0,
       };
       this.entries.set(id, entry);
+    } else {
+      this.transition(entry, 'starting'); // run() after a stop
     }
     const e = entry;
     e.spec = spec;
-    e.phase = 'starting';
     return this.queue.run(id, async () => {
       if (e.phase !== 'starting') return e.status;
       this.emit(e, { state: 'starting' });
@@ -142,7 +140,8 @@ export class RestartSupervisor {
       try {
         result = await this.executor.ensureRunning(spec);
       } catch (err) {
-        e.phase = 'done';
+        if (e.phase !== 'starting') return e.status; // stopped meanwhile; stop() reports
+        this.transition(e, 'done');
         this.emit(e, { state: 'failed', error: `cannot reach the Docker engine: ${(err as Error).message}` });
         return e.status;
       }
@@ -150,7 +149,7 @@ export class RestartSupervisor {
       if (!result.ok) {
         // Start failures (missing image, port taken) are not crashes: the coordinator decides, and a
         // missing image is not pulled again in a loop.
-        e.phase = 'done';
+        this.transition(e, 'done');
         this.emit(e, { state: 'failed', error: result.error, ...(result.containerId ? { containerId: result.containerId } : {}) });
         return e.status;
       }
@@ -163,7 +162,7 @@ export class RestartSupervisor {
   stop(allocationId: string, graceMs: number): Promise<StopResult> {
     const entry = this.entries.get(allocationId);
     if (entry) {
-      entry.phase = 'stopped';
+      this.transition(entry, 'stopped');
       this.cancelTimer(entry);
     }
     return this.queue.run(allocationId, async () => {
@@ -186,7 +185,7 @@ export class RestartSupervisor {
   remove(allocationId: string): Promise<RemoveResult> {
     const entry = this.entries.get(allocationId);
     if (entry) {
-      entry.phase = 'stopped';
+      this.transition(entry, 'stopped');
       this.cancelTimer(entry);
     }
     return this.queue.run(allocationId, async () => {
@@ -235,10 +234,11 @@ export class RestartSupervisor {
     if (e.phase !== 'running') return;
     // stop()/remove() called on the executor directly, bypassing this supervisor.
     if (this.executor.stopRequested(allocationId)) {
-      e.phase = 'stopped';
+      this.transition(e, 'stopped');
       return;
     }
     const info = await this.executor.inspect(allocationId);
+    if (e.phase !== 'running') return; // stopped meanwhile; stop() reports
     if (info?.running) {
       if (e.status.state !== 'running') this.emit(e, { state: 'running', containerId: info.containerId });
       return;
@@ -259,13 +259,13 @@ export class RestartSupervisor {
       ...(exitCode !== undefined ? { exitCode } : {}),
     };
     if (!decision.restart) {
-      e.phase = 'done';
+      this.transition(e, 'done');
       const failed = exitCode !== 0;
       this.logger?.info({ allocationId, exitCode, reason: decision.reason }, 'replica exited, not restarted');
       this.emit(e, { state: failed ? 'failed' : 'exited', ...base, ...(failed ? { error: `${what}; ${decision.reason}` } : {}) });
       return;
     }
-    e.phase = 'backoff';
+    this.transition(e, 'backoff');
     this.logger?.info({ allocationId, exitCode, delayMs: decision.delayMs, attempt: decision.attempt }, 'replica exited, restarting');
     this.emit(e, { state: 'exited', ...base, ...(info && exitCode === 0 ? {} : { error: what }) });
     e.timer = this.clock.setTimeout(() => {
@@ -275,14 +275,14 @@ export class RestartSupervisor {
   }
 
   private async restartNow(e: Entry): Promise<void> {
-    if (this.closed || (e.phase !== 'backoff' && e.phase !== 'retry')) return;
+    if (this.closed || !RESTARTABLE.includes(e.phase)) return;
     if (this.executor.stopRequested(e.spec.allocationId)) {
-      e.phase = 'stopped';
+      this.transition(e, 'stopped');
       return;
     }
     const now = this.clock.now();
     e.restartTimesMs.push(now);
-    e.phase = 'starting';
+    this.transition(e, 'starting');
     this.emit(e, { state: 'starting', restarts: e.status.restarts + 1 });
     let result;
     try {
@@ -291,13 +291,14 @@ export class RestartSupervisor {
       // The engine is unreachable (restarting?): not an attempt of the replica's. Undo the count and
       // let the resync try again.
       e.restartTimesMs.pop();
-      e.phase = 'retry';
+      if (e.phase !== 'starting') return; // stopped meanwhile; stop() reports
+      this.transition(e, 'retry');
       this.emit(e, { state: 'failed', restarts: e.status.restarts - 1, error: `restart failed, will retry: ${(err as Error).message}` });
       return;
     }
     if (e.phase !== 'starting') return;
     if (!result.ok) {
-      e.phase = 'done';
+      this.transition(e, 'done');
       this.emit(e, { state: 'failed', error: `restart failed: ${result.error}` });
       return;
     }
@@ -305,9 +306,17 @@ export class RestartSupervisor {
   }
 
   private markRunning(e: Entry, containerId: string): void {
-    e.phase = 'running';
+    this.transition(e, 'running');
     e.lastStartMs = this.clock.now();
     this.emit(e, { state: 'running', containerId });
+  }
+
+  /** The one writer of a phase: refuses a move PHASE_TRANSITIONS does not list, and logs the others. */
+  private transition(e: Entry, to: Phase): void {
+    const from = e.phase;
+    if (!canTransition(from, to)) throw new PhaseTransitionError(e.spec.allocationId, from, to);
+    e.phase = to;
+    this.logger?.debug({ allocationId: e.spec.allocationId, from, to }, 'replica phase');
   }
 
   private emit(e: Entry, patch: { state: ReplicaState; containerId?: string; exitCode?: number; error?: string; restarts?: number }): void {
