@@ -24,7 +24,7 @@ export interface RestartSupervisorOptions {
   onStatus: (status: ReplicaStatus) => void;
   /** false: exits are found by the periodic resync only, not through executor.watchExits(). @default true */
   watchExits?: boolean;
-  /** How often every supervised replica is checked against `docker ps -a`. @default 10_000 */
+  /** How often every supervised replica is checked against the executor's list. @default 10_000 */
   resyncIntervalMs?: number;
   backoff?: RestartBackoffOptions;
   /** Time, and the restart and resync delays. @default systemClock */
@@ -79,7 +79,7 @@ export class RestartSupervisor {
     );
   }
 
-  /** Starts watching events and the periodic resync. */
+  /** Starts watching exits and the periodic resync. */
   start(): void {
     if (this.closed) throw new Error('RestartSupervisor.start() after close()');
     if (this.started) return;

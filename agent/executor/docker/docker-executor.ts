@@ -6,21 +6,21 @@ import { systemClock, type Clock } from '../../../shared/clock.js';
 import { KeyedQueue } from '../../../shared/keyed-queue.js';
 import type { Logger } from '../../../shared/logger.js';
 import { dockerFromEnv } from '../../docker-observer.js';
-import { createOptions } from './create-options.js';
-import { dockerMessage, exitCodeFromStatus, statusCodeOf } from './docker-client.js';
-import { watchDockerExits } from './exit-watcher.js';
 import { containerName, LABEL_ALLOCATION, LABEL_NODE, parseBatonLabels } from '../labels.js';
 import type {
   EnsureResult,
   Executor,
   ExitWatch,
-  PossibleExit,
   InspectedReplica,
+  PossibleExit,
   RemoveResult,
   ReplicaContainer,
   ReplicaSpec,
   StopResult,
 } from '../types.js';
+import { createOptions } from './create-options.js';
+import { dockerMessage, exitCodeFromStatus, statusCodeOf } from './docker-client.js';
+import { watchDockerExits } from './exit-watcher.js';
 
 export interface DockerExecutorOptions {
   /** @default dockerFromEnv() (DOCKER_HOST, else /var/run/docker.sock) */
