@@ -4,6 +4,7 @@ import './lean-modules.js';
 import Docker from 'dockerode';
 import { BATON_LABEL_PREFIX, LABEL_ALLOCATION, LABEL_NODE } from '../shared/model/labels.js';
 import type { ContainerObservation } from '../shared/observations.js';
+import { exitCodeFromStatus } from './executor/docker/docker-client.js';
 import { CgroupReader } from './proc-stats.js';
 
 /** A Baton-managed container as the agent sees it. */
@@ -116,11 +117,6 @@ export class DockerObserver {
 interface DockerStats {
   cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
   memory_stats?: { usage?: number; limit?: number; stats?: { inactive_file?: number; total_inactive_file?: number } };
-}
-
-function exitCodeFromStatus(status: string): number {
-  const m = /^Exited \((-?\d+)\)/.exec(status);
-  return m ? Number(m[1]) : 0;
 }
 
 function healthFromStatus(status: string): string {

@@ -3,6 +3,8 @@
 // 400 modules, without the parts of its libraries the agent never runs, keeps the agent within its
 // memory budget (issue 7: at most 50 MB RSS). Run by `npm run build`; `--analyze` prints what is in it.
 import { analyzeMetafile, build } from 'esbuild';
+import { chmod } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -38,6 +40,16 @@ const leanModules = {
       contents: `module.exports = function () { throw new Error(${JSON.stringify(STAND_INS[Number(a.path)].message)}); };`,
       loader: 'js',
     }));
+    // Node built-ins loaded at start-up for one line each, replaced by what that line needs.
+    const builtIn = (request, from, contents) =>
+      b.onResolve({ filter: new RegExp(`^${escape(request)}$`) }, (a) =>
+        new RegExp(`node_modules[\\\\/]${escape(from)}[\\\\/]`).test(a.resolveDir + '/') ? { path: request, namespace: 'built-in', pluginData: contents } : undefined,
+      );
+    // commander spawns executable subcommands, which `baton agent` has none of.
+    builtIn('node:child_process', 'commander', `exports.spawn = function () { throw new Error('executable subcommands are not supported by the Baton agent'); };`);
+    // pino asks whether it runs on the main thread; dist/agent.mjs only ever runs as a process's main module.
+    builtIn('worker_threads', 'pino', 'exports.isMainThread = true;');
+    b.onLoad({ filter: /.*/, namespace: 'built-in' }, (a) => ({ contents: a.pluginData, loader: 'js' }));
     // docker-modem's hijacked-connection stream only needs a Duplex: Node's own, rather than a second
     // copy of the streams implementation (readable-stream) loaded for it alone.
     b.onResolve({ filter: /^readable-stream$/ }, (a) => (/node_modules[\\/]docker-modem[\\/]/.test(a.resolveDir) ? { path: 'node:stream', external: true } : undefined));
@@ -68,5 +80,8 @@ const result = await build({
   // Bundled CommonJS packages call require() for Node's built-ins; an ES module has none of its own.
   banner: { js: "import { createRequire as __batonRequire } from 'node:module'; const require = __batonRequire(import.meta.url);" },
 });
+
+// The `baton` bin is also a shell script (see shared/cli/main.ts); executable as npm makes an installed bin.
+await chmod(join(root, 'dist', 'shared', 'cli', 'main.js'), 0o755);
 
 if (process.argv.includes('--analyze')) process.stdout.write(await analyzeMetafile(result.metafile));

@@ -1,13 +1,6 @@
-// The agent's container executor: Docker implementation, Baton's labels and the in-place restart supervisor.
+// The agent's container executor: the interface, Baton's labels and the Docker implementation.
 export * from './types.js';
 export * from './labels.js';
-export { DockerExecutor, createOptions, healthConfig, statusCodeOf, dockerMessage, type DockerExecutorOptions } from './docker-executor.js';
-export {
-  RestartSupervisor,
-  decideRestart,
-  type RestartSupervisorOptions,
-  type RestartBackoffOptions,
-  type RestartDecision,
-  type RestartHistory,
-  type Timers,
-} from './restart-supervisor.js';
+export { DockerExecutor, type DockerExecutorOptions } from './docker/docker-executor.js';
+export { createOptions, healthConfig } from './docker/create-options.js';
+export { dockerMessage, exitCodeFromStatus, statusCodeOf } from './docker/docker-client.js';

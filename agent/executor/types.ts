@@ -86,4 +86,21 @@ export interface Executor {
   inspect(allocationId: string): Promise<InspectedReplica | undefined>;
   /** True after stop()/remove() for this allocation and until the next ensureRunning(). */
   stopRequested(allocationId: string): boolean;
+  /**
+   * Tells `onExit` whenever a replica may have exited, until closed (SwarmKit's Controller.Wait,
+   * for every replica at once). Notices may repeat or be spurious: the receiver inspects.
+   */
+  watchExits(onExit: (exit: PossibleExit) => void): ExitWatch;
+}
+
+/**
+ * What an exit watch reports: `container`, this allocation's container stopped running; `unwatched`,
+ * the watch (re)started, and exits before it are not reported, so every replica needs a look.
+ */
+export type PossibleExit = { readonly kind: 'container'; readonly allocationId: string } | { readonly kind: 'unwatched' };
+
+export interface ExitWatch {
+  /** Resolves once exits are being watched: an exit after this is reported. */
+  readonly connected: Promise<void>;
+  close(): Promise<void>;
 }

@@ -1,7 +1,15 @@
-#!/usr/bin/env node
+#!/bin/sh
+//usr/bin/env true; case "$1" in agent) exec node --lite-mode --no-expose-wasm "$0" "$@";; esac; exec node "$0" "$@"
 // The `baton` command line. `baton agent` goes straight to dist/agent.mjs, one bundled file holding
 // only what the agent runs (scripts/build-agent.mjs), so the agent process never loads the rest of the
 // CLI: its budget is 50 MB RSS. Every other command loads the full program.
+//
+// The two lines above make this file a shell script as well, for one reason: V8's --lite-mode
+// (no JIT: about 1 MB less for the agent) can only be set when node starts, and Node cannot exec
+// itself. Run as a program (the `baton` bin), /bin/sh reads line 2 (`//usr/bin/env true` is a
+// no-op) and execs node, with the agent's flags for `baton agent`, so there is still one process.
+// Node skips line 1 and reads line 2 as a comment, so `node main.js ...` is plain JavaScript (the
+// tests run it so; the agent then runs without --lite-mode, otherwise the same).
 import { existsSync } from 'node:fs';
 
 if (process.argv[2] === 'agent') {

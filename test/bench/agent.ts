@@ -1,4 +1,4 @@
-// bench:agent: the real agent (compiled JS) against the real Docker engine with 20 running
+// bench:agent: the real agent (`baton agent`, built) against the real Docker engine with 20 running
 // Baton-labelled containers, reporting at 1 Hz to a coordinator for a measured window.
 // Prints {rssMb, cpuPercent, containers, seconds}. Usage: npm run bench:agent -- [--seconds 60] [--containers 20]
 import { execFileSync } from 'node:child_process';
@@ -30,10 +30,12 @@ try {
   for (let i = 0; i < count; i++) {
     ids.push(docker('run', '-d', '--label', `io.baton.allocation=${run}-${i}`, '--label', `io.baton.node=${run}`, '--label', `io.baton.bench=${run}`, '--memory', '16m', 'baton/busybox:test', 'sleep', '3600'));
   }
-  // AGENT_NODE_ARGS: node flags for the agent process, to measure V8 settings (some, such as
-  // --lite-mode, are refused in NODE_OPTIONS).
-  const nodeArgs = (process.env.AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  agent = startProcess(process.execPath, [...nodeArgs, BATON_BIN, 'agent', '--coordinator', target, '--name', 'bench', '--data-dir', join(dir, 'a')], { BATON_LOG_LEVEL: 'warn' });
+  // The agent as a user starts it: the `baton` bin run as a program, which execs node with the
+  // agent's own flags (see shared/cli/main.ts). AGENT_NODE_ARGS instead runs `node <those flags>
+  // main.js agent`, to measure other V8 settings (some, such as --lite-mode, are refused in NODE_OPTIONS).
+  const agentArgs = ['agent', '--coordinator', target, '--name', 'bench', '--data-dir', join(dir, 'a')];
+  const nodeArgs = process.env.AGENT_NODE_ARGS?.split(' ').filter(Boolean);
+  agent = nodeArgs ? startProcess(process.execPath, [...nodeArgs, BATON_BIN, ...agentArgs], { BATON_LOG_LEVEL: 'warn' }) : startProcess(BATON_BIN, agentArgs, { BATON_LOG_LEVEL: 'warn' });
   await waitFor('agent reporting its containers', async () => (byName(await listNodes(target)).bench?.containers.length ?? 0) >= count, 30_000);
   await new Promise((r) => setTimeout(r, 5000)); // past start-up work (module loading, first samples)
   const pid = agent.child.pid!;
@@ -45,7 +47,7 @@ try {
   const node = byName(await listNodes(target)).bench!;
   console.log(
     JSON.stringify({
-      rssMb: Math.round((await rssKb(pid)) / 1024),
+      rssMb: Math.round((await rssKb(pid)) / 102.4) / 10,
       cpuPercent: Math.round(((c1 - c0) / 100 / elapsed) * 1000) / 10,
       containers: node.containers.length,
       containersWithCpu: node.containers.filter((c) => c.memory_bytes > 0).length,

@@ -1,7 +1,7 @@
 // The Docker executor against the real engine: what it creates (checked with `docker inspect`),
 // idempotency under concurrency, stop with a grace period, and its error values.
 import t from 'tap';
-import { DockerExecutor } from '../../agent/executor/docker-executor.js';
+import { DockerExecutor } from '../../agent/executor/docker/docker-executor.js';
 import { containerName } from '../../agent/executor/labels.js';
 import { requireDocker } from '../fixtures/docker-env.js';
 import {

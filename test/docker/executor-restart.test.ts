@@ -1,8 +1,8 @@
 // The restart supervisor against the real engine: in-place restarts by restart policy, driven by
 // Docker's die events (and by the resync alone when events are off), and no restart after Baton's stop.
 import t, { type Test } from 'tap';
-import { DockerExecutor } from '../../agent/executor/docker-executor.js';
-import { RestartSupervisor, type RestartSupervisorOptions } from '../../agent/executor/restart-supervisor.js';
+import { DockerExecutor } from '../../agent/executor/docker/docker-executor.js';
+import { RestartSupervisor, type RestartSupervisorOptions } from '../../agent/supervisor/restart-supervisor.js';
 import type { RestartPolicySpec } from '../../shared/compose/types.js';
 import { requireDocker } from '../fixtures/docker-env.js';
 import { docker, dockerInspect, removeStack, replicaSpec, sleep, StatusLog, uniqueStack, waitFor } from '../fixtures/executor/replicas.js';
@@ -136,7 +136,7 @@ t.test('without events the periodic resync still restarts a killed container', a
   if (!(await requireDocker(t))) return;
   const stack = uniqueStack('resync');
   t.teardown(() => removeStack(stack));
-  const { sup, log } = await supervisor(t, { docker: null, resyncIntervalMs: 300 });
+  const { sup, log } = await supervisor(t, { watchExits: false, resyncIntervalMs: 300 });
   const spec = replicaSpec(stack, { restartPolicy: policy({ condition: 'any', delayMs: 0 }) });
   const first = await sup.run(spec);
 

@@ -1,9 +1,9 @@
 // Table-driven tests of the executor's pure parts: the restart decision, Baton's labels and names,
 // and the spec -> container definition mapping. Nothing here talks to Docker.
 import t from 'tap';
-import { createOptions, healthConfig } from '../../agent/executor/docker-executor.js';
+import { createOptions, healthConfig } from '../../agent/executor/docker/create-options.js';
 import { containerLabels, containerName, dockerSafe, parseBatonLabels } from '../../agent/executor/labels.js';
-import { decideRestart, type RestartHistory } from '../../agent/executor/restart-supervisor.js';
+import { decideRestart, type RestartHistory } from '../../agent/supervisor/restart-policy.js';
 import type { RestartPolicySpec } from '../../shared/compose/types.js';
 import { replicaSpec } from '../fixtures/executor/replicas.js';
 

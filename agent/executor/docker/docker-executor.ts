@@ -1,19 +1,26 @@
 // The Docker implementation of the agent's executor: creates, starts, stops and removes one container
 // per allocation, found again by its `io.baton.allocation` label (the engine is the only state).
-import '../lean-modules.js';
+import '../../lean-modules.js';
 import Docker from 'dockerode';
-import type { HealthcheckSpec } from '../../shared/compose/types.js';
-import { dockerFromEnv } from '../docker-observer.js';
-import { containerLabels, containerName, LABEL_ALLOCATION, LABEL_NODE, parseBatonLabels } from './labels.js';
+import { systemClock, type Clock } from '../../../shared/clock.js';
+import { KeyedQueue } from '../../../shared/keyed-queue.js';
+import type { Logger } from '../../../shared/logger.js';
+import { dockerFromEnv } from '../../docker-observer.js';
+import { containerName, LABEL_ALLOCATION, LABEL_NODE, parseBatonLabels } from '../labels.js';
 import type {
   EnsureResult,
   Executor,
+  ExitWatch,
   InspectedReplica,
+  PossibleExit,
   RemoveResult,
   ReplicaContainer,
   ReplicaSpec,
   StopResult,
-} from './types.js';
+} from '../types.js';
+import { createOptions } from './create-options.js';
+import { dockerMessage, exitCodeFromStatus, statusCodeOf } from './docker-client.js';
+import { watchDockerExits } from './exit-watcher.js';
 
 export interface DockerExecutorOptions {
   /** @default dockerFromEnv() (DOCKER_HOST, else /var/run/docker.sock) */
@@ -25,8 +32,10 @@ export interface DockerExecutorOptions {
    * before giving up on it and sending SIGKILL directly. @default 10_000
    */
   stopSlackMs?: number;
-  /** @default Date.now */
-  now?: () => number;
+  /** @default systemClock */
+  clock?: Clock;
+  /** Where the exit watcher reports a broken event stream. */
+  logger?: Logger;
   /**
    * The agent's node id. Containers are created with it (label io.baton.node) and only containers
    * carrying it are listed and managed, so two agents that share an engine (a test machine, a
@@ -44,9 +53,10 @@ export class DockerExecutor implements Executor {
   readonly docker: Docker;
   private readonly pullTimeoutMs: number;
   private readonly stopSlackMs: number;
-  private readonly now: () => number;
-  /** Per-allocation tail of queued operations: one operation per allocation at a time. */
-  private readonly locks = new Map<string, Promise<void>>();
+  private readonly clock: Clock;
+  private readonly logger: Logger | undefined;
+  /** One operation per allocation at a time (failures reach the caller). */
+  private readonly locks = new KeyedQueue();
   /** Pulls in flight, shared by allocations of the same image. Resolves to an error text or undefined. */
   private readonly pulls = new Map<string, Promise<string | undefined>>();
   private readonly intents = new Map<string, Intent>();
@@ -55,7 +65,8 @@ export class DockerExecutor implements Executor {
     this.docker = options.docker ?? dockerFromEnv();
     this.pullTimeoutMs = options.pullTimeoutMs ?? 300_000;
     this.stopSlackMs = options.stopSlackMs ?? 10_000;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger;
     this.nodeId = options.nodeId;
   }
 
@@ -76,7 +87,7 @@ export class DockerExecutor implements Executor {
     // Cleared at call time, not when the queued operation runs, so intents follow call order: of
     // ensureRunning/stop/remove, the one called last decides.
     this.intents.delete(spec.allocationId);
-    return this.withLock(spec.allocationId, async () => {
+    return this.locks.run(spec.allocationId, async () => {
       const existing = await this.find(spec.allocationId);
       if (existing) return this.startExisting(existing.Id, existing.State, false);
       return this.createAndStart(spec);
@@ -89,7 +100,7 @@ export class DockerExecutor implements Executor {
    */
   stop(allocationId: string, graceMs: number): Promise<StopResult> {
     this.setIntent(allocationId, 'stop');
-    return this.withLock(allocationId, async () => {
+    return this.locks.run(allocationId, async () => {
       const info = await this.find(allocationId);
       if (!info) return { ok: true, wasRunning: false, killed: false };
       const container = this.docker.getContainer(info.Id);
@@ -131,7 +142,7 @@ export class DockerExecutor implements Executor {
   /** Force-removes the container and its anonymous volumes; stop() first for a graceful end. Absent is success. */
   remove(allocationId: string): Promise<RemoveResult> {
     this.setIntent(allocationId, 'remove');
-    return this.withLock(allocationId, async () => {
+    return this.locks.run(allocationId, async () => {
       const info = await this.find(allocationId);
       if (!info) return { ok: true, existed: false };
       try {
@@ -201,26 +212,17 @@ export class DockerExecutor implements Executor {
     return this.intents.has(allocationId);
   }
 
+  /** Follows the engine's `die` events (exit-watcher.ts). */
+  watchExits(onExit: (exit: PossibleExit) => void): ExitWatch {
+    return watchDockerExits(this.docker, this.clock, this.logger, onExit);
+  }
+
   private setIntent(allocationId: string, kind: Intent['kind']): void {
-    const now = this.now();
+    const now = this.clock.now();
     for (const [id, intent] of this.intents) {
       if (intent.kind === 'remove' && now - intent.atMs > REMOVED_INTENT_TTL_MS) this.intents.delete(id);
     }
     this.intents.set(allocationId, { kind, atMs: now });
-  }
-
-  private withLock<T>(allocationId: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.locks.get(allocationId) ?? Promise.resolve();
-    const run = prev.then(fn);
-    const tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.locks.set(allocationId, tail);
-    void tail.then(() => {
-      if (this.locks.get(allocationId) === tail) this.locks.delete(allocationId);
-    });
-    return run;
   }
 
   /** The allocation's container; if there are several (made by hand), the running or newest one. */
@@ -335,7 +337,7 @@ export class DockerExecutor implements Executor {
       } catch (err) {
         if (statusCodeOf(err) !== 404) throw err;
       }
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, 50));
     }
     return undefined;
   }
@@ -372,74 +374,6 @@ interface PullProgress {
   status?: string;
   error?: string;
   errorDetail?: { message?: string };
-}
-
-/** The container definition for a replica. Pure, so the mapping can be tested without Docker. */
-export function createOptions(spec: ReplicaSpec, name: string): Docker.ContainerCreateOptions {
-  const exposed: Record<string, object> = {};
-  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const p of spec.ports) {
-    const key = `${p.target}/${p.protocol}`;
-    exposed[key] = {};
-    // An empty HostPort makes Docker choose a free one.
-    (bindings[key] ??= []).push({ HostIp: p.hostIp ?? '', HostPort: p.published === undefined ? '' : String(p.published) });
-  }
-  const hostConfig: Docker.HostConfig = {
-    PortBindings: bindings,
-    // Baton restarts containers itself (restart-supervisor.ts): it must count attempts, honour a
-    // window, and know the difference between a crash and its own stop, which Docker's policy cannot.
-    RestartPolicy: { Name: 'no' },
-  };
-  if (spec.cpuLimitMillis !== undefined && spec.cpuLimitMillis > 0) hostConfig.NanoCpus = spec.cpuLimitMillis * 1e6;
-  if (spec.memoryLimitBytes !== undefined && spec.memoryLimitBytes > 0) hostConfig.Memory = spec.memoryLimitBytes;
-  const options: Docker.ContainerCreateOptions = {
-    name,
-    Image: spec.image,
-    Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
-    Labels: containerLabels(spec),
-    ExposedPorts: exposed,
-    // So a `docker stop` by hand honours the same grace period as Baton's.
-    StopTimeout: Math.ceil(spec.stopGraceMs / 1000),
-    HostConfig: hostConfig,
-  };
-  if (spec.command) options.Cmd = [...spec.command];
-  if (spec.entrypoint) options.Entrypoint = [...spec.entrypoint];
-  const health = healthConfig(spec.healthcheck);
-  if (health) options.Healthcheck = health;
-  return options;
-}
-
-/** HealthcheckSpec -> Docker's HealthConfig (durations in ns; 0 means "inherit the image's"). */
-export function healthConfig(h: HealthcheckSpec | undefined): Docker.HealthConfig | undefined {
-  if (!h) return undefined;
-  if (h.disable) return { Test: ['NONE'] };
-  const config: Docker.HealthConfig = {
-    Interval: h.intervalMs * 1e6,
-    Timeout: h.timeoutMs * 1e6,
-    Retries: h.retries,
-    StartPeriod: h.startPeriodMs * 1e6,
-  };
-  // Empty test: only timings were set, so the image's own HEALTHCHECK test runs (as in Docker).
-  if (h.test.length > 0) config.Test = [...h.test];
-  return config;
-}
-
-/** The HTTP status of a dockerode error; undefined for transport faults (engine unreachable). */
-export function statusCodeOf(err: unknown): number | undefined {
-  const code = (err as { statusCode?: unknown } | null)?.statusCode;
-  return typeof code === 'number' ? code : undefined;
-}
-
-/** Docker's own message (dockerode wraps it as "(HTTP code 404) no such container - <message>"). */
-export function dockerMessage(err: unknown): string {
-  const json = (err as { json?: { message?: unknown } } | null)?.json;
-  if (json && typeof json.message === 'string') return json.message.trim();
-  return err instanceof Error ? err.message.trim() : String(err);
-}
-
-function exitCodeFromStatus(status: string): number {
-  const m = /^Exited \((-?\d+)\)/.exec(status);
-  return m ? Number(m[1]) : 0;
 }
 
 function short(containerId: string): string {

@@ -1,121 +1,43 @@
 // Restarts crashed replicas in place, on this host, by the service's `deploy.restart_policy`, with no
 // coordinator involved (an edge host keeps its services up while its uplink is down). Exits are seen
-// through Docker's event stream, with a periodic listing as the safety net for missed events.
-import type Docker from 'dockerode';
-import type { RestartPolicySpec } from '../../shared/compose/types.js';
-import { systemClock, type Clock } from '../../shared/clock.js';
+// through the executor's exit watch, with a periodic listing as the safety net for missed notices.
+import { systemClock, type Clock, type TimerHandle } from '../../shared/clock.js';
+import { KeyedQueue } from '../../shared/keyed-queue.js';
 import type { Logger } from '../../shared/logger.js';
-import { backoffDelayMs } from '../backoff.js';
-import { DockerExecutor } from './docker-executor.js';
-import { LABEL_ALLOCATION } from './labels.js';
-import type { Executor, InspectedReplica, RemoveResult, ReplicaSpec, ReplicaState, ReplicaStatus, StopResult } from './types.js';
-
-// ---------------------------------------------------------------------------------------------
-// The policy, as a pure function
-// ---------------------------------------------------------------------------------------------
-
-export interface RestartBackoffOptions {
-  /**
-   * A run at least this long resets the backoff: the replica was healthy, the next crash is news.
-   * @default 10_000
-   */
-  stableRunMs?: number;
-  /**
-   * Cap for the backed-off delay. Never below the policy's own delay; 0 gives Swarm's fixed delay.
-   * @default 300_000
-   */
-  maxDelayMs?: number;
-}
-
-export interface RestartHistory {
-  /** When each in-place restart so far happened (ms). */
-  readonly restartTimesMs: readonly number[];
-  /** Consecutive runs, the one just ended included, that ended before `stableRunMs`. */
-  readonly quickExits: number;
-}
-
-export type RestartDecision =
-  | { readonly restart: true; readonly delayMs: number; /** 1-based count of this restart within the window. */ readonly attempt: number }
-  | { readonly restart: false; readonly reason: string };
-
-/**
- * Whether and when to restart a replica that just exited.
- *
- * - condition `none` never restarts; `on-failure` restarts a non-zero exit (or a vanished container);
- *   `any` restarts every exit.
- * - `maxAttempts` (0 = unlimited) limits the restarts done within the last `windowMs` (0 = ever).
- * - The delay is the policy's `delayMs`, doubled for each further quick exit in a row (Docker's own
- *   restart backoff; Swarm keeps the delay fixed), capped at `maxDelayMs`. A zero delay backs off from
- *   100 ms so a crash loop with `delay: 0` still cannot spin.
- *
- * `exitCode` undefined means the container disappeared (removed outside Baton); that counts as a failure.
- */
-export function decideRestart(
-  policy: RestartPolicySpec,
-  exitCode: number | undefined,
-  history: RestartHistory,
-  nowMs: number,
-  options: RestartBackoffOptions = {},
-): RestartDecision {
-  if (policy.condition === 'none') return { restart: false, reason: 'restart policy condition is none' };
-  if (policy.condition === 'on-failure' && exitCode === 0) {
-    return { restart: false, reason: 'exited successfully and restart policy condition is on-failure' };
-  }
-  const counted = policy.windowMs > 0 ? history.restartTimesMs.filter((t) => t > nowMs - policy.windowMs) : history.restartTimesMs;
-  if (policy.maxAttempts > 0 && counted.length >= policy.maxAttempts) {
-    const within = policy.windowMs > 0 ? ` within ${policy.windowMs} ms` : '';
-    return { restart: false, reason: `restart limit reached: ${counted.length} of ${policy.maxAttempts} restarts used${within}` };
-  }
-  const cap = Math.max(options.maxDelayMs ?? 300_000, policy.delayMs);
-  const doublings = Math.max(0, history.quickExits - 1);
-  const delayMs = doublings === 0 ? policy.delayMs : Math.min(cap, Math.max(policy.delayMs, 100) * 2 ** Math.min(doublings, 30));
-  return { restart: true, delayMs, attempt: counted.length + 1 };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The supervisor
-// ---------------------------------------------------------------------------------------------
-
-/** Timer functions, injectable so tests can drive delays. */
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const systemTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+import type {
+  Executor,
+  ExitWatch,
+  InspectedReplica,
+  PossibleExit,
+  RemoveResult,
+  ReplicaSpec,
+  ReplicaState,
+  ReplicaStatus,
+  StopResult,
+} from '../executor/types.js';
+import { canTransition, PhaseTransitionError, type Phase } from './phase.js';
+import { decideRestart, type RestartBackoffOptions } from './restart-policy.js';
 
 export interface RestartSupervisorOptions {
   executor: Executor;
   /** Called for every status change, in order per allocation. Exceptions are logged and ignored. */
   onStatus: (status: ReplicaStatus) => void;
-  /**
-   * Engine whose `die` events are watched; null watches none, so exits are found by the periodic
-   * resync only. @default the executor's engine when it is a DockerExecutor, else null
-   */
-  docker?: Docker | null;
-  /** How often every supervised replica is checked against `docker ps -a`. @default 10_000 */
+  /** false: exits are found by the periodic resync only, not through executor.watchExits(). @default true */
+  watchExits?: boolean;
+  /** How often every supervised replica is checked against the executor's list. @default 10_000 */
   resyncIntervalMs?: number;
   backoff?: RestartBackoffOptions;
-  /** @default systemClock */
+  /** Time, and the restart and resync delays. @default systemClock */
   clock?: Clock;
-  /** @default the global setTimeout/clearTimeout */
-  timers?: Timers;
   logger?: Logger;
 }
 
-/**
- * - `starting`/`running`: a start or restart in progress / done.
- * - `backoff`: exited, restart timer pending. `retry`: a restart hit an engine fault; resync retries it.
- * - `done`: the policy says no more restarts (terminal until run() after a stop).
- * - `stopped`: stop()/remove() by Baton; never restarted.
- */
-type Phase = 'starting' | 'running' | 'backoff' | 'retry' | 'done' | 'stopped';
+/** Phases restartNow() acts in: a restart timer fired (backoff), or the resync retries one (retry). */
+const RESTARTABLE: readonly Phase[] = ['backoff', 'retry'];
 
 interface Entry {
   spec: ReplicaSpec;
+  /** Written only by transition(). */
   phase: Phase;
   status: ReplicaStatus;
   restartTimesMs: number[];
@@ -123,26 +45,22 @@ interface Entry {
   lastStartMs: number;
   /** FinishedAt of the last exit acted on ('gone' for a vanished container): one decision per exit. */
   handledExit?: string;
-  timer?: unknown;
+  timer?: TimerHandle;
 }
 
 export class RestartSupervisor {
   private readonly executor: Executor;
   private readonly onStatusCb: (status: ReplicaStatus) => void;
-  private readonly docker: Docker | undefined;
+  private readonly watchExits: boolean;
   private readonly resyncIntervalMs: number;
   private readonly backoff: RestartBackoffOptions;
   private readonly clock: Clock;
-  private readonly timers: Timers;
   private readonly logger: Logger | undefined;
   private readonly entries = new Map<string, Entry>();
   /** Per-allocation queue: status emissions and decisions for one allocation never interleave. */
-  private readonly chains = new Map<string, Promise<void>>();
-  private resyncTimer: unknown;
-  private eventsAbort: AbortController | undefined;
-  private watching: Promise<void> | undefined;
-  /** Ends the watcher's reconnect wait early, on close(). */
-  private wakeWatcher: (() => void) | undefined;
+  private readonly queue: KeyedQueue;
+  private resyncTimer: TimerHandle;
+  private exitWatch: ExitWatch | undefined;
   private started = false;
   private markConnected!: () => void;
   private readonly connected = new Promise<void>((resolve) => (this.markConnected = resolve));
@@ -151,26 +69,29 @@ export class RestartSupervisor {
   constructor(options: RestartSupervisorOptions) {
     this.executor = options.executor;
     this.onStatusCb = options.onStatus;
-    this.docker =
-      options.docker === null ? undefined : (options.docker ?? (options.executor instanceof DockerExecutor ? options.executor.docker : undefined));
+    this.watchExits = options.watchExits ?? true;
     this.resyncIntervalMs = options.resyncIntervalMs ?? 10_000;
     this.backoff = options.backoff ?? {};
     this.clock = options.clock ?? systemClock;
-    this.timers = options.timers ?? systemTimers;
     this.logger = options.logger;
+    this.queue = new KeyedQueue((allocationId, err) =>
+      this.logger?.warn({ allocationId, err: (err as Error).message }, 'restart supervisor: operation failed'),
+    );
   }
 
-  /** Starts watching events and the periodic resync. */
+  /** Starts watching exits and the periodic resync. */
   start(): void {
     if (this.closed) throw new Error('RestartSupervisor.start() after close()');
     if (this.started) return;
     this.started = true;
-    if (this.docker) this.watching = this.watchEvents(this.docker);
-    else this.markConnected();
+    if (this.watchExits) {
+      this.exitWatch = this.executor.watchExits((exit) => this.onPossibleExit(exit));
+      void this.exitWatch.connected.then(this.markConnected);
+    } else this.markConnected();
     this.scheduleResync();
   }
 
-  /** Resolves once the event stream is first subscribed (at once without one); exits before are found by resync. */
+  /** Resolves once exits are first watched (at once without a watch); exits before are found by resync. */
   eventsConnected(): Promise<void> {
     return this.connected;
   }
@@ -178,12 +99,10 @@ export class RestartSupervisor {
   /** Stops watching and cancels pending restarts; containers are left as they are. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.resyncTimer !== undefined) this.timers.clearTimeout(this.resyncTimer);
+    if (this.resyncTimer !== undefined) this.clock.clearTimeout(this.resyncTimer);
     for (const entry of this.entries.values()) this.cancelTimer(entry);
-    this.eventsAbort?.abort();
-    this.wakeWatcher?.();
-    await this.watching;
-    await Promise.all([...this.chains.values()]);
+    await this.exitWatch?.close();
+    await this.queue.idle();
   }
 
   /**
@@ -197,7 +116,7 @@ export class RestartSupervisor {
     if (entry && entry.phase !== 'stopped') {
       entry.spec = spec;
       const current = entry;
-      return this.enqueue(id, async () => current.status);
+      return this.queue.run(id, async () => current.status);
     }
     if (!entry) {
       entry = {
@@ -209,18 +128,20 @@ export class RestartSupervisor {
         lastStartMs: 0,
       };
       this.entries.set(id, entry);
+    } else {
+      this.transition(entry, 'starting'); // run() after a stop
     }
     const e = entry;
     e.spec = spec;
-    e.phase = 'starting';
-    return this.enqueue(id, async () => {
+    return this.queue.run(id, async () => {
       if (e.phase !== 'starting') return e.status;
       this.emit(e, { state: 'starting' });
       let result;
       try {
         result = await this.executor.ensureRunning(spec);
       } catch (err) {
-        e.phase = 'done';
+        if (e.phase !== 'starting') return e.status; // stopped meanwhile; stop() reports
+        this.transition(e, 'done');
         this.emit(e, { state: 'failed', error: `cannot reach the Docker engine: ${(err as Error).message}` });
         return e.status;
       }
@@ -228,7 +149,7 @@ export class RestartSupervisor {
       if (!result.ok) {
         // Start failures (missing image, port taken) are not crashes: the coordinator decides, and a
         // missing image is not pulled again in a loop.
-        e.phase = 'done';
+        this.transition(e, 'done');
         this.emit(e, { state: 'failed', error: result.error, ...(result.containerId ? { containerId: result.containerId } : {}) });
         return e.status;
       }
@@ -241,10 +162,10 @@ export class RestartSupervisor {
   stop(allocationId: string, graceMs: number): Promise<StopResult> {
     const entry = this.entries.get(allocationId);
     if (entry) {
-      entry.phase = 'stopped';
+      this.transition(entry, 'stopped');
       this.cancelTimer(entry);
     }
-    return this.enqueue(allocationId, async () => {
+    return this.queue.run(allocationId, async () => {
       const result = await this.executor.stop(allocationId, graceMs);
       if (result.ok) {
         const e = this.entries.get(allocationId) ?? this.detached(allocationId);
@@ -264,10 +185,10 @@ export class RestartSupervisor {
   remove(allocationId: string): Promise<RemoveResult> {
     const entry = this.entries.get(allocationId);
     if (entry) {
-      entry.phase = 'stopped';
+      this.transition(entry, 'stopped');
       this.cancelTimer(entry);
     }
-    return this.enqueue(allocationId, async () => {
+    return this.queue.run(allocationId, async () => {
       const result = await this.executor.remove(allocationId);
       if (result.ok) {
         const e = this.entries.get(allocationId) ?? this.detached(allocationId);
@@ -313,10 +234,11 @@ export class RestartSupervisor {
     if (e.phase !== 'running') return;
     // stop()/remove() called on the executor directly, bypassing this supervisor.
     if (this.executor.stopRequested(allocationId)) {
-      e.phase = 'stopped';
+      this.transition(e, 'stopped');
       return;
     }
     const info = await this.executor.inspect(allocationId);
+    if (e.phase !== 'running') return; // stopped meanwhile; stop() reports
     if (info?.running) {
       if (e.status.state !== 'running') this.emit(e, { state: 'running', containerId: info.containerId });
       return;
@@ -337,30 +259,30 @@ export class RestartSupervisor {
       ...(exitCode !== undefined ? { exitCode } : {}),
     };
     if (!decision.restart) {
-      e.phase = 'done';
+      this.transition(e, 'done');
       const failed = exitCode !== 0;
       this.logger?.info({ allocationId, exitCode, reason: decision.reason }, 'replica exited, not restarted');
       this.emit(e, { state: failed ? 'failed' : 'exited', ...base, ...(failed ? { error: `${what}; ${decision.reason}` } : {}) });
       return;
     }
-    e.phase = 'backoff';
+    this.transition(e, 'backoff');
     this.logger?.info({ allocationId, exitCode, delayMs: decision.delayMs, attempt: decision.attempt }, 'replica exited, restarting');
     this.emit(e, { state: 'exited', ...base, ...(info && exitCode === 0 ? {} : { error: what }) });
-    e.timer = this.timers.setTimeout(() => {
+    e.timer = this.clock.setTimeout(() => {
       e.timer = undefined;
       void this.background(allocationId, () => this.restartNow(e));
     }, decision.delayMs);
   }
 
   private async restartNow(e: Entry): Promise<void> {
-    if (this.closed || (e.phase !== 'backoff' && e.phase !== 'retry')) return;
+    if (this.closed || !RESTARTABLE.includes(e.phase)) return;
     if (this.executor.stopRequested(e.spec.allocationId)) {
-      e.phase = 'stopped';
+      this.transition(e, 'stopped');
       return;
     }
     const now = this.clock.now();
     e.restartTimesMs.push(now);
-    e.phase = 'starting';
+    this.transition(e, 'starting');
     this.emit(e, { state: 'starting', restarts: e.status.restarts + 1 });
     let result;
     try {
@@ -369,13 +291,14 @@ export class RestartSupervisor {
       // The engine is unreachable (restarting?): not an attempt of the replica's. Undo the count and
       // let the resync try again.
       e.restartTimesMs.pop();
-      e.phase = 'retry';
+      if (e.phase !== 'starting') return; // stopped meanwhile; stop() reports
+      this.transition(e, 'retry');
       this.emit(e, { state: 'failed', restarts: e.status.restarts - 1, error: `restart failed, will retry: ${(err as Error).message}` });
       return;
     }
     if (e.phase !== 'starting') return;
     if (!result.ok) {
-      e.phase = 'done';
+      this.transition(e, 'done');
       this.emit(e, { state: 'failed', error: `restart failed: ${result.error}` });
       return;
     }
@@ -383,9 +306,17 @@ export class RestartSupervisor {
   }
 
   private markRunning(e: Entry, containerId: string): void {
-    e.phase = 'running';
+    this.transition(e, 'running');
     e.lastStartMs = this.clock.now();
     this.emit(e, { state: 'running', containerId });
+  }
+
+  /** The one writer of a phase: refuses a move PHASE_TRANSITIONS does not list, and logs the others. */
+  private transition(e: Entry, to: Phase): void {
+    const from = e.phase;
+    if (!canTransition(from, to)) throw new PhaseTransitionError(e.spec.allocationId, from, to);
+    e.phase = to;
+    this.logger?.debug({ allocationId: e.spec.allocationId, from, to }, 'replica phase');
   }
 
   private emit(e: Entry, patch: { state: ReplicaState; containerId?: string; exitCode?: number; error?: string; restarts?: number }): void {
@@ -421,100 +352,27 @@ export class RestartSupervisor {
   }
 
   private cancelTimer(e: Entry): void {
-    if (e.timer !== undefined) this.timers.clearTimeout(e.timer);
+    if (e.timer !== undefined) this.clock.clearTimeout(e.timer);
     e.timer = undefined;
   }
 
-  private enqueue<T>(allocationId: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.chains.get(allocationId) ?? Promise.resolve();
-    const run = prev.then(fn);
-    const tail = run.then(
-      () => undefined,
-      (err: unknown) => {
-        this.logger?.warn({ allocationId, err: (err as Error).message }, 'restart supervisor: operation failed');
-      },
-    );
-    this.chains.set(allocationId, tail);
-    void tail.then(() => {
-      if (this.chains.get(allocationId) === tail) this.chains.delete(allocationId);
-    });
-    return run;
-  }
-
-  /** enqueue() for work nobody awaits the result of: failures are logged by enqueue, never unhandled. */
+  /** Queued work nobody awaits the result of: failures are logged by the queue, never unhandled. */
   private background(allocationId: string, fn: () => Promise<void>): Promise<void> {
-    return this.enqueue(allocationId, fn).catch(() => undefined);
+    return this.queue.run(allocationId, fn).catch(() => undefined);
   }
 
   private scheduleResync(): void {
     if (this.closed) return;
-    this.resyncTimer = this.timers.setTimeout(() => {
+    this.resyncTimer = this.clock.setTimeout(() => {
       void this.resync().finally(() => this.scheduleResync());
     }, this.resyncIntervalMs);
   }
 
-  /** Follows `die` events of Baton's containers; reconnects with backoff, resyncing after each (re)connect. */
-  private async watchEvents(docker: Docker): Promise<void> {
-    let attempt = 0;
-    while (!this.closed) {
-      const abort = new AbortController();
-      this.eventsAbort = abort;
-      try {
-        const stream = await docker.getEvents({
-          filters: { type: ['container'], event: ['die'], label: [LABEL_ALLOCATION] },
-          abortSignal: abort.signal,
-        } as Docker.GetEventsOptions);
-        attempt = 0;
-        this.markConnected();
-        // Exits while we were not subscribed (first start, engine restart) have no event to come.
-        void this.resync();
-        await this.readEvents(stream);
-      } catch (err) {
-        if (this.closed) break;
-        this.logger?.warn({ err: (err as Error).message }, 'restart supervisor: docker event stream failed');
-      }
-      if (this.closed) break;
-      await new Promise<void>((resolve) => {
-        const timer = this.timers.setTimeout(() => {
-          this.wakeWatcher = undefined;
-          resolve();
-        }, backoffDelayMs(attempt++, { initialMs: 250, maxMs: 5000 }));
-        this.wakeWatcher = () => {
-          this.timers.clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  }
-
-  private readEvents(stream: NodeJS.ReadableStream): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let buffer = '';
-      stream.on('data', (chunk: Buffer | string) => {
-        buffer += chunk.toString();
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl).trim();
-          buffer = buffer.slice(nl + 1);
-          if (line) this.onEvent(line);
-        }
-      });
-      stream.on('end', () => resolve());
-      stream.on('close', () => resolve());
-      stream.on('error', (err: Error) => (this.closed ? resolve() : reject(err)));
-    });
-  }
-
-  private onEvent(line: string): void {
-    let event: { Action?: string; Actor?: { Attributes?: Record<string, string> } };
-    try {
-      event = JSON.parse(line);
-    } catch {
-      return;
-    }
-    const allocationId = event.Actor?.Attributes?.[LABEL_ALLOCATION];
-    if (event.Action !== 'die' || !allocationId || !this.entries.has(allocationId)) return;
-    void this.background(allocationId, () => this.checkExit(allocationId));
+  private onPossibleExit(exit: PossibleExit): void {
+    if (this.closed) return;
+    // (Re)watching: exits while nothing watched (first start, engine restart) have no notice to come.
+    if (exit.kind === 'unwatched') void this.resync();
+    else if (this.entries.has(exit.allocationId)) void this.background(exit.allocationId, () => this.checkExit(exit.allocationId));
   }
 }
 

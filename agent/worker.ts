@@ -1,6 +1,7 @@
-// The agent's side of the command traffic: turns coordinator commands (start, stop, reconcile,
-// logs) into executor calls and log streams, acknowledges each one, and reports every replica
-// status change as a ContainerEvent. Repeated command ids are answered from memory, never executed twice.
+// The agent's worker (SwarmKit's name), its side of the command traffic: turns coordinator commands
+// (start, stop, reconcile, logs) into supervisor calls and log streams, acknowledges each one, and
+// reports every replica status change as a ContainerEvent. Repeated command ids are answered from
+// memory, never executed twice.
 import type Docker from 'dockerode';
 import type { Command__Output } from '../shared/grpc/gen/baton/v1/Command.js';
 import type { CommandAck } from '../shared/grpc/gen/baton/v1/CommandAck.js';
@@ -8,13 +9,14 @@ import type { ContainerEvent } from '../shared/grpc/gen/baton/v1/ContainerEvent.
 import type { LogChunk } from '../shared/grpc/gen/baton/v1/LogChunk.js';
 import type { Logger } from '../shared/logger.js';
 import { fromStartReplica } from '../shared/wire/replica.js';
-import { DockerExecutor, RestartSupervisor, type ReplicaStatus } from './executor/index.js';
+import { DockerExecutor, type ReplicaStatus } from './executor/index.js';
+import { RestartSupervisor } from './supervisor/restart-supervisor.js';
 import { LogStreams } from './log-stream.js';
 
 /** How many answered command ids are remembered for de-duplication. */
 const REMEMBERED_COMMANDS = 2000;
 
-export class Workloads {
+export class Worker {
   readonly executor: DockerExecutor;
   private readonly supervisor: RestartSupervisor;
   private readonly answered = new Map<string, Promise<CommandAck>>();
@@ -30,9 +32,9 @@ export class Workloads {
     /** Writes a log chunk on the current session; false asks log streams to slow down. */
     sendLog: (chunk: LogChunk) => boolean,
   ) {
-    this.executor = new DockerExecutor({ docker, nodeId });
+    this.executor = new DockerExecutor({ docker, nodeId, logger: log });
     this.logs = new LogStreams({ docker, list: () => this.executor.list(), log, send: sendLog });
-    this.supervisor = new RestartSupervisor({ executor: this.executor, docker, logger: log, onStatus: (s) => this.emit(toEvent(s)) });
+    this.supervisor = new RestartSupervisor({ executor: this.executor, logger: log, onStatus: (s) => this.emit(toEvent(s)) });
   }
 
   start(): void {

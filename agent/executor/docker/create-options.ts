@@ -1,0 +1,56 @@
+// What a replica's container looks like to Docker: ReplicaSpec -> the create request (ports,
+// limits, labels, healthcheck). Pure, so the mapping is tested without an engine.
+import type Docker from 'dockerode';
+import type { HealthcheckSpec } from '../../../shared/compose/types.js';
+import { containerLabels } from '../labels.js';
+import type { ReplicaSpec } from '../types.js';
+
+/** The container definition for a replica. Pure, so the mapping can be tested without Docker. */
+export function createOptions(spec: ReplicaSpec, name: string): Docker.ContainerCreateOptions {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const p of spec.ports) {
+    const key = `${p.target}/${p.protocol}`;
+    exposed[key] = {};
+    // An empty HostPort makes Docker choose a free one.
+    (bindings[key] ??= []).push({ HostIp: p.hostIp ?? '', HostPort: p.published === undefined ? '' : String(p.published) });
+  }
+  const hostConfig: Docker.HostConfig = {
+    PortBindings: bindings,
+    // Baton restarts containers itself (restart-supervisor.ts): it must count attempts, honour a
+    // window, and know the difference between a crash and its own stop, which Docker's policy cannot.
+    RestartPolicy: { Name: 'no' },
+  };
+  if (spec.cpuLimitMillis !== undefined && spec.cpuLimitMillis > 0) hostConfig.NanoCpus = spec.cpuLimitMillis * 1e6;
+  if (spec.memoryLimitBytes !== undefined && spec.memoryLimitBytes > 0) hostConfig.Memory = spec.memoryLimitBytes;
+  const options: Docker.ContainerCreateOptions = {
+    name,
+    Image: spec.image,
+    Env: Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
+    Labels: containerLabels(spec),
+    ExposedPorts: exposed,
+    // So a `docker stop` by hand honours the same grace period as Baton's.
+    StopTimeout: Math.ceil(spec.stopGraceMs / 1000),
+    HostConfig: hostConfig,
+  };
+  if (spec.command) options.Cmd = [...spec.command];
+  if (spec.entrypoint) options.Entrypoint = [...spec.entrypoint];
+  const health = healthConfig(spec.healthcheck);
+  if (health) options.Healthcheck = health;
+  return options;
+}
+
+/** HealthcheckSpec -> Docker's HealthConfig (durations in ns; 0 means "inherit the image's"). */
+export function healthConfig(h: HealthcheckSpec | undefined): Docker.HealthConfig | undefined {
+  if (!h) return undefined;
+  if (h.disable) return { Test: ['NONE'] };
+  const config: Docker.HealthConfig = {
+    Interval: h.intervalMs * 1e6,
+    Timeout: h.timeoutMs * 1e6,
+    Retries: h.retries,
+    StartPeriod: h.startPeriodMs * 1e6,
+  };
+  // Empty test: only timings were set, so the image's own HEALTHCHECK test runs (as in Docker).
+  if (h.test.length > 0) config.Test = [...h.test];
+  return config;
+}

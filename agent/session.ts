@@ -1,0 +1,173 @@
+// One session with the coordinator (SwarmKit's session.go): a Connect stream that introduces the
+// host (capacity, Docker version, containers), and once welcomed re-sends every replica's status,
+// reports every heartbeat and hands commands to the worker. Any failure ends the whole session;
+// the agent then starts a new one.
+import * as grpc from '@grpc/grpc-js';
+import { hostname } from 'node:os';
+import type { AgentMessage } from '../shared/grpc/gen/baton/v1/AgentMessage.js';
+import type { AgentServiceClient } from '../shared/grpc/gen/baton/v1/AgentService.js';
+import type { CoordinatorMessage__Output } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
+import type { Logger } from '../shared/logger.js';
+import { containerToWire, hostUsageToWire } from '../shared/observations.js';
+import { BATON_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
+import type { EngineObservation } from './docker-observer.js';
+import type { HostCapacity, HostSample } from './host-metrics.js';
+import type { Worker } from './worker.js';
+
+export interface SessionOptions {
+  client: AgentServiceClient;
+  nodeId: string;
+  /** @default os.hostname() */
+  name?: string;
+  /** Empty lets the coordinator use the address it sees. */
+  address?: string;
+  labels?: Record<string, string>;
+  /** Override the detected capacity. */
+  cpuMillis?: number;
+  memoryBytes?: number;
+  host: { capacity(): Promise<HostCapacity>; sample(): Promise<HostSample> };
+  engine: { observe(withStats: boolean): Promise<EngineObservation> };
+  worker: Pick<Worker, 'currentEvents' | 'handle' | 'sessionEnded'>;
+  /** @default 10000 */
+  welcomeTimeoutMs?: number;
+  /** Called once, when the coordinator's welcome arrives. */
+  onWelcome?: () => void;
+  log: Logger;
+}
+
+export class Session {
+  private call: grpc.ClientDuplexStream<AgentMessage, CoordinatorMessage__Output> | undefined;
+  private established = false;
+  private ended = false;
+  private closing = false;
+
+  constructor(private readonly options: SessionOptions) {}
+
+  /**
+   * Runs the session to its end: resolves when the stream ends, true if it got as far as a welcome;
+   * rejects on a stream error or when no welcome comes in time.
+   */
+  async run(): Promise<boolean> {
+    const o = this.options;
+    const [capacity, engine] = await Promise.all([o.host.capacity(), o.engine.observe(false)]);
+    if (this.closing) return false;
+    const call = o.client.Connect();
+    this.call = call;
+    let timer: NodeJS.Timeout | undefined;
+    let welcomeTimer: NodeJS.Timeout | undefined;
+    try {
+      await new Promise<void>((resolveSession, rejectSession) => {
+        let seq = 0;
+        let sampling = false;
+        let sessionId = '';
+        const sendReport = async () => {
+          if (sampling) return; // a slow sample skips a beat rather than piling up
+          sampling = true;
+          try {
+            const [host, eng] = await Promise.all([o.host.sample(), o.engine.observe(true)]);
+            if (!this.open) return;
+            call.write({
+              report: {
+                session_id: sessionId,
+                seq: ++seq,
+                sent_at_ms: Date.now(),
+                host: hostUsageToWire(host),
+                docker_up: eng.up,
+                docker_error: eng.error,
+                containers: eng.containers.map(containerToWire),
+              },
+            });
+          } catch (err) {
+            o.log.warn({ err: (err as Error).message }, 'sampling failed');
+          } finally {
+            sampling = false;
+          }
+        };
+        call.on('data', (msg: CoordinatorMessage__Output) => {
+          if (msg.body === 'welcome' && msg.welcome && !this.established) {
+            this.established = true;
+            clearTimeout(welcomeTimer);
+            sessionId = msg.welcome.session_id;
+            o.onWelcome?.();
+            const every = Math.max(100, msg.welcome.heartbeat_interval_ms || 1000);
+            o.log.info({ sessionId, heartbeatMs: every }, 'connected to coordinator');
+            for (const event of o.worker.currentEvents()) call.write({ container_event: event });
+            void sendReport();
+            timer = setInterval(() => void sendReport(), every);
+          } else if (msg.body === 'command' && msg.command && this.established) {
+            void o.worker.handle(msg.command).then((ack) => {
+              if (!this.ended) call.write({ ack });
+            });
+          } else if (msg.body === 'session_end') {
+            o.log.warn({ reason: msg.session_end?.reason }, 'coordinator ended the session');
+          }
+        });
+        call.on('error', (err: grpc.ServiceError) => {
+          if (!this.closing) o.log.warn({ code: grpc.status[err.code], details: err.details }, 'stream error');
+          rejectSession(err);
+        });
+        call.on('end', () => resolveSession());
+        call.on('status', () => resolveSession());
+        welcomeTimer = setTimeout(() => {
+          call.cancel();
+          rejectSession(new Error('no welcome from coordinator'));
+        }, o.welcomeTimeoutMs ?? 10_000);
+        call.write({
+          hello: {
+            node_id: o.nodeId,
+            name: o.name ?? hostname(),
+            address: o.address ?? '',
+            capacity: {
+              cpu_millis: o.cpuMillis ?? capacity.cpuMillis,
+              memory_bytes: o.memoryBytes ?? capacity.memoryBytes,
+              disk_bytes: capacity.diskBytes,
+            },
+            labels: o.labels ?? {},
+            agent_version: BATON_VERSION,
+            docker_version: engine.version,
+            containers: engine.containers.map(containerToWire),
+            protocol: PROTOCOL_VERSION,
+          },
+        });
+      });
+    } finally {
+      clearInterval(timer);
+      clearTimeout(welcomeTimer);
+      this.ended = true;
+      o.worker.sessionEnded();
+      call.cancel();
+    }
+    return this.established;
+  }
+
+  /** Welcomed, not ended and not saying goodbye: messages sent now have a reader. */
+  get open(): boolean {
+    return this.established && !this.ended && !this.closing;
+  }
+
+  /** Writes a message on an open session (else drops it); false asks the writer to slow down. */
+  send(msg: AgentMessage): boolean {
+    return this.open && this.call ? this.call.write(msg) : true;
+  }
+
+  /** Says goodbye (so the node becomes `left` at once) and ends the stream; waits up to 1 s for the coordinator to close it. */
+  async goodbye(reason: string): Promise<void> {
+    this.closing = true;
+    const call = this.call;
+    if (!call || this.ended) return;
+    try {
+      call.write({ goodbye: { reason } });
+      call.end();
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, 1000);
+        call.on('status', () => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    } catch {
+      // Nothing more to do: the coordinator will notice by silence.
+    }
+    call.cancel();
+  }
+}
