@@ -52,7 +52,7 @@ export function checkDependencies(
           message: `waits for "${entry.service}" to be healthy, but its healthcheck is disabled`,
         });
       }
-      deps.push({ service: entry.service, condition: entry.condition, required: entry.required });
+      deps.push({ service: entry.service, condition: entry.condition, required: entry.required, ...(entry.restart ? { restart: true as const } : {}) });
     }
     kept.set(node.name, deps);
   }

@@ -185,9 +185,7 @@ export const PORT_POLICY: Readonly<Record<string, KeyPolicy>> = {
   app_protocol: warning('app_protocol is not used'),
 };
 
-export const DEPENDS_ON_POLICY: Readonly<Record<string, KeyPolicy>> = {
-  restart: warning('Baton does not restart dependants when a dependency restarts'),
-};
+export const DEPENDS_ON_POLICY: Readonly<Record<string, KeyPolicy>> = {};
 
 /** Where each table applies in the document tree. */
 interface Level {

@@ -78,7 +78,7 @@ export function normaliseService(name: string, raw: RawService, env: Env, base: 
     // deploy-level value wins because that is the one `docker stack deploy` shows on the service.
     labels: { ...(raw.labels ?? {}), ...(deploy.labels ?? {}) },
     ...healthcheck(raw.healthcheck, findings, (...rest) => at('healthcheck', ...rest)),
-    dependsOn: dependsOn.map(({ service, condition, required }) => ({ service, condition, required })),
+    dependsOn: dependsOn.map(({ service, condition, required, restart }) => ({ service, condition, required, ...(restart ? { restart } : {}) })),
     replicas: deploy.replicas ?? DEFAULT_REPLICAS,
     reserved,
     reservedFrom,

@@ -162,12 +162,13 @@ const dependsOnSchema = z.union(
       names.map((service, i) => ({ service, condition: 'service_started', required: true, at: i })),
     ),
     z
-      .record(z.string(), strictObject({ condition: z.enum(CONDITIONS).nullish(), required: z.boolean().nullish() }, DEPENDS_ON_POLICY).nullish())
+      .record(z.string(), strictObject({ condition: z.enum(CONDITIONS).nullish(), required: z.boolean().nullish(), restart: z.boolean().nullish() }, DEPENDS_ON_POLICY).nullish())
       .transform((map): DependsOnEntry[] =>
         Object.entries(map).map(([service, d]) => ({
           service,
           condition: d?.condition ?? 'service_started',
           required: d?.required ?? true,
+          ...(d?.restart ? { restart: true as const } : {}),
           at: service,
         })),
       ),

@@ -62,6 +62,8 @@ export interface DependsOnSpec {
   readonly service: string;
   readonly condition: 'service_started' | 'service_healthy' | 'service_completed_successfully';
   readonly required: boolean;
+  /** Restart this service after the dependency was updated (set only when true, so older spec hashes stay). */
+  readonly restart?: true;
 }
 
 export type PlacementStrategy = 'binpack' | 'spread';

@@ -58,7 +58,7 @@ async function setUp(t: Test, overrides: Partial<SessionOptions> = {}, coordinat
   const worker = {
     handled: [] as string[],
     ended: 0,
-    currentEvents: () => [{ allocation_id: 'a1', state: 'running', container_id: 'c1', exit_code: 0, error: '', at_ms: 5, restarts: 0 }],
+    currentEvents: () => [{ allocation_id: 'a1', state: 'running' as const, container_id: 'c1', exit_code: 0, error: '', at_ms: 5, restarts: 0 }],
     handle: async (cmd: { command_id: string }): Promise<CommandAck> => {
       worker.handled.push(cmd.command_id);
       return { command_id: cmd.command_id, ok: true, error: '' };

@@ -165,7 +165,6 @@ const serviceWarnings: [string, Record<string, unknown>, string[]][] = [
   ["endpoint_mode", {"deploy": {"endpoint_mode": "dnsrr"}}, ["services.web.deploy.endpoint_mode: ignored: Baton has no virtual IPs or service DNS; clients use published ports"]],
   ["long port name and app_protocol", {"ports": [{"target": 80, "name": "http", "app_protocol": "http"}]}, ["services.web.ports.0.name: ignored: port names are not used", "services.web.ports.0.app_protocol: ignored: app_protocol is not used"]],
   ["healthcheck start_interval", {"healthcheck": {"test": "true", "start_interval": "1s"}}, ["services.web.healthcheck.start_interval: ignored: checks run at interval during start_period too"]],
-  ["depends_on restart", {"depends_on": {"db": {"restart": true}}}, ["services.web.depends_on.db.restart: ignored: Baton does not restart dependants when a dependency restarts"]],
   ["optional dependency missing", {"depends_on": {"queue": {"required": false}}}, ["services.web.depends_on.queue: optional dependency \"queue\" is not a service in this file, so it is ignored"]],
   ["bare environment variable not set", {"environment": ["UNSET_VAR"]}, ["services.web.environment.0: \"UNSET_VAR\" has no value here and is not set in the environment, so it is left out"]],
 ];
@@ -178,6 +177,13 @@ t.test('warnings', async (t) => {
   }
   const unresolvedTag = parse('name: a\nservices:\n  web:\n    image: !custom nginx\n');
   t.same(warningLines(unresolvedTag), ['(document): line 4, column 12: Unresolved tag: !custom']);
+});
+
+t.test('depends_on restart: true is honoured (issue 8), so it parses without a warning', async (t) => {
+  const r = parse(stackYaml({ depends_on: { db: { restart: true } } }, {}, SIBLINGS));
+  t.ok(r.ok);
+  t.same(warningLines(r), []);
+  if (r.ok) t.same(r.stack.services.find((s) => s.name === 'web')?.dependsOn, [{ service: 'db', condition: 'service_started', required: true, restart: true }]);
 });
 
 t.test('issues carry the file name and format as file: path: message', async (t) => {
