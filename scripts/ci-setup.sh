@@ -93,4 +93,20 @@ else
   image_complete || { log "built image is missing applets"; exit 1; }
 fi
 
+# --- web images for rollouts: two tags of the test image that differ only in a served file ------
+# (issue 8's rollout tests and bench:rollout update v1 -> v2; httpd serves /www, /www/version says which).
+for version in v1 v2; do
+  tag="baton/web:$version"
+  if docker image inspect "$tag" >/dev/null 2>&1; then continue; fi
+  cid=$(docker create "$IMAGE")
+  # docker cp - takes a tar stream: one holding the version file.
+  tmp=$(mktemp -d)
+  printf '%s\n' "$version" >"$tmp/version"
+  tar -C "$tmp" -c version | docker cp - "$cid:/www/"
+  rm -rf "$tmp"
+  docker commit --change 'CMD ["httpd", "-f", "-p", "80", "-h", "/www"]' "$cid" "$tag" >/dev/null
+  docker rm "$cid" >/dev/null
+  log "built image $tag"
+done
+
 log "done"
