@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runBaton, waitFor } from '../fixtures/processes.js';
 import { TEST_IMAGE } from '../fixtures/docker-env.js';
-import { argNumber, percentile, startCluster } from './testbed-cluster.js';
+import { argNumber, percentile, startCluster } from '../fixtures/testbed-cluster.js';
 
 const replicas = argNumber('replicas', 30);
 const rounds = argNumber('rounds', 3);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { byName, listNodes } from '../fixtures/control.js';
 import { runBaton, waitFor } from '../fixtures/processes.js';
 import { TEST_IMAGE } from '../fixtures/docker-env.js';
-import { argNumber, percentile, startCluster } from './testbed-cluster.js';
+import { argNumber, percentile, startCluster } from '../fixtures/testbed-cluster.js';
 
 const runs = argNumber('runs', 3);
 const cluster = await startCluster(3);
