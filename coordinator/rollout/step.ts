@@ -97,7 +97,16 @@ export function rolloutStep(input: RolloutInput): RolloutDecision {
       delete entry.runningSinceMs;
       delete entry.healthySinceMs;
     }
-    if (!a) continue;
+    if (!a) {
+      // Admitted but never placed (the new spec fits nowhere): a failure too, or the rollout would wait forever.
+      if (now - entry.admittedAtMs > input.deadlineMs) {
+        const why = input.unplaced.get(slot);
+        const text = `not placed within ${Math.round(input.deadlineMs / 1000)} s of its admission${why ? ` (${why})` : ''}`;
+        Object.assign(entry, { outcome: 'failed', doneAtMs: now, failureKind: 'deadline', failure: text } satisfies Partial<RolloutSlotRecord>);
+        events.push({ type: 'rollout.replica-failed', reason: text, message: `${input.service}.${slot}: new replica (generation ${rec.targetGeneration}) ${text}` });
+      }
+      continue;
+    }
     if (a.live === 'running') {
       entry.runningSinceMs ??= now;
       if (a.health === 'healthy') entry.healthySinceMs ??= now;

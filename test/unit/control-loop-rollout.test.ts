@@ -114,10 +114,20 @@ t.test('stop-first with parallelism 2: two old copies go first, then their repla
   t.same(images(h), ['1:2', '2:2', '3:2']);
 });
 
-const failing: { name: string; broken: { state: string; health?: string }; word: RegExp }[] = [
+const failing: { name: string; broken: { state: string; health?: string }; word: RegExp; refused?: string }[] = [
   { name: 'a health check that never passes', broken: { state: 'running', health: 'unhealthy' }, word: /1 of 3 new replicas unhealthy/ },
   { name: 'a command that exits at once', broken: { state: 'exited' }, word: /1 of 3 new replicas exited/ },
+  // The engine refuses the start; the agent says so with a `failed` replica event.
+  { name: 'an image that does not exist', broken: { state: 'created' }, word: /1 of 3 new replicas failed to run/, refused: 'pull access denied for nginx, repository does not exist' },
 ];
+
+/** The agents of new replicas whose start the engine refused report them failed. */
+function refuse(h: Harness, error: string): void {
+  for (const a of Object.values(h.store.state.allocations)) {
+    if (a.generation !== 2 || a.observed) continue;
+    h.dispatcher.onAgentEvent(a.nodeId, { kind: 'replica', allocationId: a.id, state: 'failed', containerId: '', exitCode: 0, error, restarts: 0 });
+  }
+}
 
 for (const f of failing) {
   t.test(`${f.name}: rolled back automatically, the old replicas served throughout and are what runs after`, async (t) => {
@@ -127,12 +137,14 @@ for (const f of failing) {
     await deploy(h, compose('nginx:broken'));
     for (let i = 0; i < 20 && !(h.queries.rolloutStatus('web').state === 'rolled-back'); i++) {
       t.ok(old.every((id) => h.containers().get(id)?.health === 'healthy'), `round ${i}: the 3 old replicas run healthy`);
+      if (f.refused) refuse(h, f.refused);
       await tick(h, false);
     }
     const st = h.queries.rolloutStatus('web');
     t.equal(st.state, 'rolled-back');
     t.match(st.reason, new RegExp(`^web: ${f.word.source} \\(max_failure_ratio 0\\): rolling back to generation 1$`));
     t.equal(st.restoresGeneration, 1);
+    if (f.refused) t.ok(h.events.list().some((e) => e.type === 'rollout.replica-failed' && e.message.includes(f.refused!)), 'the engine\'s reason is in the event');
     const rollbackEvent = h.events.list().find((e) => e.type === 'rollout.rollback');
     t.match(rollbackEvent?.message, /^shop\/web: .* rolling back to generation 1$/);
     const svc = h.store.state.stacks['shop']!.services['web']!;

@@ -210,6 +210,12 @@ const cases: Case[] = [
     in: input({ nowMs: T0 + 500_000, record: record({}, { 1: { allocationId: 'new.1' } }), allocations: [neu(1, { live: undefined, health: '', reported: false }), ...olds(3)] }),
     want: { slots: { 1: '-' }, stop: [], place: [] },
   },
+  {
+    // admitted at T0, deadline 70,000: at T0+70,001 still nothing placed.
+    name: 'deadline: admitted 70,001 ms ago and never placed (the new spec fits nowhere) -> failure, the slot held, its old copy kept',
+    in: input({ nowMs: T0 + 70_001, record: record({ failureAction: 'pause' }, { 1: {} }), allocations: olds(3), unplaced: new Map([[1, 'no node satisfies node.labels.zone==edge']]) }),
+    want: { state: 'paused', slots: { 1: 'failed' }, stop: [], hold: [1], place: [] },
+  },
   // ---------------------------------------------------------------- superseding and resuming
   {
     // Deployed back to `old` (generation 6) while generation 5 rolled: slot 1 already runs generation 5.
