@@ -1,19 +1,25 @@
-// The control loop: every round reads the pool once, decides with the pure reconciler, places new
-// replicas with the scheduler, commits the plan through the plan applier (which re-checks each
-// placement), makes it durable, and only then lets the dispatcher command the agents. A
-// coordinator killed at any moment therefore never leaves containers it cannot name.
+// The control loop: every round reads the pool once, steps each running rollout (which slots may
+// move to the new spec, which old copies go), decides with the pure reconciler under those gates,
+// places new replicas with the scheduler, commits the plan through the plan applier (which
+// re-checks each placement), makes it durable with the rollouts' progress, and only then lets the
+// dispatcher command the agents. A coordinator killed at any moment therefore never leaves
+// containers it cannot name, and resumes a rollout from the store and the nodes' reports.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { SHORT_ID_LENGTH } from '../shared/model/labels.js';
 import type { Dispatcher } from './dispatcher.js';
-import type { NodePool } from './node-pool.js';
-import { observedReplicas } from './observed.js';
+import type { EventLog } from './event-log.js';
+import type { NodePool, NodeView } from './node-pool.js';
+import { observedReplicas, type ObservedNow } from './observed.js';
 import { applyPlan } from './plan-apply.js';
 import { reconcile, type NodeLiveness } from './reconciler.js';
+import { rolloutInputOf } from './rollout/from-state.js';
+import { rolloutStep, type RollbackRequest, type RolloutDecision, type RolloutGate } from './rollout/step.js';
 import { planBatch, snapshotOf, type ReplicaRequest } from './scheduler/index.js';
 import { replicaRequestsFor } from './scheduler/requests.js';
-import { parseSlotKey, slotKeyOf, type SlotRef } from './slot-key.js';
+import { parseSlotKey, serviceKey, slotKeyOf, splitServiceKey, type SlotRef } from './slot-key.js';
+import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 import type { Store } from './store/store.js';
 
 export interface ControlLoopOptions {
@@ -23,7 +29,12 @@ export interface ControlLoopOptions {
   improveBudgetMs?: number;
   /** Draws allocation ids. @default randomAllocationId */
   newId?: (slot: SlotRef) => string;
+  /** Where rollout events go (progress, failures, pauses, rollbacks); none when absent. */
+  events?: EventLog;
 }
+
+/** Carries out an automatic rollback (Stacks.autoRollback: the desired-state writer); false when it cannot. */
+export type RollbackHandler = (req: RollbackRequest & { stack: string; service: string }) => boolean;
 
 /** A replica that could not be placed in the last round, and why. */
 export interface PendingReplica {
@@ -50,6 +61,8 @@ export class ControlLoop {
   private readonly loopMs: number;
   private readonly improveBudgetMs: number;
   private readonly newId: (slot: SlotRef) => string;
+  private readonly events: EventLog | undefined;
+  private rollbackHandler: RollbackHandler | undefined;
 
   constructor(
     private readonly store: Store,
@@ -62,6 +75,12 @@ export class ControlLoop {
     this.loopMs = options.loopMs ?? 1000;
     this.improveBudgetMs = options.improveBudgetMs ?? 50;
     this.newId = options.newId ?? randomAllocationId;
+    this.events = options.events;
+  }
+
+  /** Who rolls a service back when its rollout fails (set once the desired-state API exists). */
+  onRollback(handler: RollbackHandler): void {
+    this.rollbackHandler = handler;
   }
 
   start(): void {
@@ -116,13 +135,23 @@ export class ControlLoop {
     const views = this.pool.list();
     const observed = observedReplicas(views, state.allocations);
     const nodes = new Map<string, NodeLiveness>(views.map((n) => [n.id, { status: n.status, connected: n.connected, engineUp: n.dockerUp }]));
+    const steps = this.stepRollouts(views, observed, now);
+    const gates = new Map<string, RolloutGate>();
+    for (const [key, step] of steps) if (step.gate) gates.set(key, step.gate);
     const d = reconcile({
       stacks: Object.values(state.stacks),
       allocations: Object.values(state.allocations),
       nodes,
       observed: new Map([...observed].map(([id, o]) => [id, o.state])),
       nowMs: now,
+      rollouts: gates,
     });
+    const stopping = new Set(d.stop.map((s) => s.allocationId));
+    for (const step of steps.values()) for (const st of step.stop) if (!stopping.has(st.allocationId)) {
+      stopping.add(st.allocationId);
+      d.stop.push(st);
+    }
+    const rolloutsChanged = [...steps.values()].some((st) => st.changed);
 
     // Place new allocations as one batch against a snapshot of this round's pool listing.
     const requests: ReplicaRequest[] = [];
@@ -141,9 +170,11 @@ export class ControlLoop {
       this.log.warn({ service: r.service, replica: r.replica, nodeId: r.nodeId, reason: r.reason }, 'placement rejected at commit');
     }
 
-    if (applied.records.length || d.stop.length || d.revive.length || d.forget.length) {
+    if (applied.records.length || d.stop.length || d.revive.length || d.forget.length || rolloutsChanged) {
       this.store.transact((s) => {
-        for (const rec of applied.records) s.allocations[rec.id] = rec;
+        // The spec each runs, by hash: what rollouts and the reconciler match on.
+        for (const rec of applied.records) s.allocations[rec.id] = { ...rec, specHash: s.stacks[rec.stack]!.services[rec.service]!.specHash };
+        for (const [key, step] of steps) if (step.changed && s.rollouts[key]) s.rollouts[key] = step.record;
         for (const stop of d.stop) {
           const a = s.allocations[stop.allocationId];
           if (a && a.desired === 'run') {
@@ -163,9 +194,63 @@ export class ControlLoop {
       const names = new Map(views.map((n) => [n.id, n.name]));
       for (const rec of applied.records) this.log.info({ service: `${rec.stack}/${rec.service}`, replica: rec.replica, node: names.get(rec.nodeId) }, 'placed');
       for (const stop of d.stop) this.log.info({ allocationId: stop.allocationId, reason: stop.reason }, 'stopping');
-      // Durable before any agent hears of it.
-      await this.store.flush();
     }
+    for (const [key, step] of steps) {
+      for (const e of step.events) this.events?.append({ type: e.type, nodeId: '', nodeName: '', from: '', to: '', reason: e.reason, message: `${splitServiceKey(key)[0]}/${e.message}` });
+      if (step.rollback) this.rollBack(key, step.rollback);
+    }
+    // Durable before any agent hears of it.
+    if (applied.records.length || d.stop.length || d.revive.length || d.forget.length || rolloutsChanged) await this.store.flush();
     this.dispatcher.dispatch(views, observed, now);
+  }
+
+  /** Steps every rollout that is not over, from the store and this round's reports. */
+  private stepRollouts(views: readonly NodeView[], observed: ReadonlyMap<string, ObservedNow>, now: number): Map<string, RolloutDecision> {
+    const state = this.store.state;
+    const out = new Map<string, RolloutDecision>();
+    const active = Object.entries(state.rollouts).filter(([, r]) => r.state !== 'completed');
+    if (active.length === 0) return out;
+    const connected = new Set(views.filter((n) => n.connected).map((n) => n.id));
+    const allocations = new Map<string, DeepReadonly<AllocationRecord>[]>();
+    for (const a of Object.values(state.allocations)) {
+      const key = serviceKey(a.stack, a.service);
+      const list = allocations.get(key);
+      if (list) list.push(a);
+      else allocations.set(key, [a]);
+    }
+    const unplaced = new Map<string, Map<number, string>>();
+    for (const [slotKeyText, reason] of this.pending) {
+      const slot = parseSlotKey(slotKeyText);
+      const key = serviceKey(slot.stack, slot.service);
+      if (!unplaced.has(key)) unplaced.set(key, new Map());
+      unplaced.get(key)!.set(slot.replica, reason);
+    }
+    for (const [key, record] of active) {
+      const [stack, service] = splitServiceKey(key);
+      const svc = state.stacks[stack]?.services[service];
+      // Stacks writes the spec and its rollout together; a mismatch is a record left behind.
+      if (!svc || svc.specHash !== record.targetSpecHash) continue;
+      const input = rolloutInputOf({ service, svc, record, allocations: allocations.get(key) ?? [], observed, connected, unplaced: unplaced.get(key) ?? new Map(), nowMs: now });
+      out.set(key, rolloutStep(input));
+    }
+    return out;
+  }
+
+  /** Hands a rollback to the desired-state writer; when it cannot, the rollout pauses with the reason. */
+  private rollBack(key: string, req: RollbackRequest): void {
+    const [stack, service] = splitServiceKey(key);
+    const done = this.rollbackHandler?.({ ...req, stack, service }) ?? false;
+    if (done) {
+      // The spec changed under this round: the next one works toward it.
+      this.again = true;
+      return;
+    }
+    this.store.transact((s) => {
+      const r = s.rollouts[key];
+      if (!r || r.state !== 'running') return;
+      r.state = 'paused';
+      r.reason = `${req.reason.replace(/: rolling back to generation \d+$/, '')}: update paused (generation ${req.toGeneration} is no longer kept to roll back to)`;
+    });
+    this.log.warn({ service: key, reason: req.reason }, 'rollback not possible: rollout paused');
   }
 }

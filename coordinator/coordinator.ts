@@ -110,8 +110,9 @@ export class Coordinator {
     const pool = new NodePool(store, events, clock, log, { timeouts: o.timeouts, heartbeatIntervalMs });
     const metrics = new CoordinatorMetrics(pool);
     const dispatcher = new Dispatcher(store, pool, events, clock, log);
-    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs });
+    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events });
     const stacks = new Stacks(store, events, loop, clock);
+    loop.onRollback((req) => stacks.autoRollback(req));
     const queries = new Queries(store, pool, loop);
     const logs = new LogRouter(
       {

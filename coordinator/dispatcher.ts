@@ -6,6 +6,7 @@ import { DEFAULT_STOP_GRACE_MS } from '../shared/compose/defaults.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { AgentEvent } from './agent-event.js';
+import { runsCurrentSpec } from './allocation-spec.js';
 import type { EventLog } from './event-log.js';
 import { LABEL_ALLOCATION } from '../shared/model/labels.js';
 import type { NodePool, NodeView } from './node-pool.js';
@@ -76,7 +77,8 @@ export class Dispatcher {
       if (last !== undefined && now - last < this.resendMs) continue;
       if (a.desired === 'run' && o?.state !== 'running') {
         const svc = state.stacks[a.stack]?.services[a.service];
-        if (!svc || svc.generation !== a.generation) continue;
+        // Only allocations of the current spec are started (with it); an older one waits for its rollout.
+        if (!svc || !runsCurrentSpec(a, svc)) continue;
         // A container that exited is the agent's restart policy's business; a failed one is
         // replaced by the reconciler. Otherwise the start is re-sent every resendMs.
         if (o && last !== undefined) continue;

@@ -10,6 +10,9 @@ export interface ObservedNow {
   readonly containerId: string;
   readonly cpuPercent: number;
   readonly memoryBytes: number;
+  /** Docker's health: none | starting | healthy | unhealthy ('' when the node did not say). */
+  readonly health: string;
+  readonly exitCode: number;
 }
 
 /**
@@ -25,7 +28,7 @@ export function observedReplicas(views: readonly NodeView[], allocations: DeepRe
       if (!id) continue;
       const a = allocations[id];
       if (a && a.nodeId !== n.id) continue;
-      out.set(id, { state: c.state, containerId: c.containerId, cpuPercent: c.cpuPercent, memoryBytes: c.memoryBytes });
+      out.set(id, { state: c.state, containerId: c.containerId, cpuPercent: c.cpuPercent, memoryBytes: c.memoryBytes, health: c.health, exitCode: c.exitCode });
     }
   }
   return out;

@@ -1,9 +1,16 @@
-// Read models for the CLI: services (desired against running) and replicas (where each runs, in
-// which state). They join desired state, allocations, the pool's latest reports and the control
-// loop's pending replicas; nothing here writes.
+// Read models for the CLI: services (desired against running), replicas (where each runs, in
+// which state), a service's rollout and its spec history. They join desired state, allocations,
+// rollouts, the pool's latest reports and the control loop's pending replicas; nothing here writes.
+import { NotFoundError } from '../shared/errors.js';
+import { runsCurrentSpec } from './allocation-spec.js';
 import type { ControlLoop } from './control-loop.js';
 import type { NodePool } from './node-pool.js';
 import { observedReplicas } from './observed.js';
+import { specExpectsHealth } from './rollout/deadline.js';
+import { rolloutInputOf } from './rollout/from-state.js';
+import type { RevisionOutcome } from './rollout/history.js';
+import { progressOf } from './rollout/progress.js';
+import type { RolloutKind } from './rollout/record.js';
 import { serviceKey } from './slot-key.js';
 import { resolveService, toUnplacedInfo, type UnplacedInfo } from './stacks.js';
 import type { Store } from './store/store.js';
@@ -37,6 +44,42 @@ export interface ReplicaRow {
   error: string;
 }
 
+export interface RolloutStatus {
+  stack: string;
+  service: string;
+  kind: RolloutKind;
+  /** rolled-back: a rollback rollout that completed (the service runs its previous spec again). */
+  state: 'running' | 'paused' | 'completed' | 'rolled-back';
+  /** Why it paused or rolled back; empty otherwise. */
+  reason: string;
+  /** The generation it moves the service to. */
+  generation: number;
+  fromGeneration: number;
+  /** A rollback: the generation whose spec it restores (0 otherwise). */
+  restoresGeneration: number;
+  /** Slots whose new replica counts as updated, of the slots this rollout moves. */
+  updated: number;
+  total: number;
+  /** Replicas of the target spec that run healthy now (or run, when there is no health check). */
+  healthy: number;
+  failures: number;
+  startedAtMs: number;
+  /** 0 while it runs or is paused. */
+  endedAtMs: number;
+}
+
+export interface HistoryRow {
+  generation: number;
+  atMs: number;
+  image: string;
+  /** What changed from the revision before. */
+  change: string;
+  /** How its rollout ended, or how it stands for the current one (`rolling out`, `paused`, ...). */
+  outcome: Exclude<RevisionOutcome, ''> | 'rolling out';
+  reason: string;
+  current: boolean;
+}
+
 export class Queries {
   constructor(
     private readonly store: Store,
@@ -52,7 +95,8 @@ export class Queries {
     const running = new Map<string, number>();
     for (const a of Object.values(state.allocations)) {
       if (a.desired !== 'run' || observed.get(a.id)?.state !== 'running') continue;
-      if (a.generation !== state.stacks[a.stack]?.services[a.service]?.generation) continue;
+      const svc = state.stacks[a.stack]?.services[a.service];
+      if (!svc || !runsCurrentSpec(a, svc)) continue;
       const key = serviceKey(a.stack, a.service);
       running.set(key, (running.get(key) ?? 0) + 1);
     }
@@ -105,5 +149,59 @@ export class Queries {
       rows.push({ stack: p.stack, service: p.service, replica: p.replica, allocationId: '', node: '', containerId: '', state: 'unplaced', desired: 'run', generation: 0, restarts: 0, cpuPercent: 0, memoryBytes: 0, sinceMs: 0, error: p.reason });
     }
     return rows.sort((a, b) => a.stack.localeCompare(b.stack) || a.service.localeCompare(b.service) || a.replica - b.replica || a.desired.localeCompare(b.desired));
+  }
+
+  /** The service's latest rollout (running, paused or finished): progress, health and why it stands so. */
+  rolloutStatus(serviceRef: string): RolloutStatus {
+    const state = this.store.state;
+    const [stack, service] = resolveService(state, serviceRef);
+    const key = serviceKey(stack, service);
+    const record = state.rollouts[key];
+    if (!record) throw new NotFoundError(`${service} has had no rollout (it was deployed once and not changed since)`, `rollout of ${key}`);
+    const svc = state.stacks[stack]!.services[service]!;
+    const views = this.pool.list();
+    const observed = observedReplicas(views, state.allocations);
+    const allocations = Object.values(state.allocations).filter((a) => a.stack === stack && a.service === service);
+    const input = rolloutInputOf({ service, svc, record, allocations, observed, connected: new Set(views.filter((n) => n.connected).map((n) => n.id)), unplaced: new Map(), nowMs: 0 });
+    const p = progressOf(record, svc.replicas, input.allocations);
+    const expectsHealth = specExpectsHealth(svc.spec.healthcheck as Parameters<typeof specExpectsHealth>[0]);
+    const healthy = input.allocations.filter(
+      (a) => a.desired === 'run' && a.slot <= svc.replicas && a.specHash === record.targetSpecHash && a.live === 'running' && (a.health === 'healthy' || (!expectsHealth && (a.health === '' || a.health === 'none'))),
+    ).length;
+    return {
+      stack,
+      service,
+      kind: record.kind,
+      state: record.state === 'completed' && record.kind === 'rollback' ? 'rolled-back' : record.state,
+      reason: record.reason,
+      generation: record.targetGeneration,
+      fromGeneration: record.fromGeneration,
+      restoresGeneration: record.restoresGeneration ?? 0,
+      updated: p.updated,
+      total: p.total,
+      healthy,
+      failures: p.failed,
+      startedAtMs: record.startedAtMs,
+      endedAtMs: record.endedAtMs ?? 0,
+    };
+  }
+
+  /** The service's kept specs, newest first (at most HISTORY_LIMIT, see rollout/history.ts). */
+  history(serviceRef: string): HistoryRow[] {
+    const state = this.store.state;
+    const [stack, service] = resolveService(state, serviceRef);
+    const key = serviceKey(stack, service);
+    const svc = state.stacks[stack]!.services[service]!;
+    const record = state.rollouts[key];
+    return [...(state.history[key] ?? [])].reverse().map((r) => {
+      const current = r.generation === svc.generation;
+      let outcome: HistoryRow['outcome'] = r.outcome || 'deployed';
+      let reason = r.outcomeReason;
+      if (r.outcome === '' && record && record.targetGeneration === r.generation) {
+        outcome = record.state === 'running' ? 'rolling out' : record.state;
+        reason = record.reason;
+      }
+      return { generation: r.generation, atMs: r.atMs, image: r.spec.image, change: r.change, outcome, reason, current };
+    });
   }
 }

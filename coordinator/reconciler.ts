@@ -1,6 +1,8 @@
 // The reconciler: a pure function from desired state (stacks), allocations, node liveness and
 // what agents report to the changes that move the cluster toward the desired state. It decides;
 // the orchestrator applies, places (with the scheduler) and sends commands.
+import { runsCurrentSpec } from './allocation-spec.js';
+import type { RolloutGate } from './rollout/step.js';
 import type { AllocationRecord, DeepReadonly, NodeStatus, StackRecord } from './store/schema.js';
 
 /** Allocations as the store hands them out: read only. */
@@ -22,6 +24,12 @@ export interface ReconcileInput {
   readonly observed: ReadonlyMap<string, string>;
   /** Now, for the delay before a failed replica is replaced. */
   readonly nowMs: number;
+  /**
+   * `stack/service` -> the gate of its rollout, while one runs (rollout/step.ts): only admitted
+   * slots get the new spec, older copies are the rollout's to stop, failed slots are held.
+   * Services without one are replaced all at once, as before rollouts.
+   */
+  readonly rollouts?: ReadonlyMap<string, RolloutGate>;
 }
 
 /** A failed replica is replaced no sooner than this after it failed (or its policy's delay, if longer). */
@@ -78,6 +86,7 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
     for (const [name, svc] of Object.entries(stack.services)) {
       const key = `${stack.name}/${name}`;
       desiredServices.add(key);
+      const gate = input.rollouts?.get(key);
       const all = byService.get(key) ?? [];
       const live: Alloc[] = [];
       for (const a of all) {
@@ -98,14 +107,17 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
         // the one running copy (never zero because of a handover).
         const back = cands.some(running)
           ? undefined
-          : stoppedBySlot.get(replica)?.find((a) => a.generation === svc.generation && a.stopReason?.startsWith('node ') && running(a) && input.nodes.get(a.nodeId)?.connected);
+          : stoppedBySlot.get(replica)?.find((a) => runsCurrentSpec(a, svc) && a.stopReason?.startsWith('node ') && running(a) && input.nodes.get(a.nodeId)?.connected);
         if (back) {
           revive.push(back.id);
           for (const a of cands) stop.push({ allocationId: a.id, reason: `superseded by ${back.id}, running again on its node` });
           continue;
         }
-        const current = cands.filter((a) => a.generation === svc.generation);
+        const current = cands.filter((a) => runsCurrentSpec(a, svc));
         if (current.length === 0) {
+          // During a rollout an old copy waits for its slot's turn; a slot with nothing left is
+          // filled at once (never empty for pacing), unless its new replica failed in this rollout.
+          if (gate && (gate.hold.has(replica) || (cands.length > 0 && !gate.place.has(replica)))) continue;
           place.push({ stack: stack.name, service: name, replica });
           continue;
         }
@@ -113,7 +125,12 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
         // once the kept one runs (never zero replicas because of a handover).
         const keep = current.find(running) ?? [...current].sort((a, b) => b.createdAtMs - a.createdAtMs)[0]!;
         if (!running(keep)) continue;
-        for (const a of cands) if (a !== keep) stop.push({ allocationId: a.id, reason: a.generation === svc.generation ? `duplicate of ${keep.id}` : `replaced by generation ${svc.generation}` });
+        for (const a of cands) {
+          if (a === keep) continue;
+          if (runsCurrentSpec(a, svc)) stop.push({ allocationId: a.id, reason: `duplicate of ${keep.id}` });
+          // Under a rollout the old copy goes when the new one counts as updated (the step says).
+          else if (!gate) stop.push({ allocationId: a.id, reason: `replaced by generation ${svc.generation}` });
+        }
       }
     }
   }

@@ -1,12 +1,19 @@
-// Desired state: what users ask for (deploy, scale, remove), written to the store and then handed
-// to the control loop. Only this module writes stacks; the loop and the agents never do.
+// Desired state: what users ask for (deploy, scale, remove, rollback), written to the store and
+// then handed to the control loop. Only this module writes stacks and the spec history, and it
+// starts (or replaces) rollouts; the control loop advances them and asks for automatic rollbacks
+// through `autoRollback`. The agents never write desired state.
 import { formatIssue, parseCompose } from '../shared/compose/index.js';
 import { specHash } from '../shared/compose/spec-hash.js';
+import type { ServiceSpec } from '../shared/compose/types.js';
 import type { Clock } from '../shared/clock.js';
-import { InputError, NotFoundError } from '../shared/errors.js';
+import { ConflictError, InputError, NotFoundError } from '../shared/errors.js';
 import type { ControlLoop, PendingReplica } from './control-loop.js';
 import type { EventLog } from './event-log.js';
-import type { DeepReadonly, StackRecord, State } from './store/schema.js';
+import { endedOutcome, pushRevision, type RevisionRecord } from './rollout/history.js';
+import { newRollout } from './rollout/record.js';
+import { specChanges } from './rollout/spec-diff.js';
+import { serviceKey } from './slot-key.js';
+import type { DeepReadonly, ServiceRecord, StackRecord, State } from './store/schema.js';
 import type { Store } from './store/store.js';
 
 /** The most replicas one service may ask for. */
@@ -24,6 +31,26 @@ export interface DeployResult {
   changes: { service: string; change: 'created' | 'updated' | 'scaled' | 'unchanged' | 'removed'; replicas: number }[];
   unplaced: UnplacedInfo[];
   warnings: string[];
+}
+
+export interface RollbackResult {
+  stack: string;
+  service: string;
+  /** The generation it left. */
+  from: number;
+  /** The generation whose spec it restores. */
+  restores: number;
+  /** The new generation that runs that spec. */
+  generation: number;
+}
+
+/** What the control loop asks for when a rollout's failures call for a rollback. */
+export interface AutoRollbackRequest {
+  stack: string;
+  service: string;
+  toGeneration: number;
+  toSpecHash: string;
+  reason: string;
 }
 
 export interface DeployRequest {
@@ -48,6 +75,7 @@ export class Stacks {
     const now = this.clock.now();
     const name = parsed.stack.name;
     const changes: DeployResult['changes'] = [];
+    const rolloutEvents: { type: string; message: string }[] = [];
     const generation = this.store.transact((s) => {
       const old = s.stacks[name];
       const stack: StackRecord = old ?? { name, generation: 0, file: req.file, services: {}, createdAtMs: now, updatedAtMs: now };
@@ -56,14 +84,26 @@ export class Stacks {
       for (const spec of parsed.stack.services) {
         const hash = specHash(spec);
         const prev = stack.services[spec.name];
+        const key = serviceKey(name, spec.name);
         if (!prev) {
           next[spec.name] = { spec, specHash: hash, generation: 1, replicas: spec.replicas };
           changes.push({ service: spec.name, change: 'created', replicas: spec.replicas });
           changed = true;
+          // Nothing to roll: its replicas are placed at once.
+          delete s.rollouts[key];
+          s.history[key] = [{ generation: 1, specHash: hash, spec, atMs: now, change: 'created', outcome: 'deployed', outcomeReason: '' }];
         } else if (prev.specHash !== hash) {
-          next[spec.name] = { spec, specHash: hash, generation: prev.generation + 1, replicas: spec.replicas };
+          const generation = prev.generation + 1;
+          next[spec.name] = { spec, specHash: hash, generation, replicas: spec.replicas };
           changes.push({ service: spec.name, change: 'updated', replicas: spec.replicas });
           changed = true;
+          const superseded = s.rollouts[key];
+          if (superseded && superseded.state !== 'completed') rolloutEvents.push({ type: 'rollout.superseded', message: `${spec.name}: rollout to generation ${superseded.targetGeneration} superseded by generation ${generation}` });
+          closeRevision(s, key, prev, endedOutcome(superseded, prev.generation));
+          pushRevision(s.history[key]!, { generation, specHash: hash, spec, atMs: now, change: specChanges(prev.spec, spec), outcome: '', outcomeReason: '' });
+          s.rollouts[key] = newRollout({ kind: 'update', target: { generation, specHash: hash }, from: { generation: prev.generation, specHash: prev.specHash }, config: spec.updateConfig, nowMs: now });
+          const c = spec.updateConfig;
+          rolloutEvents.push({ type: 'rollout.started', message: `${spec.name}: rolling out generation ${generation} (${s.history[key]!.at(-1)!.change}): ${c.order}, parallelism ${c.parallelism}, on failure ${c.failureAction}` });
         } else {
           next[spec.name] = { ...prev, spec, replicas: spec.replicas };
           changes.push({ service: spec.name, change: prev.replicas === spec.replicas ? 'unchanged' : 'scaled', replicas: spec.replicas });
@@ -74,6 +114,7 @@ export class Stacks {
         if (!next[gone]) {
           changes.push({ service: gone, change: 'removed', replicas: 0 });
           changed = true;
+          forgetService(s, serviceKey(name, gone));
         }
       }
       if (changed) {
@@ -86,6 +127,7 @@ export class Stacks {
       return stack.generation;
     });
     this.events.append({ type: 'stack.deployed', nodeId: '', nodeName: '', from: '', to: '', reason: `generation ${generation}`, message: `${name}: ${changes.map((c) => `${c.service} ${c.change}`).join(', ')}` });
+    for (const e of rolloutEvents) this.events.append({ type: e.type, nodeId: '', nodeName: '', from: '', to: '', reason: '', message: `${name}/${e.message}` });
     await this.store.flush();
     await this.loop.kick();
     return { stack: name, generation, changes, unplaced: this.unplacedOf(name), warnings };
@@ -117,6 +159,7 @@ export class Stacks {
       const [stack, service] = resolveService(this.store.state, serviceRef, stackName);
       this.store.transact((s) => {
         delete s.stacks[stack]!.services[service];
+        forgetService(s, serviceKey(stack, service));
         if (Object.keys(s.stacks[stack]!.services).length === 0) delete s.stacks[stack];
       });
       removed.push(`${stack}/${service}`);
@@ -124,7 +167,10 @@ export class Stacks {
       const stack = this.store.state.stacks[stackName];
       if (!stack) throw new NotFoundError(`no stack named ${JSON.stringify(stackName)}`, `stack ${stackName}`);
       removed.push(...Object.keys(stack.services).map((s) => `${stackName}/${s}`));
-      this.store.transact((s) => void delete s.stacks[stackName]);
+      this.store.transact((s) => {
+        for (const service of Object.keys(s.stacks[stackName]!.services)) forgetService(s, serviceKey(stackName, service));
+        delete s.stacks[stackName];
+      });
     }
     this.events.append({ type: 'service.removed', nodeId: '', nodeName: '', from: '', to: '', reason: '', message: removed.join(', ') });
     await this.store.flush();
@@ -133,9 +179,81 @@ export class Stacks {
     return { removed, stopping };
   }
 
+  /**
+   * Back to the previous spec (`baton rollback`), as one more rollout with the rollback_config of
+   * the spec it leaves. Twice in a row returns to where it started, as `docker service rollback` does.
+   */
+  async rollback(serviceRef: string): Promise<RollbackResult> {
+    const [stack, service] = resolveService(this.store.state, serviceRef);
+    const key = serviceKey(stack, service);
+    const svc = this.store.state.stacks[stack]!.services[service]!;
+    const list = this.store.state.history[key] ?? [];
+    const previous = [...list].reverse().find((r) => r.generation < svc.generation && r.specHash !== svc.specHash);
+    if (!previous) throw new ConflictError(`${service}: no previous spec to roll back to (generation ${svc.generation} is the only one kept)`);
+    const reason = `${service}: rollback by request: back to generation ${previous.generation}`;
+    const generation = this.revert(stack, service, previous as RevisionRecord, reason, 'manual');
+    this.events.append({ type: 'service.rollback', nodeId: '', nodeName: '', from: String(svc.generation), to: String(generation), reason: 'by request', message: `${stack}/${reason}` });
+    await this.store.flush();
+    await this.loop.kick();
+    return { stack, service, from: generation - 1, restores: previous.generation, generation };
+  }
+
+  /**
+   * The control loop's request (its rollout step found failures over the ratio). Synchronous and
+   * without a kick: it runs inside a control-loop round, which flushes. False when the spec to
+   * return to is no longer kept; the loop then pauses the rollout instead.
+   */
+  autoRollback(req: AutoRollbackRequest): boolean {
+    const key = serviceKey(req.stack, req.service);
+    const svc = this.store.state.stacks[req.stack]?.services[req.service];
+    const previous = this.store.state.history[key]?.find((r) => r.generation === req.toGeneration && r.specHash === req.toSpecHash);
+    if (!svc || !previous) return false;
+    this.revert(req.stack, req.service, previous as RevisionRecord, req.reason, 'auto');
+    return true;
+  }
+
+  /** Makes `revision`'s spec current under a new generation and starts the rollback rollout; returns the new generation. */
+  private revert(stack: string, service: string, revision: RevisionRecord, reason: string, by: 'manual' | 'auto'): number {
+    const now = this.clock.now();
+    const key = serviceKey(stack, service);
+    return this.store.transact((s) => {
+      const st = s.stacks[stack]!;
+      const svc = st.services[service]!;
+      const rollout = s.rollouts[key];
+      const active = rollout && rollout.targetGeneration === svc.generation && rollout.state !== 'completed';
+      closeRevision(s, key, svc, by === 'auto' ? { outcome: 'rolled-back', outcomeReason: reason } : active ? { outcome: 'rolled-back', outcomeReason: 'rolled back by request' } : endedOutcome(rollout, svc.generation));
+      const generation = svc.generation + 1;
+      const from = { generation: svc.generation, specHash: svc.specHash };
+      const config = svc.spec.rollbackConfig;
+      st.services[service] = { spec: structuredClone(revision.spec) as ServiceSpec, specHash: revision.specHash, generation, replicas: svc.replicas };
+      pushRevision(s.history[key]!, { generation, specHash: revision.specHash, spec: structuredClone(revision.spec) as ServiceSpec, atMs: now, change: `rollback to generation ${revision.generation}`, outcome: '', outcomeReason: '' });
+      s.rollouts[key] = newRollout({ kind: 'rollback', target: { generation, specHash: revision.specHash }, from, config, nowMs: now, reason, restoresGeneration: revision.generation });
+      st.generation += 1;
+      st.updatedAtMs = now;
+      return generation;
+    });
+  }
+
   private unplacedOf(stack: string): UnplacedInfo[] {
     return this.loop.unplaced(stack).map(toUnplacedInfo);
   }
+}
+
+/** Records how the current revision ended; a service from before the history existed gets its entry first. */
+function closeRevision(s: State, key: string, current: DeepReadonly<ServiceRecord>, ended: Pick<RevisionRecord, 'outcome' | 'outcomeReason'>): void {
+  const list = (s.history[key] ??= []);
+  let entry = list.find((r) => r.generation === current.generation);
+  if (!entry) {
+    entry = { generation: current.generation, specHash: current.specHash, spec: structuredClone(current.spec) as ServiceSpec, atMs: 0, change: 'before history was kept', outcome: '', outcomeReason: '' };
+    pushRevision(list, entry);
+  }
+  if (entry.outcome === '') Object.assign(entry, ended);
+}
+
+/** A removed service's rollout and history go with it (a new service of the same name starts afresh). */
+function forgetService(s: State, key: string): void {
+  delete s.rollouts[key];
+  delete s.history[key];
 }
 
 export function toUnplacedInfo(p: PendingReplica): UnplacedInfo {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { ServiceSpec } from '../../shared/compose/types.js';
 import { NODE_STATUSES, type NodeStatus } from '../../shared/model/node-status.js';
 import type { ReplicaState } from '../../shared/model/replica-state.js';
+import type { RevisionRecord } from '../rollout/history.js';
+import type { RolloutRecord } from '../rollout/record.js';
 
 export type { NodeStatus };
 
@@ -60,6 +62,8 @@ export interface AllocationRecord {
   replica: number;
   nodeId: string;
   generation: number;
+  /** The spec it runs (ServiceRecord.specHash when placed). Absent in records from before rollouts: see allocation-spec.ts. */
+  specHash?: string;
   cpuMillis: number;
   memoryBytes: number;
   hostPorts: { port: number; protocol: 'tcp' | 'udp' }[];
@@ -97,10 +101,14 @@ export interface State {
   eventSeq: number;
   allocations: Record<string, AllocationRecord>;
   stacks: Record<string, StackRecord>;
+  /** `stack/service` -> its latest rollout (see rollout/record.ts for who writes it). */
+  rollouts: Record<string, RolloutRecord>;
+  /** `stack/service` -> its past specs, oldest first, bounded (written by stacks.ts only; see rollout/history.ts). */
+  history: Record<string, RevisionRecord[]>;
 }
 
 export function emptyState(): State {
-  return { schema: 1, nodes: {}, events: [], eventSeq: 0, allocations: {}, stacks: {} };
+  return { schema: 1, nodes: {}, events: [], eventSeq: 0, allocations: {}, stacks: {}, rollouts: {}, history: {} };
 }
 
 // Loose on purpose: it guards against a file that is not Baton state at all (or truncated into
@@ -115,14 +123,18 @@ const stateShape = z.object({
   eventSeq: z.number(),
   allocations: z.record(z.string(), z.object({ id: z.string(), nodeId: z.string(), desired: z.enum(['run', 'stop']) }).passthrough()),
   stacks: z.record(z.string(), z.object({ name: z.string(), services: z.record(z.string(), z.object({ spec: z.object({}).passthrough() }).passthrough()) }).passthrough()).default({}),
+  rollouts: z.record(z.string(), z.object({ state: z.enum(['running', 'paused', 'completed']), targetSpecHash: z.string(), slots: z.record(z.string(), z.object({}).passthrough()) }).passthrough()).optional(),
+  history: z.record(z.string(), z.array(z.object({ generation: z.number(), specHash: z.string(), spec: z.object({}).passthrough() }).passthrough())).optional(),
 });
 
 /** Returns a description of what is wrong with `data`, or undefined when it looks like Baton state. */
 export function checkState(data: unknown): string | undefined {
   const r = stateShape.safeParse(data);
   if (r.success) {
-    // State files from before stacks existed get an empty set.
+    // State files from before stacks, rollouts or history existed get empty sets.
     (data as State).stacks ??= {};
+    (data as State).rollouts ??= {};
+    (data as State).history ??= {};
     return undefined;
   }
   const first = r.error.issues[0];

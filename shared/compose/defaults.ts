@@ -12,16 +12,23 @@ export const DEFAULT_STOP_GRACE_MS = 10_000;
 
 export const DEFAULT_RESTART_POLICY: RestartPolicySpec = { condition: 'any', delayMs: 5_000, maxAttempts: 0, windowMs: 0 };
 
+/**
+ * Safer than Swarm's (issue 8): start-first (Swarm: stop-first), so a slot keeps serving until its
+ * new replica counts as updated (the rollout falls back to stop-first for a slot whose new copy
+ * cannot be placed beside the old one), and rollback on failure (Swarm: pause). Parallelism 1,
+ * monitor 5 s and ratio 0 are Swarm's.
+ */
 export const DEFAULT_UPDATE_CONFIG: UpdateConfigSpec = {
   parallelism: 1,
   delayMs: 0,
-  failureAction: 'pause',
+  failureAction: 'rollback',
   monitorMs: 5_000,
   maxFailureRatio: 0,
-  order: 'stop-first',
+  order: 'start-first',
 };
 
-export const DEFAULT_ROLLBACK_CONFIG: UpdateConfigSpec = DEFAULT_UPDATE_CONFIG;
+/** As the update's, but a failing rollback pauses: a rollback is never rolled back (as in SwarmKit). */
+export const DEFAULT_ROLLBACK_CONFIG: UpdateConfigSpec = { ...DEFAULT_UPDATE_CONFIG, failureAction: 'pause' };
 
 /** Docker's healthcheck defaults, used for fields a `healthcheck:` block leaves out. */
 export const DEFAULT_HEALTHCHECK: Omit<HealthcheckSpec, 'test' | 'disable'> = {

@@ -50,11 +50,11 @@ export interface UpdateConfigSpec {
   /** @default 1 */
   readonly parallelism: number;
   readonly delayMs: number;
-  /** @default 'pause' */
+  /** @default 'rollback' for updates, 'pause' for rollbacks (Swarm: 'pause') */
   readonly failureAction: 'continue' | 'rollback' | 'pause';
   readonly monitorMs: number;
   readonly maxFailureRatio: number;
-  /** @default 'stop-first' */
+  /** @default 'start-first' (Swarm: 'stop-first') */
   readonly order: 'stop-first' | 'start-first';
 }
 

@@ -5,7 +5,7 @@ import t from 'tap';
 import {
   DEFAULT_RESERVATION,
   DEFAULT_RESTART_POLICY,
-  DEFAULT_UPDATE_CONFIG,
+  DEFAULT_ROLLBACK_CONFIG,
   formatIssue,
   parseCompose,
   type ServiceSpec,
@@ -32,8 +32,9 @@ t.test('a minimal service gets every default', async (t) => {
     constraints: [],
     maxReplicasPerNode: 0,
     restartPolicy: { condition: 'any', delayMs: 5000, maxAttempts: 0, windowMs: 0 },
-    updateConfig: { parallelism: 1, delayMs: 0, failureAction: 'pause', monitorMs: 5000, maxFailureRatio: 0, order: 'stop-first' },
-    rollbackConfig: { parallelism: 1, delayMs: 0, failureAction: 'pause', monitorMs: 5000, maxFailureRatio: 0, order: 'stop-first' },
+    // Baton's defaults (issue 8), safer than Swarm's: start-first, roll back on failure.
+    updateConfig: { parallelism: 1, delayMs: 0, failureAction: 'rollback', monitorMs: 5000, maxFailureRatio: 0, order: 'start-first' },
+    rollbackConfig: { parallelism: 1, delayMs: 0, failureAction: 'pause', monitorMs: 5000, maxFailureRatio: 0, order: 'start-first' },
     placementStrategy: 'binpack',
     stopGraceMs: 10_000,
   } satisfies ServiceSpec);
@@ -202,7 +203,7 @@ const cases: Case[] = [
     { deploy: { rollback_config: { parallelism: 0, failure_action: 'continue' } } },
     {},
     (s) => s.rollbackConfig,
-    { ...DEFAULT_UPDATE_CONFIG, parallelism: 0, failureAction: 'continue' },
+    { ...DEFAULT_ROLLBACK_CONFIG, parallelism: 0, failureAction: 'continue' },
   ],
   ['x-baton placement spread', { 'x-baton': { placement: 'spread' } }, {}, (s) => s.placementStrategy, 'spread'],
   ['x-baton placement binpack', { 'x-baton': { placement: 'binpack' } }, {}, (s) => s.placementStrategy, 'binpack'],
