@@ -11,6 +11,7 @@ import { SHORT_ID_LENGTH } from '../shared/model/labels.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EventLog } from './event-log.js';
 import type { NodePool, NodeView } from './node-pool.js';
+import { dependencyProgress, dependents, waitingServices } from './dependency-gate.js';
 import { observedReplicas, type ObservedNow } from './observed.js';
 import { applyPlan } from './plan-apply.js';
 import { reconcile, type NodeLiveness } from './reconciler.js';
@@ -18,7 +19,7 @@ import { rolloutInputOf } from './rollout/from-state.js';
 import { rolloutStep, type RollbackRequest, type RolloutDecision, type RolloutGate } from './rollout/step.js';
 import { planBatch, snapshotOf, type ReplicaRequest } from './scheduler/index.js';
 import { replicaRequestsFor } from './scheduler/requests.js';
-import { parseSlotKey, serviceKey, slotKeyOf, splitServiceKey, type SlotRef } from './slot-key.js';
+import { parseSlotKey, serviceKey, slotKey, slotKeyOf, splitServiceKey, type SlotRef } from './slot-key.js';
 import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 import type { Store } from './store/store.js';
 
@@ -42,6 +43,8 @@ export interface PendingReplica {
   readonly service: string;
   readonly replica: number;
   readonly reason: string;
+  /** unplaced: no node fits (or the commit rejected it); waiting: a depends_on condition is not met yet. */
+  readonly kind: 'unplaced' | 'waiting';
 }
 
 /** Least time between two rounds started by kicks. */
@@ -58,11 +61,16 @@ export class ControlLoop {
   private again = false;
   /** `stack/service#replica` -> why it could not be placed in the last round. */
   private readonly pending = new Map<string, string>();
+  /** `stack/service#replica` -> what it waits for (depends_on), as of the last round. */
+  private readonly waiting = new Map<string, string>();
+  /** The last round left a rollout running or a dependent waiting: a change in what nodes report starts a round. */
+  private eager = false;
   private readonly loopMs: number;
   private readonly improveBudgetMs: number;
   private readonly newId: (slot: SlotRef) => string;
   private readonly events: EventLog | undefined;
   private rollbackHandler: RollbackHandler | undefined;
+  private restartHandler: ((stack: string, dependency: string) => string[]) | undefined;
 
   constructor(
     private readonly store: Store,
@@ -83,9 +91,19 @@ export class ControlLoop {
     this.rollbackHandler = handler;
   }
 
+  /** Restarts the dependents (depends_on restart: true) of a service whose rollout completed (Stacks.restartDependents). */
+  onDependencyUpdated(handler: (stack: string, dependency: string) => string[]): void {
+    this.restartHandler = handler;
+  }
+
   start(): void {
     this.timer = setInterval(() => void this.kick(), this.loopMs);
     this.pool.onStatusChange(() => void this.kick());
+    // While a rollout runs or a dependent waits, a replica turning healthy (or failing) is what the
+    // next step waits for: act on it now rather than at the next timed round.
+    this.pool.onContainersChange(() => {
+      if (this.eager) void this.kick();
+    });
   }
 
   async stop(): Promise<void> {
@@ -120,9 +138,11 @@ export class ControlLoop {
   /** Replicas the last round could not place (optionally of one stack), with the reasons. */
   unplaced(stack?: string): PendingReplica[] {
     const out: PendingReplica[] = [];
-    for (const [key, reason] of this.pending) {
-      const slot = parseSlotKey(key);
-      if (stack === undefined || slot.stack === stack) out.push({ ...slot, reason });
+    for (const [kind, map] of [['unplaced', this.pending], ['waiting', this.waiting]] as const) {
+      for (const [key, reason] of map) {
+        const slot = parseSlotKey(key);
+        if (stack === undefined || slot.stack === stack) out.push({ ...slot, reason, kind });
+      }
     }
     return out;
   }
@@ -130,7 +150,7 @@ export class ControlLoop {
   private async round(): Promise<void> {
     const state = this.store.state;
     // Nothing desired and nothing placed: nothing to decide (a pool of agents without services).
-    if (Object.keys(state.stacks).length === 0 && Object.keys(state.allocations).length === 0 && this.pending.size === 0) return;
+    if (Object.keys(state.stacks).length === 0 && Object.keys(state.allocations).length === 0 && this.pending.size === 0 && this.waiting.size === 0) return;
     const now = this.clock.now();
     const views = this.pool.list();
     const observed = observedReplicas(views, state.allocations);
@@ -153,9 +173,22 @@ export class ControlLoop {
     }
     const rolloutsChanged = [...steps.values()].some((st) => st.changed);
 
+    // depends_on: slots of a service whose dependencies are not there yet wait (not placed).
+    const waitingFor = waitingServices(dependents(state.stacks), dependencyProgress(state, observed));
+    this.waiting.clear();
+    let place = d.place;
+    if (waitingFor.size) {
+      place = place.filter((slot) => {
+        const why = waitingFor.get(serviceKey(slot.stack, slot.service));
+        if (why) this.waiting.set(slotKey(slot), why);
+        return !why;
+      });
+    }
+    this.eager = this.waiting.size > 0 || [...steps.values()].some((st) => st.gate !== undefined);
+
     // Place new allocations as one batch against a snapshot of this round's pool listing.
     const requests: ReplicaRequest[] = [];
-    for (const slot of d.place) {
+    for (const slot of place) {
       const svc = state.stacks[slot.stack]!.services[slot.service]!;
       requests.push(...replicaRequestsFor(slot.stack, svc.spec, [slot.replica]));
     }
@@ -198,6 +231,10 @@ export class ControlLoop {
     for (const [key, step] of steps) {
       for (const e of step.events) this.events?.append({ type: e.type, nodeId: '', nodeName: '', from: '', to: '', reason: e.reason, message: `${splitServiceKey(key)[0]}/${e.message}` });
       if (step.rollback) this.rollBack(key, step.rollback);
+      if (step.events.some((e) => e.type === 'rollout.completed') && this.restartHandler) {
+        const [stack, service] = splitServiceKey(key);
+        if (this.restartHandler(stack, service).length) this.again = true;
+      }
     }
     // Durable before any agent hears of it.
     if (applied.records.length || d.stop.length || d.revive.length || d.forget.length || rolloutsChanged) await this.store.flush();

@@ -11,6 +11,7 @@ import type { ListEventsRequest__Output } from '../shared/grpc/gen/baton/v1/List
 import type { ListReplicasRequest__Output } from '../shared/grpc/gen/baton/v1/ListReplicasRequest.js';
 import type { NodeInfo } from '../shared/grpc/gen/baton/v1/NodeInfo.js';
 import type { ReplicaInfo } from '../shared/grpc/gen/baton/v1/ReplicaInfo.js';
+import type { RolloutInfo } from '../shared/grpc/gen/baton/v1/RolloutInfo.js';
 import type { ServiceInfo } from '../shared/grpc/gen/baton/v1/ServiceInfo.js';
 import type { WatchEventsRequest__Output } from '../shared/grpc/gen/baton/v1/WatchEventsRequest.js';
 import type { Logger } from '../shared/logger.js';
@@ -73,7 +74,7 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
         if (outcome === 'written') call.end();
       }, fail);
     };
-  const unplacedWire = (u: UnplacedInfo[]) => u.map((x) => ({ service: x.service, replica: x.replica, reason: x.reason }));
+  const unplacedWire = (u: UnplacedInfo[]) => u.map((x) => ({ service: x.service, replica: x.replica, reason: x.reason, kind: x.kind }));
 
   return {
     Deploy: unary(async (req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string> }) => {
@@ -85,6 +86,20 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
       return { stack: r.stack, service: r.service, from: r.from, to: r.to, unplaced: unplacedWire(r.unplaced) };
     }),
     Remove: unary(async (req: { stack: string; service: string }) => services().stacks.remove(req.stack, req.service)),
+    RolloutStatus: unary((req: { service: string }): RolloutInfo => {
+      const r = services().queries.rolloutStatus(req.service);
+      return {
+        stack: r.stack, service: r.service, kind: r.kind, state: r.state, reason: r.reason, generation: r.generation, from_generation: r.fromGeneration,
+        restores_generation: r.restoresGeneration, updated: r.updated, total: r.total, healthy: r.healthy, failures: r.failures,
+        started_at_ms: r.startedAtMs, ended_at_ms: r.endedAtMs,
+      };
+    }),
+    Rollback: unary(async (req: { service: string }) => services().stacks.rollback(req.service)),
+    History: unary((req: { service: string }) => {
+      const [stack, service] = services().queries.resolve(req.service);
+      const entries = services().queries.history(req.service).map((h) => ({ generation: h.generation, at_ms: h.atMs, image: h.image, change: h.change, outcome: h.outcome, reason: h.reason, current: h.current }));
+      return { stack, service, entries };
+    }),
     ListServices: listing(
       (_req) => services().queries.services(),
       (s): ServiceInfo => ({ ...s, pending: unplacedWire(s.pending) }),

@@ -113,6 +113,7 @@ export class Coordinator {
     const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events });
     const stacks = new Stacks(store, events, loop, clock);
     loop.onRollback((req) => stacks.autoRollback(req));
+    loop.onDependencyUpdated((stack, dependency) => stacks.restartDependents(stack, dependency));
     const queries = new Queries(store, pool, loop);
     const logs = new LogRouter(
       {

@@ -7,7 +7,9 @@
 // until its dependencies are there. A dependency that goes unhealthy later does not stop running
 // dependents (Compose behaves the same); it only holds back new placements.
 import type { DependsOnSpec } from '../shared/compose/types.js';
+import type { ObservedNow } from './observed.js';
 import { serviceKey } from './slot-key.js';
+import type { DeepReadonly, State } from './store/schema.js';
 
 /** How far a service is, counted over allocations that should run (any generation). */
 export interface ServiceProgress {
@@ -68,4 +70,53 @@ export function waitingServices(services: readonly GateService[], progress: (sta
     if (unmet.length) out.set(serviceKey(svc.stack, svc.name), `waiting for ${unmet.join(', ')}`);
   }
   return out;
+}
+
+/** The services that depend on anything, from the stacks. */
+export function dependents(stacks: DeepReadonly<State['stacks']>): GateService[] {
+  const out: GateService[] = [];
+  for (const stack of Object.values(stacks)) {
+    for (const [name, svc] of Object.entries(stack.services)) if (svc.spec.dependsOn.length) out.push({ stack: stack.name, name, dependsOn: svc.spec.dependsOn });
+  }
+  return out;
+}
+
+/**
+ * Counts a service's replicas from its allocations that should run (any generation: a dependency
+ * in the middle of its own rollout still serves) and what their nodes report now. Counted lazily,
+ * once per service asked about.
+ */
+export function dependencyProgress(state: DeepReadonly<Pick<State, 'stacks' | 'allocations'>>, observed: ReadonlyMap<string, ObservedNow>): (stack: string, service: string) => ServiceProgress | undefined {
+  const cache = new Map<string, ServiceProgress | undefined>();
+  let byService: Map<string, DeepReadonly<State['allocations'][string]>[]> | undefined;
+  return (stack, service) => {
+    const key = serviceKey(stack, service);
+    if (cache.has(key)) return cache.get(key);
+    const svc = state.stacks[stack]?.services[service];
+    let p: ServiceProgress | undefined;
+    if (svc) {
+      if (!byService) {
+        byService = new Map();
+        for (const a of Object.values(state.allocations)) {
+          const k = serviceKey(a.stack, a.service);
+          const list = byService.get(k);
+          if (list) list.push(a);
+          else byService.set(k, [a]);
+        }
+      }
+      let running = 0, healthy = 0, runningWithoutCheck = 0, completed = 0;
+      for (const a of byService.get(key) ?? []) {
+        if (a.desired !== 'run' || a.replica > svc.replicas) continue;
+        const o = observed.get(a.id);
+        if (o?.state === 'running') {
+          running++;
+          if (o.health === 'healthy') healthy++;
+          else if (o.health === 'none') runningWithoutCheck++;
+        } else if ((o?.state === 'exited' || a.observed?.state === 'exited') && (o?.exitCode ?? a.observed?.exitCode) === 0) completed++;
+      }
+      p = { desired: svc.replicas, running, healthy, runningWithoutCheck, completed };
+    }
+    cache.set(key, p);
+    return p;
+  };
 }

@@ -77,6 +77,7 @@ export class NodePool {
   private readonly live = new Map<string, Live>();
   private readonly bySession = new Map<string, string>();
   private readonly statusListeners = new Set<StatusListener>();
+  private readonly containerListeners = new Set<() => void>();
 
   constructor(
     private readonly store: Store,
@@ -162,6 +163,7 @@ export class NodePool {
     if (r.host) l.usage = r.host;
     l.dockerUp = r.dockerUp;
     l.dockerError = r.dockerError;
+    if (this.containerListeners.size && containersChanged(l.containers, r.containers)) for (const f of this.containerListeners) f();
     l.containers = r.containers;
     const status = this.store.state.nodes[id]?.status;
     if (status !== 'ready') this.apply(id, { kind: 'report' }, now);
@@ -193,6 +195,12 @@ export class NodePool {
       const l = this.live.get(id);
       if (l) this.apply(id, { kind: 'tick' }, now);
     }
+  }
+
+  /** Called when a report's containers differ from the node's last report in state or health. */
+  onContainersChange(l: () => void): () => void {
+    this.containerListeners.add(l);
+    return () => this.containerListeners.delete(l);
   }
 
   onStatusChange(l: StatusListener): () => void {
@@ -287,4 +295,14 @@ function emptyLive(now: number): Live {
     dockerError: '',
     containers: [],
   };
+}
+
+/** A container appeared, went, or changed state or health (usage alone is not a change). */
+function containersChanged(before: readonly ContainerObservation[], after: readonly ContainerObservation[]): boolean {
+  if (before.length !== after.length) return true;
+  for (let i = 0; i < after.length; i++) {
+    const a = before[i]!, b = after[i]!;
+    if (a.containerId !== b.containerId || a.state !== b.state || a.health !== b.health) return true;
+  }
+  return false;
 }

@@ -33,7 +33,7 @@ export interface ReplicaRow {
   allocationId: string;
   node: string;
   containerId: string;
-  /** Docker's state as the node reports it, or pending / stopped / unplaced. */
+  /** Docker's state as the node reports it, or pending / stopped / unplaced / waiting (depends_on). */
   state: string;
   desired: 'run' | 'stop';
   generation: number;
@@ -146,9 +146,14 @@ export class Queries {
       });
     for (const p of this.loop.unplaced()) {
       if (serviceRef && (p.stack !== stackFilter || p.service !== serviceFilter)) continue;
-      rows.push({ stack: p.stack, service: p.service, replica: p.replica, allocationId: '', node: '', containerId: '', state: 'unplaced', desired: 'run', generation: 0, restarts: 0, cpuPercent: 0, memoryBytes: 0, sinceMs: 0, error: p.reason });
+      rows.push({ stack: p.stack, service: p.service, replica: p.replica, allocationId: '', node: '', containerId: '', state: p.kind, desired: 'run', generation: 0, restarts: 0, cpuPercent: 0, memoryBytes: 0, sinceMs: 0, error: p.reason });
     }
     return rows.sort((a, b) => a.stack.localeCompare(b.stack) || a.service.localeCompare(b.service) || a.replica - b.replica || a.desired.localeCompare(b.desired));
+  }
+
+  /** `web` or `stack/web` -> [stack, service], or NotFoundError / InputError (ambiguous). */
+  resolve(serviceRef: string): [stack: string, service: string] {
+    return resolveService(this.store.state, serviceRef);
   }
 
   /** The service's latest rollout (running, paused or finished): progress, health and why it stands so. */

@@ -23,12 +23,14 @@ export interface UnplacedInfo {
   service: string;
   replica: number;
   reason: string;
+  kind: 'unplaced' | 'waiting';
 }
 
 export interface DeployResult {
   stack: string;
   generation: number;
-  changes: { service: string; change: 'created' | 'updated' | 'scaled' | 'unchanged' | 'removed'; replicas: number }[];
+  /** Per service, with its generation after the deploy (0 when removed): an update rolls out to it. */
+  changes: { service: string; change: 'created' | 'updated' | 'scaled' | 'unchanged' | 'removed'; replicas: number; generation: number }[];
   unplaced: UnplacedInfo[];
   warnings: string[];
 }
@@ -87,15 +89,15 @@ export class Stacks {
         const key = serviceKey(name, spec.name);
         if (!prev) {
           next[spec.name] = { spec, specHash: hash, generation: 1, replicas: spec.replicas };
-          changes.push({ service: spec.name, change: 'created', replicas: spec.replicas });
+          changes.push({ service: spec.name, change: 'created', replicas: spec.replicas, generation: 1 });
           changed = true;
           // Nothing to roll: its replicas are placed at once.
           delete s.rollouts[key];
           s.history[key] = [{ generation: 1, specHash: hash, spec, atMs: now, change: 'created', outcome: 'deployed', outcomeReason: '' }];
-        } else if (prev.specHash !== hash) {
+        } else if (withoutRestart(prev.specHash) !== hash) {
           const generation = prev.generation + 1;
           next[spec.name] = { spec, specHash: hash, generation, replicas: spec.replicas };
-          changes.push({ service: spec.name, change: 'updated', replicas: spec.replicas });
+          changes.push({ service: spec.name, change: 'updated', replicas: spec.replicas, generation });
           changed = true;
           const superseded = s.rollouts[key];
           if (superseded && superseded.state !== 'completed') rolloutEvents.push({ type: 'rollout.superseded', message: `${spec.name}: rollout to generation ${superseded.targetGeneration} superseded by generation ${generation}` });
@@ -106,13 +108,13 @@ export class Stacks {
           rolloutEvents.push({ type: 'rollout.started', message: `${spec.name}: rolling out generation ${generation} (${s.history[key]!.at(-1)!.change}): ${c.order}, parallelism ${c.parallelism}, on failure ${c.failureAction}` });
         } else {
           next[spec.name] = { ...prev, spec, replicas: spec.replicas };
-          changes.push({ service: spec.name, change: prev.replicas === spec.replicas ? 'unchanged' : 'scaled', replicas: spec.replicas });
+          changes.push({ service: spec.name, change: prev.replicas === spec.replicas ? 'unchanged' : 'scaled', replicas: spec.replicas, generation: prev.generation });
           if (prev.replicas !== spec.replicas) changed = true;
         }
       }
       for (const gone of Object.keys(stack.services)) {
         if (!next[gone]) {
-          changes.push({ service: gone, change: 'removed', replicas: 0 });
+          changes.push({ service: gone, change: 'removed', replicas: 0, generation: 0 });
           changed = true;
           forgetService(s, serviceKey(name, gone));
         }
@@ -212,6 +214,43 @@ export class Stacks {
     return true;
   }
 
+  /**
+   * depends_on `restart: true` (as Compose does it): `dependency` was just updated (its rollout
+   * completed), so every service of its stack that depends on it with restart: true is restarted,
+   * as a rollout of the same spec under a new generation (a restart marker in its spec hash, like
+   * Swarm's ForceUpdate), health-gated per its update_config. Synchronous and without a kick: the
+   * control loop calls it inside a round, which flushes. Returns the services restarted.
+   */
+  restartDependents(stack: string, dependency: string): string[] {
+    const st = this.store.state.stacks[stack];
+    if (!st) return [];
+    const names = Object.entries(st.services)
+      .filter(([, svc]) => svc.spec.dependsOn.some((d) => d.service === dependency && d.restart))
+      .map(([name]) => name);
+    if (!names.length) return [];
+    const now = this.clock.now();
+    this.store.transact((s) => {
+      const stk = s.stacks[stack]!;
+      for (const name of names) {
+        const svc = stk.services[name]!;
+        const key = serviceKey(stack, name);
+        const generation = svc.generation + 1;
+        const hash = `${withoutRestart(svc.specHash)}${RESTART_MARK}${generation}`;
+        closeRevision(s, key, svc, endedOutcome(s.rollouts[key], svc.generation));
+        // The spec from outside the transaction: its journal's proxies cannot be cloned.
+        pushRevision((s.history[key] ??= []), { generation, specHash: hash, spec: structuredClone(st.services[name]!.spec) as ServiceSpec, atMs: now, change: `restart after ${dependency} was updated (depends_on restart: true)`, outcome: '', outcomeReason: '' });
+        s.rollouts[key] = newRollout({ kind: 'update', target: { generation, specHash: hash }, from: { generation: svc.generation, specHash: svc.specHash }, config: svc.spec.updateConfig as ServiceSpec['updateConfig'], nowMs: now });
+        stk.services[name] = { ...svc, specHash: hash, generation } as typeof svc;
+      }
+      stk.generation += 1;
+      stk.updatedAtMs = now;
+    });
+    for (const name of names) {
+      this.events.append({ type: 'service.restarted', nodeId: '', nodeName: '', from: '', to: '', reason: `${dependency} updated`, message: `${stack}/${name}: restarting after ${dependency} was updated (depends_on restart: true)` });
+    }
+    return names;
+  }
+
   /** Makes `revision`'s spec current under a new generation and starts the rollback rollout; returns the new generation. */
   private revert(stack: string, service: string, revision: RevisionRecord, reason: string, by: 'manual' | 'auto'): number {
     const now = this.clock.now();
@@ -256,8 +295,17 @@ function forgetService(s: State, key: string): void {
   delete s.history[key];
 }
 
+/** A restart (depends_on restart: true) marks the spec hash: same spec, new containers. */
+const RESTART_MARK = '#restart-';
+
+/** The hash of the spec alone, without a restart marker: what a deploy compares. */
+function withoutRestart(hash: string): string {
+  const i = hash.indexOf(RESTART_MARK);
+  return i < 0 ? hash : hash.slice(0, i);
+}
+
 export function toUnplacedInfo(p: PendingReplica): UnplacedInfo {
-  return { service: p.service, replica: p.replica, reason: p.reason };
+  return { service: p.service, replica: p.replica, reason: p.reason, kind: p.kind };
 }
 
 /**

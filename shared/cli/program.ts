@@ -6,6 +6,7 @@ import { CliError, EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK } from './client.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerPlan } from './commands/plan.js';
+import { registerRollout } from './commands/rollout.js';
 import { registerServices } from './commands/services.js';
 import { registerDaemons } from './launch.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerViews(program);
   registerPlan(program);
   registerServices(program);
+  registerRollout(program);
   registerLogs(program);
   return program;
 }

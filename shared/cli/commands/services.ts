@@ -9,6 +9,7 @@ import type { ScaleResponse__Output } from '../../grpc/gen/baton/v1/ScaleRespons
 import type { ServiceInfo__Output } from '../../grpc/gen/baton/v1/ServiceInfo.js';
 import { CliError, coordinatorTarget, EXIT_BAD_INPUT, list, unary } from '../client.js';
 import { readInput, referencedEnv, stackNameFor } from '../compose-file.js';
+import { watchRollouts } from './rollout.js';
 
 const COORDINATOR_HELP = 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)';
 
@@ -24,7 +25,7 @@ export function registerServices(program: Command): void {
     .requiredOption('-f, --file <compose.yaml>', 'Compose file')
     .option('--stack <name>', 'stack name (default: the top-level name, else the directory of the file)')
     .option('--detach', 'return once the desired state is stored, without waiting')
-    .option('--timeout <seconds>', 'how long to wait for the replicas to run', '120')
+    .option('--timeout <seconds>', 'how long to wait for rollouts and for the replicas to run (0: as long as it takes)', '600')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
     .action(async (o: { file: string; stack?: string; detach?: boolean; timeout: string; coordinator?: string }) => {
       const target = coordinatorTarget(o.coordinator);
@@ -41,6 +42,9 @@ export function registerServices(program: Command): void {
       process.stdout.write(`stack ${res.stack} generation ${res.generation}: ${res.changes.map((c) => `${c.service} ${c.change}`).join(', ')}\n`);
       for (const u of res.unplaced) process.stdout.write(`  pending ${u.service}.${u.replica}: ${u.reason}\n`);
       if (o.detach) return;
+      // Updated services roll out (health-gated, possibly rolled back): follow those first.
+      const updated = res.changes.filter((c) => c.change === 'updated').map((c) => ({ service: `${res.stack}/${c.service}`, generation: Number(c.generation) }));
+      if (updated.length) await watchRollouts(target, updated, Number(o.timeout));
       const deadline = Date.now() + Number(o.timeout) * 1000;
       let last = '';
       for (;;) {
@@ -48,8 +52,10 @@ export function registerServices(program: Command): void {
         const line = mine.map((s) => `${s.name} ${s.running}/${s.desired}`).join('  ');
         if (line !== last) process.stdout.write(`  ${line}\n`);
         last = line;
-        const pending = mine.reduce((n, s) => n + s.pending.length, 0);
-        if (mine.every((s) => s.running + s.pending.length >= s.desired)) {
+        // Waiting replicas (depends_on) start once their dependencies are there: wait for them too.
+        const unplacedOf = (s: ServiceInfo__Output) => s.pending.filter((p) => p.kind !== 'waiting');
+        const pending = mine.reduce((n, s) => n + unplacedOf(s).length, 0);
+        if (mine.every((s) => s.running + unplacedOf(s).length >= s.desired)) {
           const placed = await listReplicas(target, '');
           for (const x of placed.filter((x) => x.stack === res.stack && x.desired === 'run' && x.node)) {
             process.stdout.write(`  ${x.service}.${x.replica} -> ${x.node} (${x.container_id.slice(0, 12) || x.state})\n`);
@@ -58,10 +64,10 @@ export function registerServices(program: Command): void {
             process.stdout.write(`all ${mine.reduce((n, s) => n + s.desired, 0)} replicas running\n`);
             return;
           }
-          for (const s of mine) for (const p of s.pending) process.stdout.write(`  pending ${s.name}.${p.replica}: ${p.reason}\n`);
+          for (const s of mine) for (const p of unplacedOf(s)) process.stdout.write(`  pending ${s.name}.${p.replica}: ${p.reason}\n`);
           throw new CliError(`${pending} replica(s) could not be placed yet; they stay pending and are placed when capacity appears`, 1);
         }
-        if (Date.now() > deadline) throw new CliError(`timed out after ${o.timeout}s: ${line}; see \`baton ps\``, 1);
+        if (Number(o.timeout) > 0 && Date.now() > deadline) throw new CliError(`timed out after ${o.timeout}s: ${line}; see \`baton ps\``, 1);
         await new Promise((r) => setTimeout(r, 300));
       }
     });
@@ -104,11 +110,11 @@ export function registerServices(program: Command): void {
       const services = await listServices(coordinatorTarget(o.coordinator));
       const json = services.map((s: ServiceInfo__Output) => ({
         name: s.name, stack: s.stack, desired: s.desired, running: s.running, image: s.image, ports: s.ports, generation: s.generation,
-        pending: s.pending.map((p) => ({ replica: p.replica, reason: p.reason })),
+        pending: s.pending.map((p) => ({ replica: p.replica, reason: p.reason, kind: p.kind })),
       }));
       if (o.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
       else if (!json.length) process.stdout.write('no services\n');
-      else process.stdout.write(table(['STACK', 'SERVICE', 'REPLICAS', 'IMAGE', 'PORTS'], json.map((s) => [s.stack, s.name, `${s.running}/${s.desired}${s.pending.length ? ` (${s.pending.length} pending)` : ''}`, s.image, s.ports.join(',')])) + '\n');
+      else process.stdout.write(table(['STACK', 'SERVICE', 'REPLICAS', 'IMAGE', 'PORTS'], json.map((s) => [s.stack, s.name, `${s.running}/${s.desired}${replicaNote(s.pending)}`, s.image, s.ports.join(',')])) + '\n');
     });
 
   program
@@ -138,4 +144,11 @@ export function registerServices(program: Command): void {
           ) + '\n',
         );
     });
+}
+
+/** ` (2 pending)`, or what the service waits for (` (waiting for db: 0/1 healthy)`). */
+function replicaNote(pending: readonly { kind: string; reason: string }[]): string {
+  const waiting = pending.find((p) => p.kind === 'waiting');
+  if (waiting) return ` (${waiting.reason})`;
+  return pending.length ? ` (${pending.length} pending)` : '';
 }

@@ -18,6 +18,8 @@ import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output
 import type { Goodbye as _baton_v1_Goodbye, Goodbye__Output as _baton_v1_Goodbye__Output } from './baton/v1/Goodbye.js';
 import type { Healthcheck as _baton_v1_Healthcheck, Healthcheck__Output as _baton_v1_Healthcheck__Output } from './baton/v1/Healthcheck.js';
 import type { Hello as _baton_v1_Hello, Hello__Output as _baton_v1_Hello__Output } from './baton/v1/Hello.js';
+import type { HistoryEntry as _baton_v1_HistoryEntry, HistoryEntry__Output as _baton_v1_HistoryEntry__Output } from './baton/v1/HistoryEntry.js';
+import type { HistoryResponse as _baton_v1_HistoryResponse, HistoryResponse__Output as _baton_v1_HistoryResponse__Output } from './baton/v1/HistoryResponse.js';
 import type { HostUsage as _baton_v1_HostUsage, HostUsage__Output as _baton_v1_HostUsage__Output } from './baton/v1/HostUsage.js';
 import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from './baton/v1/ListEventsRequest.js';
 import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from './baton/v1/ListEventsResponse.js';
@@ -40,10 +42,13 @@ import type { RemoveResponse as _baton_v1_RemoveResponse, RemoveResponse__Output
 import type { ReplicaInfo as _baton_v1_ReplicaInfo, ReplicaInfo__Output as _baton_v1_ReplicaInfo__Output } from './baton/v1/ReplicaInfo.js';
 import type { Report as _baton_v1_Report, Report__Output as _baton_v1_Report__Output } from './baton/v1/Report.js';
 import type { RestartPolicy as _baton_v1_RestartPolicy, RestartPolicy__Output as _baton_v1_RestartPolicy__Output } from './baton/v1/RestartPolicy.js';
+import type { RollbackResponse as _baton_v1_RollbackResponse, RollbackResponse__Output as _baton_v1_RollbackResponse__Output } from './baton/v1/RollbackResponse.js';
+import type { RolloutInfo as _baton_v1_RolloutInfo, RolloutInfo__Output as _baton_v1_RolloutInfo__Output } from './baton/v1/RolloutInfo.js';
 import type { ScaleRequest as _baton_v1_ScaleRequest, ScaleRequest__Output as _baton_v1_ScaleRequest__Output } from './baton/v1/ScaleRequest.js';
 import type { ScaleResponse as _baton_v1_ScaleResponse, ScaleResponse__Output as _baton_v1_ScaleResponse__Output } from './baton/v1/ScaleResponse.js';
 import type { ServiceChange as _baton_v1_ServiceChange, ServiceChange__Output as _baton_v1_ServiceChange__Output } from './baton/v1/ServiceChange.js';
 import type { ServiceInfo as _baton_v1_ServiceInfo, ServiceInfo__Output as _baton_v1_ServiceInfo__Output } from './baton/v1/ServiceInfo.js';
+import type { ServiceRef as _baton_v1_ServiceRef, ServiceRef__Output as _baton_v1_ServiceRef__Output } from './baton/v1/ServiceRef.js';
 import type { SessionEnd as _baton_v1_SessionEnd, SessionEnd__Output as _baton_v1_SessionEnd__Output } from './baton/v1/SessionEnd.js';
 import type { StartReplica as _baton_v1_StartReplica, StartReplica__Output as _baton_v1_StartReplica__Output } from './baton/v1/StartReplica.js';
 import type { StopReplica as _baton_v1_StopReplica, StopReplica__Output as _baton_v1_StopReplica__Output } from './baton/v1/StopReplica.js';
@@ -76,6 +81,8 @@ export interface ProtoGrpcType {
       Goodbye: MessageTypeDefinition<_baton_v1_Goodbye, _baton_v1_Goodbye__Output>
       Healthcheck: MessageTypeDefinition<_baton_v1_Healthcheck, _baton_v1_Healthcheck__Output>
       Hello: MessageTypeDefinition<_baton_v1_Hello, _baton_v1_Hello__Output>
+      HistoryEntry: MessageTypeDefinition<_baton_v1_HistoryEntry, _baton_v1_HistoryEntry__Output>
+      HistoryResponse: MessageTypeDefinition<_baton_v1_HistoryResponse, _baton_v1_HistoryResponse__Output>
       HostUsage: MessageTypeDefinition<_baton_v1_HostUsage, _baton_v1_HostUsage__Output>
       ListEventsRequest: MessageTypeDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsRequest__Output>
       ListEventsResponse: MessageTypeDefinition<_baton_v1_ListEventsResponse, _baton_v1_ListEventsResponse__Output>
@@ -101,10 +108,13 @@ export interface ProtoGrpcType {
       Report: MessageTypeDefinition<_baton_v1_Report, _baton_v1_Report__Output>
       RestartCondition: EnumTypeDefinition
       RestartPolicy: MessageTypeDefinition<_baton_v1_RestartPolicy, _baton_v1_RestartPolicy__Output>
+      RollbackResponse: MessageTypeDefinition<_baton_v1_RollbackResponse, _baton_v1_RollbackResponse__Output>
+      RolloutInfo: MessageTypeDefinition<_baton_v1_RolloutInfo, _baton_v1_RolloutInfo__Output>
       ScaleRequest: MessageTypeDefinition<_baton_v1_ScaleRequest, _baton_v1_ScaleRequest__Output>
       ScaleResponse: MessageTypeDefinition<_baton_v1_ScaleResponse, _baton_v1_ScaleResponse__Output>
       ServiceChange: MessageTypeDefinition<_baton_v1_ServiceChange, _baton_v1_ServiceChange__Output>
       ServiceInfo: MessageTypeDefinition<_baton_v1_ServiceInfo, _baton_v1_ServiceInfo__Output>
+      ServiceRef: MessageTypeDefinition<_baton_v1_ServiceRef, _baton_v1_ServiceRef__Output>
       SessionEnd: MessageTypeDefinition<_baton_v1_SessionEnd, _baton_v1_SessionEnd__Output>
       StartReplica: MessageTypeDefinition<_baton_v1_StartReplica, _baton_v1_StartReplica__Output>
       StopReplica: MessageTypeDefinition<_baton_v1_StopReplica, _baton_v1_StopReplica__Output>

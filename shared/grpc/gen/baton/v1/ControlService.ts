@@ -6,6 +6,7 @@ import type { DeployRequest as _baton_v1_DeployRequest, DeployRequest__Output as
 import type { DeployResponse as _baton_v1_DeployResponse, DeployResponse__Output as _baton_v1_DeployResponse__Output } from '../../baton/v1/DeployResponse.js';
 import type { Event as _baton_v1_Event, Event__Output as _baton_v1_Event__Output } from '../../baton/v1/Event.js';
 import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output as _baton_v1_GetNodeRequest__Output } from '../../baton/v1/GetNodeRequest.js';
+import type { HistoryResponse as _baton_v1_HistoryResponse, HistoryResponse__Output as _baton_v1_HistoryResponse__Output } from '../../baton/v1/HistoryResponse.js';
 import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from '../../baton/v1/ListEventsRequest.js';
 import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from '../../baton/v1/ListEventsResponse.js';
 import type { ListNodesRequest as _baton_v1_ListNodesRequest, ListNodesRequest__Output as _baton_v1_ListNodesRequest__Output } from '../../baton/v1/ListNodesRequest.js';
@@ -21,8 +22,11 @@ import type { PlanRequest as _baton_v1_PlanRequest, PlanRequest__Output as _bato
 import type { PlanResponse as _baton_v1_PlanResponse, PlanResponse__Output as _baton_v1_PlanResponse__Output } from '../../baton/v1/PlanResponse.js';
 import type { RemoveRequest as _baton_v1_RemoveRequest, RemoveRequest__Output as _baton_v1_RemoveRequest__Output } from '../../baton/v1/RemoveRequest.js';
 import type { RemoveResponse as _baton_v1_RemoveResponse, RemoveResponse__Output as _baton_v1_RemoveResponse__Output } from '../../baton/v1/RemoveResponse.js';
+import type { RollbackResponse as _baton_v1_RollbackResponse, RollbackResponse__Output as _baton_v1_RollbackResponse__Output } from '../../baton/v1/RollbackResponse.js';
+import type { RolloutInfo as _baton_v1_RolloutInfo, RolloutInfo__Output as _baton_v1_RolloutInfo__Output } from '../../baton/v1/RolloutInfo.js';
 import type { ScaleRequest as _baton_v1_ScaleRequest, ScaleRequest__Output as _baton_v1_ScaleRequest__Output } from '../../baton/v1/ScaleRequest.js';
 import type { ScaleResponse as _baton_v1_ScaleResponse, ScaleResponse__Output as _baton_v1_ScaleResponse__Output } from '../../baton/v1/ScaleResponse.js';
+import type { ServiceRef as _baton_v1_ServiceRef, ServiceRef__Output as _baton_v1_ServiceRef__Output } from '../../baton/v1/ServiceRef.js';
 import type { WatchEventsRequest as _baton_v1_WatchEventsRequest, WatchEventsRequest__Output as _baton_v1_WatchEventsRequest__Output } from '../../baton/v1/WatchEventsRequest.js';
 
 export interface ControlServiceClient extends grpc.Client {
@@ -43,6 +47,15 @@ export interface ControlServiceClient extends grpc.Client {
   getNode(argument: _baton_v1_GetNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
   getNode(argument: _baton_v1_GetNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
   getNode(argument: _baton_v1_GetNodeRequest, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  
+  History(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
+  History(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
+  History(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
+  History(argument: _baton_v1_ServiceRef, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
+  history(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
+  history(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
+  history(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
+  history(argument: _baton_v1_ServiceRef, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
   
   ListEvents(argument: _baton_v1_ListEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListEventsResponse__Output>;
   ListEvents(argument: _baton_v1_ListEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListEventsResponse__Output>;
@@ -87,6 +100,24 @@ export interface ControlServiceClient extends grpc.Client {
   remove(argument: _baton_v1_RemoveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
   remove(argument: _baton_v1_RemoveRequest, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
   
+  Rollback(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RollbackResponse__Output>): grpc.ClientUnaryCall;
+  Rollback(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RollbackResponse__Output>): grpc.ClientUnaryCall;
+  Rollback(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RollbackResponse__Output>): grpc.ClientUnaryCall;
+  Rollback(argument: _baton_v1_ServiceRef, callback: grpc.requestCallback<_baton_v1_RollbackResponse__Output>): grpc.ClientUnaryCall;
+  rollback(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RollbackResponse__Output>): grpc.ClientUnaryCall;
+  rollback(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RollbackResponse__Output>): grpc.ClientUnaryCall;
+  rollback(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RollbackResponse__Output>): grpc.ClientUnaryCall;
+  rollback(argument: _baton_v1_ServiceRef, callback: grpc.requestCallback<_baton_v1_RollbackResponse__Output>): grpc.ClientUnaryCall;
+  
+  RolloutStatus(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RolloutInfo__Output>): grpc.ClientUnaryCall;
+  RolloutStatus(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RolloutInfo__Output>): grpc.ClientUnaryCall;
+  RolloutStatus(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RolloutInfo__Output>): grpc.ClientUnaryCall;
+  RolloutStatus(argument: _baton_v1_ServiceRef, callback: grpc.requestCallback<_baton_v1_RolloutInfo__Output>): grpc.ClientUnaryCall;
+  rolloutStatus(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RolloutInfo__Output>): grpc.ClientUnaryCall;
+  rolloutStatus(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RolloutInfo__Output>): grpc.ClientUnaryCall;
+  rolloutStatus(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RolloutInfo__Output>): grpc.ClientUnaryCall;
+  rolloutStatus(argument: _baton_v1_ServiceRef, callback: grpc.requestCallback<_baton_v1_RolloutInfo__Output>): grpc.ClientUnaryCall;
+  
   Scale(argument: _baton_v1_ScaleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
   Scale(argument: _baton_v1_ScaleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
   Scale(argument: _baton_v1_ScaleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
@@ -108,6 +139,8 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   GetNode: grpc.handleUnaryCall<_baton_v1_GetNodeRequest__Output, _baton_v1_NodeInfo>;
   
+  History: grpc.handleUnaryCall<_baton_v1_ServiceRef__Output, _baton_v1_HistoryResponse>;
+  
   ListEvents: grpc.handleServerStreamingCall<_baton_v1_ListEventsRequest__Output, _baton_v1_ListEventsResponse>;
   
   ListNodes: grpc.handleServerStreamingCall<_baton_v1_ListNodesRequest__Output, _baton_v1_ListNodesResponse>;
@@ -122,6 +155,10 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   Remove: grpc.handleUnaryCall<_baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse>;
   
+  Rollback: grpc.handleUnaryCall<_baton_v1_ServiceRef__Output, _baton_v1_RollbackResponse>;
+  
+  RolloutStatus: grpc.handleUnaryCall<_baton_v1_ServiceRef__Output, _baton_v1_RolloutInfo>;
+  
   Scale: grpc.handleUnaryCall<_baton_v1_ScaleRequest__Output, _baton_v1_ScaleResponse>;
   
   WatchEvents: grpc.handleServerStreamingCall<_baton_v1_WatchEventsRequest__Output, _baton_v1_Event>;
@@ -131,6 +168,7 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
 export interface ControlServiceDefinition extends grpc.ServiceDefinition {
   Deploy: MethodDefinition<_baton_v1_DeployRequest, _baton_v1_DeployResponse, _baton_v1_DeployRequest__Output, _baton_v1_DeployResponse__Output>
   GetNode: MethodDefinition<_baton_v1_GetNodeRequest, _baton_v1_NodeInfo, _baton_v1_GetNodeRequest__Output, _baton_v1_NodeInfo__Output>
+  History: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_HistoryResponse, _baton_v1_ServiceRef__Output, _baton_v1_HistoryResponse__Output>
   ListEvents: MethodDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsResponse, _baton_v1_ListEventsRequest__Output, _baton_v1_ListEventsResponse__Output>
   ListNodes: MethodDefinition<_baton_v1_ListNodesRequest, _baton_v1_ListNodesResponse, _baton_v1_ListNodesRequest__Output, _baton_v1_ListNodesResponse__Output>
   ListReplicas: MethodDefinition<_baton_v1_ListReplicasRequest, _baton_v1_ListReplicasResponse, _baton_v1_ListReplicasRequest__Output, _baton_v1_ListReplicasResponse__Output>
@@ -138,6 +176,8 @@ export interface ControlServiceDefinition extends grpc.ServiceDefinition {
   Logs: MethodDefinition<_baton_v1_LogsRequest, _baton_v1_LogLine, _baton_v1_LogsRequest__Output, _baton_v1_LogLine__Output>
   Plan: MethodDefinition<_baton_v1_PlanRequest, _baton_v1_PlanResponse, _baton_v1_PlanRequest__Output, _baton_v1_PlanResponse__Output>
   Remove: MethodDefinition<_baton_v1_RemoveRequest, _baton_v1_RemoveResponse, _baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse__Output>
+  Rollback: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_RollbackResponse, _baton_v1_ServiceRef__Output, _baton_v1_RollbackResponse__Output>
+  RolloutStatus: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_RolloutInfo, _baton_v1_ServiceRef__Output, _baton_v1_RolloutInfo__Output>
   Scale: MethodDefinition<_baton_v1_ScaleRequest, _baton_v1_ScaleResponse, _baton_v1_ScaleRequest__Output, _baton_v1_ScaleResponse__Output>
   WatchEvents: MethodDefinition<_baton_v1_WatchEventsRequest, _baton_v1_Event, _baton_v1_WatchEventsRequest__Output, _baton_v1_Event__Output>
 }

@@ -5,10 +5,12 @@ export interface UnplacedReplica {
   'service'?: (string);
   'replica'?: (number);
   'reason'?: (string);
+  'kind'?: (string);
 }
 
 export interface UnplacedReplica__Output {
   'service': (string);
   'replica': (number);
   'reason': (string);
+  'kind': (string);
 }
