@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ServiceSpec } from '../../shared/compose/types.js';
 import { NODE_STATUSES, type NodeStatus } from '../../shared/model/node-status.js';
+import type { HealthStatus } from '../../shared/model/health.js';
 import type { ReplicaState } from '../../shared/model/replica-state.js';
 
 export type { NodeStatus };
@@ -50,6 +51,10 @@ export interface ObservedReplica {
   error: string;
   restarts: number;
   atMs: number;
+  /** Undefined in state written before health checks: `none`. */
+  health?: HealthStatus;
+  /** The last check's output, at most 1 KiB. */
+  healthOutput?: string;
 }
 
 /** One replica slot of a service placed on a node. Desired state is written by the coordinator only. */
