@@ -145,7 +145,8 @@ export class Agent {
       cpuMillis: o.cpuMillis,
       memoryBytes: o.memoryBytes,
       host: this.host,
-      engine: this.engine,
+      // Health from the supervisor on top of what the engine lists (Baton's checks, check output).
+      engine: { observe: async (withStats) => this.worker.withHealth(await this.engine.observe(withStats)) },
       worker: this.worker,
       welcomeTimeoutMs: o.welcomeTimeoutMs,
       onWelcome: () => {

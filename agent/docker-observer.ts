@@ -64,6 +64,8 @@ export class DockerObserver {
             startedAtMs: 0,
             restartCount: 0,
             health: healthFromStatus(c.Status),
+            // The supervisor's statuses fill this in (Worker.withHealth): `docker ps` does not show it.
+            healthOutput: '',
           };
           if (withStats && c.State === 'running') await this.addStats(base);
           return base;

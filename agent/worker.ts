@@ -8,7 +8,9 @@ import type { CommandAck } from '../shared/grpc/gen/baton/v1/CommandAck.js';
 import type { ContainerEvent } from '../shared/grpc/gen/baton/v1/ContainerEvent.js';
 import type { LogChunk } from '../shared/grpc/gen/baton/v1/LogChunk.js';
 import type { Logger } from '../shared/logger.js';
+import { LABEL_ALLOCATION } from '../shared/model/labels.js';
 import { fromStartReplica } from '../shared/wire/replica.js';
+import type { EngineObservation } from './docker-observer.js';
 import { DockerExecutor, type ReplicaStatus } from './executor/index.js';
 import { RestartSupervisor } from './supervisor/restart-supervisor.js';
 import { LogStreams } from './log-stream.js';
@@ -49,6 +51,21 @@ export class Worker {
   /** The session ended: its log streams have no reader any more (the coordinator starts new ones). */
   sessionEnded(): void {
     this.logs.abortAll('session ended');
+  }
+
+  /**
+   * Reports' containers with the health the supervisor knows: Baton's own checks (which `docker ps`
+   * cannot show) and the last check's output. A replica not supervised keeps what Docker says.
+   */
+  withHealth(observation: EngineObservation): EngineObservation {
+    for (const c of observation.containers) {
+      const id = c.labels[LABEL_ALLOCATION];
+      const s = id ? this.supervisor.status(id) : undefined;
+      if (!s || s.state !== 'running' || c.state !== 'running') continue;
+      c.health = s.health ?? 'none';
+      c.healthOutput = s.healthOutput ?? '';
+    }
+    return observation;
   }
 
   /** The last status of every supervised replica: re-sent after a reconnect. */
@@ -123,5 +140,7 @@ function toEvent(s: ReplicaStatus): ContainerEvent {
     error: s.error ?? '',
     at_ms: s.atMs,
     restarts: s.restarts,
+    health: s.health ?? 'none',
+    health_output: s.healthOutput ?? '',
   };
 }

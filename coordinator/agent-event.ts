@@ -1,6 +1,7 @@
 // What an agent tells the coordinator besides hello and reports, as domain values: command
 // acknowledgements, replica status changes and log output. coordinator/wire.ts builds them from
 // the wire messages, checking every field the agent controls.
+import type { HealthStatus } from '../shared/model/health.js';
 import type { ReplicaState } from '../shared/model/replica-state.js';
 
 export type AgentEvent =
@@ -14,6 +15,9 @@ export type AgentEvent =
       readonly error: string;
       /** In-place restarts done by the agent's restart supervisor. */
       readonly restarts: number;
+      readonly health: HealthStatus;
+      /** The last check's output, at most 1 KiB. */
+      readonly healthOutput: string;
     }
   | {
       readonly kind: 'log';

@@ -102,7 +102,7 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
     }),
     ListServices: listing(
       (_req) => services().queries.services(),
-      (s): ServiceInfo => ({ ...s, pending: unplacedWire(s.pending) }),
+      (s): ServiceInfo => ({ ...s, pending: unplacedWire(s.pending), health_checked: s.healthChecked }),
       (services) => ({ services }),
     ),
     ListReplicas: listing(
@@ -110,7 +110,7 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
       (r): ReplicaInfo => ({
         stack: r.stack, service: r.service, replica: r.replica, allocation_id: r.allocationId, node: r.node, container_id: r.containerId,
         state: r.state, desired: r.desired, generation: r.generation, restarts: r.restarts, cpu_percent: r.cpuPercent,
-        memory_bytes: r.memoryBytes, since_ms: r.sinceMs, error: r.error,
+        memory_bytes: r.memoryBytes, since_ms: r.sinceMs, error: r.error, health: r.health, health_output: r.healthOutput,
       }),
       (replicas) => ({ replicas }),
     ),

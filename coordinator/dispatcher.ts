@@ -54,15 +54,29 @@ export class Dispatcher {
     if (e.kind !== 'replica') return;
     const a = this.store.state.allocations[e.allocationId];
     if (!a || a.nodeId !== nodeId) return;
+    const healthBefore = a.observed?.health ?? 'none';
     this.store.transact((s) => {
       const rec = s.allocations[e.allocationId];
       if (!rec) return;
       // Coordinator time, not the agent's: the replacement delay is measured against it.
-      rec.observed = { state: e.state, containerId: e.containerId, exitCode: e.exitCode, error: e.error, restarts: e.restarts, atMs: this.clock.now() };
+      rec.observed = {
+        state: e.state,
+        containerId: e.containerId,
+        exitCode: e.exitCode,
+        error: e.error,
+        restarts: e.restarts,
+        atMs: this.clock.now(),
+        ...(e.health !== 'none' ? { health: e.health, healthOutput: e.healthOutput } : {}),
+      };
     });
+    const node = this.pool.get(nodeId);
+    const replica = `${a.stack}/${a.service}.${a.replica}`;
     if (e.state === 'failed' || (e.state === 'exited' && e.exitCode !== 0)) {
-      const node = this.pool.get(nodeId);
-      this.events.append({ type: 'replica.' + e.state, nodeId, nodeName: node?.name ?? '', from: '', to: e.state, reason: e.error || `exit code ${e.exitCode}`, message: `${a.stack}/${a.service}.${a.replica}` });
+      this.events.append({ type: 'replica.' + e.state, nodeId, nodeName: node?.name ?? '', from: '', to: e.state, reason: e.error || `exit code ${e.exitCode}`, message: replica });
+    }
+    // Becoming healthy (again) or unhealthy is news; starting and none are on the way there.
+    if (e.health !== healthBefore && (e.health === 'healthy' || e.health === 'unhealthy')) {
+      this.events.append({ type: 'replica.health', nodeId, nodeName: node?.name ?? '', from: healthBefore, to: e.health, reason: e.healthOutput, message: replica });
     }
   }
 

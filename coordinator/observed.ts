@@ -1,5 +1,6 @@
 // What the nodes' latest reports say about Baton's containers, by allocation id: the live half of
 // "actual state" (the durable half is each allocation's `observed` record, written from events).
+import { toHealthStatus, type HealthStatus } from '../shared/model/health.js';
 import { LABEL_ALLOCATION } from '../shared/model/labels.js';
 import type { NodeView } from './node-pool.js';
 import type { AllocationRecord, DeepReadonly } from './store/schema.js';
@@ -10,8 +11,9 @@ export interface ObservedNow {
   readonly containerId: string;
   readonly cpuPercent: number;
   readonly memoryBytes: number;
-  /** Docker's health: none | starting | healthy | unhealthy ('' when the node did not say). */
-  readonly health: string;
+  /** The health check's verdict as the node last reported it; `none` without a check. */
+  readonly health: HealthStatus;
+  readonly healthOutput: string;
   readonly exitCode: number;
 }
 
@@ -28,7 +30,15 @@ export function observedReplicas(views: readonly NodeView[], allocations: DeepRe
       if (!id) continue;
       const a = allocations[id];
       if (a && a.nodeId !== n.id) continue;
-      out.set(id, { state: c.state, containerId: c.containerId, cpuPercent: c.cpuPercent, memoryBytes: c.memoryBytes, health: c.health, exitCode: c.exitCode });
+      out.set(id, {
+        state: c.state,
+        containerId: c.containerId,
+        cpuPercent: c.cpuPercent,
+        memoryBytes: c.memoryBytes,
+        health: toHealthStatus(c.health) ?? 'none',
+        healthOutput: c.healthOutput,
+        exitCode: c.exitCode,
+      });
     }
   }
   return out;

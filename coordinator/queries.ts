@@ -3,6 +3,7 @@
 // rollouts, the pool's latest reports and the control loop's pending replicas; nothing here writes.
 import { NotFoundError } from '../shared/errors.js';
 import { runsCurrentSpec } from './allocation-spec.js';
+import type { HealthStatus } from '../shared/model/health.js';
 import type { ControlLoop } from './control-loop.js';
 import type { NodePool } from './node-pool.js';
 import { observedReplicas } from './observed.js';
@@ -24,6 +25,10 @@ export interface ServiceRow {
   generation: number;
   ports: string[];
   pending: UnplacedInfo[];
+  /** Running replicas of the current generation whose check passes. */
+  healthy: number;
+  /** The spec has a health check, or a replica reports one (an image's own HEALTHCHECK). */
+  healthChecked: boolean;
 }
 
 export interface ReplicaRow {
@@ -42,6 +47,9 @@ export interface ReplicaRow {
   memoryBytes: number;
   sinceMs: number;
   error: string;
+  /** The health check's verdict while the replica runs; `none` otherwise or without a check. */
+  health: HealthStatus;
+  healthOutput: string;
 }
 
 export interface RolloutStatus {
@@ -93,15 +101,22 @@ export class Queries {
     const pending = this.loop.unplaced();
     // One pass over the allocations, grouped by service (not one scan of all of them per service).
     const running = new Map<string, number>();
+    const healthy = new Map<string, number>();
+    const reportsHealth = new Set<string>();
     for (const a of Object.values(state.allocations)) {
-      if (a.desired !== 'run' || observed.get(a.id)?.state !== 'running') continue;
+      const o = observed.get(a.id);
+      if (a.desired !== 'run' || o?.state !== 'running') continue;
       const svc = state.stacks[a.stack]?.services[a.service];
       if (!svc || !runsCurrentSpec(a, svc)) continue;
       const key = serviceKey(a.stack, a.service);
       running.set(key, (running.get(key) ?? 0) + 1);
+      if (o.health !== 'none') reportsHealth.add(key);
+      if (o.health === 'healthy') healthy.set(key, (healthy.get(key) ?? 0) + 1);
     }
     return Object.values(state.stacks).flatMap((stack) =>
       Object.entries(stack.services).map(([name, svc]) => {
+        const key = serviceKey(stack.name, name);
+        const check = svc.spec.healthcheck;
         return {
           stack: stack.name,
           name,
@@ -111,6 +126,9 @@ export class Queries {
           generation: svc.generation,
           ports: svc.spec.ports.map((p) => `${p.published ?? ''}${p.published ? ':' : ''}${p.target}/${p.protocol}`),
           pending: pending.filter((u) => u.stack === stack.name && u.service === name).map(toUnplacedInfo),
+          healthy: healthy.get(key) ?? 0,
+          // Timings only (`test` empty, no probe) keep the image's check, which only reports can tell.
+          healthChecked: (check !== undefined && !check.disable && (check.test.length > 0 || check.probe !== undefined)) || reportsHealth.has(key),
         };
       }),
     );
@@ -127,6 +145,8 @@ export class Queries {
       .filter((a) => !serviceRef || (a.stack === stackFilter && a.service === serviceFilter))
       .map((a) => {
         const o = observed.get(a.id);
+        // Live while it runs (reports carry Baton's checks and the latest output); no verdict otherwise.
+        const running = o?.state === 'running';
         return {
           stack: a.stack,
           service: a.service,
@@ -142,11 +162,13 @@ export class Queries {
           memoryBytes: o?.memoryBytes ?? 0,
           sinceMs: a.observed?.state === 'running' ? a.observed.atMs : 0,
           error: a.observed?.error ?? '',
+          health: running ? o.health : 'none',
+          healthOutput: running ? o.healthOutput || a.observed?.healthOutput || '' : (a.observed?.healthOutput ?? ''),
         };
       });
     for (const p of this.loop.unplaced()) {
       if (serviceRef && (p.stack !== stackFilter || p.service !== serviceFilter)) continue;
-      rows.push({ stack: p.stack, service: p.service, replica: p.replica, allocationId: '', node: '', containerId: '', state: p.kind, desired: 'run', generation: 0, restarts: 0, cpuPercent: 0, memoryBytes: 0, sinceMs: 0, error: p.reason });
+      rows.push({ stack: p.stack, service: p.service, replica: p.replica, allocationId: '', node: '', containerId: '', state: p.kind, desired: 'run', generation: 0, restarts: 0, cpuPercent: 0, memoryBytes: 0, sinceMs: 0, error: p.reason, health: 'none', healthOutput: '' });
     }
     return rows.sort((a, b) => a.stack.localeCompare(b.stack) || a.service.localeCompare(b.service) || a.replica - b.replica || a.desired.localeCompare(b.desired));
   }

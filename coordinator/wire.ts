@@ -6,6 +6,7 @@ import type { Hello__Output } from '../shared/grpc/gen/baton/v1/Hello.js';
 import type { Report__Output } from '../shared/grpc/gen/baton/v1/Report.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
+import { HEALTH_STATUSES, toHealthStatus } from '../shared/model/health.js';
 import { isReplicaState, REPLICA_STATES } from '../shared/model/replica-state.js';
 import type { ContainerObservation } from '../shared/observations.js';
 import type { AgentEvent } from './agent-event.js';
@@ -97,7 +98,9 @@ function parseContainers(list: ContainerState__Output[], path: string): Result<C
       exitCode: c.exit_code,
       startedAtMs: c.started_at_ms,
       restartCount: c.restart_count,
-      health: c.health.slice(0, 32),
+      // A value this coordinator does not know is kept out rather than passed on as health.
+      health: toHealthStatus(c.health) ?? 'none',
+      healthOutput: c.health_output.slice(0, MAX_TEXT),
     });
   }
   return ok(out);
@@ -134,6 +137,8 @@ export function parseAgentEvent(msg: AgentMessage__Output): Result<AgentEvent> {
       // An enum value this coordinator does not know arrives as a number.
       if (!isReplicaState(e.state)) return fail(`container_event.state: ${JSON.stringify(String(e.state).slice(0, 40))} is not one of ${REPLICA_STATES.join(', ')}`);
       if (e.container_id.length > 128) return fail('container_event.container_id: longer than 128 characters');
+      const health = toHealthStatus(e.health);
+      if (health === undefined) return fail(`container_event.health: ${JSON.stringify(e.health.slice(0, 40))} is not one of ${HEALTH_STATUSES.join(', ')}`);
       return ok({
         kind: 'replica',
         allocationId: e.allocation_id,
@@ -142,6 +147,8 @@ export function parseAgentEvent(msg: AgentMessage__Output): Result<AgentEvent> {
         exitCode: e.exit_code,
         error: e.error.slice(0, MAX_TEXT),
         restarts: e.restarts,
+        health,
+        healthOutput: e.health_output.slice(0, MAX_TEXT),
       });
     }
     case 'log_chunk': {

@@ -5,6 +5,9 @@
 set -euo pipefail
 
 IMAGE=baton/busybox:test
+# An image without a shell (FROM scratch: busybox-static's httpd as the entrypoint, no /bin/sh), for
+# Baton's own health checks (x-baton.healthcheck), which exist for exactly such images.
+NOSHELL_IMAGE=baton/httpd-noshell:test
 PACKAGES=(docker.io busybox-static iproute2 iptables)
 # Applets the tests rely on; a pre-existing image missing any of them is rebuilt.
 APPLETS=(sh httpd sleep echo cat ls wget nc true false env ps kill date)
@@ -108,5 +111,30 @@ for version in v1 v2; do
   docker rm "$cid" >/dev/null
   log "built image $tag"
 done
+
+# --- image without a shell ------------------------------------------------------------------
+noshell_complete() {
+  docker image inspect "$NOSHELL_IMAGE" >/dev/null 2>&1 || return 1
+  # No shell: running sh must fail, and the image must still serve its page.
+  ! docker run --rm --network none --entrypoint /bin/sh "$NOSHELL_IMAGE" -c true >/dev/null 2>&1
+}
+
+if noshell_complete; then
+  log "image $NOSHELL_IMAGE present"
+else
+  build=$(mktemp -d /tmp/baton-image-XXXXXX)
+  trap 'rm -rf "$build"' EXIT
+  root=$build/root
+  mkdir -p "$root"/{bin,www}
+  cp /bin/busybox "$root/bin/busybox"
+  echo 'baton no-shell page' >"$root/www/index.html"
+  # Exec form: Docker runs /bin/busybox directly, no shell involved.
+  tar -C "$root" -c . | docker import \
+    --change 'ENTRYPOINT ["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"]' \
+    --change 'EXPOSE 8080' \
+    - "$NOSHELL_IMAGE" >/dev/null
+  log "built image $NOSHELL_IMAGE (busybox httpd, no shell)"
+  noshell_complete || { log "built image $NOSHELL_IMAGE has a shell"; exit 1; }
+fi
 
 log "done"

@@ -31,6 +31,8 @@ export interface ContainerObservation {
   restartCount: number;
   /** none | starting | healthy | unhealthy */
   health: string;
+  /** The last check's output, at most 1 KiB ('' when unknown). */
+  healthOutput: string;
 }
 
 export function containerToWire(c: ContainerObservation): ContainerState {
@@ -47,6 +49,7 @@ export function containerToWire(c: ContainerObservation): ContainerState {
     started_at_ms: c.startedAtMs,
     restart_count: c.restartCount,
     health: c.health,
+    health_output: c.healthOutput,
   };
 }
 

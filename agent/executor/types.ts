@@ -1,5 +1,6 @@
 // The executor's domain types: what it finds on the engine, what its calls return, and the Executor
 // interface. Nothing here depends on generated gRPC code.
+import type { HealthStatus } from '../../shared/model/health.js';
 import type { ReplicaSpec } from '../../shared/model/replica-spec.js';
 
 // What a start asks for and what the agent reports back are spoken by both processes: shared/model.
@@ -32,8 +33,12 @@ export interface InspectedReplica extends ReplicaContainer {
   readonly oomKilled: boolean;
   /** Docker's own error for the last start (e.g. a port already in use), or ''. */
   readonly error: string;
-  /** none | starting | healthy | unhealthy */
-  readonly health: string;
+  /** Docker's health: none | starting | healthy | unhealthy. */
+  readonly health: HealthStatus;
+  /** Output of Docker's last health check, truncated (shared/model/health.ts); '' without one. */
+  readonly healthOutput: string;
+  /** The container's address on its bridge network ('' when it has none): where Baton's checks go. */
+  readonly ipAddress: string;
 }
 
 /** Why `ensureRunning` could not get a container running. */
@@ -80,7 +85,8 @@ export type RemoveResult =
  */
 export interface Executor {
   ensureRunning(spec: ReplicaSpec): Promise<EnsureResult>;
-  stop(allocationId: string, graceMs: number): Promise<StopResult>;
+  /** `restarting`: a stop on the way to a restart in place (an unhealthy replica), not Baton's stop: no intent is kept. */
+  stop(allocationId: string, graceMs: number, options?: { readonly restarting?: boolean }): Promise<StopResult>;
   remove(allocationId: string): Promise<RemoveResult>;
   list(): Promise<ReplicaContainer[]>;
   inspect(allocationId: string): Promise<InspectedReplica | undefined>;
@@ -94,10 +100,14 @@ export interface Executor {
 }
 
 /**
- * What an exit watch reports: `container`, this allocation's container stopped running; `unwatched`,
- * the watch (re)started, and exits before it are not reported, so every replica needs a look.
+ * What an exit watch reports: `container`, this allocation's container stopped running; `health`,
+ * Docker's health check of it changed status (inspect for the status and output); `unwatched`, the
+ * watch (re)started, and exits before it are not reported, so every replica needs a look.
  */
-export type PossibleExit = { readonly kind: 'container'; readonly allocationId: string } | { readonly kind: 'unwatched' };
+export type PossibleExit =
+  | { readonly kind: 'container'; readonly allocationId: string }
+  | { readonly kind: 'health'; readonly allocationId: string }
+  | { readonly kind: 'unwatched' };
 
 export interface ExitWatch {
   /** Resolves once exits are being watched: an exit after this is reported. */

@@ -3,7 +3,7 @@
 
 /**
  * - `starting`/`running`: a start or restart in progress / done.
- * - `backoff`: exited, restart timer pending. `retry`: a restart hit an engine fault; resync retries it.
+ * - `backoff`: exited (or stopped for failing its health check), restart timer pending. `retry`: a restart hit an engine fault; resync retries it.
  * - `done`: the policy says no more restarts (terminal until run() after a stop).
  * - `stopped`: stop()/remove() by Baton; never restarted.
  */
@@ -14,7 +14,8 @@ export const PHASE_TRANSITIONS: { readonly [from in Phase]: readonly Phase[] } =
   // Started (running), refused or engine unreachable on the first start (done), engine unreachable
   // on a restart (retry), or stopped by Baton meanwhile.
   starting: ['running', 'done', 'retry', 'stopped'],
-  // Exited: restart pending (backoff) or the policy gave up (done); or Baton stopped it.
+  // Exited or turned unhealthy (a failure, as in Swarm): restart pending (backoff; an unhealthy
+  // container is stopped first) or the policy gave up (done; an unhealthy one is stopped); or Baton stopped it.
   running: ['backoff', 'done', 'stopped'],
   backoff: ['starting', 'stopped'],
   retry: ['starting', 'stopped'],

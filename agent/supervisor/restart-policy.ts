@@ -59,3 +59,19 @@ export function decideRestart(
   const delayMs = doublings === 0 ? policy.delayMs : Math.min(cap, Math.max(policy.delayMs, 100) * 2 ** Math.min(doublings, 30));
   return { restart: true, delayMs, attempt: counted.length + 1 };
 }
+
+/**
+ * Whether and when to restart a replica whose health check turned unhealthy. As in Swarm, an
+ * unhealthy replica has failed: `on-failure` and `any` restart it (with the same attempt limit,
+ * window and backoff as a crash), `none` leaves it failed. Plain Docker would do nothing.
+ */
+export function decideUnhealthyRestart(
+  policy: RestartPolicySpec,
+  history: RestartHistory,
+  nowMs: number,
+  options: RestartBackoffOptions = {},
+): RestartDecision {
+  if (policy.condition === 'none') return { restart: false, reason: 'restart policy condition is none' };
+  // A failure for every condition that restarts: the same arithmetic as a non-zero exit.
+  return decideRestart(policy, 1, history, nowMs, options);
+}

@@ -1,6 +1,7 @@
-// Restarts crashed replicas in place, on this host, by the service's `deploy.restart_policy`, with no
-// coordinator involved (an edge host keeps its services up while its uplink is down). Exits are seen
-// through the executor's exit watch, with a periodic listing as the safety net for missed notices.
+// Restarts crashed and unhealthy replicas in place, on this host, by the service's
+// `deploy.restart_policy`, with no coordinator involved (an edge host keeps its services up while its
+// uplink is down). Exits and Docker's health changes are seen through the executor's exit watch, with
+// a periodic listing as the safety net for missed notices; Baton's own checks run here (ProbeRunner).
 import { systemClock, type Clock, type TimerHandle } from '../../shared/clock.js';
 import { KeyedQueue } from '../../shared/keyed-queue.js';
 import type { Logger } from '../../shared/logger.js';
@@ -15,8 +16,13 @@ import type {
   ReplicaStatus,
   StopResult,
 } from '../executor/types.js';
+import type { HealthcheckSpec } from '../../shared/compose/types.js';
+import type { HealthStatus } from '../../shared/model/health.js';
+import { ProbeRunner } from '../health/probe-runner.js';
+import { probeTimings } from '../health/probe-state.js';
+import { runProbe } from '../health/probes.js';
 import { canTransition, PhaseTransitionError, type Phase } from './phase.js';
-import { decideRestart, type RestartBackoffOptions } from './restart-policy.js';
+import { decideRestart, decideUnhealthyRestart, type RestartBackoffOptions } from './restart-policy.js';
 
 export interface RestartSupervisorOptions {
   executor: Executor;
@@ -46,7 +52,20 @@ interface Entry {
   /** FinishedAt of the last exit acted on ('gone' for a vanished container): one decision per exit. */
   handledExit?: string;
   timer?: TimerHandle;
+  /** Baton's own check of the current run (x-baton.healthcheck). */
+  probe?: ProbeRunner;
 }
+
+type StatusPatch = {
+  state: ReplicaState;
+  containerId?: string;
+  exitCode?: number;
+  error?: string;
+  restarts?: number;
+  /** Undefined keeps the current health; `none` clears it. */
+  health?: HealthStatus;
+  healthOutput?: string;
+};
 
 export class RestartSupervisor {
   private readonly executor: Executor;
@@ -100,7 +119,10 @@ export class RestartSupervisor {
   async close(): Promise<void> {
     this.closed = true;
     if (this.resyncTimer !== undefined) this.clock.clearTimeout(this.resyncTimer);
-    for (const entry of this.entries.values()) this.cancelTimer(entry);
+    for (const entry of this.entries.values()) {
+      this.cancelTimer(entry);
+      this.stopProbe(entry);
+    }
     await this.exitWatch?.close();
     await this.queue.idle();
   }
@@ -153,7 +175,7 @@ export class RestartSupervisor {
         this.emit(e, { state: 'failed', error: result.error, ...(result.containerId ? { containerId: result.containerId } : {}) });
         return e.status;
       }
-      this.markRunning(e, result.containerId);
+      await this.markRunning(e, result.containerId);
       return e.status;
     });
   }
@@ -164,6 +186,7 @@ export class RestartSupervisor {
     if (entry) {
       this.transition(entry, 'stopped');
       this.cancelTimer(entry);
+      this.stopProbe(entry);
     }
     return this.queue.run(allocationId, async () => {
       const result = await this.executor.stop(allocationId, graceMs);
@@ -172,6 +195,7 @@ export class RestartSupervisor {
         if (e.phase === 'stopped') {
           this.emit(e, {
             state: 'stopped',
+            health: 'none',
             ...(result.containerId ? { containerId: result.containerId } : {}),
             ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
           });
@@ -187,6 +211,7 @@ export class RestartSupervisor {
     if (entry) {
       this.transition(entry, 'stopped');
       this.cancelTimer(entry);
+      this.stopProbe(entry);
     }
     return this.queue.run(allocationId, async () => {
       const result = await this.executor.remove(allocationId);
@@ -246,6 +271,7 @@ export class RestartSupervisor {
     const exitKey = info ? info.finishedAt : 'gone';
     if (exitKey === e.handledExit) return;
     e.handledExit = exitKey;
+    this.stopProbe(e);
     const now = this.clock.now();
     const ranMs = now - e.lastStartMs;
     e.quickExits = ranMs < (this.backoff.stableRunMs ?? 10_000) ? e.quickExits + 1 : 0;
@@ -283,7 +309,7 @@ export class RestartSupervisor {
     const now = this.clock.now();
     e.restartTimesMs.push(now);
     this.transition(e, 'starting');
-    this.emit(e, { state: 'starting', restarts: e.status.restarts + 1 });
+    this.emit(e, { state: 'starting', restarts: e.status.restarts + 1, health: 'none' });
     let result;
     try {
       result = await this.executor.ensureRunning(e.spec);
@@ -302,13 +328,105 @@ export class RestartSupervisor {
       this.emit(e, { state: 'failed', error: `restart failed: ${result.error}` });
       return;
     }
-    this.markRunning(e, result.containerId);
+    await this.markRunning(e, result.containerId);
   }
 
-  private markRunning(e: Entry, containerId: string): void {
+  /** Running: reported with its health as the engine has it right after the start, and Baton's check begun. */
+  private async markRunning(e: Entry, containerId: string): Promise<void> {
     this.transition(e, 'running');
     e.lastStartMs = this.clock.now();
-    this.emit(e, { state: 'running', containerId });
+    const check = e.spec.healthcheck;
+    let info: InspectedReplica | undefined;
+    try {
+      info = await this.executor.inspect(e.spec.allocationId);
+    } catch (err) {
+      this.logger?.warn({ allocationId: e.spec.allocationId, err: (err as Error).message }, 'restart supervisor: inspect after start failed');
+    }
+    if (e.phase !== 'running') return; // stopped meanwhile; stop() reports
+    if (check?.probe) {
+      this.emit(e, { state: 'running', containerId, health: 'starting', healthOutput: '' });
+      this.startProbe(e, check, info?.ipAddress ?? '');
+    } else {
+      this.emit(e, { state: 'running', containerId, health: info?.health ?? 'none', healthOutput: info?.healthOutput ?? '' });
+    }
+  }
+
+  private startProbe(e: Entry, check: HealthcheckSpec, address: string): void {
+    this.stopProbe(e);
+    const probe = check.probe!;
+    const runner: ProbeRunner = new ProbeRunner({
+      timings: probeTimings(check),
+      clock: this.clock,
+      containerStartedAtMs: e.lastStartMs,
+      check: (signal) => runProbe(probe, address, signal),
+      onResult: (state) => {
+        if (e.probe === runner) void this.background(e.spec.allocationId, () => this.onHealth(e, state.status, state.output));
+      },
+    });
+    e.probe = runner;
+    runner.start();
+  }
+
+  private stopProbe(e: Entry): void {
+    e.probe?.stop();
+    e.probe = undefined;
+  }
+
+  /** Docker says the health of this allocation's container changed: read status and output. */
+  private async checkDockerHealth(allocationId: string): Promise<void> {
+    const e = this.entries.get(allocationId);
+    if (!e || this.closed || e.phase !== 'running' || e.probe) return;
+    const info = await this.executor.inspect(allocationId);
+    if (!info?.running) return; // an exit; its own notice decides
+    await this.onHealth(e, info.health, info.healthOutput);
+  }
+
+  /**
+   * A health result of the running replica. A change is reported; `unhealthy` is a failure (as
+   * Swarm treats it): the container is stopped and restarted per the restart policy, or, when the
+   * policy gives up, stopped and reported failed so the coordinator can replace it.
+   */
+  private async onHealth(e: Entry, health: HealthStatus, output: string): Promise<void> {
+    if (this.closed || e.phase !== 'running') return;
+    if (health === (e.status.health ?? 'none')) {
+      // Same verdict: no event, but reports carry the newest output.
+      e.status = { ...e.status, ...(output ? { healthOutput: output } : {}) };
+      return;
+    }
+    this.emit(e, { state: 'running', health, healthOutput: output });
+    if (health !== 'unhealthy') return;
+
+    const id = e.spec.allocationId;
+    this.stopProbe(e);
+    const now = this.clock.now();
+    e.quickExits = now - e.lastStartMs < (this.backoff.stableRunMs ?? 10_000) ? e.quickExits + 1 : 0;
+    const policy = e.spec.restartPolicy;
+    if (policy.windowMs > 0) e.restartTimesMs = e.restartTimesMs.filter((t) => t > now - policy.windowMs);
+    const decision = decideUnhealthyRestart(policy, { restartTimesMs: e.restartTimesMs, quickExits: e.quickExits }, now, this.backoff);
+    const next: Phase = decision.restart ? 'backoff' : 'done';
+    // Off `running` before the stop, so its `die` is not decided on as a crash.
+    this.transition(e, next);
+    const why = `unhealthy: ${output || 'health check failed'}`;
+    this.logger?.info({ allocationId: id, output, restart: decision.restart }, 'replica unhealthy, stopping it');
+    let exitCode: number | undefined;
+    try {
+      const stopped = await this.executor.stop(id, e.spec.stopGraceMs, { restarting: true });
+      if (stopped.ok) exitCode = stopped.exitCode;
+      else this.logger?.warn({ allocationId: id, err: stopped.error }, 'could not stop an unhealthy replica');
+    } catch (err) {
+      this.logger?.warn({ allocationId: id, err: (err as Error).message }, 'could not stop an unhealthy replica');
+    }
+    if ((e.phase as Phase) !== next) return; // stopped by Baton meanwhile; stop() reports
+    const base = exitCode !== undefined ? { exitCode } : {};
+    if (!decision.restart) {
+      this.emit(e, { state: 'failed', ...base, error: `${why}; ${decision.reason}` });
+      return;
+    }
+    this.emit(e, { state: 'exited', ...base, error: why });
+    e.timer = this.clock.setTimeout(() => {
+      e.timer = undefined;
+      void this.background(id, () => this.restartNow(e));
+    }, decision.delayMs);
   }
 
   /** The one writer of a phase: refuses a move PHASE_TRANSITIONS does not list, and logs the others. */
@@ -319,8 +437,10 @@ export class RestartSupervisor {
     this.logger?.debug({ allocationId: e.spec.allocationId, from, to }, 'replica phase');
   }
 
-  private emit(e: Entry, patch: { state: ReplicaState; containerId?: string; exitCode?: number; error?: string; restarts?: number }): void {
+  private emit(e: Entry, patch: StatusPatch): void {
     const containerId = patch.containerId ?? e.status.containerId;
+    const health = patch.health ?? e.status.health ?? 'none';
+    const healthOutput = patch.health === 'none' ? '' : (patch.healthOutput ?? e.status.healthOutput ?? '');
     const status: ReplicaStatus = {
       allocationId: e.spec.allocationId,
       state: patch.state,
@@ -329,6 +449,8 @@ export class RestartSupervisor {
       ...(patch.error ? { error: patch.error } : {}),
       restarts: patch.restarts ?? e.status.restarts,
       atMs: this.clock.now(),
+      ...(health !== 'none' ? { health } : {}),
+      ...(health !== 'none' && healthOutput ? { healthOutput } : {}),
     };
     e.status = status;
     try {
@@ -372,7 +494,9 @@ export class RestartSupervisor {
     if (this.closed) return;
     // (Re)watching: exits while nothing watched (first start, engine restart) have no notice to come.
     if (exit.kind === 'unwatched') void this.resync();
-    else if (this.entries.has(exit.allocationId)) void this.background(exit.allocationId, () => this.checkExit(exit.allocationId));
+    else if (!this.entries.has(exit.allocationId)) return;
+    else if (exit.kind === 'health') void this.background(exit.allocationId, () => this.checkDockerHealth(exit.allocationId));
+    else void this.background(exit.allocationId, () => this.checkExit(exit.allocationId));
   }
 }
 

@@ -23,7 +23,10 @@ export function healthDeadlineMs(healthcheck: HealthcheckSpec | undefined, monit
   return START_ALLOWANCE_MS + h.startPeriodMs + (h.retries + 1) * (h.intervalMs + h.timeoutMs);
 }
 
-/** The spec names a check of its own: a replica must report healthy (a timings-only block uses the image's test, which may not exist). */
+/**
+ * The spec names a check of its own (a Docker test or Baton's x-baton.healthcheck probe): a replica
+ * must report healthy (a timings-only block uses the image's test, which may not exist).
+ */
 export function specExpectsHealth(healthcheck: HealthcheckSpec | undefined): boolean {
-  return !!healthcheck && !healthcheck.disable && healthcheck.test.length > 0;
+  return !!healthcheck && !healthcheck.disable && (healthcheck.test.length > 0 || healthcheck.probe !== undefined);
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ServiceSpec } from '../../shared/compose/types.js';
 import { NODE_STATUSES, type NodeStatus } from '../../shared/model/node-status.js';
+import type { HealthStatus } from '../../shared/model/health.js';
 import type { ReplicaState } from '../../shared/model/replica-state.js';
 import type { RevisionRecord } from '../rollout/history.js';
 import type { RolloutRecord } from '../rollout/record.js';
@@ -52,6 +53,10 @@ export interface ObservedReplica {
   error: string;
   restarts: number;
   atMs: number;
+  /** Undefined in state written before health checks: `none`. */
+  health?: HealthStatus;
+  /** The last check's output, at most 1 KiB. */
+  healthOutput?: string;
 }
 
 /** One replica slot of a service placed on a node. Desired state is written by the coordinator only. */

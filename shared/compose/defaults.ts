@@ -31,12 +31,15 @@ export const DEFAULT_UPDATE_CONFIG: UpdateConfigSpec = {
 export const DEFAULT_ROLLBACK_CONFIG: UpdateConfigSpec = { ...DEFAULT_UPDATE_CONFIG, failureAction: 'pause' };
 
 /** Docker's healthcheck defaults, used for fields a `healthcheck:` block leaves out. */
-export const DEFAULT_HEALTHCHECK: Omit<HealthcheckSpec, 'test' | 'disable'> = {
+export const DEFAULT_HEALTHCHECK: Omit<HealthcheckSpec, 'test' | 'disable' | 'probe' | 'startIntervalMs'> = {
   intervalMs: 30_000,
   timeoutMs: 30_000,
   retries: 3,
   startPeriodMs: 0,
 };
+
+/** Docker's `start_interval` when a check leaves it out (also what Baton's own checks use). */
+export const DEFAULT_HEALTH_START_INTERVAL_MS = 5_000;
 
 /** Docker refuses smaller memory limits. */
 export const MIN_MEMORY_LIMIT_BYTES = 6 * 1024 * 1024;

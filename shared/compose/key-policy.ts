@@ -26,7 +26,6 @@
 // | deploy.resources.limits      | pids                                                           | error    |
 // | deploy.resources.reservations| devices, generic_resources                                     | error    |
 // | deploy.placement             | preferences                                                    | warning  |
-// | healthcheck                  | start_interval                                                 | warning  |
 // | ports (long syntax)          | name, app_protocol                                             | warning  |
 // | depends_on (long syntax)     | restart                                                        | warning  |
 //
@@ -176,10 +175,6 @@ export const PLACEMENT_POLICY: Readonly<Record<string, KeyPolicy>> = {
   preferences: warning('use x-baton.placement (binpack or spread) to choose how replicas are spread'),
 };
 
-export const HEALTHCHECK_POLICY: Readonly<Record<string, KeyPolicy>> = {
-  start_interval: warning('checks run at interval during start_period too'),
-};
-
 export const PORT_POLICY: Readonly<Record<string, KeyPolicy>> = {
   name: warning('port names are not used'),
   app_protocol: warning('app_protocol is not used'),
@@ -208,7 +203,6 @@ const SERVICE_LEVEL: Level = {
         placement: { keys: PLACEMENT_POLICY },
       },
     },
-    healthcheck: { keys: HEALTHCHECK_POLICY },
     ports: { keys: NONE, eachItem: { keys: PORT_POLICY } },
     depends_on: { keys: NONE, eachValue: { keys: DEPENDS_ON_POLICY } },
   },

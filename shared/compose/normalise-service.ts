@@ -14,7 +14,7 @@ import {
 import { type Findings, type PathSegment, emptyFindings } from './findings.js';
 import type { Env } from './interpolate.js';
 import type { DependsOnEntry, RawService } from './service-schema.js';
-import type { HealthcheckSpec, PortSpec, ReservationSource, ServiceSpec, UpdateConfigSpec } from './types.js';
+import type { HealthcheckSpec, HealthProbeSpec, PortSpec, ReservationSource, ServiceSpec, UpdateConfigSpec } from './types.js';
 import { formatBytes, formatCpu } from '../format.js';
 
 export interface NormalisedService {
@@ -77,7 +77,7 @@ export function normaliseService(name: string, raw: RawService, env: Env, base: 
     // Swarm keeps service labels (deploy.labels) and container labels apart; Baton has one set, and the
     // deploy-level value wins because that is the one `docker stack deploy` shows on the service.
     labels: { ...(raw.labels ?? {}), ...(deploy.labels ?? {}) },
-    ...healthcheck(raw.healthcheck, findings, (...rest) => at('healthcheck', ...rest)),
+    ...healthcheck(raw.healthcheck, raw['x-baton']?.healthcheck, findings, at),
     dependsOn: dependsOn.map(({ service, condition, required, restart }) => ({ service, condition, required, ...(restart ? { restart } : {}) })),
     replicas: deploy.replicas ?? DEFAULT_REPLICAS,
     reserved,
@@ -146,27 +146,66 @@ function resources(deploy: Partial<RawDeploy>, findings: Findings, at: (...rest:
   };
 }
 
+/**
+ * Compose's `healthcheck` (run by Docker) or Baton's `x-baton.healthcheck` (run by the agent, for
+ * images without a shell). Not both: two checks with different verdicts would leave health undefined.
+ */
 function healthcheck(
   raw: RawService['healthcheck'],
+  baton: NonNullable<RawService['x-baton']>['healthcheck'],
   findings: Findings,
   at: (...rest: PathSegment[]) => PathSegment[],
 ): { healthcheck?: HealthcheckSpec } {
+  if (baton != null) {
+    if (raw != null) {
+      findings.errors.push({ path: at('x-baton', 'healthcheck'), message: 'cannot be used together with healthcheck (remove one of them)' });
+      return {};
+    }
+    return batonHealthcheck(baton, findings, (...rest) => at('x-baton', 'healthcheck', ...rest));
+  }
   if (raw == null) return {};
   const test = raw.test ?? undefined;
   const none = test?.[0] === 'NONE';
   if (raw.disable === true && test !== undefined && !none) {
-    findings.errors.push({ path: at('disable'), message: 'cannot be true while healthcheck.test is set (remove one of them)' });
+    findings.errors.push({ path: at('healthcheck', 'disable'), message: 'cannot be true while healthcheck.test is set (remove one of them)' });
   }
   const disable = raw.disable === true || none;
+  return { healthcheck: { test: disable ? [] : (test ?? []), ...healthTimings(raw), disable } };
+}
+
+function batonHealthcheck(
+  raw: NonNullable<NonNullable<RawService['x-baton']>['healthcheck']>,
+  findings: Findings,
+  at: (...rest: PathSegment[]) => PathSegment[],
+): { healthcheck?: HealthcheckSpec } {
+  const { http, tcp } = raw;
+  if ((http == null) === (tcp == null)) {
+    findings.errors.push({ path: at(), message: `needs exactly one of http (port, path, status, host) or tcp (port), got ${http == null ? 'neither' : 'both'}` });
+    return {};
+  }
+  const probe: HealthProbeSpec = http
+    ? {
+        kind: 'http',
+        port: http.port,
+        path: http.path ?? '/',
+        statusMin: http.status?.min ?? 200,
+        statusMax: http.status?.max ?? 399,
+        ...(http.host != null ? { host: http.host } : {}),
+      }
+    : { kind: 'tcp', port: (tcp as { port: number }).port };
+  return { healthcheck: { test: [], ...healthTimings(raw), disable: false, probe } };
+}
+
+type RawTimings = { interval?: number | null; timeout?: number | null; retries?: number | null; start_period?: number | null; start_interval?: number | null };
+
+function healthTimings(raw: RawTimings): Omit<HealthcheckSpec, 'test' | 'disable' | 'probe'> {
   return {
-    healthcheck: {
-      test: disable ? [] : (test ?? []),
-      intervalMs: raw.interval ?? DEFAULT_HEALTHCHECK.intervalMs,
-      timeoutMs: raw.timeout ?? DEFAULT_HEALTHCHECK.timeoutMs,
-      retries: raw.retries ?? DEFAULT_HEALTHCHECK.retries,
-      startPeriodMs: raw.start_period ?? DEFAULT_HEALTHCHECK.startPeriodMs,
-      disable,
-    },
+    intervalMs: raw.interval ?? DEFAULT_HEALTHCHECK.intervalMs,
+    timeoutMs: raw.timeout ?? DEFAULT_HEALTHCHECK.timeoutMs,
+    retries: raw.retries ?? DEFAULT_HEALTHCHECK.retries,
+    startPeriodMs: raw.start_period ?? DEFAULT_HEALTHCHECK.startPeriodMs,
+    // Left out when unset, so the spec (and its hash) of a file without it is what it always was.
+    ...(raw.start_interval != null ? { startIntervalMs: raw.start_interval } : {}),
   };
 }
 

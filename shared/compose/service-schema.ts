@@ -7,7 +7,6 @@ import type { PathSegment } from './findings.js';
 import {
   DEPENDS_ON_POLICY,
   DEPLOY_POLICY,
-  HEALTHCHECK_POLICY,
   LIMITS_POLICY,
   PLACEMENT_POLICY,
   PORT_POLICY,
@@ -134,20 +133,53 @@ export function parseHealthTest(test: string | readonly string[]): Result<string
   return fail(`a list must start with "CMD", "CMD-SHELL" or "NONE", got ${quote(kind)} (write a plain string for a shell command)`);
 }
 
-const healthcheckSchema = strictObject(
-  {
-    test: z
-      .union([z.string(), z.array(z.string({ error: expected('a string') }))], { error: expected('a string or a list of strings') })
-      .transform(parsedBy(parseHealthTest))
+/** The timing keys Compose's `healthcheck` and Baton's `x-baton.healthcheck` share. */
+const healthTimings = {
+  interval: durationSchema.nullish(),
+  timeout: durationSchema.nullish(),
+  start_period: durationSchema.nullish(),
+  start_interval: durationSchema.nullish(),
+  retries: count.nullish(),
+};
+
+const healthcheckSchema = strictObject({
+  test: z
+    .union([z.string(), z.array(z.string({ error: expected('a string') }))], { error: expected('a string or a list of strings') })
+    .transform(parsedBy(parseHealthTest))
+    .nullish(),
+  ...healthTimings,
+  disable: z.boolean().nullish(),
+});
+
+/** An HTTP status range for Baton's http check: `200`, `200-399` (inclusive). */
+export function parseStatusRange(value: string | number): Result<{ min: number; max: number }> {
+  const m = /^\s*(\d{3})\s*(?:-\s*(\d{3})\s*)?$/.exec(String(value));
+  const hint = 'an HTTP status such as 200 or an inclusive range such as 200-399';
+  if (!m) return fail(`must be ${hint}, got ${quote(value)}`);
+  const min = Number(m[1]);
+  const max = Number(m[2] ?? m[1]);
+  if (min < 100 || max > 599) return fail(`must be statuses between 100 and 599, got ${quote(value)}`);
+  if (min > max) return fail(`must be a range from low to high, got ${quote(value)}`);
+  return ok({ min, max });
+}
+
+/** Baton's own check for images without a shell: exactly one of `http` or `tcp` (normalise-service.ts checks "one"). */
+const batonHealthcheckSchema = strictObject({
+  http: strictObject({
+    port: portNumberSchema,
+    path: z
+      .string({ error: expected('a path such as /healthz') })
+      .refine((p) => p.startsWith('/') && !/\s/.test(p), { error: 'must be a path starting with "/" (no spaces), such as /healthz' })
       .nullish(),
-    interval: durationSchema.nullish(),
-    timeout: durationSchema.nullish(),
-    start_period: durationSchema.nullish(),
-    retries: count.nullish(),
-    disable: z.boolean().nullish(),
-  },
-  HEALTHCHECK_POLICY,
-);
+    status: stringOrNumber('an HTTP status such as 200 or a range such as 200-399').transform(parsedBy(parseStatusRange)).nullish(),
+    host: z
+      .string({ error: expected('a host name such as example.com') })
+      .refine((h) => /^[^\s/]+$/.test(h), { error: 'must be a host name such as example.com (not empty, no spaces or "/")' })
+      .nullish(),
+  }).nullish(),
+  tcp: strictObject({ port: portNumberSchema }).nullish(),
+  ...healthTimings,
+});
 
 /** A dependency plus where it was written, for messages. */
 export interface DependsOnEntry extends DependsOnSpec {
@@ -226,7 +258,7 @@ const deploySchema = strictObject(
 );
 
 /** Baton's own settings, under the `x-baton` extension key so other Compose tools ignore them. */
-const batonSchema = strictObject({ placement: z.enum(['binpack', 'spread']).nullish() });
+const batonSchema = strictObject({ placement: z.enum(['binpack', 'spread']).nullish(), healthcheck: batonHealthcheckSchema.nullish() });
 
 export const serviceSchema = strictObject(
   {

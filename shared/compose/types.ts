@@ -32,8 +32,30 @@ export interface HealthcheckSpec {
   readonly timeoutMs: number;
   readonly retries: number;
   readonly startPeriodMs: number;
+  /** How often checks run during `start_period` (Docker API 1.44+). Undefined: Docker's default, 5 s. */
+  readonly startIntervalMs?: number;
   readonly disable: boolean;
+  /**
+   * Baton's own check (`x-baton.healthcheck`), run by the agent against the container's address for
+   * images without a shell. When set, `test` is empty and Docker's own check is turned off.
+   */
+  readonly probe?: HealthProbeSpec;
 }
+
+/** A check Baton runs itself: an HTTP request whose status must fall in a range, or a TCP connect. */
+export type HealthProbeSpec =
+  | {
+      readonly kind: 'http';
+      readonly port: number;
+      /** Starts with '/'. */
+      readonly path: string;
+      /** Inclusive range of statuses that count as healthy. @default 200-399 */
+      readonly statusMin: number;
+      readonly statusMax: number;
+      /** Host header; undefined: the container's address. */
+      readonly host?: string;
+    }
+  | { readonly kind: 'tcp'; readonly port: number };
 
 export interface RestartPolicySpec {
   /** @default 'any' (Swarm's default) */

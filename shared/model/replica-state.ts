@@ -1,5 +1,6 @@
 // A replica's lifecycle as both processes speak it: the agent reports it (proto ContainerEvent),
 // the coordinator keeps and acts on it. The proto enum ReplicaState carries exactly these names.
+import type { HealthStatus } from './health.js';
 
 /** In lifecycle order. Restarts happen in place, so exited -> starting is allowed. */
 export const REPLICA_STATES = ['pending', 'starting', 'running', 'exited', 'failed', 'stopped', 'removed'] as const;
@@ -23,4 +24,8 @@ export interface ReplicaStatus {
   /** In-place restarts done by this agent's restart supervisor. */
   readonly restarts: number;
   readonly atMs: number;
+  /** Undefined: `none` (no health check, or not running). */
+  readonly health?: HealthStatus;
+  /** The last check's output, at most MAX_HEALTH_OUTPUT_BYTES. */
+  readonly healthOutput?: string;
 }

@@ -3,7 +3,7 @@
 // the executor relies on (fromStartReplica). test/unit/wire-replica.test.ts holds the round trip.
 // Loaded by the agent: import nothing from the Compose package but its defaults and types.
 import { DEFAULT_RESTART_POLICY, DEFAULT_STOP_GRACE_MS } from '../compose/defaults.js';
-import type { HealthcheckSpec, RestartPolicySpec, ServiceSpec } from '../compose/types.js';
+import type { HealthcheckSpec, HealthProbeSpec, RestartPolicySpec, ServiceSpec } from '../compose/types.js';
 import type { Argv } from '../grpc/gen/baton/v1/Argv.js';
 import type { Healthcheck, Healthcheck__Output } from '../grpc/gen/baton/v1/Healthcheck.js';
 import type { PortBinding, PortBinding__Output } from '../grpc/gen/baton/v1/PortBinding.js';
@@ -115,6 +115,7 @@ function restartPolicyToWire(r: RestartPolicySpec): RestartPolicy {
 }
 
 function healthcheckToWire(h: HealthcheckSpec): Healthcheck {
+  const p = h.probe;
   return {
     test: [...h.test],
     interval_ms: h.intervalMs,
@@ -122,6 +123,10 @@ function healthcheckToWire(h: HealthcheckSpec): Healthcheck {
     retries: h.retries,
     start_period_ms: h.startPeriodMs,
     disable: h.disable,
+    // Undefined is left off the wire: unset means Docker's default.
+    start_interval_ms: h.startIntervalMs,
+    ...(p?.kind === 'http' ? { http: { port: p.port, path: p.path, status_min: p.statusMin, status_max: p.statusMax, host: p.host } } : {}),
+    ...(p?.kind === 'tcp' ? { tcp: { port: p.port } } : {}),
   };
 }
 
@@ -155,9 +160,13 @@ function restartPolicyFromWire(r: RestartPolicy__Output): Result<RestartPolicySp
 }
 
 function healthcheckFromWire(h: Healthcheck__Output): Result<HealthcheckSpec> {
-  for (const key of ['interval_ms', 'timeout_ms', 'start_period_ms'] as const) {
-    if (!isCount(h[key])) return fail(`start.healthcheck.${key}: expected a whole number of milliseconds below 2^53, got ${h[key]}`);
+  for (const key of ['interval_ms', 'timeout_ms', 'start_period_ms', 'start_interval_ms'] as const) {
+    const v = h[key];
+    if (v !== undefined && !isCount(v)) return fail(`start.healthcheck.${key}: expected a whole number of milliseconds below 2^53, got ${v}`);
   }
+  const probe = probeFromWire(h);
+  if (!probe.ok) return probe;
+  if (probe.value && (h.test.length > 0 || h.disable)) return fail(`start.healthcheck.${probe.value.kind}: Baton's own check needs an empty test and disable unset`);
   // The Compose parser turns NONE into `disable` with no test; anything else is a sender's bug.
   if (h.disable && h.test.length > 0) return fail('start.healthcheck.test: must be empty when disable is set');
   const kind = h.test[0];
@@ -168,8 +177,27 @@ function healthcheckFromWire(h: Healthcheck__Output): Result<HealthcheckSpec> {
     timeoutMs: h.timeout_ms,
     retries: h.retries,
     startPeriodMs: h.start_period_ms,
+    ...(h.start_interval_ms !== undefined ? { startIntervalMs: h.start_interval_ms } : {}),
     disable: h.disable,
+    ...(probe.value ? { probe: probe.value } : {}),
   });
+}
+
+function probeFromWire(h: Healthcheck__Output): Result<HealthProbeSpec | undefined> {
+  if (h.probe === 'http' && h.http) {
+    const p = h.http;
+    if (!isPort(p.port)) return fail(`start.healthcheck.http.port: expected a port 1-65535, got ${p.port}`);
+    if (!p.path.startsWith('/')) return fail(`start.healthcheck.http.path: expected a path starting with "/", got ${JSON.stringify(p.path.slice(0, 40))}`);
+    if (!(p.status_min >= 100 && p.status_min <= p.status_max && p.status_max <= 599)) {
+      return fail(`start.healthcheck.http.status_min/status_max: expected 100 <= min <= max <= 599, got ${p.status_min}-${p.status_max}`);
+    }
+    return ok({ kind: 'http', port: p.port, path: p.path, statusMin: p.status_min, statusMax: p.status_max, ...(p.host !== undefined ? { host: p.host } : {}) });
+  }
+  if (h.probe === 'tcp' && h.tcp) {
+    if (!isPort(h.tcp.port)) return fail(`start.healthcheck.tcp.port: expected a port 1-65535, got ${h.tcp.port}`);
+    return ok({ kind: 'tcp', port: h.tcp.port });
+  }
+  return ok(undefined);
 }
 
 function isCount(n: number): boolean {

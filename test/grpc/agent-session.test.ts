@@ -45,6 +45,7 @@ const engine: EngineObservation = {
       startedAtMs: 0,
       restartCount: 0,
       health: 'none',
+      healthOutput: '',
     },
   ],
 };

@@ -161,6 +161,8 @@ t.test('replicas: `baton ps --json` lists 101,000 replicas seeded into the state
   t.same(row, {
     service: 'svc0042', stack: 'stack003', replica: 7, node: seeded.nodeNameOf(a.nodeId), containerId: a.observed!.containerId.slice(0, 12),
     state: 'pending', desired: 'run', restarts: 0, cpuPercent: 0, memoryBytes: 0, allocationId: a.id, generation: 1, error: '',
+    // Not running (no report from its node): no verdict.
+    health: 'none', healthOutput: '',
   });
   t.ok(typeof uptimeMs === 'number' && uptimeMs >= 0, 'uptime from the recorded start');
 

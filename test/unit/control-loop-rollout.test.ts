@@ -125,7 +125,7 @@ const failing: { name: string; broken: { state: string; health?: string }; word:
 function refuse(h: Harness, error: string): void {
   for (const a of Object.values(h.store.state.allocations)) {
     if (a.generation !== 2 || a.observed) continue;
-    h.dispatcher.onAgentEvent(a.nodeId, { kind: 'replica', allocationId: a.id, state: 'failed', containerId: '', exitCode: 0, error, restarts: 0 });
+    h.dispatcher.onAgentEvent(a.nodeId, { kind: 'replica', allocationId: a.id, state: 'failed', containerId: '', exitCode: 0, error, restarts: 0, health: 'none', healthOutput: '' });
   }
 }
 

@@ -1,9 +1,10 @@
 // Table-driven tests of the executor's pure parts: the restart decision, Baton's labels and names,
 // and the spec -> container definition mapping. Nothing here talks to Docker.
 import t from 'tap';
-import { createOptions, healthConfig } from '../../agent/executor/docker/create-options.js';
+import { apiAtLeast, createOptions, healthConfig } from '../../agent/executor/docker/create-options.js';
+import { eventNotice } from '../../agent/executor/docker/exit-watcher.js';
 import { containerLabels, containerName, dockerSafe, parseBatonLabels } from '../../agent/executor/labels.js';
-import { decideRestart, type RestartHistory } from '../../agent/supervisor/restart-policy.js';
+import { decideRestart, decideUnhealthyRestart, type RestartHistory } from '../../agent/supervisor/restart-policy.js';
 import type { RestartPolicySpec } from '../../shared/compose/types.js';
 import { replicaSpec } from '../fixtures/executor/replicas.js';
 
@@ -127,4 +128,39 @@ t.test('healthcheck mapping (ms -> ns)', async (t) => {
   t.same(healthConfig({ ...base, disable: true }), { Test: ['NONE'] });
   t.same(healthConfig({ ...base, test: [] }), { Interval: 2e9, Timeout: 1e8, Retries: 4, StartPeriod: 5e9 }, 'timings only: image test kept');
   t.equal(healthConfig(undefined), undefined);
+  // start_interval 250 ms = 2.5e8 ns, only for an engine with API 1.44+.
+  t.same(healthConfig({ ...base, startIntervalMs: 250 }), { Test: ['CMD', 'true'], Interval: 2e9, Timeout: 1e8, Retries: 4, StartPeriod: 5e9, StartInterval: 2.5e8 });
+  t.same(healthConfig({ ...base, startIntervalMs: 250 }, { startInterval: false }), { Test: ['CMD', 'true'], Interval: 2e9, Timeout: 1e8, Retries: 4, StartPeriod: 5e9 }, 'older engine: left out');
+  t.same(healthConfig({ ...base, test: [], probe: { kind: 'tcp', port: 80 } }), { Test: ['NONE'] }, "Baton's own check turns Docker's (and the image's) off");
+});
+
+t.test('Docker API versions compare numerically', async (t) => {
+  const rows: [string, string, boolean][] = [
+    ['1.44', '1.44', true],
+    ['1.45', '1.44', true],
+    ['1.41', '1.44', false],
+    // 1.100 > 1.44 as numbers, though not as text.
+    ['1.100', '1.44', true],
+    ['2.0', '1.44', true],
+    ['0.99', '1.44', false],
+  ];
+  for (const [version, min, want] of rows) t.equal(apiAtLeast(version, min), want, `${version} >= ${min}`);
+});
+
+t.test('event lines: die and health_status of Baton containers, nothing else', async (t) => {
+  const line = (Action: string, labels: Record<string, string> = { 'io.baton.allocation': 'a-1' }) => JSON.stringify({ Type: 'container', Action, Actor: { ID: 'c', Attributes: labels } });
+  t.same(eventNotice(line('die')), { kind: 'container', allocationId: 'a-1' });
+  t.same(eventNotice(line('health_status: unhealthy')), { kind: 'health', allocationId: 'a-1' });
+  t.same(eventNotice(line('health_status: healthy')), { kind: 'health', allocationId: 'a-1' });
+  t.equal(eventNotice(line('start')), undefined);
+  t.equal(eventNotice(line('die', {})), undefined, 'not a Baton container');
+  t.equal(eventNotice('{not json'), undefined);
+});
+
+t.test('restart decision for an unhealthy replica: a failure, except under condition none', async (t) => {
+  // Same limits and backoff as a crash: 2 of 2 restarts used -> given up; second quick run doubles 1000 -> 2000.
+  t.match(decideUnhealthyRestart(P({ condition: 'none' }), H(), 0), { restart: false, reason: /condition is none/ });
+  t.match(decideUnhealthyRestart(P({ condition: 'on-failure' }), H(), 0), { restart: true, delayMs: 1000, attempt: 1 }, 'on-failure restarts it (an exit 0 would not be)');
+  t.match(decideUnhealthyRestart(P({ condition: 'any' }), H([], 2), 0), { restart: true, delayMs: 2000, attempt: 1 });
+  t.match(decideUnhealthyRestart(P({ maxAttempts: 2 }), H([10, 20]), 1e9), { restart: false, reason: /restart limit reached: 2 of 2/ });
 });

@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import * as protoLoader from '@grpc/proto-loader';
 import t from 'tap';
 import { DEFAULT_RESTART_POLICY, DEFAULT_STOP_GRACE_MS } from '../../shared/compose/defaults.js';
-import type { HealthcheckSpec, RestartPolicySpec } from '../../shared/compose/types.js';
+import type { HealthcheckSpec, HealthProbeSpec, RestartPolicySpec } from '../../shared/compose/types.js';
 import type { CoordinatorMessage } from '../../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import type { CoordinatorMessage__Output } from '../../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import type { StartReplica, StartReplica__Output } from '../../shared/grpc/gen/baton/v1/StartReplica.js';
@@ -86,6 +86,11 @@ const cases: { name: string; spec: ReplicaSpec }[] = [
   { name: 'timings only (the image test runs)', spec: spec({ healthcheck: health({ intervalMs: 1_000 }) }) },
   { name: 'disabled (NONE or disable: true)', spec: spec({ healthcheck: health({ disable: true }) }) },
   { name: 'zero retries and zero start period', spec: spec({ healthcheck: health({ test: ['CMD', 'true'], retries: 0, startPeriodMs: 0, intervalMs: 0, timeoutMs: 0 }) }) },
+  { name: 'start_interval set (unset is the case above)', spec: spec({ healthcheck: health({ test: ['CMD', 'true'], startPeriodMs: 30_000, startIntervalMs: 500 }) }) },
+  { name: 'start_interval 0 is set, not unset', spec: spec({ healthcheck: health({ test: ['CMD', 'true'], startIntervalMs: 0 }) }) },
+  { name: "Baton's http check with a Host header", spec: spec({ healthcheck: health({ intervalMs: 1000, probe: { kind: 'http', port: 8080, path: '/healthz?x=1', statusMin: 200, statusMax: 399, host: 'web.example' } }) }) },
+  { name: "Baton's http check, one status, no Host", spec: spec({ healthcheck: health({ probe: { kind: 'http', port: 1, path: '/', statusMin: 204, statusMax: 204 } }) }) },
+  { name: "Baton's tcp check", spec: spec({ healthcheck: health({ startIntervalMs: 100, probe: { kind: 'tcp', port: 65535 } }) }) },
   // ---------------------------------------------------------------- ports
   { name: 'published tcp port', spec: spec({ ports: [{ target: 80, published: 8080, protocol: 'tcp' }] }) },
   { name: 'unpublished port (Docker chooses)', spec: spec({ ports: [{ target: 80, protocol: 'tcp' }] }) },
@@ -189,10 +194,32 @@ function randomPort(rng: Rng): ReplicaPort {
   };
 }
 
+function randomProbe(rng: Rng): HealthProbeSpec {
+  if (chance(rng, 0.5)) return { kind: 'tcp', port: int(rng, 1, 65535) };
+  const statusMin = int(rng, 100, 599);
+  return {
+    kind: 'http',
+    port: int(rng, 1, 65535),
+    path: '/' + text(rng),
+    statusMin,
+    statusMax: int(rng, statusMin, 599),
+    ...(chance(rng, 0.5) ? { host: text(rng) } : {}),
+  };
+}
+
 function randomHealthcheck(rng: Rng): HealthcheckSpec {
-  const form = pick(rng, ['disabled', 'timings', 'CMD', 'CMD-SHELL'] as const);
+  const form = pick(rng, ['disabled', 'timings', 'CMD', 'CMD-SHELL', 'probe'] as const);
   const test = form === 'CMD' ? ['CMD', text(rng, 1), ...list(rng, 3)] : form === 'CMD-SHELL' ? ['CMD-SHELL', text(rng, 1)] : [];
-  return { test, intervalMs: count(rng), timeoutMs: count(rng), retries: count(rng, TWO_32 - 1), startPeriodMs: count(rng), disable: form === 'disabled' };
+  return {
+    test,
+    intervalMs: count(rng),
+    timeoutMs: count(rng),
+    retries: count(rng, TWO_32 - 1),
+    startPeriodMs: count(rng),
+    ...(chance(rng, 0.5) ? { startIntervalMs: count(rng) } : {}),
+    disable: form === 'disabled',
+    ...(form === 'probe' ? { probe: randomProbe(rng) } : {}),
+  };
 }
 
 function randomSpec(rng: Rng): ReplicaSpec {
@@ -258,6 +285,13 @@ t.test('malformed messages are refused with the field named', async (t) => {
     { name: 'healthcheck interval past 2^53', patch: { healthcheck: { interval_ms: '9007199254740993' } }, error: /^start\.healthcheck\.interval_ms: expected a whole number of milliseconds/ },
     { name: 'healthcheck disabled with a test', patch: { healthcheck: { disable: true, test: ['CMD', 'true'] } }, error: /^start\.healthcheck\.test: must be empty when disable is set$/ },
     { name: 'healthcheck NONE as a test (the parser sends disable)', patch: { healthcheck: { test: ['NONE'] } }, error: /^start\.healthcheck\.test: expected a CMD or CMD-SHELL list, got "NONE" first$/ },
+    { name: 'start_interval past 2^53', patch: { healthcheck: { start_interval_ms: '18446744073709551615' } }, error: /^start\.healthcheck\.start_interval_ms: expected a whole number of milliseconds/ },
+    { name: 'http check on port 0', patch: { healthcheck: { http: { port: 0, path: '/', status_min: 200, status_max: 399 } } }, error: /^start\.healthcheck\.http\.port: expected a port 1-65535, got 0$/ },
+    { name: 'http check path without "/"', patch: { healthcheck: { http: { port: 80, path: 'x', status_min: 200, status_max: 399 } } }, error: /^start\.healthcheck\.http\.path: expected a path starting with "\/"/ },
+    { name: 'http check status range reversed', patch: { healthcheck: { http: { port: 80, path: '/', status_min: 399, status_max: 200 } } }, error: /^start\.healthcheck\.http\.status_min\/status_max: expected 100 <= min <= max <= 599, got 399-200$/ },
+    { name: 'http check left unset (zeros)', patch: { healthcheck: { http: {} } }, error: /^start\.healthcheck\.http\.port: expected a port 1-65535, got 0$/ },
+    { name: 'tcp check on port 70000', patch: { healthcheck: { tcp: { port: 70000 } } }, error: /^start\.healthcheck\.tcp\.port: expected a port 1-65535, got 70000$/ },
+    { name: 'Baton check together with a Docker test', patch: { healthcheck: { test: ['CMD', 'true'], tcp: { port: 80 } } }, error: /^start\.healthcheck\.tcp: Baton's own check needs an empty test and disable unset$/ },
     { name: 'stop grace past 2^53', patch: { stop_grace_ms: '18446744073709551615' }, error: /^start\.stop_grace_ms: expected a whole number of milliseconds below 2\^53/ },
   ];
   for (const r of refusals) {

@@ -5,8 +5,24 @@ import type { HealthcheckSpec } from '../../../shared/compose/types.js';
 import { containerLabels } from '../labels.js';
 import type { ReplicaSpec } from '../types.js';
 
+/** What the engine can do that the mapping depends on. */
+export interface EngineFeatures {
+  /** HealthConfig.StartInterval (Docker API 1.44+); older engines ignore the field. */
+  readonly startInterval: boolean;
+}
+
+/** The API version from which the engine honours HealthConfig.StartInterval. */
+export const START_INTERVAL_API = '1.44';
+
+/** Whether a Docker API version (`1.41`) is at least `min`. */
+export function apiAtLeast(version: string, min: string): boolean {
+  const [a = 0, b = 0] = version.split('.').map(Number);
+  const [x = 0, y = 0] = min.split('.').map(Number);
+  return a > x || (a === x && b >= y);
+}
+
 /** The container definition for a replica. Pure, so the mapping can be tested without Docker. */
-export function createOptions(spec: ReplicaSpec, name: string): Docker.ContainerCreateOptions {
+export function createOptions(spec: ReplicaSpec, name: string, engine: EngineFeatures = { startInterval: true }): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   for (const p of spec.ports) {
@@ -35,21 +51,26 @@ export function createOptions(spec: ReplicaSpec, name: string): Docker.Container
   };
   if (spec.command) options.Cmd = [...spec.command];
   if (spec.entrypoint) options.Entrypoint = [...spec.entrypoint];
-  const health = healthConfig(spec.healthcheck);
+  const health = healthConfig(spec.healthcheck, engine);
   if (health) options.Healthcheck = health;
   return options;
 }
 
-/** HealthcheckSpec -> Docker's HealthConfig (durations in ns; 0 means "inherit the image's"). */
-export function healthConfig(h: HealthcheckSpec | undefined): Docker.HealthConfig | undefined {
+/**
+ * HealthcheckSpec -> Docker's HealthConfig (durations in ns; 0 means "inherit the image's"). Baton's
+ * own check turns Docker's off, the image's HEALTHCHECK included: one check decides the health.
+ */
+export function healthConfig(h: HealthcheckSpec | undefined, engine: EngineFeatures = { startInterval: true }): Docker.HealthConfig | undefined {
   if (!h) return undefined;
-  if (h.disable) return { Test: ['NONE'] };
+  if (h.disable || h.probe) return { Test: ['NONE'] };
   const config: Docker.HealthConfig = {
     Interval: h.intervalMs * 1e6,
     Timeout: h.timeoutMs * 1e6,
     Retries: h.retries,
     StartPeriod: h.startPeriodMs * 1e6,
   };
+  // dockerode's types predate the field.
+  if (h.startIntervalMs !== undefined && engine.startInterval) (config as { StartInterval?: number }).StartInterval = h.startIntervalMs * 1e6;
   // Empty test: only timings were set, so the image's own HEALTHCHECK test runs (as in Docker).
   if (h.test.length > 0) config.Test = [...h.test];
   return config;

@@ -5,6 +5,7 @@ import Docker from 'dockerode';
 import { systemClock, type Clock } from '../../../shared/clock.js';
 import { KeyedQueue } from '../../../shared/keyed-queue.js';
 import type { Logger } from '../../../shared/logger.js';
+import { toHealthStatus, truncateHealthOutput } from '../../../shared/model/health.js';
 import { dockerFromEnv } from '../../docker-observer.js';
 import { containerName, LABEL_ALLOCATION, LABEL_NODE, parseBatonLabels } from '../labels.js';
 import type {
@@ -18,7 +19,7 @@ import type {
   ReplicaSpec,
   StopResult,
 } from '../types.js';
-import { createOptions } from './create-options.js';
+import { apiAtLeast, createOptions, START_INTERVAL_API, type EngineFeatures } from './create-options.js';
 import { dockerMessage, exitCodeFromStatus, statusCodeOf } from './docker-client.js';
 import { watchDockerExits } from './exit-watcher.js';
 
@@ -60,6 +61,8 @@ export class DockerExecutor implements Executor {
   /** Pulls in flight, shared by allocations of the same image. Resolves to an error text or undefined. */
   private readonly pulls = new Map<string, Promise<string | undefined>>();
   private readonly intents = new Map<string, Intent>();
+  /** The engine's API version (undefined: could not be asked). */
+  private apiVersion: Promise<string | undefined> | undefined;
 
   constructor(options: DockerExecutorOptions = {}) {
     this.docker = options.docker ?? dockerFromEnv();
@@ -98,8 +101,8 @@ export class DockerExecutor implements Executor {
    * Docker stop with timeout = grace (Docker sends the stop signal, then SIGKILL at the deadline);
    * if the engine does not finish that in time, SIGKILL directly. Absent or already stopped is success.
    */
-  stop(allocationId: string, graceMs: number): Promise<StopResult> {
-    this.setIntent(allocationId, 'stop');
+  stop(allocationId: string, graceMs: number, options: { readonly restarting?: boolean } = {}): Promise<StopResult> {
+    if (!options.restarting) this.setIntent(allocationId, 'stop');
     return this.locks.run(allocationId, async () => {
       const info = await this.find(allocationId);
       if (!info) return { ok: true, wasRunning: false, killed: false };
@@ -204,7 +207,9 @@ export class DockerExecutor implements Executor {
       finishedAt: c.State.FinishedAt,
       oomKilled: c.State.OOMKilled,
       error: c.State.Error ?? '',
-      health: c.State.Health?.Status ?? 'none',
+      health: toHealthStatus(c.State.Health?.Status ?? 'none') ?? 'none',
+      healthOutput: truncateHealthOutput(c.State.Health?.Log?.at(-1)?.Output ?? ''),
+      ipAddress: containerAddress(c.NetworkSettings),
     };
   }
 
@@ -289,7 +294,7 @@ export class DockerExecutor implements Executor {
     let conflicts = 0;
     for (;;) {
       try {
-        const options = createOptions(spec, name);
+        const options = createOptions(spec, name, await this.engineFeatures(spec));
         if (this.nodeId) options.Labels = { ...options.Labels, [LABEL_NODE]: this.nodeId };
         const container = await this.docker.createContainer(options);
         return this.startExisting(container.id, 'created', true);
@@ -326,6 +331,24 @@ export class DockerExecutor implements Executor {
         return { ok: false, reason: 'create-rejected', error: `cannot create container for ${spec.allocationId}: ${dockerMessage(err)}` };
       }
     }
+  }
+
+  /** What the engine supports, asked once; warns when a spec asks for what it lacks. */
+  private async engineFeatures(spec: ReplicaSpec): Promise<EngineFeatures> {
+    this.apiVersion ??= this.docker.version().then(
+      (v) => v.ApiVersion,
+      () => undefined,
+    );
+    const api = await this.apiVersion;
+    if (api === undefined) this.apiVersion = undefined; // ask again next time
+    const startInterval = api !== undefined && apiAtLeast(api, START_INTERVAL_API);
+    if (!startInterval && spec.healthcheck?.startIntervalMs !== undefined && !spec.healthcheck.probe && !spec.healthcheck.disable) {
+      this.logger?.warn(
+        { allocationId: spec.allocationId, service: `${spec.stack}/${spec.service}`, dockerApi: api ?? 'unknown' },
+        `healthcheck.start_interval needs Docker API ${START_INTERVAL_API} or later; this engine speaks ${api ?? 'an unknown version'}, so its checks run every interval during start_period too`,
+      );
+    }
+    return { startInterval };
   }
 
   /** Who holds a container name; undefined if it does not become visible within about a second. */
@@ -374,6 +397,14 @@ interface PullProgress {
   status?: string;
   error?: string;
   errorDetail?: { message?: string };
+}
+
+/** The bridge address: the default network's, else the first network's that has one. */
+function containerAddress(n: (Docker.ContainerInspectInfo['NetworkSettings'] & { IPAddress?: string }) | undefined): string {
+  // The top-level IPAddress (default bridge) is deprecated in newer APIs and missing from dockerode's types.
+  if (n?.IPAddress) return n.IPAddress;
+  for (const net of Object.values(n?.Networks ?? {})) if (net.IPAddress) return net.IPAddress;
+  return '';
 }
 
 function short(containerId: string): string {

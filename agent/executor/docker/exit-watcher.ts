@@ -1,6 +1,7 @@
-// Docker's Executor.watchExits: follows the engine's `die` events for Baton's containers over one
-// long-lived events request, and resubscribes with backoff when it breaks (engine restart). Every
-// (re)subscription is reported, because exits while it was down have no event to come.
+// Docker's Executor.watchExits: follows the engine's `die` and `health_status` events for Baton's
+// containers over one long-lived events request, and resubscribes with backoff when it breaks
+// (engine restart). Every (re)subscription is reported, because exits while it was down have no
+// event to come.
 import type Docker from 'dockerode';
 import type { Clock, TimerHandle } from '../../../shared/clock.js';
 import type { Logger } from '../../../shared/logger.js';
@@ -32,8 +33,8 @@ export function watchDockerExits(docker: Docker, clock: Clock, logger: Logger | 
         while ((nl = buffer.indexOf('\n')) >= 0) {
           const line = buffer.slice(0, nl).trim();
           buffer = buffer.slice(nl + 1);
-          const allocationId = line ? dieEventAllocation(line) : undefined;
-          if (allocationId) notify({ kind: 'container', allocationId });
+          const exit = line ? eventNotice(line) : undefined;
+          if (exit) notify(exit);
         }
       });
       stream.on('end', () => resolve());
@@ -47,7 +48,8 @@ export function watchDockerExits(docker: Docker, clock: Clock, logger: Logger | 
       abort = new AbortController();
       try {
         const stream = await docker.getEvents({
-          filters: { type: ['container'], event: ['die'], label: [LABEL_ALLOCATION] },
+          // `health_status` matches `health_status: healthy` etc. (the engine matches that name by prefix).
+          filters: { type: ['container'], event: ['die', 'health_status'], label: [LABEL_ALLOCATION] },
           abortSignal: abort.signal,
         } as Docker.GetEventsOptions);
         attempt = 0;
@@ -84,13 +86,17 @@ export function watchDockerExits(docker: Docker, clock: Clock, logger: Logger | 
   };
 }
 
-/** The allocation id of a `die` event line from Docker's event stream; undefined for anything else. */
-function dieEventAllocation(line: string): string | undefined {
+/** The notice for a `die` or `health_status: ...` event line from Docker's event stream; undefined for anything else. */
+export function eventNotice(line: string): PossibleExit | undefined {
   let event: { Action?: string; Actor?: { Attributes?: Record<string, string> } };
   try {
     event = JSON.parse(line);
   } catch {
     return undefined;
   }
-  return event.Action === 'die' ? event.Actor?.Attributes?.[LABEL_ALLOCATION] || undefined : undefined;
+  const allocationId = event.Actor?.Attributes?.[LABEL_ALLOCATION];
+  if (!allocationId) return undefined;
+  if (event.Action === 'die') return { kind: 'container', allocationId };
+  if (event.Action?.startsWith('health_status')) return { kind: 'health', allocationId };
+  return undefined;
 }

@@ -111,10 +111,18 @@ export function registerServices(program: Command): void {
       const json = services.map((s: ServiceInfo__Output) => ({
         name: s.name, stack: s.stack, desired: s.desired, running: s.running, image: s.image, ports: s.ports, generation: s.generation,
         pending: s.pending.map((p) => ({ replica: p.replica, reason: p.reason, kind: p.kind })),
+        // Only for services with a health check: a count of 0 would otherwise read as "all unhealthy".
+        ...(s.health_checked ? { healthy: s.healthy } : {}),
       }));
       if (o.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
       else if (!json.length) process.stdout.write('no services\n');
-      else process.stdout.write(table(['STACK', 'SERVICE', 'REPLICAS', 'IMAGE', 'PORTS'], json.map((s) => [s.stack, s.name, `${s.running}/${s.desired}${replicaNote(s.pending)}`, s.image, s.ports.join(',')])) + '\n');
+      else
+        process.stdout.write(
+          table(
+            ['STACK', 'SERVICE', 'REPLICAS', 'HEALTH', 'IMAGE', 'PORTS'],
+            json.map((s) => [s.stack, s.name, `${s.running}/${s.desired}${replicaNote(s.pending)}`, s.healthy !== undefined ? `${s.healthy}/${s.desired} healthy` : '-', s.image, s.ports.join(',')]),
+          ) + '\n',
+        );
     });
 
   program
@@ -133,6 +141,7 @@ export function registerServices(program: Command): void {
           service: x.service, stack: x.stack, replica: x.replica, node: x.node, containerId: x.container_id.slice(0, 12), state: x.state,
           desired: x.desired, restarts: x.restarts, uptimeMs: x.since_ms ? now - x.since_ms : 0, cpuPercent: Math.round(x.cpu_percent * 10) / 10,
           memoryBytes: x.memory_bytes, allocationId: x.allocation_id, generation: x.generation, error: x.error,
+          health: x.health || 'none', healthOutput: x.health_output,
         }));
       if (o.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
       else if (!rows.length) process.stdout.write('no replicas\n');
@@ -140,7 +149,7 @@ export function registerServices(program: Command): void {
         process.stdout.write(
           table(
             ['SERVICE', 'REPLICA', 'NODE', 'CONTAINER', 'STATE', 'UPTIME', 'RESTARTS', 'CPU', 'MEMORY', 'ERROR'],
-            rows.map((x) => [`${x.stack}/${x.service}`, String(x.replica), x.node || '-', x.containerId || '-', x.desired === 'stop' ? `${x.state} (stopping)` : x.state, x.uptimeMs ? humanAge(x.uptimeMs) : '-', String(x.restarts), `${x.cpuPercent}%`, formatBytes(x.memoryBytes), x.error]),
+            rows.map((x) => [`${x.stack}/${x.service}`, String(x.replica), x.node || '-', x.containerId || '-', replicaStateText(x), x.uptimeMs ? humanAge(x.uptimeMs) : '-', String(x.restarts), `${x.cpuPercent}%`, formatBytes(x.memoryBytes), x.error || (x.health === 'unhealthy' ? x.healthOutput : '')]),
           ) + '\n',
         );
     });
@@ -151,4 +160,11 @@ function replicaNote(pending: readonly { kind: string; reason: string }[]): stri
   const waiting = pending.find((p) => p.kind === 'waiting');
   if (waiting) return ` (${waiting.reason})`;
   return pending.length ? ` (${pending.length} pending)` : '';
+}
+
+/** `running (healthy)`, `running (health: starting)` as `docker ps` puts it; `exited (stopping)`. */
+export function replicaStateText(x: { state: string; desired: string; health: string }): string {
+  if (x.desired === 'stop') return `${x.state} (stopping)`;
+  if (x.health === 'none') return x.state;
+  return `${x.state} (${x.health === 'starting' ? 'health: starting' : x.health})`;
 }

@@ -21,6 +21,7 @@ import type { Hello as _baton_v1_Hello, Hello__Output as _baton_v1_Hello__Output
 import type { HistoryEntry as _baton_v1_HistoryEntry, HistoryEntry__Output as _baton_v1_HistoryEntry__Output } from './baton/v1/HistoryEntry.js';
 import type { HistoryResponse as _baton_v1_HistoryResponse, HistoryResponse__Output as _baton_v1_HistoryResponse__Output } from './baton/v1/HistoryResponse.js';
 import type { HostUsage as _baton_v1_HostUsage, HostUsage__Output as _baton_v1_HostUsage__Output } from './baton/v1/HostUsage.js';
+import type { HttpProbe as _baton_v1_HttpProbe, HttpProbe__Output as _baton_v1_HttpProbe__Output } from './baton/v1/HttpProbe.js';
 import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from './baton/v1/ListEventsRequest.js';
 import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from './baton/v1/ListEventsResponse.js';
 import type { ListNodesRequest as _baton_v1_ListNodesRequest, ListNodesRequest__Output as _baton_v1_ListNodesRequest__Output } from './baton/v1/ListNodesRequest.js';
@@ -53,6 +54,7 @@ import type { SessionEnd as _baton_v1_SessionEnd, SessionEnd__Output as _baton_v
 import type { StartReplica as _baton_v1_StartReplica, StartReplica__Output as _baton_v1_StartReplica__Output } from './baton/v1/StartReplica.js';
 import type { StopReplica as _baton_v1_StopReplica, StopReplica__Output as _baton_v1_StopReplica__Output } from './baton/v1/StopReplica.js';
 import type { StreamLogs as _baton_v1_StreamLogs, StreamLogs__Output as _baton_v1_StreamLogs__Output } from './baton/v1/StreamLogs.js';
+import type { TcpProbe as _baton_v1_TcpProbe, TcpProbe__Output as _baton_v1_TcpProbe__Output } from './baton/v1/TcpProbe.js';
 import type { UnplacedReplica as _baton_v1_UnplacedReplica, UnplacedReplica__Output as _baton_v1_UnplacedReplica__Output } from './baton/v1/UnplacedReplica.js';
 import type { WatchEventsRequest as _baton_v1_WatchEventsRequest, WatchEventsRequest__Output as _baton_v1_WatchEventsRequest__Output } from './baton/v1/WatchEventsRequest.js';
 import type { Welcome as _baton_v1_Welcome, Welcome__Output as _baton_v1_Welcome__Output } from './baton/v1/Welcome.js';
@@ -84,6 +86,7 @@ export interface ProtoGrpcType {
       HistoryEntry: MessageTypeDefinition<_baton_v1_HistoryEntry, _baton_v1_HistoryEntry__Output>
       HistoryResponse: MessageTypeDefinition<_baton_v1_HistoryResponse, _baton_v1_HistoryResponse__Output>
       HostUsage: MessageTypeDefinition<_baton_v1_HostUsage, _baton_v1_HostUsage__Output>
+      HttpProbe: MessageTypeDefinition<_baton_v1_HttpProbe, _baton_v1_HttpProbe__Output>
       ListEventsRequest: MessageTypeDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsRequest__Output>
       ListEventsResponse: MessageTypeDefinition<_baton_v1_ListEventsResponse, _baton_v1_ListEventsResponse__Output>
       ListNodesRequest: MessageTypeDefinition<_baton_v1_ListNodesRequest, _baton_v1_ListNodesRequest__Output>
@@ -119,6 +122,7 @@ export interface ProtoGrpcType {
       StartReplica: MessageTypeDefinition<_baton_v1_StartReplica, _baton_v1_StartReplica__Output>
       StopReplica: MessageTypeDefinition<_baton_v1_StopReplica, _baton_v1_StopReplica__Output>
       StreamLogs: MessageTypeDefinition<_baton_v1_StreamLogs, _baton_v1_StreamLogs__Output>
+      TcpProbe: MessageTypeDefinition<_baton_v1_TcpProbe, _baton_v1_TcpProbe__Output>
       UnplacedReplica: MessageTypeDefinition<_baton_v1_UnplacedReplica, _baton_v1_UnplacedReplica__Output>
       WatchEventsRequest: MessageTypeDefinition<_baton_v1_WatchEventsRequest, _baton_v1_WatchEventsRequest__Output>
       Welcome: MessageTypeDefinition<_baton_v1_Welcome, _baton_v1_Welcome__Output>

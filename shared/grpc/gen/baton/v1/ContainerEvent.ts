@@ -11,6 +11,8 @@ export interface ContainerEvent {
   'at_ms'?: (number | string | Long);
   'restarts'?: (number);
   'state'?: (_baton_v1_ReplicaState);
+  'health'?: (string);
+  'health_output'?: (string);
 }
 
 export interface ContainerEvent__Output {
@@ -21,4 +23,6 @@ export interface ContainerEvent__Output {
   'at_ms': (number);
   'restarts': (number);
   'state': (_baton_v1_ReplicaState__Output);
+  'health': (string);
+  'health_output': (string);
 }

@@ -15,6 +15,7 @@ export interface ContainerState {
   'started_at_ms'?: (number | string | Long);
   'restart_count'?: (number);
   'health'?: (string);
+  'health_output'?: (string);
 }
 
 export interface ContainerState__Output {
@@ -30,4 +31,5 @@ export interface ContainerState__Output {
   'started_at_ms': (number);
   'restart_count': (number);
   'health': (string);
+  'health_output': (string);
 }

@@ -17,6 +17,8 @@ export interface ReplicaInfo {
   'memory_bytes'?: (number | string | Long);
   'since_ms'?: (number | string | Long);
   'error'?: (string);
+  'health'?: (string);
+  'health_output'?: (string);
 }
 
 export interface ReplicaInfo__Output {
@@ -34,4 +36,6 @@ export interface ReplicaInfo__Output {
   'memory_bytes': (number);
   'since_ms': (number);
   'error': (string);
+  'health': (string);
+  'health_output': (string);
 }

@@ -12,6 +12,8 @@ export interface ServiceInfo {
   'generation'?: (number | string | Long);
   'ports'?: (string)[];
   'pending'?: (_baton_v1_UnplacedReplica)[];
+  'healthy'?: (number);
+  'health_checked'?: (boolean);
 }
 
 export interface ServiceInfo__Output {
@@ -23,4 +25,6 @@ export interface ServiceInfo__Output {
   'generation': (number);
   'ports': (string)[];
   'pending': (_baton_v1_UnplacedReplica__Output)[];
+  'healthy': (number);
+  'health_checked': (boolean);
 }

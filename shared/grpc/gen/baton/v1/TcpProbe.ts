@@ -1,0 +1,10 @@
+// Original file: proto/baton.proto
+
+
+export interface TcpProbe {
+  'port'?: (number);
+}
+
+export interface TcpProbe__Output {
+  'port': (number);
+}
