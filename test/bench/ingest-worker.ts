@@ -3,7 +3,9 @@
 // The coordinator receives what a real agent sends; to leave the 2-core machine to the
 // coordinator, each agent encodes the parts of its report that never change (host usage,
 // containers) once, with the generated serializer, and per send only session, seq and time.
+// An agent whose stream fails connects again after the real agent's jittered backoff.
 import * as grpc from '@grpc/grpc-js';
+import { backoffDelayMs } from '../../agent/backoff.js';
 import type { AgentMessage } from '../../shared/grpc/gen/baton/v1/AgentMessage.js';
 import type { CoordinatorMessage__Output } from '../../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import { loadProto } from '../../shared/grpc/load.js';
@@ -13,8 +15,9 @@ const [target, workerId, count, rampPerSec] = [process.argv[2]!, process.argv[3]
 const proto = loadProto();
 let connected = 0;
 let failures = 0;
-const calls: grpc.ClientDuplexStream<Buffer, CoordinatorMessage__Output>[] = [];
-const timers: NodeJS.Timeout[] = [];
+const calls = new Set<grpc.ClientDuplexStream<Buffer, CoordinatorMessage__Output>>();
+const timers = new Set<NodeJS.Timeout>();
+let stopping = false;
 const connect = proto.baton.v1.AgentService.service.Connect;
 const serialize = (m: AgentMessage): Buffer => connect.requestSerialize(m);
 
@@ -57,20 +60,27 @@ function containers(i: number, startedAtMs: number) {
   }));
 }
 
-function startAgent(i: number): void {
+function startAgent(i: number, attempt = 0): void {
   const client = new grpc.Client(target, grpc.credentials.createInsecure(), {
     'grpc.use_local_subchannel_pool': 1,
     'grpc.keepalive_time_ms': 30_000,
   });
   // The generated client's stream, but writing bytes this worker encoded with the generated serializer.
   const call = client.makeBidiStreamRequest(connect.path, (b: Buffer) => b, connect.responseDeserialize);
-  calls.push(call);
+  calls.add(call);
+  const mine = new Set<NodeJS.Timeout>();
+  const later = (t: NodeJS.Timeout) => {
+    mine.add(t);
+    timers.add(t);
+  };
+  let welcomed = false;
   const id = `bench-${workerId}-${i}`;
   const startedAtMs = Date.now();
   let seq = 0;
   call.on('data', (m: CoordinatorMessage__Output) => {
     if (m.body !== 'welcome' || !m.welcome) return;
     connected++;
+    welcomed = true;
     const session = m.welcome.session_id;
     const every = m.welcome.heartbeat_interval_ms || 1000;
     // Report fields 4-7, the same in every report of this agent; fields 1-3 are added per send
@@ -98,11 +108,26 @@ function startAgent(i: number): void {
         call.write(Buffer.concat([Buffer.of(REPORT_TAG), varint(varying.length + fixed.length), varying, fixed]));
       };
       send();
-      timers.push(setInterval(send, every));
+      later(setInterval(send, every));
     }, Math.floor(Math.random() * every));
-    timers.push(first);
+    later(first);
   });
-  call.on('error', () => failures++);
+  call.on('error', () => {
+    failures++;
+    if (welcomed) connected--;
+    for (const t of mine) {
+      clearTimeout(t);
+      timers.delete(t);
+    }
+    calls.delete(call);
+    client.close();
+    if (stopping) return;
+    const retry = setTimeout(() => {
+      timers.delete(retry);
+      startAgent(i, attempt + 1);
+    }, backoffDelayMs(attempt));
+    timers.add(retry);
+  });
   call.write(
     serialize({
       hello: {
@@ -130,6 +155,7 @@ const ramp = setInterval(() => {
 const status = setInterval(() => process.send?.({ connected, failures }), 500);
 process.on('message', (m) => {
   if (m === 'stop') {
+    stopping = true;
     clearInterval(status);
     clearInterval(ramp);
     for (const t of timers) clearTimeout(t);
