@@ -1,5 +1,6 @@
 // The coordinator process: store, node pool, event log and the gRPC server, with a lifecycle.
 import * as grpc from '@grpc/grpc-js';
+import { createServer, type Server as NetServer } from 'node:net';
 import { formatHostPort, parseHostPort, type HostPort } from '../shared/address.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import { Status } from '../shared/grpc/errors.js';
@@ -80,9 +81,33 @@ export function compileCoordinatorOptions(options: CoordinatorOptions = {}): Com
 
 export type CoordinatorState = 'starting' | 'running' | 'stopping' | 'stopped';
 
+/**
+ * Connections the kernel holds for the coordinator to accept (capped by net.core.somaxconn).
+ * grpc-js listens with Node's default of 511: when thousands of agents (re)connect at once, as
+ * after a coordinator restart, a busy event loop lets that queue overflow and the kernel drops
+ * or resets connections (seen as ECONNRESET and SYN retries of 1, 3, 7, 15 s at 10,000 agents).
+ */
+const LISTEN_BACKLOG = 4096;
+
+/** Listens on `listen` with LISTEN_BACKLOG and hands each connection to the gRPC server. */
+async function listenGrpc(server: grpc.Server, listen: HostPort): Promise<{ listener: NetServer; port: number }> {
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const listener = createServer((socket) => injector.injectConnection(socket));
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen({ host: listen.host, port: listen.port, backlog: LISTEN_BACKLOG }, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+  const a = listener.address();
+  return { listener, port: typeof a === 'object' && a ? a.port : listen.port };
+}
+
 export class Coordinator {
   state: CoordinatorState = 'starting';
   private ticker: NodeJS.Timeout | undefined;
+  private listener: NetServer | undefined;
   metricsServer: import('node:http').Server | undefined;
   metricsAddress: HostPort | undefined;
 
@@ -154,18 +179,15 @@ export class Coordinator {
       proto.baton.v1.ControlService.service,
       controlServiceHandlers({ pool, events, log, stacks, queries, logs, plan: o.plan(pool, store) }),
     );
-    let port: number;
+    let bound: { listener: NetServer; port: number };
     try {
-      port = await new Promise<number>((resolve, reject) =>
-        server.bindAsync(formatHostPort(listen), grpc.ServerCredentials.createInsecure(), (err, p) =>
-          err ? reject(err) : resolve(p),
-        ),
-      );
+      bound = await listenGrpc(server, listen);
     } catch (err) {
       await store.close();
       throw new Error(`cannot listen on ${formatHostPort(listen)}: ${(err as Error).message}`);
     }
-    const c = new Coordinator(server, store, pool, events, { host: listen.host, port }, log, metrics, stacks, queries, loop, logs);
+    const c = new Coordinator(server, store, pool, events, { host: listen.host, port: bound.port }, log, metrics, stacks, queries, loop, logs);
+    c.listener = bound.listener;
     loop.start();
     if (o.metricsListen) {
       try {
@@ -191,6 +213,7 @@ export class Coordinator {
     // Following Logs calls would otherwise hold up the server's graceful shutdown.
     this.logs.endAll('coordinator shutting down');
     this.pool.endAll(Status.UNAVAILABLE, 'coordinator shutting down');
+    this.listener?.close();
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => {
         this.server.forceShutdown();

@@ -2,6 +2,7 @@
 // (session, last report, usage), which is kept in memory only. Status changes go through the
 // pure machine in node-status.ts and are recorded as events.
 import { randomUUID } from 'node:crypto';
+import FlatQueue from 'flatqueue';
 import type { Clock } from '../shared/clock.js';
 import type { ContainerObservation, HostUsage } from '../shared/observations.js';
 import type { CoordinatorMessage } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
@@ -43,6 +44,8 @@ export interface SessionHandle {
 }
 
 interface Live {
+  /** When this node is queued to be checked for silence (see `NodePool.deadlines`); undefined when not queued. */
+  checkAtMs: number | undefined;
   sessionId: string | undefined;
   session: SessionHandle | undefined;
   lastReportMs: number;
@@ -78,6 +81,14 @@ export class NodePool {
   private readonly bySession = new Map<string, string>();
   private readonly statusListeners = new Set<StatusListener>();
   private readonly containerListeners = new Set<() => void>();
+  /**
+   * Node ids by the earliest time silence alone could change their status, so a tick touches only
+   * nodes whose time has come instead of every node four times a second. Reports do not touch it:
+   * an entry may be early (the node reported since), and is then queued again at its real
+   * deadline. Every ready or suspect node has an entry no later than its deadline; an entry whose
+   * time is not the node's `checkAtMs` is a superseded one and is skipped.
+   */
+  private readonly deadlines = new FlatQueue<string>();
 
   constructor(
     private readonly store: Store,
@@ -89,7 +100,10 @@ export class NodePool {
     // After a coordinator restart no node has reported yet: give each one the full silence
     // bound from now (as Nomad does after a leader election) instead of evicting on sight.
     const now = clock.now();
-    for (const id of Object.keys(store.state.nodes)) this.live.set(id, emptyLive(now));
+    for (const id of Object.keys(store.state.nodes)) {
+      this.live.set(id, emptyLive(now));
+      this.schedule(id);
+    }
   }
 
   /** Admits a node introducing itself on a new session. */
@@ -143,6 +157,7 @@ export class NodePool {
     };
     this.live.set(record.id, l);
     this.bySession.set(sessionId, record.id);
+    this.schedule(record.id);
     if (!existing) {
       this.events.append({
         type: 'node.joined', nodeId: record.id, nodeName: record.name, from: '', to: 'ready',
@@ -187,13 +202,20 @@ export class NodePool {
     this.apply(id, { kind: 'disconnected', detail }, this.clock.now());
   }
 
-  /** Checks every node for silence; call it periodically. */
+  /** Checks the nodes whose silence bound may have passed; call it periodically. */
   tick(): void {
     const now = this.clock.now();
-    for (const [id, node] of Object.entries(this.store.state.nodes)) {
-      if (node.status === 'down' || node.status === 'left') continue;
+    for (;;) {
+      const at = this.deadlines.peekValue();
+      if (at === undefined || at > now) return;
+      const id = this.deadlines.pop()!;
       const l = this.live.get(id);
-      if (l) this.apply(id, { kind: 'tick' }, now);
+      if (!l || l.checkAtMs !== at) continue;
+      l.checkAtMs = undefined;
+      const status = this.store.state.nodes[id]?.status;
+      if (status === undefined || status === 'down' || status === 'left') continue;
+      this.apply(id, { kind: 'tick' }, now);
+      this.schedule(id);
     }
   }
 
@@ -259,6 +281,18 @@ export class NodePool {
     };
   }
 
+  /** Queues the node at the time silence could next change its status, unless it is queued earlier. */
+  private schedule(id: string): void {
+    const l = this.live.get(id);
+    const status = this.store.state.nodes[id]?.status;
+    if (!l || status === undefined || status === 'down' || status === 'left') return;
+    const { suspectAfterMs, downAfterMs } = this.options.timeouts;
+    const at = l.lastReportMs + (status === 'ready' ? suspectAfterMs : downAfterMs);
+    if (l.checkAtMs !== undefined && l.checkAtMs <= at) return;
+    l.checkAtMs = at;
+    this.deadlines.push(id, at);
+  }
+
   private dropSession(l: Live): void {
     if (l.sessionId) this.bySession.delete(l.sessionId);
     l.sessionId = undefined;
@@ -279,6 +313,7 @@ export class NodePool {
       n.lastSeenMs = l.lastReportMs;
       return n;
     });
+    this.schedule(id);
     this.log.info({ nodeId: id, node: rec.name, from, to: t.to, reason: t.reason }, 'node status');
     this.events.append({ type: 'node.status', nodeId: id, nodeName: rec.name, from, to: t.to, reason: t.reason, message: '' });
     for (const listener of this.statusListeners) listener(updated, from, t.to, t.reason);
@@ -287,6 +322,7 @@ export class NodePool {
 
 function emptyLive(now: number): Live {
   return {
+    checkAtMs: undefined,
     sessionId: undefined,
     session: undefined,
     lastReportMs: now,

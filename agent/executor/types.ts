@@ -87,7 +87,8 @@ export interface Executor {
   ensureRunning(spec: ReplicaSpec): Promise<EnsureResult>;
   /** `restarting`: a stop on the way to a restart in place (an unhealthy replica), not Baton's stop: no intent is kept. */
   stop(allocationId: string, graceMs: number, options?: { readonly restarting?: boolean }): Promise<StopResult>;
-  remove(allocationId: string): Promise<RemoveResult>;
+  /** `restarting`: removed on the way to a fresh start (an unhealthy replica), not Baton's removal: no intent is kept. */
+  remove(allocationId: string, options?: { readonly restarting?: boolean }): Promise<RemoveResult>;
   list(): Promise<ReplicaContainer[]>;
   inspect(allocationId: string): Promise<InspectedReplica | undefined>;
   /** True after stop()/remove() for this allocation and until the next ensureRunning(). */

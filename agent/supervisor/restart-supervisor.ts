@@ -418,6 +418,18 @@ export class RestartSupervisor {
     }
     if ((e.phase as Phase) !== next) return; // stopped by Baton meanwhile; stop() reports
     const base = exitCode !== undefined ? { exitCode } : {};
+    if (decision.restart) {
+      // Unlike a crash (restarted in place, as Docker does), an unhealthy replica restarts from a
+      // fresh container, as Swarm (a new task) and Kubernetes (a new container) do: whatever broke
+      // in its writable layer does not come back with it.
+      try {
+        const removed = await this.executor.remove(id, { restarting: true });
+        if (!removed.ok) this.logger?.warn({ allocationId: id, err: removed.error }, 'could not remove an unhealthy replica; restarting it in place');
+      } catch (err) {
+        this.logger?.warn({ allocationId: id, err: (err as Error).message }, 'could not remove an unhealthy replica; restarting it in place');
+      }
+      if ((e.phase as Phase) !== next) return;
+    }
     if (!decision.restart) {
       this.emit(e, { state: 'failed', ...base, error: `${why}; ${decision.reason}` });
       return;

@@ -1,6 +1,8 @@
 // The one writer of the coordinator's durable state. All mutation goes through `transact`;
 // writes to disk are coalesced (at most one in flight, one pending) so a burst of changes costs
-// one file write, and per-heartbeat data never comes here at all.
+// one file write, and per-heartbeat data never comes here at all. Writes the store starts by
+// itself are spaced by how long the last one took, so rewriting a large file on every burst
+// (10,000 nodes joining) costs at most a tenth of the time; `flush` writes at once.
 import { Low, Memory } from 'lowdb';
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -11,9 +13,21 @@ import { UndoJournal } from './undo-journal.js';
 export interface StoreOptions {
   /** Directory holding `state.json` and the lock file. */
   dataDir: string;
-  /** How long a change may wait to be batched with others before it is written. @default 50 */
+  /**
+   * How long a change may wait to be batched with others before it is written. @default 50
+   * A change may wait longer when writes are slow: see WRITE_SPACING_FACTOR.
+   */
   flushDelayMs?: number;
 }
+
+/**
+ * A write the store starts by itself (not a `flush`) begins no sooner than this many times the
+ * last write's duration after that write ended: whole-file writes then take at most about
+ * 1/(1 + factor) of the time however often the state changes.
+ */
+const WRITE_SPACING_FACTOR = 10;
+/** Longest the spacing above makes a change wait for its write. */
+const MAX_WRITE_SPACING_MS = 2000;
 
 /** Thrown when another live coordinator holds the data directory. */
 export class DataDirLockedError extends Error {
@@ -35,6 +49,9 @@ export class Store {
   writes = 0;
   private lastError: Error | undefined;
   private inTransaction = false;
+  /** Wall time the last file write ended and how long it took (stringify, write, fsyncs). */
+  private lastWriteEndMs = 0;
+  private lastWriteMs = 0;
 
   private constructor(
     private readonly db: Low<State>,
@@ -90,11 +107,18 @@ export class Store {
       this.inTransaction = false;
     }
     this.dirty = true;
-    this.timer ??= setTimeout(() => {
+    this.schedule();
+    return result;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.closed) return;
+    const spacingMs = Math.min(MAX_WRITE_SPACING_MS, WRITE_SPACING_FACTOR * this.lastWriteMs);
+    const delayMs = Math.max(this.flushDelayMs, this.lastWriteEndMs + spacingMs - Date.now());
+    this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush().catch(() => {});
-    }, this.flushDelayMs);
-    return result;
+    }, delayMs);
   }
 
   /** Writes pending changes now; resolves once everything changed before the call is on disk. */
@@ -105,10 +129,13 @@ export class Store {
       return;
     }
     this.dirty = false;
+    const startMs = Date.now();
     this.writing = this.db.write().then(
       () => {
         this.writes++;
         this.lastError = undefined;
+        this.lastWriteEndMs = Date.now();
+        this.lastWriteMs = this.lastWriteEndMs - startMs;
       },
       (err: Error) => {
         this.dirty = true;

@@ -2,6 +2,7 @@
 // to a coordinator process (the compiled CLI) for a measured window. Prints one JSON object:
 // {agents, reportsPerSec, coordinatorCpuPercent, coordinatorRssMb, p99ReportLagMs, falseEvictions}.
 // Usage: npm run bench:ingest -- [--agents 2000] [--seconds 30] [--workers 2] [--ramp 400 (agents started per second)]
+// streamFailures counts agent streams that failed (each agent then reconnects, as real agents do).
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

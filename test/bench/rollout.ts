@@ -29,6 +29,7 @@ ${extra}    stop_grace_period: 1s
       replicas: ${desired}
       resources:
         limits: { cpus: "0.05", memory: 16M }
+    x-baton: { placement: spread }
 `;
 
 const c = await startCluster(3, { images: [TEST_IMAGE, V1, V2] });

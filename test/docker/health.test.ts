@@ -89,12 +89,16 @@ t.test('health checks on a real engine', { skip }, async (t) => {
     await waitFor('healthy again after a restart', () => coord.events(id).some((e) => e.restarts === 1 && e.health === 'healthy'), 30_000);
     t.same(trail(id).slice(3), ['running/0/unhealthy', 'exited/0/unhealthy', 'starting/1/none', 'running/1/starting', 'running/1/healthy']);
     t.match(coord.events(id).find((e) => e.state === 'exited')?.error, /^unhealthy: /);
-    t.equal(containerOf(id), container, 'restarted in place: the same container');
-    const after = inspect(container);
+    // Unlike a crash, an unhealthy replica restarts from a fresh container (Swarm: a new task;
+    // Kubernetes: a new container), so what broke in its writable layer is gone.
+    const fresh = containerOf(id);
+    t.not(fresh, container, 'restarted from a fresh container');
+    t.equal(execFileSync('docker', ['ps', '-aq', '--filter', `id=${container}`], { encoding: 'utf8' }).trim(), '', 'the unhealthy container is gone');
+    const after = inspect(fresh);
     t.not(after.State.StartedAt, startedBefore, 'started again');
     t.equal(after.State.Health?.Status, 'healthy', 'docker inspect: healthy again');
     const [major = 0, minor = 0] = docker('version', '--format', '{{.Server.APIVersion}}').split('.').map(Number);
-    if (major > 1 || minor >= 44) t.equal((inspect(container).Config.Healthcheck as { StartInterval?: number }).StartInterval, 5e8, 'start_interval passed to Docker');
+    if (major > 1 || minor >= 44) t.equal((inspect(fresh).Config.Healthcheck as { StartInterval?: number }).StartInterval, 5e8, 'start_interval passed to Docker');
     else t.match(agent.output(), /start_interval needs Docker API 1\.44 or later; this engine speaks 1\.\d+/, 'an engine before API 1.44: the agent warns that start_interval is not honoured');
   });
 

@@ -143,8 +143,8 @@ export class DockerExecutor implements Executor {
   }
 
   /** Force-removes the container and its anonymous volumes; stop() first for a graceful end. Absent is success. */
-  remove(allocationId: string): Promise<RemoveResult> {
-    this.setIntent(allocationId, 'remove');
+  remove(allocationId: string, options: { readonly restarting?: boolean } = {}): Promise<RemoveResult> {
+    if (!options.restarting) this.setIntent(allocationId, 'remove');
     return this.locks.run(allocationId, async () => {
       const info = await this.find(allocationId);
       if (!info) return { ok: true, existed: false };
