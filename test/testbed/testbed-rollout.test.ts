@@ -5,7 +5,7 @@
 import t from 'tap';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TEST_IMAGE, testbedSkip } from '../fixtures/docker-env.js';
+import { NOSHELL_IMAGE, TEST_IMAGE, testbedSkip } from '../fixtures/docker-env.js';
 import { runBaton, sleep, waitFor } from '../fixtures/processes.js';
 import { sampleReplicas, startSampler } from '../fixtures/replica-sampler.js';
 import { startCluster } from '../fixtures/testbed-cluster.js';
@@ -30,10 +30,12 @@ ${extra}    stop_grace_period: 1s
       resources:
         limits: { cpus: "0.1", memory: 16M }
       restart_policy: { condition: any, delay: 500ms }
+    # One replica per host to begin with (spread), so the update moves across three engines.
+    x-baton: { placement: spread }
 `;
 
 t.test('health, dependencies and rollouts on three namespace hosts', { skip }, async (t) => {
-  const c = await startCluster(3, { images: [TEST_IMAGE, V1, V2] });
+  const c = await startCluster(3, { images: [TEST_IMAGE, V1, V2, NOSHELL_IMAGE] });
   t.teardown(() => c.stop());
   const env = c.env;
   const file = join(c.dir, 'roll.yaml');
@@ -47,6 +49,7 @@ t.test('health, dependencies and rollouts on three namespace hosts', { skip }, a
       const rs = await web();
       return rs.length === 3 && rs.every((x) => x.health === 'healthy' && x.image === V1) && rs;
     }, 30_000);
+    t.equal(new Set(real.map((x) => x.host)).size, 3, 'spread: one replica on each host');
     const ps = JSON.parse((await runBaton(['ps', 'web', '--json'], env)).stdout) as { containerId: string; health: string; state: string }[];
     for (const x of real) {
       const row = ps.find((p) => x.id.startsWith(p.containerId));
@@ -74,6 +77,46 @@ t.test('health, dependencies and rollouts on three namespace hosts', { skip }, a
     const ps = JSON.parse((await runBaton(['ps', 'web', '--json'], env)).stdout) as { allocationId: string; restarts: number }[];
     t.ok((ps.find((p) => p.allocationId === victim.allocation)?.restarts ?? 0) >= 1, 'baton ps counts the restart');
     t.equal(after.host, victim.host, 'on its own host');
+  });
+
+  await t.test("Baton's own http and tcp checks on an image with no shell, run by each host's agent", async (t) => {
+    const probeFile = join(c.dir, 'probe.yaml');
+    const probeStack = (httpPort: number) => `name: probe
+services:
+  http:
+    image: ${NOSHELL_IMAGE}
+    x-baton:
+      placement: spread
+      healthcheck: { http: { port: ${httpPort}, path: /index.html }, interval: 1s, timeout: 1s, retries: 2 }
+    deploy:
+      replicas: 2
+      restart_policy: { condition: none }
+  tcp:
+    image: ${NOSHELL_IMAGE}
+    x-baton:
+      healthcheck: { tcp: { port: 8080 }, interval: 1s, timeout: 1s, retries: 2 }
+`;
+    await writeFile(probeFile, probeStack(8080));
+    const r = await runBaton(['deploy', '-f', probeFile, '--timeout', '60'], env);
+    t.equal(r.code, 0, r.stdout + r.stderr);
+    const healthy = await waitFor('http and tcp replicas healthy in baton ps', async () => {
+      const ps = JSON.parse((await runBaton(['ps', '--json'], env)).stdout) as { stack: string; service: string; health: string; node: string; containerId: string }[];
+      const mine = ps.filter((p) => p.stack === 'probe');
+      return mine.length === 3 && mine.every((p) => p.health === 'healthy') && mine;
+    }, 30_000);
+    const real = await sampleReplicas(c.tb.hosts, 'probe');
+    for (const p of healthy) t.ok(real.some((x) => x.host === p.node && x.id.startsWith(p.containerId)), `${p.service} runs on ${p.node} as Docker there says`);
+    // The image has no shell: Docker itself has no check for it (its health is Baton's alone).
+    t.ok(real.every((x) => x.health === 'none'), 'Docker runs no check of its own in these containers');
+    // A port nothing listens on: the http check fails, the replicas turn unhealthy (restart none: failed).
+    await writeFile(probeFile, probeStack(8081));
+    await runBaton(['deploy', '-f', probeFile, '--detach'], env);
+    await waitFor('a replica checked on a closed port is unhealthy or failed', async () => {
+      const ps = JSON.parse((await runBaton(['ps', 'probe/http', '--json'], env)).stdout) as { health: string; state: string; generation: number }[];
+      return ps.some((p) => p.generation === 2 && (p.health === 'unhealthy' || p.state === 'failed' || p.state === 'exited'));
+    }, 30_000);
+    t.pass('the closed port made the new http replica unhealthy');
+    await runBaton(['rm', '--stack', 'probe'], env);
   });
 
   await t.test('rolling update v1 -> v2: never fewer than replicas - parallelism healthy; ends all on v2', async (t) => {
