@@ -87,6 +87,7 @@ export class Agent {
         // Events while disconnected are not queued: the complete current set is re-sent on
         // every (re)connect, which is what the coordinator needs.
         this.session?.send({ container_event: event });
+        this.session?.reportSoon();
       },
       // Log streams end with their session, so a chunk with no session has no reader.
       (chunk) => this.session?.send({ log_chunk: chunk }) ?? true,

@@ -35,11 +35,17 @@ export interface SessionOptions {
   log: Logger;
 }
 
+/** How long a replica change waits for others to share its early report. */
+const REPORT_SOON_MS = 50;
+
 export class Session {
   private call: grpc.ClientDuplexStream<AgentMessage, CoordinatorMessage__Output> | undefined;
   private established = false;
   private ended = false;
   private closing = false;
+  /** Sends a report now; set once the session is welcomed. */
+  private sendReport: (() => Promise<void>) | undefined;
+  private reportSoonTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SessionOptions) {}
 
@@ -92,6 +98,7 @@ export class Session {
             const every = Math.max(100, msg.welcome.heartbeat_interval_ms || 1000);
             o.log.info({ sessionId, heartbeatMs: every }, 'connected to coordinator');
             for (const event of o.worker.currentEvents()) call.write({ container_event: event });
+            this.sendReport = sendReport;
             void sendReport();
             timer = setInterval(() => void sendReport(), every);
           } else if (msg.body === 'command' && msg.command && this.established) {
@@ -133,6 +140,8 @@ export class Session {
     } finally {
       clearInterval(timer);
       clearTimeout(welcomeTimer);
+      clearTimeout(this.reportSoonTimer);
+      this.sendReport = undefined;
       this.ended = true;
       o.worker.sessionEnded();
       call.cancel();
@@ -146,6 +155,20 @@ export class Session {
   }
 
   /** Writes a message on an open session (else drops it); false asks the writer to slow down. */
+  /**
+   * A replica changed (state or health): send a report shortly, not at the next beat, so the
+   * coordinator's view, which rollouts and depends_on wait on, is current within REPORT_SOON_MS.
+   * Changes in a burst share one report.
+   */
+  reportSoon(): void {
+    if (!this.sendReport || this.reportSoonTimer) return;
+    const send = this.sendReport;
+    this.reportSoonTimer = setTimeout(() => {
+      this.reportSoonTimer = undefined;
+      void send();
+    }, REPORT_SOON_MS);
+  }
+
   send(msg: AgentMessage): boolean {
     return this.open && this.call ? this.call.write(msg) : true;
   }

@@ -53,6 +53,7 @@ try {
   await waitFor(`${desired} healthy on v2`, allHealthyOn(V2), 180_000, 100);
   const rolloutMs = Date.now() - t0;
   const rollout = await sampler.stop();
+  if (process.argv.includes('--trace')) await trace(t0);
 
   // Broken: the new containers exit at once. The old replicas must keep serving, and the rollback
   // ends when the rollout says so and every replica runs the old spec healthy.
@@ -83,4 +84,17 @@ try {
   );
 } finally {
   await c.stop();
+}
+
+/** --trace: each new container's created / started / first healthy check, ms after the deploy (stderr). */
+async function trace(t0: number): Promise<void> {
+  const rows: string[] = [];
+  for (const x of await web()) {
+    const h = c.tb.hosts.find((y) => y.name === x.host)!;
+    const i = JSON.parse((await h.docker(['inspect', x.id])).stdout)[0];
+    const firstPass = (i.State.Health?.Log as { ExitCode: number; Start: string; End: string }[] | undefined)?.find((l) => l.ExitCode === 0);
+    const rel = (iso: string | undefined) => (iso ? Date.parse(iso) - t0 : NaN);
+    rows.push(`${String(rel(i.Created)).padStart(6)} created  ${String(rel(i.State.StartedAt)).padStart(6)} started  ${String(rel(firstPass?.End)).padStart(6)} healthy  ${x.host} slot ${x.replica}`);
+  }
+  process.stderr.write(rows.sort((a, b) => parseInt(a) - parseInt(b)).join('\n') + '\n');
 }
