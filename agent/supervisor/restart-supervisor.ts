@@ -180,14 +180,18 @@ export class RestartSupervisor {
     });
   }
 
+  /** Baton stops or removes the replica: no restart is pending and no check runs any more. */
+  private endSupervision(allocationId: string): void {
+    const entry = this.entries.get(allocationId);
+    if (!entry) return;
+    this.transition(entry, 'stopped');
+    this.cancelTimer(entry);
+    this.stopProbe(entry);
+  }
+
   /** Stops a replica for good (no restart), with the grace period; reports `stopped`. */
   stop(allocationId: string, graceMs: number): Promise<StopResult> {
-    const entry = this.entries.get(allocationId);
-    if (entry) {
-      this.transition(entry, 'stopped');
-      this.cancelTimer(entry);
-      this.stopProbe(entry);
-    }
+    this.endSupervision(allocationId);
     return this.queue.run(allocationId, async () => {
       const result = await this.executor.stop(allocationId, graceMs);
       if (result.ok) {
@@ -207,12 +211,7 @@ export class RestartSupervisor {
 
   /** Removes a replica's container and stops supervising it; reports `removed`. */
   remove(allocationId: string): Promise<RemoveResult> {
-    const entry = this.entries.get(allocationId);
-    if (entry) {
-      this.transition(entry, 'stopped');
-      this.cancelTimer(entry);
-      this.stopProbe(entry);
-    }
+    this.endSupervision(allocationId);
     return this.queue.run(allocationId, async () => {
       const result = await this.executor.remove(allocationId);
       if (result.ok) {

@@ -10,27 +10,13 @@ import { TEST_IMAGE } from '../fixtures/docker-env.js';
 import { runBaton, waitFor } from '../fixtures/processes.js';
 import { sampleReplicas, startSampler } from '../fixtures/replica-sampler.js';
 import { argNumber, startCluster } from '../fixtures/testbed-cluster.js';
+import { WEB_V1, WEB_V2, webStack } from '../fixtures/web-stack.js';
 
 const desired = argNumber('replicas', 9);
 const parallelism = 1; // Baton's default: the file sets no update_config.
-const V1 = 'baton/web:v1';
-const V2 = 'baton/web:v2';
-const stack = (image: string, extra = '') => `name: bench
-services:
-  web:
-    image: ${image}
-${extra}    stop_grace_period: 1s
-    healthcheck:
-      test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1/version"]
-      interval: 1s
-      timeout: 1s
-      retries: 2
-    deploy:
-      replicas: ${desired}
-      resources:
-        limits: { cpus: "0.05", memory: 16M }
-    x-baton: { placement: spread }
-`;
+const V1 = WEB_V1;
+const V2 = WEB_V2;
+const stack = (image: string, extra = '') => webStack({ stack: 'bench', image, replicas: desired, extra, cpus: '0.05' });
 
 const c = await startCluster(3, { images: [TEST_IMAGE, V1, V2] });
 const file = join(c.dir, 'bench.yaml');

@@ -9,30 +9,12 @@ import { NOSHELL_IMAGE, TEST_IMAGE, testbedSkip } from '../fixtures/docker-env.j
 import { runBaton, sleep, waitFor } from '../fixtures/processes.js';
 import { sampleReplicas, startSampler } from '../fixtures/replica-sampler.js';
 import { startCluster } from '../fixtures/testbed-cluster.js';
+import { WEB_V1, WEB_V2, webStack as webStackOf } from '../fixtures/web-stack.js';
 
 const skip = await testbedSkip(t);
-const V1 = 'baton/web:v1';
-const V2 = 'baton/web:v2';
-
-/** A 3-replica web service of `image`, health-checked every second by fetching /version. */
-const webStack = (image: string, extra = '') => `name: roll
-services:
-  web:
-    image: ${image}
-${extra}    stop_grace_period: 1s
-    healthcheck:
-      test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1/version"]
-      interval: 1s
-      timeout: 1s
-      retries: 2
-    deploy:
-      replicas: 3
-      resources:
-        limits: { cpus: "0.1", memory: 16M }
-      restart_policy: { condition: any, delay: 500ms }
-    # One replica per host to begin with (spread), so the update moves across three engines.
-    x-baton: { placement: spread }
-`;
+const V1 = WEB_V1;
+const V2 = WEB_V2;
+const webStack = (image: string, extra = '') => webStackOf({ stack: 'roll', image, replicas: 3, extra, restartPolicy: '{ condition: any, delay: 500ms }' });
 
 t.test('health, dependencies and rollouts on three namespace hosts', { skip }, async (t) => {
   const c = await startCluster(3, { images: [TEST_IMAGE, V1, V2, NOSHELL_IMAGE] });
