@@ -83,4 +83,10 @@ async function trace(t0: number): Promise<void> {
     rows.push(`${String(rel(i.Created)).padStart(6)} created  ${String(rel(i.State.StartedAt)).padStart(6)} started  ${String(rel(firstPass?.End)).padStart(6)} healthy  ${x.host} slot ${x.replica}`);
   }
   process.stderr.write(rows.sort((a, b) => parseInt(a) - parseInt(b)).join('\n') + '\n');
+  // With BATON_BENCH_LOG_LEVEL=info: when the coordinator placed each new replica.
+  for (const line of c.coordinatorLog().split('\n')) {
+    if (!line.includes('"placed"')) continue;
+    const l = JSON.parse(line) as { time: number; replica: number; node: string };
+    if (l.time >= t0) process.stderr.write(`${String(l.time - t0).padStart(6)} placed   slot ${l.replica} on ${l.node}\n`);
+  }
 }
