@@ -178,10 +178,12 @@ export class NodePool {
     if (r.host) l.usage = r.host;
     l.dockerUp = r.dockerUp;
     l.dockerError = r.dockerError;
-    if (this.containerListeners.size && containersChanged(l.containers, r.containers)) for (const f of this.containerListeners) f();
+    const changed = this.containerListeners.size > 0 && containersChanged(l.containers, r.containers);
     l.containers = r.containers;
     const status = this.store.state.nodes[id]?.status;
     if (status !== 'ready') this.apply(id, { kind: 'report' }, now);
+    // Last: a listener may start a control-loop round at once, which must see this report.
+    if (changed) for (const f of this.containerListeners) f();
     return true;
   }
 

@@ -111,3 +111,19 @@ t.test('after a restart every known node gets the full silence bound from the st
     ['s', 'down', 5000],
   ]);
 });
+
+t.test('onContainersChange: called for a change in state or health (not usage), and the pool already shows the new report', async (t) => {
+  const { clock, pool, join } = setup();
+  const sessionId = join('n1');
+  const container = (state: string, health: string, cpuPercent = 0) => ({
+    containerId: 'c1', name: 'x', image: 'i', state, cpuPercent, memoryBytes: 0, memoryLimitBytes: 0, labels: {}, exitCode: 0, startedAtMs: 0, restartCount: 0, health, healthOutput: '',
+  });
+  const seen: string[] = [];
+  pool.onContainersChange(() => seen.push(pool.list()[0]!.containers.map((c) => `${c.state}/${c.health}`).join()));
+  const send = (state: string, health: string, cpu = 0) => pool.report(sessionId, { seq: 0, sentAtMs: clock.now(), host: undefined, dockerUp: true, dockerError: '', containers: [container(state, health, cpu)] });
+  send('running', 'starting');
+  send('running', 'starting', 50); // usage alone: no call
+  send('running', 'healthy');
+  send('exited', 'healthy');
+  t.same(seen, ['running/starting', 'running/healthy', 'exited/healthy'], 'each call sees the report that caused it');
+});
