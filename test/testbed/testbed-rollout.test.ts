@@ -14,7 +14,8 @@ import { WEB_V1, WEB_V2, webStack as webStackOf } from '../fixtures/web-stack.js
 const skip = await testbedSkip(t);
 const V1 = WEB_V1;
 const V2 = WEB_V2;
-const webStack = (image: string, extra = '') => webStackOf({ stack: 'roll', image, replicas: 3, extra, restartPolicy: '{ condition: any, delay: 500ms }' });
+const webStack = (image: string, extra = '', healthTest?: string) =>
+  webStackOf({ stack: 'roll', image, replicas: 3, extra, restartPolicy: '{ condition: any, delay: 500ms }', ...(healthTest ? { healthTest } : {}) });
 
 t.test('health, dependencies and rollouts on three namespace hosts', { skip }, async (t) => {
   const c = await startCluster(3, { images: [TEST_IMAGE, V1, V2, NOSHELL_IMAGE] });
@@ -90,14 +91,15 @@ services:
     for (const p of healthy) t.ok(real.some((x) => x.host === p.node && x.id.startsWith(p.containerId)), `${p.service} runs on ${p.node} as Docker there says`);
     // The image has no shell: Docker itself has no check for it (its health is Baton's alone).
     t.ok(real.every((x) => x.health === 'none'), 'Docker runs no check of its own in these containers');
-    // A port nothing listens on: the http check fails, the replicas turn unhealthy (restart none: failed).
+    // A port nothing listens on: the new http replica's check fails, so the update rolls back.
     await writeFile(probeFile, probeStack(8081));
     await runBaton(['deploy', '-f', probeFile, '--detach'], env);
-    await waitFor('a replica checked on a closed port is unhealthy or failed', async () => {
-      const ps = JSON.parse((await runBaton(['ps', 'probe/http', '--json'], env)).stdout) as { health: string; state: string; generation: number }[];
-      return ps.some((p) => p.generation === 2 && (p.health === 'unhealthy' || p.state === 'failed' || p.state === 'exited'));
+    const status = await waitFor('the closed-port update rolled back', async () => {
+      const r = await runBaton(['rollout', 'status', 'probe/http', '--json'], env);
+      const st = r.code === 0 ? (JSON.parse(r.stdout) as { state: string; reason: string }) : undefined;
+      return st?.state === 'rolled-back' && st;
     }, 30_000);
-    t.pass('the closed port made the new http replica unhealthy');
+    t.match(status.reason, /unhealthy/, `the new replica's check failed: ${status.reason}`);
     await runBaton(['rm', '--stack', 'probe'], env);
   });
 
@@ -137,6 +139,27 @@ services:
     const services = JSON.parse((await runBaton(['services', '--json'], env)).stdout) as { name: string; image: string }[];
     t.equal(services.find((s) => s.name === 'web')?.image, V2, 'baton services shows the previous spec');
   });
+
+  for (const [what, text] of [
+    ['an image that does not exist', webStack('baton/web:missing')],
+    ['a health check that never passes', webStack(V2, '', '["CMD", "false"]')],
+  ] as const) {
+    await t.test(`${what}: rolled back by itself, the old replicas keep serving`, async (t) => {
+      await writeFile(file, text);
+      const sampler = startSampler(c.tb.hosts, 'roll', 'web', 150);
+      const r = await runBaton(['deploy', '-f', file, '--timeout', '120'], env);
+      const { minHealthy } = await sampler.stop();
+      t.not(r.code, 0, 'deploy exits non-zero');
+      t.match(r.stdout + r.stderr, /rolled back to generation/, r.stdout + r.stderr);
+      t.ok(minHealthy >= 2, `never fewer than 2 healthy (lowest: ${minHealthy})`);
+      await waitFor('3 healthy replicas of the previous spec', async () => {
+        const rs = await web();
+        return rs.length === 3 && rs.every((x) => x.image === V2 && x.health === 'healthy');
+      }, 30_000);
+      const services = JSON.parse((await runBaton(['services', '--json'], env)).stdout) as { name: string; image: string }[];
+      t.equal(services.find((s) => s.name === 'web')?.image, V2, 'baton services shows the previous spec');
+    });
+  }
 
   await t.test('coordinator kill -9 mid-rollout: resumes, ends with exactly the desired replicas of the new version', async (t) => {
     await writeFile(file, webStack(V1));
