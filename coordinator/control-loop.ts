@@ -160,7 +160,7 @@ export class ControlLoop {
     for (const [key, step] of steps) if (step.gate) gates.set(key, step.gate);
     const d = reconcile({
       stacks: Object.values(state.stacks),
-      allocations: Object.values(state.allocations),
+      allocations: this.store.allocations(),
       nodes,
       observed: new Map([...observed].map(([id, o]) => [id, o.state])),
       nowMs: now,
@@ -193,7 +193,7 @@ export class ControlLoop {
       requests.push(...replicaRequestsFor(slot.stack, svc.spec, [slot.replica]));
     }
     const plan = requests.length
-      ? planBatch(snapshotOf(views, Object.values(state.allocations)), requests, { improveBudgetMs: this.improveBudgetMs })
+      ? planBatch(snapshotOf(views, this.store.allocations()), requests, { improveBudgetMs: this.improveBudgetMs })
       : { placements: [], unplaced: [] };
     const applied = applyPlan({ state, placements: plan.placements, requests, nowMs: now, newId: this.newId });
     this.pending.clear();
@@ -249,7 +249,7 @@ export class ControlLoop {
     if (active.length === 0) return out;
     const connected = new Set(views.filter((n) => n.connected).map((n) => n.id));
     const allocations = new Map<string, DeepReadonly<AllocationRecord>[]>();
-    for (const a of Object.values(state.allocations)) {
+    for (const a of this.store.allocations()) {
       const key = serviceKey(a.stack, a.service);
       const list = allocations.get(key);
       if (list) list.push(a);

@@ -8,6 +8,7 @@ import type { Event } from '../shared/grpc/gen/baton/v1/Event.js';
 import type { LogLine } from '../shared/grpc/gen/baton/v1/LogLine.js';
 import type { LogsRequest__Output } from '../shared/grpc/gen/baton/v1/LogsRequest.js';
 import type { ListEventsRequest__Output } from '../shared/grpc/gen/baton/v1/ListEventsRequest.js';
+import type { ListNodesRequest__Output } from '../shared/grpc/gen/baton/v1/ListNodesRequest.js';
 import type { ListReplicasRequest__Output } from '../shared/grpc/gen/baton/v1/ListReplicasRequest.js';
 import type { NodeInfo } from '../shared/grpc/gen/baton/v1/NodeInfo.js';
 import type { ReplicaInfo } from '../shared/grpc/gen/baton/v1/ReplicaInfo.js';
@@ -58,7 +59,7 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
   // A List* call: the listing is taken at once (one consistent snapshot of domain values), then
   // converted to wire form and written batch by batch (list-stream.ts), then the call is ended.
   const listing =
-    <Req, Item, Wire, Batch>(list: (req: Req) => Iterable<Item>, toWire: (item: Item) => Wire, toBatch: (wire: Wire[]) => Batch) =>
+    <Req, Item, Wire, Batch>(list: (req: Req) => Iterable<Item>, toWire: (item: Item, req: Req) => Wire, toBatch: (wire: Wire[]) => Batch) =>
     (call: ServerWritableStream<Req, Batch>): void => {
       const fail = (err: unknown) => {
         if (!call.cancelled) call.emit('error', failed(err));
@@ -70,7 +71,7 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
         fail(err);
         return;
       }
-      writeBatches(call, items, toWire, toBatch).then((outcome) => {
+      writeBatches(call, items, (item) => toWire(item, call.request), toBatch).then((outcome) => {
         if (outcome === 'written') call.end();
       }, fail);
     };
@@ -114,7 +115,11 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
       }),
       (replicas) => ({ replicas }),
     ),
-    ListNodes: listing((_req) => deps.pool.list(), toNodeInfo, (nodes) => ({ nodes })),
+    ListNodes: listing(
+      (_req: ListNodesRequest__Output) => deps.pool.list(),
+      (n, req) => toNodeInfo(n, !req.container_counts_only),
+      (nodes) => ({ nodes }),
+    ),
     GetNode: unary((req: { node: string }) => {
       const n = deps.pool.get(req.node);
       if (!n) throw new NotFoundError(`no node with id or name ${JSON.stringify(req.node)}`, `node ${req.node}`);
@@ -170,7 +175,8 @@ function logsClient(call: ServerWritableStream<LogsRequest__Output, LogLine>): L
   };
 }
 
-export function toNodeInfo(n: NodeView): NodeInfo {
+/** `withContainers` false: `containers` left empty, `container_count` still set (ListNodes' counts-only request). */
+export function toNodeInfo(n: NodeView, withContainers = true): NodeInfo {
   const u = n.usage;
   return {
     id: n.id,
@@ -183,7 +189,8 @@ export function toNodeInfo(n: NodeView): NodeInfo {
     docker_version: n.dockerVersion,
     docker_up: n.dockerUp,
     usage: u && hostUsageToWire(u),
-    containers: n.containers.map(containerToWire),
+    containers: withContainers ? n.containers.map(containerToWire) : [],
+    container_count: n.containers.length,
     last_seen_ms: Math.max(n.lastReportMs, n.lastSeenMs),
     joined_at_ms: n.joinedAtMs,
     status_since_ms: n.statusSinceMs,

@@ -39,7 +39,7 @@ export class Dispatcher {
 
   /** A node's session started: tell it the complete set it should run; what is missing is started by the next round. */
   onSessionStart(nodeId: string): void {
-    const allocations = Object.values(this.store.state.allocations);
+    const allocations = this.store.allocations();
     const expected = allocations.filter((a) => a.nodeId === nodeId && a.desired === 'run').map((a) => a.id);
     this.pool.send(nodeId, { kind: 'reconcile', commandId: this.commandId(), allocationIds: expected });
     for (const a of allocations) if (a.nodeId === nodeId) this.sentAt.delete(a.id);
@@ -84,7 +84,7 @@ export class Dispatcher {
   dispatch(views: readonly NodeView[], observed: ReadonlyMap<string, ObservedNow>, now: number): void {
     const state = this.store.state;
     const connected = new Set(views.filter((n) => n.connected && n.status === 'ready').map((n) => n.id));
-    for (const a of Object.values(state.allocations)) {
+    for (const a of this.store.allocations()) {
       if (!connected.has(a.nodeId)) continue;
       const o = observed.get(a.id);
       const last = this.sentAt.get(a.id);

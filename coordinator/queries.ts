@@ -103,7 +103,7 @@ export class Queries {
     const running = new Map<string, number>();
     const healthy = new Map<string, number>();
     const reportsHealth = new Set<string>();
-    for (const a of Object.values(state.allocations)) {
+    for (const a of this.store.allocations()) {
       const o = observed.get(a.id);
       if (a.desired !== 'run' || o?.state !== 'running') continue;
       const svc = state.stacks[a.stack]?.services[a.service];
@@ -141,7 +141,7 @@ export class Queries {
     const views = this.pool.list();
     const observed = observedReplicas(views, state.allocations);
     const names = new Map(views.map((n) => [n.id, n.name]));
-    const rows: ReplicaRow[] = Object.values(state.allocations)
+    const rows: ReplicaRow[] = this.store.allocations()
       .filter((a) => !serviceRef || (a.stack === stackFilter && a.service === serviceFilter))
       .map((a) => {
         const o = observed.get(a.id);
@@ -188,7 +188,7 @@ export class Queries {
     const svc = state.stacks[stack]!.services[service]!;
     const views = this.pool.list();
     const observed = observedReplicas(views, state.allocations);
-    const allocations = Object.values(state.allocations).filter((a) => a.stack === stack && a.service === service);
+    const allocations = this.store.allocations().filter((a) => a.stack === stack && a.service === service);
     const input = rolloutInputOf({ service, svc, record, allocations, observed, connected: new Set(views.filter((n) => n.connected).map((n) => n.id)), unplaced: new Map(), nowMs: 0 });
     const p = progressOf(record, svc.replicas, input.allocations);
     const expectsHealth = specExpectsHealth(svc.spec.healthcheck as Parameters<typeof specExpectsHealth>[0]);

@@ -53,6 +53,11 @@ export class UndoJournal {
     return v;
   }
 
+  /** Whether the transaction set, defined or deleted a property of `target` itself (not of its children). */
+  wrote(target: object): boolean {
+    return this.entries.some((e) => e.target === target);
+  }
+
   /** Restores every recorded property, newest first. */
   undo(): void {
     for (let i = this.entries.length - 1; i >= 0; i--) {

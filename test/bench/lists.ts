@@ -3,11 +3,13 @@
 // its state file, both through the compiled CLI. Wall time of the CLI process, median of 3 runs.
 // Prints {nodes: {count, seconds}, replicas: {count, seconds}}.
 // Usage: npm run bench:lists -- [--nodes 10000] [--replicas 100000] [--workers 2] [--ramp 400 (agents started per second)] [--only nodes|replicas]
+//   [--cpu-prof DIR (V8 CPU profiles of the coordinator and of every CLI run, written to DIR)]
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listNodes } from '../fixtures/control.js';
-import { freePort, runBaton, startBaton, waitFor } from '../fixtures/processes.js';
+import { spawn } from 'node:child_process';
+import { BATON_BIN, freePort, startProcess, waitFor } from '../fixtures/processes.js';
 import { seedState } from '../fixtures/seed-state.js';
 import { startSimulatedAgents } from './simulated-agents.js';
 
@@ -22,14 +24,29 @@ const replicaCount = arg('replicas', 100_000);
 const workers = arg('workers', 2);
 const ramp = arg('ramp', 400);
 const RUNS = 3;
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const option = (name: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
+const only = option('only');
+const profDir = option('cpu-prof');
+// Node flags for the processes measured only (Node does not take --cpu-prof from NODE_OPTIONS).
+const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+
+/** The compiled CLI, run to completion (as runBaton does, with `nodeArgs`). */
+async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [...nodeArgs, BATON_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  return { code, stdout, stderr };
+}
 
 /** Runs the CLI RUNS times; every run must list `expect` rows. Returns the median wall time in seconds. */
 async function timeCli(args: string[], expect: number): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    const r = await runBaton(args);
+    const r = await runCli(args);
     times.push((performance.now() - t0) / 1000);
     if (r.code !== 0) throw new Error(`baton ${args.join(' ')} exited ${r.code}: ${r.stderr.trim()}`);
     const rows = (JSON.parse(r.stdout) as unknown[]).length;
@@ -40,7 +57,7 @@ async function timeCli(args: string[], expect: number): Promise<number> {
 
 async function coordinator(dataDir: string, extra: string[] = []) {
   const target = `127.0.0.1:${await freePort()}`;
-  const proc = startBaton(['coordinator', '--listen', target, '--data-dir', dataDir, '--metrics-listen', 'off', ...extra], { BATON_LOG_LEVEL: 'warn' });
+  const proc = startProcess(process.execPath, [...nodeArgs, BATON_BIN, 'coordinator', '--listen', target, '--data-dir', dataDir, '--metrics-listen', 'off', ...extra], { BATON_LOG_LEVEL: 'warn' });
   await waitFor('coordinator', () => listNodes(target, 30_000).then(() => true), 60_000);
   return { target, proc };
 }
@@ -56,9 +73,12 @@ async function benchNodes() {
     return { count: nodeCount, seconds: await timeCli(['nodes', '--json', '--coordinator', target], nodeCount) };
   } finally {
     await sim.stop();
-    await proc.kill('SIGKILL');
+    await stopCoordinator(proc);
   }
 }
+
+/** A profiled coordinator writes its profile as it exits, so it gets to exit. */
+const stopCoordinator = (proc: Awaited<ReturnType<typeof coordinator>>['proc']) => proc.kill(profDir ? 'SIGTERM' : 'SIGKILL');
 
 async function benchReplicas() {
   const dataDir = await mkdtemp(join(tmpdir(), 'baton-bench-lists-replicas-'));
@@ -70,7 +90,7 @@ async function benchReplicas() {
   try {
     return { count: seeded.replicas, seconds: await timeCli(['ps', '--json', '--coordinator', target], seeded.replicas) };
   } finally {
-    await proc.kill('SIGKILL');
+    await stopCoordinator(proc);
   }
 }
 

@@ -77,6 +77,15 @@ t.test('nodes: a listing over 4 MiB arrives whole, in order, through the fixture
   t.ok(batches.length > 1, `${batches.length} batches`);
   t.equal(batches.reduce((a, b) => a + b, 0), NODES);
 
+  // What `baton nodes` asks for: the same nodes, each with its container count and no containers.
+  const counted = await new Promise<ListNodesResponse__Output['nodes']>((resolve, reject) => {
+    const client = controlClient(target);
+    collectBatches(client.ListNodes({ container_counts_only: true }), (b: ListNodesResponse__Output) => b.nodes).then((n) => (client.close(), resolve(n)), reject);
+  });
+  t.same(counted.map((n) => n.name), nodes.map((n) => n.name), 'counts only: the same nodes in the same order');
+  t.ok(counted.every((n) => n.containers.length === 0 && n.container_count === CONTAINERS), `counts only: no containers, a count of ${CONTAINERS}`);
+  t.ok(nodes.every((n) => n.container_count === CONTAINERS), 'a full listing carries the count too');
+
   const json = await runBaton(['nodes', '--json', '--coordinator', target]);
   t.equal(json.code, 0, json.stderr);
   const listed = JSON.parse(json.stdout) as { name: string; status: string; containers: number }[];

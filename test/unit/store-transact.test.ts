@@ -62,3 +62,33 @@ t.test('nested transactions are refused (the outer one could not undo the inner 
   t.throws(() => store.transact(() => store.transact(() => 1)), /inside a transaction/);
   t.equal(store.transact(() => 2), 2, 'the store is usable afterwards');
 });
+
+t.test('allocations() lists what Object.values does, kept only while no record is added, replaced or removed', async (t) => {
+  const store = seeded();
+  const values = () => Object.values(store.state.allocations);
+  const first = store.allocations();
+  t.same(first, values(), 'the records, in key order');
+  // A change inside a record: the same list (it holds the records), which shows the change.
+  store.transact((s) => void (s.allocations.a1!.desired = 'stop'));
+  t.equal(store.allocations(), first, 'kept across a change inside a record');
+  t.equal(store.allocations()[0]!.desired, 'stop');
+  store.transact((s) => void (s.allocations.a2 = alloc('a2', { service: 'web', replica: 2, node: 'n1' })));
+  t.not(store.allocations(), first, 'listed afresh after an addition');
+  t.same(store.allocations().map((a) => a.id), ['a1', 'a2']);
+  store.transact((s) => void (s.allocations.a1 = { ...s.allocations.a1!, nodeId: 'n2' }));
+  t.same(store.allocations().map((a) => a.nodeId), ['n2', 'n1'], 'a replaced record, in its place');
+  store.transact((s) => void delete s.allocations.a1);
+  t.same(store.allocations().map((a) => a.id), ['a2'], 'a removed record is gone');
+  // An undone removal puts a1 back after a2: the list follows the new key order.
+  store.transact((s) => void (s.allocations.a1 = alloc('a1', { service: 'web', replica: 1, node: 'n1' })));
+  const before = store.allocations();
+  t.throws(() =>
+    store.transact((s) => {
+      delete s.allocations.a2;
+      throw new Error('boom');
+    }),
+  );
+  t.same(values().map((a) => a.id), ['a1', 'a2'], 'the undo re-added a2 last');
+  t.same(store.allocations(), values(), 'after an undone transaction, as Object.values lists them');
+  t.same(before.map((a) => a.id), ['a2', 'a1']);
+});

@@ -50,7 +50,8 @@ export function nodeJson(n: NodeInfo__Output): NodeJson {
     dockerUp: n.docker_up,
     dockerVersion: n.docker_version,
     agentVersion: n.agent_version,
-    containers: n.containers.length,
+    // A counts-only listing leaves `containers` empty; a coordinator before container_count sends them all.
+    containers: Math.max(n.container_count, n.containers.length),
     lastSeen: new Date(n.last_seen_ms).toISOString(),
     lastSeenMs: n.last_seen_ms,
     statusSince: new Date(n.status_since_ms).toISOString(),
@@ -94,7 +95,7 @@ export function registerViews(program: Command): void {
     .option('--coordinator <host:port>', 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)')
     .action(async (o: { json?: boolean; coordinator?: string }) => {
       const target = coordinatorTarget(o.coordinator);
-      const listed = await list(target, (c, r, opts) => c.ListNodes(r, opts), {}, (b: ListNodesResponse__Output) => b.nodes);
+      const listed = await list(target, (c, r, opts) => c.ListNodes(r, opts), { container_counts_only: true }, (b: ListNodesResponse__Output) => b.nodes);
       const nodes = listed.map(nodeJson);
       process.stdout.write(o.json ? JSON.stringify(nodes, null, 2) + '\n' : (nodes.length ? nodesTable(nodes, Date.now()) : 'no nodes yet') + '\n');
     });

@@ -23,6 +23,7 @@ export interface NodeInfo {
   'reserved_cpu_millis'?: (number | string | Long);
   'reserved_memory_bytes'?: (number | string | Long);
   'status'?: (_baton_v1_NodeStatus);
+  'container_count'?: (number);
 }
 
 export interface NodeInfo__Output {
@@ -42,4 +43,5 @@ export interface NodeInfo__Output {
   'reserved_cpu_millis': (number);
   'reserved_memory_bytes': (number);
   'status': (_baton_v1_NodeStatus__Output);
+  'container_count': (number);
 }
