@@ -19,7 +19,7 @@ import { rolloutInputOf } from './rollout/from-state.js';
 import { rolloutStep, type RollbackRequest, type RolloutDecision, type RolloutGate } from './rollout/step.js';
 import { planBatch, snapshotOf, type ReplicaRequest } from './scheduler/index.js';
 import { replicaRequestsFor } from './scheduler/requests.js';
-import { parseSlotKey, serviceKey, slotKey, slotKeyOf, splitServiceKey, type SlotRef } from './slot-key.js';
+import { groupByService, parseSlotKey, serviceKey, slotKey, slotKeyOf, splitServiceKey, type SlotRef } from './slot-key.js';
 import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 import type { Store } from './store/store.js';
 
@@ -155,7 +155,11 @@ export class ControlLoop {
     const views = this.pool.list();
     const observed = observedReplicas(views, state.allocations);
     const nodes = new Map<string, NodeLiveness>(views.map((n) => [n.id, { status: n.status, connected: n.connected, engineUp: n.dockerUp }]));
-    const steps = this.stepRollouts(views, observed, now);
+    // The allocations by service, grouped at most once a round and only when a rollout or a
+    // dependency needs them.
+    let grouped: Map<string, DeepReadonly<AllocationRecord>[]> | undefined;
+    const byService = () => (grouped ??= groupByService(this.store.allocations()));
+    const steps = this.stepRollouts(views, observed, byService, now);
     const gates = new Map<string, RolloutGate>();
     for (const [key, step] of steps) if (step.gate) gates.set(key, step.gate);
     const d = reconcile({
@@ -174,7 +178,7 @@ export class ControlLoop {
     const rolloutsChanged = [...steps.values()].some((st) => st.changed);
 
     // depends_on: slots of a service whose dependencies are not there yet wait (not placed).
-    const waitingFor = waitingServices(dependents(state.stacks), dependencyProgress(state, observed));
+    const waitingFor = waitingServices(dependents(state.stacks), dependencyProgress(state.stacks, byService, observed));
     this.waiting.clear();
     let place = d.place;
     if (waitingFor.size) {
@@ -242,19 +246,18 @@ export class ControlLoop {
   }
 
   /** Steps every rollout that is not over, from the store and this round's reports. */
-  private stepRollouts(views: readonly NodeView[], observed: ReadonlyMap<string, ObservedNow>, now: number): Map<string, RolloutDecision> {
+  private stepRollouts(
+    views: readonly NodeView[],
+    observed: ReadonlyMap<string, ObservedNow>,
+    byService: () => ReadonlyMap<string, readonly DeepReadonly<AllocationRecord>[]>,
+    now: number,
+  ): Map<string, RolloutDecision> {
     const state = this.store.state;
     const out = new Map<string, RolloutDecision>();
     const active = Object.entries(state.rollouts).filter(([, r]) => r.state !== 'completed');
     if (active.length === 0) return out;
     const connected = new Set(views.filter((n) => n.connected).map((n) => n.id));
-    const allocations = new Map<string, DeepReadonly<AllocationRecord>[]>();
-    for (const a of this.store.allocations()) {
-      const key = serviceKey(a.stack, a.service);
-      const list = allocations.get(key);
-      if (list) list.push(a);
-      else allocations.set(key, [a]);
-    }
+    const allocations = byService();
     const unplaced = new Map<string, Map<number, string>>();
     for (const [slotKeyText, reason] of this.pending) {
       const slot = parseSlotKey(slotKeyText);

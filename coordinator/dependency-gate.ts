@@ -84,28 +84,22 @@ export function dependents(stacks: DeepReadonly<State['stacks']>): GateService[]
 /**
  * Counts a service's replicas from its allocations that should run (any generation: a dependency
  * in the middle of its own rollout still serves) and what their nodes report now. Counted lazily,
- * once per service asked about.
+ * once per service asked about; `byService` is the round's allocations by service key.
  */
-export function dependencyProgress(state: DeepReadonly<Pick<State, 'stacks' | 'allocations'>>, observed: ReadonlyMap<string, ObservedNow>): (stack: string, service: string) => ServiceProgress | undefined {
+export function dependencyProgress(
+  stacks: DeepReadonly<State['stacks']>,
+  byService: () => ReadonlyMap<string, readonly DeepReadonly<State['allocations'][string]>[]>,
+  observed: ReadonlyMap<string, ObservedNow>,
+): (stack: string, service: string) => ServiceProgress | undefined {
   const cache = new Map<string, ServiceProgress | undefined>();
-  let byService: Map<string, DeepReadonly<State['allocations'][string]>[]> | undefined;
   return (stack, service) => {
     const key = serviceKey(stack, service);
     if (cache.has(key)) return cache.get(key);
-    const svc = state.stacks[stack]?.services[service];
+    const svc = stacks[stack]?.services[service];
     let p: ServiceProgress | undefined;
     if (svc) {
-      if (!byService) {
-        byService = new Map();
-        for (const a of Object.values(state.allocations)) {
-          const k = serviceKey(a.stack, a.service);
-          const list = byService.get(k);
-          if (list) list.push(a);
-          else byService.set(k, [a]);
-        }
-      }
       let running = 0, healthy = 0, runningWithoutCheck = 0, completed = 0;
-      for (const a of byService.get(key) ?? []) {
+      for (const a of byService().get(key) ?? []) {
         if (a.desired !== 'run' || a.replica > svc.replicas) continue;
         const o = observed.get(a.id);
         if (o?.state === 'running') {

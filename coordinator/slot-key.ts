@@ -32,3 +32,15 @@ export function parseSlotKey(key: string): SlotRef {
 export function slotKeyOf(serviceKeyValue: string, replica: number): string {
   return `${serviceKeyValue}#${replica}`;
 }
+
+/** Items (allocations) by their service key, each list in the order given. */
+export function groupByService<T extends { readonly stack: string; readonly service: string }>(items: Iterable<T>): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const a of items) {
+    const key = serviceKey(a.stack, a.service);
+    const list = out.get(key);
+    if (list) list.push(a);
+    else out.set(key, [a]);
+  }
+  return out;
+}

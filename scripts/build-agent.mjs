@@ -66,10 +66,9 @@ const leanModules = {
   },
 };
 
-const result = await build({
+/** What both bundles share: one minified ES module for Node 20. */
+const bundleOptions = {
   absWorkingDir: root,
-  entryPoints: ['shared/cli/agent-main.ts'],
-  outfile: 'dist/agent.mjs',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -77,28 +76,15 @@ const result = await build({
   minify: true,
   treeShaking: true,
   legalComments: 'none',
-  metafile: true,
   logLevel: 'warning',
-  plugins: [leanModules],
   // Bundled CommonJS packages call require() for Node's built-ins; an ES module has none of its own.
   banner: { js: "import { createRequire as __batonRequire } from 'node:module'; const require = __batonRequire(import.meta.url);" },
-});
+};
+
+const result = await build({ ...bundleOptions, entryPoints: ['shared/cli/agent-main.ts'], outfile: 'dist/agent.mjs', metafile: true, plugins: [leanModules] });
 
 // The client commands need none of the agent's stand-ins: nothing they load reaches dockerode or pino.
-await build({
-  absWorkingDir: root,
-  entryPoints: ['shared/cli/client-main.ts'],
-  outfile: 'dist/cli.mjs',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  minify: true,
-  treeShaking: true,
-  legalComments: 'none',
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __batonRequire } from 'node:module'; const require = __batonRequire(import.meta.url);" },
-});
+await build({ ...bundleOptions, entryPoints: ['shared/cli/client-main.ts'], outfile: 'dist/cli.mjs' });
 
 // The `baton` bin is also a shell script (see shared/cli/main.ts); executable as npm makes an installed bin.
 await chmod(join(root, 'dist', 'shared', 'cli', 'main.js'), 0o755);
