@@ -8,8 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listNodes } from '../fixtures/control.js';
-import { spawn } from 'node:child_process';
-import { BATON_BIN, freePort, startProcess, waitFor } from '../fixtures/processes.js';
+import { BATON_BIN, freePort, runBaton, startProcess, waitFor } from '../fixtures/processes.js';
 import { seedState } from '../fixtures/seed-state.js';
 import { startSimulatedAgents } from './simulated-agents.js';
 
@@ -30,16 +29,8 @@ const profDir = option('cpu-prof');
 // Node flags for the processes measured only (Node does not take --cpu-prof from NODE_OPTIONS).
 const nodeArgs = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
 
-/** The compiled CLI, run to completion (as runBaton does, with `nodeArgs`). */
-async function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...nodeArgs, BATON_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-  return { code, stdout, stderr };
-}
+/** The compiled CLI, run to completion, with `nodeArgs`. */
+const runCli = (args: string[]) => runBaton(args, {}, nodeArgs);
 
 /** Runs the CLI RUNS times; every run must list `expect` rows. Returns the median wall time in seconds. */
 async function timeCli(args: string[], expect: number): Promise<number> {
