@@ -96,6 +96,10 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
       };
     }),
     Rollback: unary(async (req: { service: string }) => services().stacks.rollback(req.service)),
+    // Placeholder until the endpoint model lands (issue 9, coordinator/ingress/).
+    ListEndpoints: unary((_req: { service: string }): never => {
+      throw new GrpcError(Status.UNIMPLEMENTED, 'endpoints are not available on this coordinator yet');
+    }),
     History: unary((req: { service: string }) => {
       const [stack, service] = services().queries.resolve(req.service);
       const entries = services().queries.history(req.service).map((h) => ({ generation: h.generation, at_ms: h.atMs, image: h.image, change: h.change, outcome: h.outcome, reason: h.reason, current: h.current }));

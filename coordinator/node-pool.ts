@@ -13,6 +13,7 @@ import { nextStatus, type StatusInput, type StatusTimeouts } from './node-status
 import type { NodeRecord, NodeStatus } from './store/schema.js';
 import type { Store } from './store/store.js';
 import { commandToWire } from './wire-out.js';
+import type { IngressReport } from '../shared/model/ingress.js';
 
 export interface NodeIntroduction {
   nodeId: string;
@@ -32,6 +33,8 @@ export interface UsageReport {
   dockerUp: boolean;
   dockerError: string;
   containers: ContainerObservation[];
+  /** The node's ingress as its last report said (undefined before one says). */
+  ingress?: IngressReport;
 }
 
 /** What the pool needs from a live session: to write to it and to end it. */
@@ -53,6 +56,8 @@ interface Live {
   dockerUp: boolean;
   dockerError: string;
   containers: ContainerObservation[];
+  /** The node's ingress as its last report said (undefined before one says). */
+  ingress?: IngressReport;
 }
 
 export interface NodeView extends NodeRecord {
@@ -63,6 +68,8 @@ export interface NodeView extends NodeRecord {
   dockerUp: boolean;
   dockerError: string;
   containers: ContainerObservation[];
+  /** The node's ingress as its last report said (undefined before one says). */
+  ingress?: IngressReport;
 }
 
 export type AdmitResult =
@@ -178,6 +185,7 @@ export class NodePool {
     if (r.host) l.usage = r.host;
     l.dockerUp = r.dockerUp;
     l.dockerError = r.dockerError;
+    if (r.ingress) l.ingress = r.ingress;
     const changed = this.containerListeners.size > 0 && containersChanged(l.containers, r.containers);
     l.containers = r.containers;
     const status = this.store.state.nodes[id]?.status;
@@ -280,6 +288,7 @@ export class NodePool {
       dockerUp: l.dockerUp,
       dockerError: l.dockerError,
       containers: l.containers,
+      ingress: l.ingress,
     };
   }
 
@@ -332,6 +341,7 @@ function emptyLive(now: number): Live {
     dockerUp: false,
     dockerError: '',
     containers: [],
+    ingress: undefined,
   };
 }
 
@@ -340,7 +350,7 @@ function containersChanged(before: readonly ContainerObservation[], after: reado
   if (before.length !== after.length) return true;
   for (let i = 0; i < after.length; i++) {
     const a = before[i]!, b = after[i]!;
-    if (a.containerId !== b.containerId || a.state !== b.state || a.health !== b.health) return true;
+    if (a.containerId !== b.containerId || a.state !== b.state || a.health !== b.health || a.ipAddress !== b.ipAddress || (a.ports?.length ?? 0) !== (b.ports?.length ?? 0)) return true;
   }
   return false;
 }

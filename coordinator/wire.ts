@@ -9,6 +9,7 @@ import { PROTOCOL_VERSION } from '../shared/version.js';
 import { HEALTH_STATUSES, toHealthStatus } from '../shared/model/health.js';
 import { isReplicaState, REPLICA_STATES } from '../shared/model/replica-state.js';
 import type { ContainerObservation } from '../shared/observations.js';
+import { ingressReportFromWire, isIPv4, portMappingsFromWire } from '../shared/wire/ingress.js';
 import type { AgentEvent } from './agent-event.js';
 import type { NodeIntroduction, UsageReport } from './node-pool.js';
 
@@ -55,6 +56,8 @@ export function parseReport(r: Report__Output): Result<UsageReport> {
   }
   const containers = parseContainers(r.containers, 'report.containers');
   if (!containers.ok) return containers;
+  const ingress = r.ingress ? ingressReportFromWire(r.ingress) : undefined;
+  if (ingress && !ingress.ok) return ingress;
   return ok({
     seq: r.seq,
     sentAtMs: r.sent_at_ms,
@@ -75,6 +78,7 @@ export function parseReport(r: Report__Output): Result<UsageReport> {
     dockerUp: r.docker_up,
     dockerError: r.docker_error.slice(0, MAX_TEXT),
     containers: containers.value,
+    ...(ingress ? { ingress: ingress.value } : {}),
   });
 }
 
@@ -86,6 +90,9 @@ function parseContainers(list: ContainerState__Output[], path: string): Result<C
     if (!Number.isFinite(c.cpu_percent) || c.cpu_percent < 0) return fail(`${path}.${i}.cpu_percent: expected a non-negative number`);
     const labels = checkLabels(c.labels, `${path}.${i}.labels`);
     if (!labels.ok) return labels;
+    if (c.ip_address !== '' && !isIPv4(c.ip_address)) return fail(`${path}.${i}.ip_address: expected a dotted IPv4 address or empty, got ${JSON.stringify(c.ip_address.slice(0, 40))}`);
+    const ports = portMappingsFromWire(c.ports, `${path}.${i}.ports`);
+    if (!ports.ok) return ports;
     out.push({
       containerId: c.container_id,
       name: c.name.slice(0, MAX_TEXT),
@@ -101,6 +108,8 @@ function parseContainers(list: ContainerState__Output[], path: string): Result<C
       // A value this coordinator does not know is kept out rather than passed on as health.
       health: toHealthStatus(c.health) ?? 'none',
       healthOutput: c.health_output.slice(0, MAX_TEXT),
+      ...(c.ip_address ? { ipAddress: c.ip_address } : {}),
+      ...(ports.value.length ? { ports: ports.value } : {}),
     });
   }
   return ok(out);

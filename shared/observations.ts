@@ -2,6 +2,8 @@
 // produces it, the coordinator keeps it), and the one mapping onto the wire.
 import type { ContainerState } from './grpc/gen/baton/v1/ContainerState.js';
 import type { HostUsage as HostUsageWire } from './grpc/gen/baton/v1/HostUsage.js';
+import type { PortMapping } from './model/ingress.js';
+import { portMappingToWire } from './wire/ingress.js';
 
 export interface HostUsage {
   cpuPercent: number;
@@ -33,6 +35,10 @@ export interface ContainerObservation {
   health: string;
   /** The last check's output, at most 1 KiB ('' when unknown). */
   healthOutput: string;
+  /** Address on its bridge network ('' without one, or from an agent that does not say). */
+  ipAddress?: string;
+  /** Container ports Docker published on the host (ingress targets get an ephemeral host port). */
+  ports?: readonly PortMapping[];
 }
 
 export function containerToWire(c: ContainerObservation): ContainerState {
@@ -50,6 +56,8 @@ export function containerToWire(c: ContainerObservation): ContainerState {
     restart_count: c.restartCount,
     health: c.health,
     health_output: c.healthOutput,
+    ip_address: c.ipAddress ?? '',
+    ports: (c.ports ?? []).map(portMappingToWire),
   };
 }
 

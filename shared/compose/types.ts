@@ -90,6 +90,14 @@ export interface DependsOnSpec {
 
 export type PlacementStrategy = 'binpack' | 'spread';
 
+/** `x-baton.ingress`: which nodes serve the service's `mode: ingress` ports, and whether they prefer their own replicas. */
+export interface IngressSpec {
+  /** `any` (default, as Swarm's routing mesh): spread over every serving endpoint; `local`: a node's own endpoints when it has any. */
+  readonly prefer: 'any' | 'local';
+  /** Nodes that serve the published ports (empty: every ready node). The service address works on every node. */
+  readonly constraints: readonly Constraint[];
+}
+
 /** Where a reserved amount came from: `deploy.resources.reservations`, else `limits`, else Baton's default. */
 export type ReservationSource = 'reservations' | 'limits' | 'default';
 
@@ -100,6 +108,10 @@ export interface ServiceSpec {
   readonly entrypoint?: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
   readonly ports: readonly PortSpec[];
+  /** Compose `expose`: container ports reachable at the service address (with the `ports` targets). Undefined: none. */
+  readonly expose?: readonly number[];
+  /** `x-baton.ingress`; undefined: the defaults (prefer any, every node). */
+  readonly ingress?: IngressSpec;
   readonly labels: Readonly<Record<string, string>>;
   readonly healthcheck?: HealthcheckSpec;
   readonly dependsOn: readonly DependsOnSpec[];

@@ -34,4 +34,6 @@ export interface ReplicaSpec {
   /** Undefined: the image's own HEALTHCHECK, if any. */
   readonly healthcheck?: HealthcheckSpec;
   readonly stopGraceMs: number;
+  /** Name -> address lines for the container's /etc/hosts (service discovery); undefined: none. */
+  readonly extraHosts?: Readonly<Record<string, string>>;
 }

@@ -26,7 +26,7 @@ export interface AllocationRef {
 export type ReplicaTemplate = Pick<
   ServiceSpec,
   'image' | 'command' | 'entrypoint' | 'environment' | 'labels' | 'limits' | 'restartPolicy' | 'healthcheck' | 'stopGraceMs'
-> & { readonly ports: readonly ReplicaPort[] };
+> & { readonly ports: readonly ReplicaPort[]; readonly extraHosts?: Readonly<Record<string, string>> };
 
 type Condition = RestartPolicySpec['condition'];
 
@@ -53,6 +53,7 @@ export function toStartReplica(allocation: AllocationRef, service: ReplicaTempla
     restart_policy: restartPolicyToWire(service.restartPolicy),
     healthcheck: service.healthcheck ? healthcheckToWire(service.healthcheck) : null,
     stop_grace_ms: service.stopGraceMs,
+    extra_hosts: { ...service.extraHosts },
   };
 }
 
@@ -82,6 +83,8 @@ export function fromStartReplica(s: StartReplica__Output): Result<ReplicaSpec> {
   if (healthcheck && !healthcheck.ok) return healthcheck;
   const stopGraceMs = s.stop_grace_ms ?? DEFAULT_STOP_GRACE_MS;
   if (!isCount(stopGraceMs)) return fail(`start.stop_grace_ms: expected a whole number of milliseconds below 2^53, got ${stopGraceMs}`);
+  const extraHosts = extraHostsFromWire(s.extra_hosts);
+  if (!extraHosts.ok) return extraHosts;
   return ok({
     allocationId: s.allocation_id,
     generation: s.generation,
@@ -99,7 +102,19 @@ export function fromStartReplica(s: StartReplica__Output): Result<ReplicaSpec> {
     restartPolicy: restartPolicy.value,
     ...(healthcheck ? { healthcheck: healthcheck.value } : {}),
     stopGraceMs,
+    ...(Object.keys(extraHosts.value).length ? { extraHosts: extraHosts.value } : {}),
   });
+}
+
+/** /etc/hosts lines: a name Docker would write as one line (no spaces, colons or newlines) -> an IPv4 address. */
+function extraHostsFromWire(hosts: Record<string, string>): Result<Record<string, string>> {
+  const entries = Object.entries(hosts);
+  if (entries.length > 4096) return fail(`start.extra_hosts: ${entries.length} names, more than 4096`);
+  for (const [name, ip] of entries) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(name)) return fail(`start.extra_hosts: ${JSON.stringify(name.slice(0, 40))} is not a host name`);
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return fail(`start.extra_hosts.${name}: expected an IPv4 address, got ${JSON.stringify(ip.slice(0, 40))}`);
+  }
+  return ok({ ...hosts });
 }
 
 function argvToWire(argv: readonly string[] | undefined): Argv | null {

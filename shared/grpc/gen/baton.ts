@@ -13,6 +13,10 @@ import type { ControlServiceClient as _baton_v1_ControlServiceClient, ControlSer
 import type { CoordinatorMessage as _baton_v1_CoordinatorMessage, CoordinatorMessage__Output as _baton_v1_CoordinatorMessage__Output } from './baton/v1/CoordinatorMessage.js';
 import type { DeployRequest as _baton_v1_DeployRequest, DeployRequest__Output as _baton_v1_DeployRequest__Output } from './baton/v1/DeployRequest.js';
 import type { DeployResponse as _baton_v1_DeployResponse, DeployResponse__Output as _baton_v1_DeployResponse__Output } from './baton/v1/DeployResponse.js';
+import type { Endpoint as _baton_v1_Endpoint, Endpoint__Output as _baton_v1_Endpoint__Output } from './baton/v1/Endpoint.js';
+import type { EndpointConnections as _baton_v1_EndpointConnections, EndpointConnections__Output as _baton_v1_EndpointConnections__Output } from './baton/v1/EndpointConnections.js';
+import type { EndpointSet as _baton_v1_EndpointSet, EndpointSet__Output as _baton_v1_EndpointSet__Output } from './baton/v1/EndpointSet.js';
+import type { EndpointsResponse as _baton_v1_EndpointsResponse, EndpointsResponse__Output as _baton_v1_EndpointsResponse__Output } from './baton/v1/EndpointsResponse.js';
 import type { Event as _baton_v1_Event, Event__Output as _baton_v1_Event__Output } from './baton/v1/Event.js';
 import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output as _baton_v1_GetNodeRequest__Output } from './baton/v1/GetNodeRequest.js';
 import type { Goodbye as _baton_v1_Goodbye, Goodbye__Output as _baton_v1_Goodbye__Output } from './baton/v1/Goodbye.js';
@@ -22,6 +26,12 @@ import type { HistoryEntry as _baton_v1_HistoryEntry, HistoryEntry__Output as _b
 import type { HistoryResponse as _baton_v1_HistoryResponse, HistoryResponse__Output as _baton_v1_HistoryResponse__Output } from './baton/v1/HistoryResponse.js';
 import type { HostUsage as _baton_v1_HostUsage, HostUsage__Output as _baton_v1_HostUsage__Output } from './baton/v1/HostUsage.js';
 import type { HttpProbe as _baton_v1_HttpProbe, HttpProbe__Output as _baton_v1_HttpProbe__Output } from './baton/v1/HttpProbe.js';
+import type { IngressCounters as _baton_v1_IngressCounters, IngressCounters__Output as _baton_v1_IngressCounters__Output } from './baton/v1/IngressCounters.js';
+import type { IngressPort as _baton_v1_IngressPort, IngressPort__Output as _baton_v1_IngressPort__Output } from './baton/v1/IngressPort.js';
+import type { IngressPortState as _baton_v1_IngressPortState, IngressPortState__Output as _baton_v1_IngressPortState__Output } from './baton/v1/IngressPortState.js';
+import type { IngressPortSummary as _baton_v1_IngressPortSummary, IngressPortSummary__Output as _baton_v1_IngressPortSummary__Output } from './baton/v1/IngressPortSummary.js';
+import type { IngressReport as _baton_v1_IngressReport, IngressReport__Output as _baton_v1_IngressReport__Output } from './baton/v1/IngressReport.js';
+import type { IngressService as _baton_v1_IngressService, IngressService__Output as _baton_v1_IngressService__Output } from './baton/v1/IngressService.js';
 import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from './baton/v1/ListEventsRequest.js';
 import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from './baton/v1/ListEventsResponse.js';
 import type { ListNodesRequest as _baton_v1_ListNodesRequest, ListNodesRequest__Output as _baton_v1_ListNodesRequest__Output } from './baton/v1/ListNodesRequest.js';
@@ -34,9 +44,12 @@ import type { LogChunk as _baton_v1_LogChunk, LogChunk__Output as _baton_v1_LogC
 import type { LogLine as _baton_v1_LogLine, LogLine__Output as _baton_v1_LogLine__Output } from './baton/v1/LogLine.js';
 import type { LogsRequest as _baton_v1_LogsRequest, LogsRequest__Output as _baton_v1_LogsRequest__Output } from './baton/v1/LogsRequest.js';
 import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from './baton/v1/NodeInfo.js';
+import type { NodeRoutes as _baton_v1_NodeRoutes, NodeRoutes__Output as _baton_v1_NodeRoutes__Output } from './baton/v1/NodeRoutes.js';
 import type { PlanRequest as _baton_v1_PlanRequest, PlanRequest__Output as _baton_v1_PlanRequest__Output } from './baton/v1/PlanRequest.js';
 import type { PlanResponse as _baton_v1_PlanResponse, PlanResponse__Output as _baton_v1_PlanResponse__Output } from './baton/v1/PlanResponse.js';
 import type { PortBinding as _baton_v1_PortBinding, PortBinding__Output as _baton_v1_PortBinding__Output } from './baton/v1/PortBinding.js';
+import type { PortMapping as _baton_v1_PortMapping, PortMapping__Output as _baton_v1_PortMapping__Output } from './baton/v1/PortMapping.js';
+import type { PortRef as _baton_v1_PortRef, PortRef__Output as _baton_v1_PortRef__Output } from './baton/v1/PortRef.js';
 import type { Reconcile as _baton_v1_Reconcile, Reconcile__Output as _baton_v1_Reconcile__Output } from './baton/v1/Reconcile.js';
 import type { RemoveRequest as _baton_v1_RemoveRequest, RemoveRequest__Output as _baton_v1_RemoveRequest__Output } from './baton/v1/RemoveRequest.js';
 import type { RemoveResponse as _baton_v1_RemoveResponse, RemoveResponse__Output as _baton_v1_RemoveResponse__Output } from './baton/v1/RemoveResponse.js';
@@ -45,6 +58,7 @@ import type { Report as _baton_v1_Report, Report__Output as _baton_v1_Report__Ou
 import type { RestartPolicy as _baton_v1_RestartPolicy, RestartPolicy__Output as _baton_v1_RestartPolicy__Output } from './baton/v1/RestartPolicy.js';
 import type { RollbackResponse as _baton_v1_RollbackResponse, RollbackResponse__Output as _baton_v1_RollbackResponse__Output } from './baton/v1/RollbackResponse.js';
 import type { RolloutInfo as _baton_v1_RolloutInfo, RolloutInfo__Output as _baton_v1_RolloutInfo__Output } from './baton/v1/RolloutInfo.js';
+import type { Route as _baton_v1_Route, Route__Output as _baton_v1_Route__Output } from './baton/v1/Route.js';
 import type { ScaleRequest as _baton_v1_ScaleRequest, ScaleRequest__Output as _baton_v1_ScaleRequest__Output } from './baton/v1/ScaleRequest.js';
 import type { ScaleResponse as _baton_v1_ScaleResponse, ScaleResponse__Output as _baton_v1_ScaleResponse__Output } from './baton/v1/ScaleResponse.js';
 import type { ServiceChange as _baton_v1_ServiceChange, ServiceChange__Output as _baton_v1_ServiceChange__Output } from './baton/v1/ServiceChange.js';
@@ -78,6 +92,10 @@ export interface ProtoGrpcType {
       CoordinatorMessage: MessageTypeDefinition<_baton_v1_CoordinatorMessage, _baton_v1_CoordinatorMessage__Output>
       DeployRequest: MessageTypeDefinition<_baton_v1_DeployRequest, _baton_v1_DeployRequest__Output>
       DeployResponse: MessageTypeDefinition<_baton_v1_DeployResponse, _baton_v1_DeployResponse__Output>
+      Endpoint: MessageTypeDefinition<_baton_v1_Endpoint, _baton_v1_Endpoint__Output>
+      EndpointConnections: MessageTypeDefinition<_baton_v1_EndpointConnections, _baton_v1_EndpointConnections__Output>
+      EndpointSet: MessageTypeDefinition<_baton_v1_EndpointSet, _baton_v1_EndpointSet__Output>
+      EndpointsResponse: MessageTypeDefinition<_baton_v1_EndpointsResponse, _baton_v1_EndpointsResponse__Output>
       Event: MessageTypeDefinition<_baton_v1_Event, _baton_v1_Event__Output>
       GetNodeRequest: MessageTypeDefinition<_baton_v1_GetNodeRequest, _baton_v1_GetNodeRequest__Output>
       Goodbye: MessageTypeDefinition<_baton_v1_Goodbye, _baton_v1_Goodbye__Output>
@@ -87,6 +105,12 @@ export interface ProtoGrpcType {
       HistoryResponse: MessageTypeDefinition<_baton_v1_HistoryResponse, _baton_v1_HistoryResponse__Output>
       HostUsage: MessageTypeDefinition<_baton_v1_HostUsage, _baton_v1_HostUsage__Output>
       HttpProbe: MessageTypeDefinition<_baton_v1_HttpProbe, _baton_v1_HttpProbe__Output>
+      IngressCounters: MessageTypeDefinition<_baton_v1_IngressCounters, _baton_v1_IngressCounters__Output>
+      IngressPort: MessageTypeDefinition<_baton_v1_IngressPort, _baton_v1_IngressPort__Output>
+      IngressPortState: MessageTypeDefinition<_baton_v1_IngressPortState, _baton_v1_IngressPortState__Output>
+      IngressPortSummary: MessageTypeDefinition<_baton_v1_IngressPortSummary, _baton_v1_IngressPortSummary__Output>
+      IngressReport: MessageTypeDefinition<_baton_v1_IngressReport, _baton_v1_IngressReport__Output>
+      IngressService: MessageTypeDefinition<_baton_v1_IngressService, _baton_v1_IngressService__Output>
       ListEventsRequest: MessageTypeDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsRequest__Output>
       ListEventsResponse: MessageTypeDefinition<_baton_v1_ListEventsResponse, _baton_v1_ListEventsResponse__Output>
       ListNodesRequest: MessageTypeDefinition<_baton_v1_ListNodesRequest, _baton_v1_ListNodesRequest__Output>
@@ -99,10 +123,13 @@ export interface ProtoGrpcType {
       LogLine: MessageTypeDefinition<_baton_v1_LogLine, _baton_v1_LogLine__Output>
       LogsRequest: MessageTypeDefinition<_baton_v1_LogsRequest, _baton_v1_LogsRequest__Output>
       NodeInfo: MessageTypeDefinition<_baton_v1_NodeInfo, _baton_v1_NodeInfo__Output>
+      NodeRoutes: MessageTypeDefinition<_baton_v1_NodeRoutes, _baton_v1_NodeRoutes__Output>
       NodeStatus: EnumTypeDefinition
       PlanRequest: MessageTypeDefinition<_baton_v1_PlanRequest, _baton_v1_PlanRequest__Output>
       PlanResponse: MessageTypeDefinition<_baton_v1_PlanResponse, _baton_v1_PlanResponse__Output>
       PortBinding: MessageTypeDefinition<_baton_v1_PortBinding, _baton_v1_PortBinding__Output>
+      PortMapping: MessageTypeDefinition<_baton_v1_PortMapping, _baton_v1_PortMapping__Output>
+      PortRef: MessageTypeDefinition<_baton_v1_PortRef, _baton_v1_PortRef__Output>
       Reconcile: MessageTypeDefinition<_baton_v1_Reconcile, _baton_v1_Reconcile__Output>
       RemoveRequest: MessageTypeDefinition<_baton_v1_RemoveRequest, _baton_v1_RemoveRequest__Output>
       RemoveResponse: MessageTypeDefinition<_baton_v1_RemoveResponse, _baton_v1_RemoveResponse__Output>
@@ -113,6 +140,7 @@ export interface ProtoGrpcType {
       RestartPolicy: MessageTypeDefinition<_baton_v1_RestartPolicy, _baton_v1_RestartPolicy__Output>
       RollbackResponse: MessageTypeDefinition<_baton_v1_RollbackResponse, _baton_v1_RollbackResponse__Output>
       RolloutInfo: MessageTypeDefinition<_baton_v1_RolloutInfo, _baton_v1_RolloutInfo__Output>
+      Route: MessageTypeDefinition<_baton_v1_Route, _baton_v1_Route__Output>
       ScaleRequest: MessageTypeDefinition<_baton_v1_ScaleRequest, _baton_v1_ScaleRequest__Output>
       ScaleResponse: MessageTypeDefinition<_baton_v1_ScaleResponse, _baton_v1_ScaleResponse__Output>
       ServiceChange: MessageTypeDefinition<_baton_v1_ServiceChange, _baton_v1_ServiceChange__Output>

@@ -4,6 +4,7 @@ import type { StartReplica as _baton_v1_StartReplica, StartReplica__Output as _b
 import type { StopReplica as _baton_v1_StopReplica, StopReplica__Output as _baton_v1_StopReplica__Output } from '../../baton/v1/StopReplica.js';
 import type { StreamLogs as _baton_v1_StreamLogs, StreamLogs__Output as _baton_v1_StreamLogs__Output } from '../../baton/v1/StreamLogs.js';
 import type { Reconcile as _baton_v1_Reconcile, Reconcile__Output as _baton_v1_Reconcile__Output } from '../../baton/v1/Reconcile.js';
+import type { EndpointSet as _baton_v1_EndpointSet, EndpointSet__Output as _baton_v1_EndpointSet__Output } from '../../baton/v1/EndpointSet.js';
 
 export interface Command {
   'command_id'?: (string);
@@ -11,7 +12,8 @@ export interface Command {
   'stop'?: (_baton_v1_StopReplica | null);
   'logs'?: (_baton_v1_StreamLogs | null);
   'reconcile'?: (_baton_v1_Reconcile | null);
-  'kind'?: "start"|"stop"|"logs"|"reconcile";
+  'endpoints'?: (_baton_v1_EndpointSet | null);
+  'kind'?: "start"|"stop"|"logs"|"reconcile"|"endpoints";
 }
 
 export interface Command__Output {
@@ -20,5 +22,6 @@ export interface Command__Output {
   'stop'?: (_baton_v1_StopReplica__Output | null);
   'logs'?: (_baton_v1_StreamLogs__Output | null);
   'reconcile'?: (_baton_v1_Reconcile__Output | null);
-  'kind'?: "start"|"stop"|"logs"|"reconcile";
+  'endpoints'?: (_baton_v1_EndpointSet__Output | null);
+  'kind'?: "start"|"stop"|"logs"|"reconcile"|"endpoints";
 }

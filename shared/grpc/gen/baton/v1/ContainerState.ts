@@ -1,5 +1,6 @@
 // Original file: proto/baton.proto
 
+import type { PortMapping as _baton_v1_PortMapping, PortMapping__Output as _baton_v1_PortMapping__Output } from '../../baton/v1/PortMapping.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ContainerState {
@@ -16,6 +17,8 @@ export interface ContainerState {
   'restart_count'?: (number);
   'health'?: (string);
   'health_output'?: (string);
+  'ip_address'?: (string);
+  'ports'?: (_baton_v1_PortMapping)[];
 }
 
 export interface ContainerState__Output {
@@ -32,4 +35,6 @@ export interface ContainerState__Output {
   'restart_count': (number);
   'health': (string);
   'health_output': (string);
+  'ip_address': (string);
+  'ports': (_baton_v1_PortMapping__Output)[];
 }

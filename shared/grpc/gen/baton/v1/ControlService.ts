@@ -4,6 +4,7 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { DeployRequest as _baton_v1_DeployRequest, DeployRequest__Output as _baton_v1_DeployRequest__Output } from '../../baton/v1/DeployRequest.js';
 import type { DeployResponse as _baton_v1_DeployResponse, DeployResponse__Output as _baton_v1_DeployResponse__Output } from '../../baton/v1/DeployResponse.js';
+import type { EndpointsResponse as _baton_v1_EndpointsResponse, EndpointsResponse__Output as _baton_v1_EndpointsResponse__Output } from '../../baton/v1/EndpointsResponse.js';
 import type { Event as _baton_v1_Event, Event__Output as _baton_v1_Event__Output } from '../../baton/v1/Event.js';
 import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output as _baton_v1_GetNodeRequest__Output } from '../../baton/v1/GetNodeRequest.js';
 import type { HistoryResponse as _baton_v1_HistoryResponse, HistoryResponse__Output as _baton_v1_HistoryResponse__Output } from '../../baton/v1/HistoryResponse.js';
@@ -56,6 +57,15 @@ export interface ControlServiceClient extends grpc.Client {
   history(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
   history(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
   history(argument: _baton_v1_ServiceRef, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListEndpoints(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_EndpointsResponse__Output>): grpc.ClientUnaryCall;
+  ListEndpoints(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_EndpointsResponse__Output>): grpc.ClientUnaryCall;
+  ListEndpoints(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_EndpointsResponse__Output>): grpc.ClientUnaryCall;
+  ListEndpoints(argument: _baton_v1_ServiceRef, callback: grpc.requestCallback<_baton_v1_EndpointsResponse__Output>): grpc.ClientUnaryCall;
+  listEndpoints(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_EndpointsResponse__Output>): grpc.ClientUnaryCall;
+  listEndpoints(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_EndpointsResponse__Output>): grpc.ClientUnaryCall;
+  listEndpoints(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_EndpointsResponse__Output>): grpc.ClientUnaryCall;
+  listEndpoints(argument: _baton_v1_ServiceRef, callback: grpc.requestCallback<_baton_v1_EndpointsResponse__Output>): grpc.ClientUnaryCall;
   
   ListEvents(argument: _baton_v1_ListEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListEventsResponse__Output>;
   ListEvents(argument: _baton_v1_ListEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListEventsResponse__Output>;
@@ -141,6 +151,8 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   History: grpc.handleUnaryCall<_baton_v1_ServiceRef__Output, _baton_v1_HistoryResponse>;
   
+  ListEndpoints: grpc.handleUnaryCall<_baton_v1_ServiceRef__Output, _baton_v1_EndpointsResponse>;
+  
   ListEvents: grpc.handleServerStreamingCall<_baton_v1_ListEventsRequest__Output, _baton_v1_ListEventsResponse>;
   
   ListNodes: grpc.handleServerStreamingCall<_baton_v1_ListNodesRequest__Output, _baton_v1_ListNodesResponse>;
@@ -169,6 +181,7 @@ export interface ControlServiceDefinition extends grpc.ServiceDefinition {
   Deploy: MethodDefinition<_baton_v1_DeployRequest, _baton_v1_DeployResponse, _baton_v1_DeployRequest__Output, _baton_v1_DeployResponse__Output>
   GetNode: MethodDefinition<_baton_v1_GetNodeRequest, _baton_v1_NodeInfo, _baton_v1_GetNodeRequest__Output, _baton_v1_NodeInfo__Output>
   History: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_HistoryResponse, _baton_v1_ServiceRef__Output, _baton_v1_HistoryResponse__Output>
+  ListEndpoints: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_EndpointsResponse, _baton_v1_ServiceRef__Output, _baton_v1_EndpointsResponse__Output>
   ListEvents: MethodDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsResponse, _baton_v1_ListEventsRequest__Output, _baton_v1_ListEventsResponse__Output>
   ListNodes: MethodDefinition<_baton_v1_ListNodesRequest, _baton_v1_ListNodesResponse, _baton_v1_ListNodesRequest__Output, _baton_v1_ListNodesResponse__Output>
   ListReplicas: MethodDefinition<_baton_v1_ListReplicasRequest, _baton_v1_ListReplicasResponse, _baton_v1_ListReplicasRequest__Output, _baton_v1_ListReplicasResponse__Output>

@@ -2,6 +2,7 @@
 
 import type { HostUsage as _baton_v1_HostUsage, HostUsage__Output as _baton_v1_HostUsage__Output } from '../../baton/v1/HostUsage.js';
 import type { ContainerState as _baton_v1_ContainerState, ContainerState__Output as _baton_v1_ContainerState__Output } from '../../baton/v1/ContainerState.js';
+import type { IngressReport as _baton_v1_IngressReport, IngressReport__Output as _baton_v1_IngressReport__Output } from '../../baton/v1/IngressReport.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface Report {
@@ -12,6 +13,7 @@ export interface Report {
   'docker_up'?: (boolean);
   'docker_error'?: (string);
   'containers'?: (_baton_v1_ContainerState)[];
+  'ingress'?: (_baton_v1_IngressReport | null);
 }
 
 export interface Report__Output {
@@ -22,4 +24,5 @@ export interface Report__Output {
   'docker_up': (boolean);
   'docker_error': (string);
   'containers': (_baton_v1_ContainerState__Output)[];
+  'ingress': (_baton_v1_IngressReport__Output | null);
 }

@@ -1,6 +1,7 @@
 // Original file: proto/baton.proto
 
 import type { UnplacedReplica as _baton_v1_UnplacedReplica, UnplacedReplica__Output as _baton_v1_UnplacedReplica__Output } from '../../baton/v1/UnplacedReplica.js';
+import type { IngressPortSummary as _baton_v1_IngressPortSummary, IngressPortSummary__Output as _baton_v1_IngressPortSummary__Output } from '../../baton/v1/IngressPortSummary.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ServiceInfo {
@@ -14,6 +15,8 @@ export interface ServiceInfo {
   'pending'?: (_baton_v1_UnplacedReplica)[];
   'healthy'?: (number);
   'health_checked'?: (boolean);
+  'ingress'?: (_baton_v1_IngressPortSummary)[];
+  'vip'?: (string);
 }
 
 export interface ServiceInfo__Output {
@@ -27,4 +30,6 @@ export interface ServiceInfo__Output {
   'pending': (_baton_v1_UnplacedReplica__Output)[];
   'healthy': (number);
   'health_checked': (boolean);
+  'ingress': (_baton_v1_IngressPortSummary__Output)[];
+  'vip': (string);
 }

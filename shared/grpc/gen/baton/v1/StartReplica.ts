@@ -23,6 +23,7 @@ export interface StartReplica {
   'entrypoint'?: (_baton_v1_Argv | null);
   'restart_policy'?: (_baton_v1_RestartPolicy | null);
   'healthcheck'?: (_baton_v1_Healthcheck | null);
+  'extra_hosts'?: ({[key: string]: string});
   '_cpu_limit_millis'?: "cpu_limit_millis";
   '_memory_limit_bytes'?: "memory_limit_bytes";
   '_stop_grace_ms'?: "stop_grace_ms";
@@ -45,6 +46,7 @@ export interface StartReplica__Output {
   'entrypoint': (_baton_v1_Argv__Output | null);
   'restart_policy': (_baton_v1_RestartPolicy__Output | null);
   'healthcheck': (_baton_v1_Healthcheck__Output | null);
+  'extra_hosts': ({[key: string]: string});
   '_cpu_limit_millis'?: "cpu_limit_millis";
   '_memory_limit_bytes'?: "memory_limit_bytes";
   '_stop_grace_ms'?: "stop_grace_ms";
