@@ -87,6 +87,13 @@ export interface ServiceRecord {
   generation: number;
   /** Desired replicas (scale changes this without a new generation). */
   replicas: number;
+  /**
+   * The service address (a VIP from the coordinator's service CIDR) its name resolves to inside
+   * containers; given on first deploy and kept across updates. Undefined in state written before it.
+   */
+  vip?: string;
+  /** Published ports Baton chose for `mode: ingress` ports written without one (Swarm's 30000-32767), by target `port/protocol`. */
+  assignedPorts?: Record<string, number>;
 }
 
 export interface StackRecord {
