@@ -10,6 +10,7 @@ import type { Logger } from '../shared/logger.js';
 import { SHORT_ID_LENGTH } from '../shared/model/labels.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EventLog } from './event-log.js';
+import type { EndpointPublisher } from './ingress/endpoint-publisher.js';
 import type { NodePool, NodeView } from './node-pool.js';
 import { dependencyProgress, dependents, waitingServices } from './dependency-gate.js';
 import { observedReplicas, type ObservedNow } from './observed.js';
@@ -32,6 +33,8 @@ export interface ControlLoopOptions {
   newId?: (slot: SlotRef) => string;
   /** Where rollout events go (progress, failures, pauses, rollbacks); none when absent. */
   events?: EventLog;
+  /** Sends the nodes the endpoint set after every round's decisions; no ingress when absent. */
+  endpoints?: EndpointPublisher;
 }
 
 /** Carries out an automatic rollback (Stacks.autoRollback: the desired-state writer); false when it cannot. */
@@ -69,6 +72,7 @@ export class ControlLoop {
   private readonly improveBudgetMs: number;
   private readonly newId: (slot: SlotRef) => string;
   private readonly events: EventLog | undefined;
+  private readonly endpoints: EndpointPublisher | undefined;
   private rollbackHandler: RollbackHandler | undefined;
   private restartHandler: ((stack: string, dependency: string) => string[]) | undefined;
 
@@ -84,6 +88,7 @@ export class ControlLoop {
     this.improveBudgetMs = options.improveBudgetMs ?? 50;
     this.newId = options.newId ?? randomAllocationId;
     this.events = options.events;
+    this.endpoints = options.endpoints;
   }
 
   /** Who rolls a service back when its rollout fails (set once the desired-state API exists). */
@@ -100,9 +105,11 @@ export class ControlLoop {
     this.timer = setInterval(() => void this.kick(), this.loopMs);
     this.pool.onStatusChange(() => void this.kick());
     // While a rollout runs or a dependent waits, a replica turning healthy (or failing) is what the
-    // next step waits for: act on it now rather than at the next timed round.
+    // next step waits for: act on it now rather than at the next timed round. With services in the
+    // endpoint set, the same change (health, state, address) may move an endpoint: every node's
+    // ingress should hear of it within the heartbeat it was reported in.
     this.pool.onContainersChange(() => {
-      if (this.eager) void this.kick();
+      if (this.eager || (this.endpoints?.current()?.model.services.length ?? 0) > 0) void this.kick();
     });
   }
 
@@ -150,7 +157,11 @@ export class ControlLoop {
   private async round(): Promise<void> {
     const state = this.store.state;
     // Nothing desired and nothing placed: nothing to decide (a pool of agents without services).
-    if (Object.keys(state.stacks).length === 0 && Object.keys(state.allocations).length === 0 && this.pending.size === 0 && this.waiting.size === 0) return;
+    if (Object.keys(state.stacks).length === 0 && Object.keys(state.allocations).length === 0 && this.pending.size === 0 && this.waiting.size === 0) {
+      // The last service went: the nodes still route it until they are sent the empty set.
+      if (this.endpoints?.current()?.model.services.length) this.endpoints.publish({ stacks: state.stacks, allocations: [], observed: new Map(), nodes: this.pool.list() });
+      return;
+    }
     const now = this.clock.now();
     const views = this.pool.list();
     const observed = observedReplicas(views, state.allocations);
@@ -242,6 +253,9 @@ export class ControlLoop {
     }
     // Durable before any agent hears of it.
     if (applied.records.length || d.stop.length || d.revive.length || d.forget.length || rolloutsChanged) await this.store.flush();
+    // After the decisions and before the commands: a replica this round stops leaves every node's
+    // set in the message before its stop command (the agent drains it then).
+    this.endpoints?.publish({ stacks: this.store.state.stacks, allocations: this.store.allocations(), observed, nodes: views });
     this.dispatcher.dispatch(views, observed, now);
   }
 

@@ -4,6 +4,8 @@ import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from '@grpc
 import { NotFoundError } from '../shared/errors.js';
 import { GrpcError, isExpectedError, Status, toGrpcStatus } from '../shared/grpc/errors.js';
 import type { ControlServiceHandlers } from '../shared/grpc/gen/baton/v1/ControlService.js';
+import type { EndpointsResponse } from '../shared/grpc/gen/baton/v1/EndpointsResponse.js';
+import type { IngressPortSummary as IngressPortSummaryWire } from '../shared/grpc/gen/baton/v1/IngressPortSummary.js';
 import type { Event } from '../shared/grpc/gen/baton/v1/Event.js';
 import type { LogLine } from '../shared/grpc/gen/baton/v1/LogLine.js';
 import type { LogsRequest__Output } from '../shared/grpc/gen/baton/v1/LogsRequest.js';
@@ -18,6 +20,7 @@ import type { WatchEventsRequest__Output } from '../shared/grpc/gen/baton/v1/Wat
 import type { Logger } from '../shared/logger.js';
 import { containerToWire, hostUsageToWire } from '../shared/observations.js';
 import type { EventLog } from './event-log.js';
+import type { EndpointsView, IngressPortSummary } from './ingress/endpoint-views.js';
 import { writeBatches } from './list-stream.js';
 import type { PlanHandler } from './live-plan.js';
 import type { LogRouter, LogsClient } from './log-router.js';
@@ -96,10 +99,7 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
       };
     }),
     Rollback: unary(async (req: { service: string }) => services().stacks.rollback(req.service)),
-    // Placeholder until the endpoint model lands (issue 9, coordinator/ingress/).
-    ListEndpoints: unary((_req: { service: string }): never => {
-      throw new GrpcError(Status.UNIMPLEMENTED, 'endpoints are not available on this coordinator yet');
-    }),
+    ListEndpoints: unary((req: { service: string }) => toEndpointsResponse(services().queries.endpoints(req.service))),
     History: unary((req: { service: string }) => {
       const [stack, service] = services().queries.resolve(req.service);
       const entries = services().queries.history(req.service).map((h) => ({ generation: h.generation, at_ms: h.atMs, image: h.image, change: h.change, outcome: h.outcome, reason: h.reason, current: h.current }));
@@ -107,7 +107,7 @@ export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandler
     }),
     ListServices: listing(
       (_req) => services().queries.services(),
-      (s): ServiceInfo => ({ ...s, pending: unplacedWire(s.pending), health_checked: s.healthChecked }),
+      (s): ServiceInfo => ({ ...s, pending: unplacedWire(s.pending), health_checked: s.healthChecked, ingress: s.ingress.map(toIngressSummary) }),
       (services) => ({ services }),
     ),
     ListReplicas: listing(
@@ -201,6 +201,31 @@ export function toNodeInfo(n: NodeView, withContainers = true): NodeInfo {
     reserved_cpu_millis: 0,
     reserved_memory_bytes: 0,
   };
+}
+
+function toEndpointsResponse(v: EndpointsView): EndpointsResponse {
+  return {
+    stack: v.stack,
+    service: v.service,
+    vip: v.vip,
+    target_ports: v.targetPorts.map((p) => ({ port: p.port, protocol: p.protocol })),
+    published: v.published.map((p) => ({ published: p.published, target: p.target, protocol: p.protocol })),
+    nodes: v.nodes.map((n) => ({
+      node_id: n.nodeId,
+      node: n.node,
+      applied_version: n.appliedVersion,
+      current_version: n.currentVersion,
+      ports: n.ports.map((p) => ({ stack: p.stack, service: p.service, published: p.published, protocol: p.protocol, state: p.state, error: p.error })),
+      routes: n.routes.map((r) => ({
+        allocation_id: r.allocationId, replica: r.replica, node: r.node, address: r.address, healthy: r.healthy, serving: r.serving,
+        active_connections: r.activeConnections, local: r.local,
+      })),
+    })),
+  };
+}
+
+function toIngressSummary(p: IngressPortSummary): IngressPortSummaryWire {
+  return { published: p.published, target: p.target, protocol: p.protocol, serving_nodes: p.servingNodes, nodes: p.nodes, endpoints: p.endpoints, problems: [...p.problems] };
 }
 
 function toEvent(e: EventRecord): Event {

@@ -11,6 +11,7 @@ import { ControlLoop } from './control-loop.js';
 import { controlServiceHandlers } from './control-service.js';
 import { Dispatcher } from './dispatcher.js';
 import { EventLog } from './event-log.js';
+import { EndpointPublisher } from './ingress/endpoint-publisher.js';
 import { livePlanner, type PlanHandler } from './live-plan.js';
 import { LogRouter } from './log-router.js';
 import { CoordinatorMetrics, serveMetrics } from './metrics.js';
@@ -133,13 +134,16 @@ export class Coordinator {
     // flush) -> dispatcher -> node pool -> agents; agents' events come back through the dispatcher.
     const events = new EventLog(store, clock);
     const pool = new NodePool(store, events, clock, log, { timeouts: o.timeouts, heartbeatIntervalMs });
-    const metrics = new CoordinatorMetrics(pool);
+    // Nodes that were ready before a restart become suspect after suspectAfterMs if they do not
+    // reconnect: no endpoint set goes out before then unless they are all back.
+    const endpoints = new EndpointPublisher(pool, clock, log, { settleMs: o.timeouts.suspectAfterMs });
+    const metrics = new CoordinatorMetrics(pool, endpoints);
     const dispatcher = new Dispatcher(store, pool, events, clock, log);
-    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events });
+    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints });
     const stacks = new Stacks(store, events, loop, clock);
     loop.onRollback((req) => stacks.autoRollback(req));
     loop.onDependencyUpdated((stack, dependency) => stacks.restartDependents(stack, dependency));
-    const queries = new Queries(store, pool, loop);
+    const queries = new Queries(store, pool, loop, endpoints);
     const logs = new LogRouter(
       {
         replicasOf: (ref) => queries.replicas(ref),
@@ -165,6 +169,8 @@ export class Coordinator {
         onSessionStart: (nodeId) => {
           logs.onSessionStart(nodeId);
           dispatcher.onSessionStart(nodeId);
+          // After the Reconcile: the agent learns what it runs before where traffic goes.
+          endpoints.onSessionStart(nodeId);
           void loop.kick();
         },
         onAgentEvent: (nodeId, e) => {

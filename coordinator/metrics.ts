@@ -1,9 +1,27 @@
 // Prometheus metrics for the coordinator (prom-client): ingest rate, report lag, nodes by
-// status, rejected sessions. Served over HTTP at /metrics when a metrics address is given.
+// status, rejected sessions, ingress traffic and endpoints per service. Served over HTTP at
+// /metrics when a metrics address is given.
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { parseHostPort, type HostPort } from '../shared/address.js';
+import type { EndpointPublisher } from './ingress/endpoint-publisher.js';
 import type { NodePool } from './node-pool.js';
+
+/** Ingress counters summed over the nodes' latest reports, by `stack/service`. */
+export function ingressTotals(pool: Pick<NodePool, 'list'>): Map<string, { stack: string; service: string; connections: number; bytes: number; failedForwards: number }> {
+  const out = new Map<string, { stack: string; service: string; connections: number; bytes: number; failedForwards: number }>();
+  for (const n of pool.list()) {
+    for (const c of n.ingress?.counters ?? []) {
+      const key = `${c.stack}/${c.service}`;
+      let t = out.get(key);
+      if (!t) out.set(key, (t = { stack: c.stack, service: c.service, connections: 0, bytes: 0, failedForwards: 0 }));
+      t.connections += c.connections;
+      t.bytes += c.bytes;
+      t.failedForwards += c.failedForwards;
+    }
+  }
+  return out;
+}
 
 export class CoordinatorMetrics {
   readonly registry = new Registry();
@@ -21,8 +39,34 @@ export class CoordinatorMetrics {
     registers: [this.registry],
   });
 
-  constructor(pool: NodePool) {
+  constructor(pool: NodePool, endpoints?: Pick<EndpointPublisher, 'current'>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'baton_coordinator_' });
+    // The agents count (cumulatively, each since it started); the coordinator exposes the sum at
+    // scrape time. An agent that restarts lowers the sum, which Prometheus reads as a counter reset.
+    const ingressCounter = (name: string, help: string, pick: (t: { connections: number; bytes: number; failedForwards: number }) => number) =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['stack', 'service'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const t of ingressTotals(pool).values()) this.inc({ stack: t.stack, service: t.service }, pick(t));
+        },
+      });
+    ingressCounter('baton_ingress_connections_total', 'Connections the nodes\' ingress forwarded to the service, summed over nodes', (t) => t.connections);
+    ingressCounter('baton_ingress_bytes_total', 'Bytes forwarded by the nodes\' ingress for the service (both directions), summed over nodes', (t) => t.bytes);
+    ingressCounter('baton_ingress_failed_forwards_total', 'Connections an endpoint refused before answering (skipped for the next try), summed over nodes', (t) => t.failedForwards);
+    new Gauge({
+      name: 'baton_ingress_endpoints',
+      help: 'Serving endpoints (healthy running replicas on ready nodes) in the current endpoint set',
+      labelNames: ['stack', 'service'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const s of endpoints?.current()?.model.services ?? []) this.set({ stack: s.stack, service: s.service }, s.endpoints.length);
+      },
+    });
     new Gauge({
       name: 'baton_nodes',
       help: 'Nodes in the pool by status',

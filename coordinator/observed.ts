@@ -1,6 +1,7 @@
 // What the nodes' latest reports say about Baton's containers, by allocation id: the live half of
 // "actual state" (the durable half is each allocation's `observed` record, written from events).
 import { toHealthStatus, type HealthStatus } from '../shared/model/health.js';
+import type { PortMapping } from '../shared/model/ingress.js';
 import { LABEL_ALLOCATION } from '../shared/model/labels.js';
 import type { NodeView } from './node-pool.js';
 import type { AllocationRecord, DeepReadonly } from './store/schema.js';
@@ -15,6 +16,10 @@ export interface ObservedNow {
   readonly health: HealthStatus;
   readonly healthOutput: string;
   readonly exitCode: number;
+  /** The container's bridge address ('' when the node does not say). */
+  readonly ipAddress: string;
+  /** Container ports Docker published on the host (what other nodes' ingress forwards to). */
+  readonly ports: readonly PortMapping[];
 }
 
 /**
@@ -38,6 +43,8 @@ export function observedReplicas(views: readonly NodeView[], allocations: DeepRe
         health: toHealthStatus(c.health) ?? 'none',
         healthOutput: c.healthOutput,
         exitCode: c.exitCode,
+        ipAddress: c.ipAddress ?? '',
+        ports: c.ports ?? [],
       });
     }
   }

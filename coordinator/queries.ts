@@ -5,8 +5,11 @@ import { NotFoundError } from '../shared/errors.js';
 import { runsCurrentSpec } from './allocation-spec.js';
 import type { HealthStatus } from '../shared/model/health.js';
 import type { ControlLoop } from './control-loop.js';
-import type { NodePool } from './node-pool.js';
-import { observedReplicas } from './observed.js';
+import type { EndpointPublisher } from './ingress/endpoint-publisher.js';
+import { endpointsView, ingressSummaries, type EndpointsView, type IngressPortSummary } from './ingress/endpoint-views.js';
+import { endpointModel, type EndpointModel } from './ingress/endpoints.js';
+import type { NodePool, NodeView } from './node-pool.js';
+import { observedReplicas, type ObservedNow } from './observed.js';
 import { specExpectsHealth } from './rollout/deadline.js';
 import { rolloutInputOf } from './rollout/from-state.js';
 import type { RevisionOutcome } from './rollout/history.js';
@@ -29,6 +32,8 @@ export interface ServiceRow {
   healthy: number;
   /** The spec has a health check, or a replica reports one (an image's own HEALTHCHECK). */
   healthChecked: boolean;
+  /** Each `mode: ingress` port over the nodes. */
+  ingress: IngressPortSummary[];
 }
 
 export interface ReplicaRow {
@@ -93,11 +98,15 @@ export class Queries {
     private readonly store: Store,
     private readonly pool: NodePool,
     private readonly loop: Pick<ControlLoop, 'unplaced'>,
+    /** The endpoint set the nodes were sent; without it (or before its first), one computed on the spot. */
+    private readonly published?: Pick<EndpointPublisher, 'current'>,
   ) {}
 
   services(): ServiceRow[] {
     const state = this.store.state;
-    const observed = observedReplicas(this.pool.list(), state.allocations);
+    const views = this.pool.list();
+    const observed = observedReplicas(views, state.allocations);
+    const { model, version } = this.endpointModel(views, observed);
     const pending = this.loop.unplaced();
     // One pass over the allocations, grouped by service (not one scan of all of them per service).
     const running = new Map<string, number>();
@@ -129,6 +138,7 @@ export class Queries {
           healthy: healthy.get(key) ?? 0,
           // Timings only (`test` empty, no probe) keep the image's check, which only reports can tell.
           healthChecked: (check !== undefined && !check.disable && (check.test.length > 0 || check.probe !== undefined)) || reportsHealth.has(key),
+          ingress: ingressSummaries({ stack: stack.name, service: name, svc, model, version, views }),
         };
       }),
     );
@@ -171,6 +181,24 @@ export class Queries {
       rows.push({ stack: p.stack, service: p.service, replica: p.replica, allocationId: '', node: '', containerId: '', state: p.kind, desired: 'run', generation: 0, restarts: 0, cpuPercent: 0, memoryBytes: 0, sinceMs: 0, error: p.reason, health: 'none', healthOutput: '' });
     }
     return rows.sort((a, b) => a.stack.localeCompare(b.stack) || a.service.localeCompare(b.service) || a.replica - b.replica || a.desired.localeCompare(b.desired));
+  }
+
+  /** Where each node sends the service's traffic (`baton endpoints`): its replicas, serving or not, per node. */
+  endpoints(serviceRef: string): EndpointsView {
+    const state = this.store.state;
+    const [stack, service] = resolveService(state, serviceRef);
+    const views = this.pool.list();
+    const observed = observedReplicas(views, state.allocations);
+    const { model, version } = this.endpointModel(views, observed);
+    const svc = state.stacks[stack]!.services[service]!;
+    const allocations = this.store.allocations().filter((a) => a.stack === stack && a.service === service);
+    return endpointsView({ stack, service, svc, model, version, views, allocations, observed });
+  }
+
+  private endpointModel(views: readonly NodeView[], observed: ReadonlyMap<string, ObservedNow>): { model: EndpointModel; version: number } {
+    const current = this.published?.current();
+    if (current) return current;
+    return { model: endpointModel({ stacks: this.store.state.stacks, allocations: this.store.allocations(), observed, nodes: views }), version: 0 };
   }
 
   /** `web` or `stack/web` -> [stack, service], or NotFoundError / InputError (ambiguous). */

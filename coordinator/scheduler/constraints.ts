@@ -5,8 +5,11 @@ import type { SchedNode } from './types.js';
 
 const LABEL_PREFIX = 'node.labels.';
 
+/** What a constraint reads of a node (a scheduler node, or a pool view for x-baton.ingress.constraints). */
+export type ConstraintNode = Pick<SchedNode, 'id' | 'name' | 'labels' | 'os' | 'arch'>;
+
 /** The node's value for a constraint attribute, or undefined when the node has none. */
-export function nodeAttribute(node: SchedNode, attribute: string): string | undefined {
+export function nodeAttribute(node: ConstraintNode, attribute: string): string | undefined {
   if (attribute.startsWith(LABEL_PREFIX)) {
     const key = attribute.slice(LABEL_PREFIX.length);
     return Object.hasOwn(node.labels, key) ? node.labels[key] : undefined;
@@ -28,14 +31,14 @@ export function nodeAttribute(node: SchedNode, attribute: string): string | unde
   }
 }
 
-export function constraintHolds(node: SchedNode, c: Constraint): boolean {
+export function constraintHolds(node: ConstraintNode, c: Constraint): boolean {
   const actual = nodeAttribute(node, c.attribute);
   const equal = actual !== undefined && actual.toLowerCase() === c.value.toLowerCase();
   return c.op === '==' ? equal : !equal;
 }
 
 /** The first constraint the node fails, or undefined when it satisfies all of them. */
-export function firstFailedConstraint(node: SchedNode, constraints: readonly Constraint[]): Constraint | undefined {
+export function firstFailedConstraint(node: ConstraintNode, constraints: readonly Constraint[]): Constraint | undefined {
   for (const c of constraints) if (!constraintHolds(node, c)) return c;
   return undefined;
 }

@@ -1,0 +1,144 @@
+// Read models of the ingress for the CLI: where each node sends a service's traffic (`baton
+// endpoints`) and each published port's state over the nodes (`baton services`' INGRESS column).
+// Pure: they join the endpoint model with allocations, the nodes' latest reports and the spec.
+import type { IngressPort, IngressPortState, PortRef } from '../../shared/model/ingress.js';
+import type { NodeView } from '../node-pool.js';
+import type { ObservedNow } from '../observed.js';
+import { serviceKey } from '../slot-key.js';
+import type { AllocationRecord, DeepReadonly, ServiceRecord } from '../store/schema.js';
+import { nodeServes, publishedPortsOf, replicaHealthy, servesPublished, targetPortsOf, type EndpointModel } from './endpoints.js';
+
+/** A replica as one node's ingress sees it. */
+export interface RouteRow {
+  readonly allocationId: string;
+  readonly replica: number;
+  /** The node the replica runs on (name). */
+  readonly node: string;
+  /** Where this node sends it: `containerIp:target` for its own replica, `nodeAddress:hostPort` otherwise (comma-separated per port; '' when unknown). */
+  readonly address: string;
+  readonly healthy: boolean;
+  /** In the endpoint set the nodes were sent. */
+  readonly serving: boolean;
+  /** Open connections its own node reports. */
+  readonly activeConnections: number;
+  readonly local: boolean;
+}
+
+export interface NodeRoutes {
+  readonly nodeId: string;
+  readonly node: string;
+  readonly appliedVersion: number;
+  readonly currentVersion: number;
+  readonly ports: readonly IngressPortState[];
+  readonly routes: readonly RouteRow[];
+}
+
+export interface EndpointsView {
+  readonly stack: string;
+  readonly service: string;
+  /** '' before the service has one. */
+  readonly vip: string;
+  readonly targetPorts: readonly PortRef[];
+  readonly published: readonly IngressPort[];
+  readonly nodes: readonly NodeRoutes[];
+}
+
+/** One `mode: ingress` port over the nodes. */
+export interface IngressPortSummary {
+  readonly published: number;
+  readonly target: number;
+  readonly protocol: 'tcp' | 'udp';
+  /** Nodes that report the port serving, of `nodes`. */
+  readonly servingNodes: number;
+  /** Nodes that should serve it: ready, connected, not left out by x-baton.ingress.constraints. */
+  readonly nodes: number;
+  /** Serving endpoints behind it. */
+  readonly endpoints: number;
+  /** e.g. `node-2: port 8080 in use by another process`. */
+  readonly problems: readonly string[];
+}
+
+export interface ServiceIngressInput {
+  readonly stack: string;
+  readonly service: string;
+  readonly svc: DeepReadonly<ServiceRecord>;
+  readonly model: EndpointModel;
+  readonly version: number;
+  /** The pool's nodes (every status). */
+  readonly views: readonly NodeView[];
+  /** The service's allocations. */
+  readonly allocations: readonly DeepReadonly<AllocationRecord>[];
+  readonly observed: ReadonlyMap<string, ObservedNow>;
+}
+
+export function endpointsView(input: ServiceIngressInput): EndpointsView {
+  const { stack, service, svc, model, views, observed } = input;
+  const entry = model.services.find((s) => s.stack === stack && s.service === service);
+  const serving = new Set(entry?.endpoints.map((e) => e.allocationId));
+  const targets = targetPortsOf(svc.spec);
+  const byId = new Map(views.map((n) => [n.id, n]));
+  // Replicas that should run, and stopping ones whose container is still there (being drained).
+  const replicas = input.allocations
+    .filter((a) => a.desired === 'run' || observed.has(a.id))
+    .slice()
+    .sort((a, b) => a.replica - b.replica || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const nodes = views
+    .filter((n) => n.status !== 'down' && n.status !== 'left')
+    .map((n): NodeRoutes => ({
+      nodeId: n.id,
+      node: n.name,
+      appliedVersion: n.ingress?.appliedVersion ?? 0,
+      currentVersion: input.version,
+      ports: (n.ingress?.ports ?? []).filter((p) => p.stack === stack && p.service === service),
+      routes: replicas.map((a) => {
+        const o = observed.get(a.id);
+        const home = byId.get(a.nodeId);
+        const local = a.nodeId === n.id;
+        return {
+          allocationId: a.id,
+          replica: a.replica,
+          node: home?.name ?? a.nodeId,
+          address: routeAddress(local, home?.address ?? '', o, targets),
+          healthy: o !== undefined && o.state === 'running' && replicaHealthy(o, svc.spec),
+          serving: serving.has(a.id),
+          activeConnections: home?.ingress?.connections[a.id] ?? 0,
+          local,
+        };
+      }),
+    }));
+  return { stack, service, vip: svc.vip ?? '', targetPorts: targets, published: entry?.published ?? publishedPortsOf(svc), nodes };
+}
+
+export function ingressSummaries(input: Omit<ServiceIngressInput, 'allocations' | 'observed'>): IngressPortSummary[] {
+  const { stack, service, svc, model, views } = input;
+  const key = serviceKey(stack, service);
+  const entry = model.services.find((s) => s.stack === stack && s.service === service);
+  const should = views.filter((n) => nodeServes(n) && servesPublished(model, n.id, key));
+  return publishedPortsOf(svc).map((p) => {
+    const problems: string[] = [];
+    let servingNodes = 0;
+    for (const n of should) {
+      const state = n.ingress?.ports.find((s) => s.stack === stack && s.service === service && s.published === p.published && s.protocol === p.protocol);
+      if (state?.state === 'serving') servingNodes++;
+      else if (state?.state === 'port-in-use') problems.push(`${n.name}: port ${p.published} in use by another process`);
+      else if (state?.state === 'error') problems.push(`${n.name}: port ${p.published}: ${state.error || 'error'}`);
+      else if (n.ingress?.error) problems.push(`${n.name}: ${n.ingress.error}`);
+    }
+    return { published: p.published, target: p.target, protocol: p.protocol, servingNodes, nodes: should.length, endpoints: entry?.endpoints.length ?? 0, problems };
+  });
+}
+
+function routeAddress(local: boolean, nodeAddress: string, o: ObservedNow | undefined, targets: readonly PortRef[]): string {
+  if (!o) return '';
+  if (local) {
+    if (!o.ipAddress) return '';
+    return targets.length ? targets.map((t) => `${o.ipAddress}:${t.port}`).join(',') : o.ipAddress;
+  }
+  if (!nodeAddress) return '';
+  if (!targets.length) return nodeAddress;
+  return targets
+    .map((t) => o.ports.find((p) => p.target === t.port && p.protocol === t.protocol))
+    .map((p) => (p ? `${nodeAddress}:${p.hostPort}` : ''))
+    .filter((x) => x)
+    .join(',');
+}

@@ -1,0 +1,178 @@
+// The endpoint model: which replicas serve each service, computed from desired state, allocations,
+// the nodes' latest reports and the node list. Pure (no clock, no I/O): the publisher runs it every
+// control-loop round and sends what changed; queries read the same rules to say why a replica serves.
+import { isDeepStrictEqual } from 'node:util';
+import type { ServiceSpec } from '../../shared/compose/types.js';
+import type { Endpoint, EndpointSet, IngressPort, IngressService, PortMapping, PortRef } from '../../shared/model/ingress.js';
+import { isIPv4 } from '../../shared/wire/ingress.js';
+import type { ObservedNow } from '../observed.js';
+import { specExpectsHealth } from '../rollout/deadline.js';
+import { constraintHolds } from '../scheduler/constraints.js';
+import { serviceKey } from '../slot-key.js';
+import type { AllocationRecord, DeepReadonly, NodeRecord, ServiceRecord, StackRecord } from '../store/schema.js';
+
+/** What the model reads of a node: identity and labels (constraints), address, status and session. */
+export type EndpointNode = Pick<NodeRecord, 'id' | 'name' | 'address' | 'status' | 'labels'> & { readonly connected: boolean };
+
+export interface EndpointInput {
+  readonly stacks: DeepReadonly<Record<string, StackRecord>>;
+  readonly allocations: readonly DeepReadonly<AllocationRecord>[];
+  readonly observed: ReadonlyMap<string, ObservedNow>;
+  readonly nodes: readonly EndpointNode[];
+}
+
+/**
+ * Every service's ingress as a node without exclusions sees it, plus the nodes that
+ * x-baton.ingress.constraints leave out of some service's published ports. Without constraints
+ * (the common case) `excluded` is empty and every node gets the one shared set.
+ */
+export interface EndpointModel {
+  /** Sorted by stack, then service; each with `excluded: false`. */
+  readonly services: readonly IngressService[];
+  /** Node id -> the sorted `stack/service` keys whose published ports it does not serve. */
+  readonly excluded: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Why a replica does not serve (undefined: it serves). In the order the checks run. */
+export type NotServing = 'stopping' | 'no-container' | 'not-running' | 'unhealthy' | 'node-not-ready' | 'no-address' | 'ports-unknown';
+
+/** The node can take traffic for its replicas: ready and on a live session. */
+export function nodeServes(node: EndpointNode | undefined): boolean {
+  return node !== undefined && node.status === 'ready' && node.connected;
+}
+
+/** The replica's check passes, or the spec names none and the container reports none. */
+export function replicaHealthy(o: ObservedNow, spec: DeepReadonly<ServiceSpec>): boolean {
+  if (o.health === 'healthy') return true;
+  return o.health === 'none' && !specExpectsHealth(spec.healthcheck as Parameters<typeof specExpectsHealth>[0]);
+}
+
+/** The container ports a service answers on at its VIP: `mode: ingress` targets and `expose`, sorted, each once. */
+export function targetPortsOf(spec: DeepReadonly<ServiceSpec>): PortRef[] {
+  const out = new Map<string, PortRef>();
+  for (const p of spec.ports) if (p.mode !== 'host') out.set(`${p.target}/${p.protocol}`, { port: p.target, protocol: p.protocol });
+  for (const port of spec.expose ?? []) out.set(`${port}/tcp`, { port, protocol: 'tcp' });
+  return [...out.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
+}
+
+/** `mode: ingress` ports with the port nodes serve them on: as written, else the one Baton assigned (none yet: left out). */
+export function publishedPortsOf(svc: DeepReadonly<ServiceRecord>): IngressPort[] {
+  const out = new Map<string, IngressPort>();
+  for (const p of svc.spec.ports) {
+    if (p.mode === 'host') continue;
+    const published = p.published ?? svc.assignedPorts?.[`${p.target}/${p.protocol}`];
+    if (published === undefined) continue;
+    out.set(`${published}/${p.protocol}`, { published, target: p.target, protocol: p.protocol });
+  }
+  return [...out.values()].sort((a, b) => a.published - b.published || a.protocol.localeCompare(b.protocol));
+}
+
+/**
+ * Whether the allocation serves, by the design's rule: desired run, container running, healthy (or
+ * no check), node ready and connected, and the addresses other nodes and its own node need known.
+ */
+export function notServing(
+  a: DeepReadonly<AllocationRecord>,
+  o: ObservedNow | undefined,
+  spec: DeepReadonly<ServiceSpec>,
+  node: EndpointNode | undefined,
+  targets: readonly PortRef[],
+): NotServing | undefined {
+  if (a.desired !== 'run') return 'stopping';
+  if (!o) return 'no-container';
+  if (o.state !== 'running') return 'not-running';
+  if (!replicaHealthy(o, spec)) return 'unhealthy';
+  if (!nodeServes(node)) return 'node-not-ready';
+  // The agent rejects a whole set with an address it cannot route to: such a replica stays out.
+  if (!isIPv4(node!.address) || !isIPv4(o.ipAddress)) return 'no-address';
+  if (targets.some((t) => hostPortOf(o.ports, t) === undefined)) return 'ports-unknown';
+  return undefined;
+}
+
+function hostPortOf(ports: readonly PortMapping[], t: PortRef): number | undefined {
+  return ports.find((p) => p.target === t.port && p.protocol === t.protocol)?.hostPort;
+}
+
+export function endpointModel(input: EndpointInput): EndpointModel {
+  const nodes = new Map(input.nodes.map((n) => [n.id, n]));
+  // Serving allocations by service key, from one pass over the allocations.
+  const byService = new Map<string, DeepReadonly<AllocationRecord>[]>();
+  for (const a of input.allocations) {
+    if (a.desired !== 'run') continue;
+    const key = serviceKey(a.stack, a.service);
+    let list = byService.get(key);
+    if (!list) byService.set(key, (list = []));
+    list.push(a);
+  }
+  const services: IngressService[] = [];
+  const excluded: Record<string, string[]> = {};
+  const stacks = Object.values(input.stacks).sort((a, b) => compare(a.name, b.name));
+  for (const stack of stacks) {
+    for (const name of Object.keys(stack.services).sort(compare)) {
+      const svc = stack.services[name]!;
+      if (!svc.vip) continue;
+      const key = serviceKey(stack.name, name);
+      const targetPorts = targetPortsOf(svc.spec);
+      const endpoints: Endpoint[] = [];
+      for (const a of byService.get(key) ?? []) {
+        const o = input.observed.get(a.id);
+        const node = nodes.get(a.nodeId);
+        if (notServing(a, o, svc.spec, node, targetPorts) !== undefined) continue;
+        endpoints.push({
+          allocationId: a.id,
+          nodeId: a.nodeId,
+          replica: a.replica,
+          nodeAddress: node!.address,
+          containerIp: o!.ipAddress,
+          // Only the ports the service is reached on, in target order, so a change elsewhere in the report is no change here.
+          ports: targetPorts.map((t) => ({ target: t.port, hostPort: hostPortOf(o!.ports, t)!, protocol: t.protocol })),
+        });
+      }
+      endpoints.sort((x, y) => x.replica - y.replica || compare(x.allocationId, y.allocationId));
+      services.push({
+        stack: stack.name,
+        service: name,
+        vip: svc.vip,
+        targetPorts,
+        published: publishedPortsOf(svc),
+        excluded: false,
+        preferLocal: svc.spec.ingress?.prefer === 'local',
+        endpoints,
+      });
+      const constraints = svc.spec.ingress?.constraints ?? [];
+      if (constraints.length === 0) continue;
+      for (const n of input.nodes) {
+        if (constraints.every((c) => constraintHolds(n, c))) continue;
+        (excluded[n.id] ??= []).push(key);
+      }
+    }
+  }
+  // Keys were pushed in service order, which is sorted: nothing to sort here.
+  return { services, excluded };
+}
+
+/** Equal content: the publisher bumps the version only when this is false. */
+export function sameModel(a: EndpointModel, b: EndpointModel): boolean {
+  return isDeepStrictEqual(a, b);
+}
+
+/** Whether the node serves the service's published ports (x-baton.ingress.constraints). */
+export function servesPublished(model: EndpointModel, nodeId: string, key: string): boolean {
+  return !(model.excluded[nodeId]?.includes(key) ?? false);
+}
+
+/** The set one node is sent: the shared services, with the ones its constraints leave out marked excluded. */
+export function endpointSetFor(model: EndpointModel, version: number, nodeId: string): EndpointSet {
+  const out = model.excluded[nodeId];
+  if (!out?.length) return { version, services: model.services };
+  const skip = new Set(out);
+  return {
+    version,
+    services: model.services.map((s) => (skip.has(serviceKey(s.stack, s.service)) ? { ...s, published: [], excluded: true } : s)),
+  };
+}
+
+/** Code-unit order: the same on every machine, unlike localeCompare. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
