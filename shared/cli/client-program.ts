@@ -3,6 +3,7 @@
 // for these commands, so `baton ps` loads one file instead of some 150 modules (issue 7: lists at
 // 10,000 nodes and 100,000 replicas within 3 s, start-up included).
 import type { Command } from 'commander';
+import { registerEndpoints } from './commands/endpoints.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerRollout } from './commands/rollout.js';
@@ -15,6 +16,7 @@ export function clientProgram(): Command {
   registerViews(program);
   registerServices(program);
   registerRollout(program);
+  registerEndpoints(program);
   registerLogs(program);
   return program;
 }

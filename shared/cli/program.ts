@@ -1,6 +1,7 @@
 // The `baton` program: the root command, every subcommand, and how a run ends (exit codes, one-line
 // errors). The agent's own entry (agent-main.ts) builds the same root with only `agent` under it.
 import type { Command } from 'commander';
+import { registerEndpoints } from './commands/endpoints.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerPlan } from './commands/plan.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerServices(program);
   registerRollout(program);
+  registerEndpoints(program);
   registerLogs(program);
   return program;
 }

@@ -113,16 +113,19 @@ export function registerServices(program: Command): void {
         pending: s.pending.map((p) => ({ replica: p.replica, reason: p.reason, kind: p.kind })),
         // Only for services with a health check: a count of 0 would otherwise read as "all unhealthy".
         ...(s.health_checked ? { healthy: s.healthy } : {}),
+        ingress: s.ingress.map((p) => ({ published: p.published, target: p.target, protocol: p.protocol, servingNodes: p.serving_nodes, nodes: p.nodes, endpoints: p.endpoints, problems: p.problems })),
       }));
       if (o.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
       else if (!json.length) process.stdout.write('no services\n');
       else
         process.stdout.write(
           table(
-            ['STACK', 'SERVICE', 'REPLICAS', 'HEALTH', 'IMAGE', 'PORTS'],
-            json.map((s) => [s.stack, s.name, `${s.running}/${s.desired}${replicaNote(s.pending)}`, s.healthy !== undefined ? `${s.healthy}/${s.desired} healthy` : '-', s.image, s.ports.join(',')]),
+            ['STACK', 'SERVICE', 'REPLICAS', 'HEALTH', 'IMAGE', 'PORTS', 'INGRESS'],
+            json.map((s) => [s.stack, s.name, `${s.running}/${s.desired}${replicaNote(s.pending)}`, s.healthy !== undefined ? `${s.healthy}/${s.desired} healthy` : '-', s.image, s.ports.join(','), ingressText(s.ingress)]),
           ) + '\n',
         );
+      // A node that cannot serve a port says why, under the table (the column only counts).
+      if (!o.json) for (const s of json) for (const p of s.ingress) for (const problem of p.problems) process.stdout.write(`${s.stack}/${s.name} ${p.published}/${p.protocol}: ${problem}\n`);
     });
 
   program
@@ -153,6 +156,12 @@ export function registerServices(program: Command): void {
           ) + '\n',
         );
     });
+}
+
+/** `8080: 3/3 nodes, 2 endpoints` per ingress port; `-` without one. */
+export function ingressText(ports: readonly { published: number; servingNodes: number; nodes: number; endpoints: number }[]): string {
+  if (!ports.length) return '-';
+  return ports.map((p) => `${p.published}: ${p.servingNodes}/${p.nodes} nodes, ${p.endpoints} endpoint${p.endpoints === 1 ? '' : 's'}`).join('; ');
 }
 
 /** ` (2 pending)`, or what the service waits for (` (waiting for db: 0/1 healthy)`). */
