@@ -13,7 +13,7 @@ import { alloc, spec, stack, svc } from '../fixtures/reconcile/builders.js';
 
 const log = createLogger('test', 'silent');
 
-function running(a: AllocationRecord, health = 'none'): ObservedNow {
+function running(a: Pick<AllocationRecord, 'id' | 'replica'>, health = 'none'): ObservedNow {
   return {
     state: 'running', containerId: `c-${a.id}`, cpuPercent: 0, memoryBytes: 0, health: health as ObservedNow['health'], healthOutput: '', exitCode: 0,
     ipAddress: `172.17.0.${a.replica + 1}`, ports: [{ target: 80, hostPort: 32000 + a.replica, protocol: 'tcp' }],
