@@ -6,7 +6,7 @@ import { runsCurrentSpec } from './allocation-spec.js';
 import type { HealthStatus } from '../shared/model/health.js';
 import type { ControlLoop } from './control-loop.js';
 import type { EndpointPublisher } from './ingress/endpoint-publisher.js';
-import { endpointsView, ingressSummaries, type EndpointsView, type IngressPortSummary } from './ingress/endpoint-views.js';
+import { endpointsView, ingressIndex, ingressSummaries, type EndpointsView, type IngressPortSummary } from './ingress/endpoint-views.js';
 import { endpointModel, type EndpointModel } from './ingress/endpoints.js';
 import type { NodePool, NodeView } from './node-pool.js';
 import { observedReplicas, type ObservedNow } from './observed.js';
@@ -106,7 +106,7 @@ export class Queries {
     const state = this.store.state;
     const views = this.pool.list();
     const observed = observedReplicas(views, state.allocations);
-    const { model, version } = this.endpointModel(views, observed);
+    const ingress = ingressIndex(this.endpointModel(views, observed).model, views);
     const pending = this.loop.unplaced();
     // One pass over the allocations, grouped by service (not one scan of all of them per service).
     const running = new Map<string, number>();
@@ -138,7 +138,7 @@ export class Queries {
           healthy: healthy.get(key) ?? 0,
           // Timings only (`test` empty, no probe) keep the image's check, which only reports can tell.
           healthChecked: (check !== undefined && !check.disable && (check.test.length > 0 || check.probe !== undefined)) || reportsHealth.has(key),
-          ingress: ingressSummaries({ stack: stack.name, service: name, svc, model, version, views }),
+          ingress: ingressSummaries(ingress, stack.name, name, svc),
         };
       }),
     );

@@ -6,7 +6,7 @@ import type { NodeView } from '../node-pool.js';
 import type { ObservedNow } from '../observed.js';
 import { serviceKey } from '../slot-key.js';
 import type { AllocationRecord, DeepReadonly, ServiceRecord } from '../store/schema.js';
-import { nodeServes, publishedPortsOf, replicaHealthy, servesPublished, targetPortsOf, type EndpointModel } from './endpoints.js';
+import { nodeServes, publishedPortsOf, replicaHealthy, targetPortsOf, type EndpointModel } from './endpoints.js';
 
 /** A replica as one node's ingress sees it. */
 export interface RouteRow {
@@ -109,22 +109,66 @@ export function endpointsView(input: ServiceIngressInput): EndpointsView {
   return { stack, service, vip: svc.vip ?? '', targetPorts: targets, published: entry?.published ?? publishedPortsOf(svc), nodes };
 }
 
-export function ingressSummaries(input: Omit<ServiceIngressInput, 'allocations' | 'observed'>): IngressPortSummary[] {
-  const { stack, service, svc, model, views } = input;
+/**
+ * What `ingressSummaries` reads of the nodes, indexed once per listing: with thousands of nodes and
+ * services, looking each port up in every node's report would cost services x nodes x ports.
+ */
+export interface IngressIndex {
+  readonly model: EndpointModel;
+  /** Ready, connected nodes. */
+  readonly serving: readonly NodeView[];
+  /** `stack/service` -> its model entry. */
+  readonly services: ReadonlyMap<string, EndpointModel['services'][number]>;
+  /** `stack/service` -> nodes (ready, connected) that constraints leave out of its published ports. */
+  readonly excluded: ReadonlyMap<string, ReadonlySet<string>>;
+  /** `stack/service/published/protocol` -> the states ready, connected nodes report for it. */
+  readonly ports: ReadonlyMap<string, readonly { node: NodeView; state: IngressPortState }[]>;
+  /** Ready, connected nodes whose last set could not be applied. */
+  readonly failing: readonly NodeView[];
+}
+
+export function ingressIndex(model: EndpointModel, views: readonly NodeView[]): IngressIndex {
+  const serving = views.filter(nodeServes);
+  const services = new Map(model.services.map((s) => [serviceKey(s.stack, s.service), s]));
+  const excluded = new Map<string, Set<string>>();
+  const ports = new Map<string, { node: NodeView; state: IngressPortState }[]>();
+  const failing: NodeView[] = [];
+  for (const n of serving) {
+    for (const key of model.excluded[n.id] ?? []) {
+      let set = excluded.get(key);
+      if (!set) excluded.set(key, (set = new Set()));
+      set.add(n.id);
+    }
+    if (n.ingress?.error) failing.push(n);
+    for (const p of n.ingress?.ports ?? []) {
+      const key = `${p.stack}/${p.service}/${p.published}/${p.protocol}`;
+      let list = ports.get(key);
+      if (!list) ports.set(key, (list = []));
+      list.push({ node: n, state: p });
+    }
+  }
+  return { model, serving, services, excluded, ports, failing };
+}
+
+export function ingressSummaries(index: IngressIndex, stack: string, service: string, svc: DeepReadonly<ServiceRecord>): IngressPortSummary[] {
+  const published = publishedPortsOf(svc);
+  if (!published.length) return [];
   const key = serviceKey(stack, service);
-  const entry = model.services.find((s) => s.stack === stack && s.service === service);
-  const should = views.filter((n) => nodeServes(n) && servesPublished(model, n.id, key));
-  return publishedPortsOf(svc).map((p) => {
+  const entry = index.services.get(key);
+  const out = index.excluded.get(key);
+  const should = (n: NodeView) => !out?.has(n.id);
+  const nodes = index.serving.length - (out?.size ?? 0);
+  return published.map((p) => {
     const problems: string[] = [];
     let servingNodes = 0;
-    for (const n of should) {
-      const state = n.ingress?.ports.find((s) => s.stack === stack && s.service === service && s.published === p.published && s.protocol === p.protocol);
-      if (state?.state === 'serving') servingNodes++;
-      else if (state?.state === 'port-in-use') problems.push(`${n.name}: port ${p.published} in use by another process`);
-      else if (state?.state === 'error') problems.push(`${n.name}: port ${p.published}: ${state.error || 'error'}`);
-      else if (n.ingress?.error) problems.push(`${n.name}: ${n.ingress.error}`);
+    for (const { node: n, state } of index.ports.get(`${key}/${p.published}/${p.protocol}`) ?? []) {
+      if (!should(n)) continue;
+      if (state.state === 'serving') servingNodes++;
+      else if (state.state === 'port-in-use') problems.push(`${n.name}: port ${p.published} in use by another process`);
+      else if (state.state === 'error') problems.push(`${n.name}: port ${p.published}: ${state.error || 'error'}`);
     }
-    return { published: p.published, target: p.target, protocol: p.protocol, servingNodes, nodes: should.length, endpoints: entry?.endpoints.length ?? 0, problems };
+    for (const n of index.failing) if (should(n)) problems.push(`${n.name}: ${n.ingress!.error}`);
+    return { published: p.published, target: p.target, protocol: p.protocol, servingNodes, nodes, endpoints: entry?.endpoints.length ?? 0, problems };
   });
 }
 

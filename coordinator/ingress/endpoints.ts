@@ -156,11 +156,6 @@ export function sameModel(a: EndpointModel, b: EndpointModel): boolean {
   return isDeepStrictEqual(a, b);
 }
 
-/** Whether the node serves the service's published ports (x-baton.ingress.constraints). */
-export function servesPublished(model: EndpointModel, nodeId: string, key: string): boolean {
-  return !(model.excluded[nodeId]?.includes(key) ?? false);
-}
-
 /** The set one node is sent: the shared services, with the ones its constraints leave out marked excluded. */
 export function endpointSetFor(model: EndpointModel, version: number, nodeId: string): EndpointSet {
   const out = model.excluded[nodeId];

@@ -98,7 +98,8 @@ async function until<T>(what: string, f: () => T | undefined, timeoutMs = 10_000
 
 t.test('endpoints: sets sent to agents, ListEndpoints, baton endpoints --json, services INGRESS, metrics', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'baton-endpoints-'));
-  const c = await Coordinator.start({ listen: '127.0.0.1:0', dataDir, logger: createLogger('c', 'silent'), suspectAfterMs: 60_000, downAfterMs: 120_000, reconcileMs: 200 });
+  const c = await Coordinator.start({ listen: '127.0.0.1:0', dataDir, logger: createLogger('c', 'silent'), suspectAfterMs: 60_000, downAfterMs: 120_000, reconcileMs: 600_000 });
+  // No timed round within the test: every round after the deploy is one a report's change started.
   t.teardown(() => c.stop());
   const target = `127.0.0.1:${c.address.port}`;
   const agents = [await FakeAgent.join(target, 1), await FakeAgent.join(target, 2)];
@@ -110,6 +111,7 @@ t.test('endpoints: sets sent to agents, ListEndpoints, baton endpoints --json, s
   c.store.transact((s) => {
     s.stacks.shop!.services.web!.vip = '10.213.0.2';
   });
+  await c.loop.kick();
   await until('both replicas started', () => (agents.every((a) => a.running.size === 1) ? true : undefined));
   const ids = agents.map((a) => [...a.running][0]!);
   // Node 1 holds two connections to its replica; each node counts its own traffic.
