@@ -56,7 +56,7 @@ export class EndpointPublisher {
       if (waiting && this.clock.now() < this.settleUntilMs) return;
       this.settled = true;
     }
-    const next = endpointModel(input);
+    const next = endpointModel(input, this.model);
     if (!this.model || !sameModel(this.model, next)) {
       this.model = next;
       this.version = Math.max(this.version + 1, this.clock.now());

@@ -77,6 +77,8 @@ export function notServing(
   spec: DeepReadonly<ServiceSpec>,
   node: EndpointNode | undefined,
   targets: readonly PortRef[],
+  /** Whether the node's address is one the agents can route to (passed in when already known). */
+  nodeAddressOk = node !== undefined && isIPv4(node.address),
 ): NotServing | undefined {
   if (a.desired !== 'run') return 'stopping';
   if (!o) return 'no-container';
@@ -84,7 +86,8 @@ export function notServing(
   if (!replicaHealthy(o, spec)) return 'unhealthy';
   if (!nodeServes(node)) return 'node-not-ready';
   // The agent rejects a whole set with an address it cannot route to: such a replica stays out.
-  if (!isIPv4(node!.address) || !isIPv4(o.ipAddress)) return 'no-address';
+  // (A container address arrives checked: coordinator/wire.ts takes only IPv4 or ''.)
+  if (!nodeAddressOk || o.ipAddress === '') return 'no-address';
   if (targets.some((t) => hostPortOf(o.ports, t) === undefined)) return 'ports-unknown';
   return undefined;
 }
@@ -93,8 +96,15 @@ function hostPortOf(ports: readonly PortMapping[], t: PortRef): number | undefin
   return ports.find((p) => p.target === t.port && p.protocol === t.protocol)?.hostPort;
 }
 
-export function endpointModel(input: EndpointInput): EndpointModel {
+/**
+ * The model for `input`. With `previous` (the last model), every service and endpoint whose content
+ * is unchanged is the previous object itself, and an unchanged model is `previous`: at 100,000
+ * replicas a round then allocates little and `sameModel` is a reference check.
+ */
+export function endpointModel(input: EndpointInput, previous?: EndpointModel): EndpointModel {
   const nodes = new Map(input.nodes.map((n) => [n.id, n]));
+  // Checked once per node, not once per replica.
+  const addressOk = new Map(input.nodes.map((n) => [n.id, isIPv4(n.address)]));
   // Serving allocations by service key, from one pass over the allocations.
   const byService = new Map<string, DeepReadonly<AllocationRecord>[]>();
   for (const a of input.allocations) {
@@ -104,6 +114,7 @@ export function endpointModel(input: EndpointInput): EndpointModel {
     if (!list) byService.set(key, (list = []));
     list.push(a);
   }
+  const before = new Map(previous?.services.map((s) => [serviceKey(s.stack, s.service), s]));
   const services: IngressService[] = [];
   const excluded: Record<string, string[]> = {};
   const stacks = Object.values(input.stacks).sort((a, b) => compare(a.name, b.name));
@@ -112,33 +123,33 @@ export function endpointModel(input: EndpointInput): EndpointModel {
       const svc = stack.services[name]!;
       if (!svc.vip) continue;
       const key = serviceKey(stack.name, name);
-      const targetPorts = targetPortsOf(svc.spec);
-      const endpoints: Endpoint[] = [];
+      const old = before.get(key);
+      const targetPorts = reuse(old?.targetPorts, targetPortsOf(svc.spec), samePortRefs);
+      const serving: { a: DeepReadonly<AllocationRecord>; o: ObservedNow; node: EndpointNode }[] = [];
       for (const a of byService.get(key) ?? []) {
         const o = input.observed.get(a.id);
         const node = nodes.get(a.nodeId);
-        if (notServing(a, o, svc.spec, node, targetPorts) !== undefined) continue;
-        endpoints.push({
+        if (notServing(a, o, svc.spec, node, targetPorts, addressOk.get(a.nodeId) ?? false) === undefined) serving.push({ a, o: o!, node: node! });
+      }
+      serving.sort((x, y) => x.a.replica - y.a.replica || compare(x.a.id, y.a.id));
+      let endpoints: Endpoint[] = serving.map(({ a, o, node }, i) => {
+        const was = old?.endpoints[i];
+        if (was && sameEndpoint(was, a, o, node, targetPorts)) return was;
+        return {
           allocationId: a.id,
           nodeId: a.nodeId,
           replica: a.replica,
-          nodeAddress: node!.address,
-          containerIp: o!.ipAddress,
+          nodeAddress: node.address,
+          containerIp: o.ipAddress,
           // Only the ports the service is reached on, in target order, so a change elsewhere in the report is no change here.
-          ports: targetPorts.map((t) => ({ target: t.port, hostPort: hostPortOf(o!.ports, t)!, protocol: t.protocol })),
-        });
-      }
-      endpoints.sort((x, y) => x.replica - y.replica || compare(x.allocationId, y.allocationId));
-      services.push({
-        stack: stack.name,
-        service: name,
-        vip: svc.vip,
-        targetPorts,
-        published: publishedPortsOf(svc),
-        excluded: false,
-        preferLocal: svc.spec.ingress?.prefer === 'local',
-        endpoints,
+          ports: targetPorts.map((t) => ({ target: t.port, hostPort: hostPortOf(o.ports, t)!, protocol: t.protocol })),
+        };
       });
+      if (old && endpoints.length === old.endpoints.length && endpoints.every((e, i) => e === old.endpoints[i])) endpoints = old.endpoints as Endpoint[];
+      const published = reuse(old?.published, publishedPortsOf(svc), sameIngressPorts);
+      const preferLocal = svc.spec.ingress?.prefer === 'local';
+      const unchanged = old && old.vip === svc.vip && old.preferLocal === preferLocal && old.targetPorts === targetPorts && old.published === published && old.endpoints === endpoints;
+      services.push(unchanged ? old : { stack: stack.name, service: name, vip: svc.vip, targetPorts, published, excluded: false, preferLocal, endpoints });
       const constraints = svc.spec.ingress?.constraints ?? [];
       if (constraints.length === 0) continue;
       for (const n of input.nodes) {
@@ -148,12 +159,30 @@ export function endpointModel(input: EndpointInput): EndpointModel {
     }
   }
   // Keys were pushed in service order, which is sorted: nothing to sort here.
+  if (previous && services.length === previous.services.length && services.every((s, i) => s === previous.services[i]) && isDeepStrictEqual(excluded, previous.excluded)) return previous;
   return { services, excluded };
 }
 
+function sameEndpoint(e: Endpoint, a: DeepReadonly<AllocationRecord>, o: ObservedNow, node: EndpointNode, targets: readonly PortRef[]): boolean {
+  if (e.allocationId !== a.id || e.nodeId !== a.nodeId || e.replica !== a.replica || e.nodeAddress !== node.address || e.containerIp !== o.ipAddress) return false;
+  if (e.ports.length !== targets.length) return false;
+  return targets.every((t, i) => {
+    const p = e.ports[i]!;
+    return p.target === t.port && p.protocol === t.protocol && p.hostPort === hostPortOf(o.ports, t);
+  });
+}
+
+function reuse<T>(old: readonly T[] | undefined, next: T[], same: (a: T, b: T) => boolean): readonly T[] {
+  return old && old.length === next.length && old.every((x, i) => same(x, next[i]!)) ? old : next;
+}
+
+const samePortRefs = (a: PortRef, b: PortRef) => a.port === b.port && a.protocol === b.protocol;
+const sameIngressPorts = (a: IngressPort, b: IngressPort) => a.published === b.published && a.target === b.target && a.protocol === b.protocol;
+
 /** Equal content: the publisher bumps the version only when this is false. */
 export function sameModel(a: EndpointModel, b: EndpointModel): boolean {
-  return isDeepStrictEqual(a, b);
+  // Shared (reused) parts compare by reference first, inside isDeepStrictEqual too.
+  return a === b || isDeepStrictEqual(a, b);
 }
 
 /** The set one node is sent: the shared services, with the ones its constraints leave out marked excluded. */

@@ -150,3 +150,22 @@ t.test('order is deterministic: equal content compares equal whatever the input 
   a.observed.set('a1', running(a.allocations[0]!, { health: 'unhealthy' }));
   t.notOk(sameModel(ma, endpointModel(a)), 'an endpoint leaving is a change');
 });
+
+t.test('with the previous model: unchanged content is the previous objects, so comparing is a reference check', async (t) => {
+  const input = base();
+  input.stacks.shop!.services.api = { ...svc({ spec: spec({ name: 'api', ports: [ingress(8000, 8000)] }) }), vip: '10.213.0.3' };
+  const first = endpointModel(input);
+  t.equal(endpointModel(input, first), first, 'nothing changed: the previous model itself');
+  input.observed.set('a2', running(input.allocations[1]!, { cpuPercent: 80 }));
+  t.equal(endpointModel(input, first), first, 'usage only: still the previous model');
+  input.observed.set('a2', running(input.allocations[1]!, { ipAddress: '172.17.2.9' }));
+  const moved = endpointModel(input, first);
+  t.not(moved, first, 'a new container address is a new model');
+  t.notOk(sameModel(first, moved));
+  const [api, web] = [moved.services[0]!, moved.services[1]!];
+  t.equal(api, first.services[0], 'api did not change: the same object');
+  t.not(web, first.services[1], 'web did');
+  t.equal(web.endpoints[0], first.services[1]!.endpoints[0], "web's unchanged endpoints are reused");
+  t.equal(web.endpoints[1]!.containerIp, '172.17.2.9');
+  t.same(moved, endpointModel(input), 'the same content as computed from scratch');
+});
