@@ -159,7 +159,7 @@ export class ControlLoop {
     // Nothing desired and nothing placed: nothing to decide (a pool of agents without services).
     if (Object.keys(state.stacks).length === 0 && Object.keys(state.allocations).length === 0 && this.pending.size === 0 && this.waiting.size === 0) {
       // The last service went: the nodes still route it until they are sent the empty set.
-      if (this.endpoints?.current()?.model.services.length) this.endpoints.publish({ stacks: state.stacks, allocations: [], observed: new Map(), nodes: this.pool.list() });
+      if (this.endpoints?.current()?.model.services.length) this.publishEndpoints(this.pool.list(), new Map());
       return;
     }
     const now = this.clock.now();
@@ -255,11 +255,21 @@ export class ControlLoop {
     if (applied.records.length || d.stop.length || d.revive.length || d.forget.length || rolloutsChanged) await this.store.flush();
     // After the decisions and before the commands: a replica this round stops leaves every node's
     // set in the message before its stop command (the agent drains it then).
-    this.endpoints?.publish({ stacks: this.store.state.stacks, allocations: this.store.allocations(), observed, nodes: views });
+    this.publishEndpoints(views, observed);
     this.dispatcher.dispatch(views, observed, now);
   }
 
-  /** Steps every rollout that is not over, from the store and this round's reports. */
+  /** A fault in the endpoint model is logged, never a reason to leave the round's commands unsent. */
+  private publishEndpoints(views: readonly NodeView[], observed: ReadonlyMap<string, ObservedNow>): void {
+    if (!this.endpoints) return;
+    try {
+      this.endpoints.publish({ stacks: this.store.state.stacks, allocations: this.store.allocations(), observed, nodes: views });
+    } catch (err) {
+      this.log.error({ err: (err as Error).message }, 'endpoint set not published');
+    }
+  }
+
+    /** Steps every rollout that is not over, from the store and this round's reports. */
   private stepRollouts(
     views: readonly NodeView[],
     observed: ReadonlyMap<string, ObservedNow>,
