@@ -4,6 +4,7 @@
 import type { Logger } from '../../shared/logger.js';
 import { systemClock, type Clock } from '../../shared/clock.js';
 import type { EndpointSet, IngressReport } from '../../shared/model/ingress.js';
+import type { ReplicaStatus } from '../../shared/model/replica-state.js';
 import { ok, type Result } from '../../shared/result.js';
 import { openConnections, readConntrackText, type ConntrackSource } from './conntrack.js';
 import { Nft } from './nft.js';
@@ -18,6 +19,16 @@ export const MIN_DRAIN_MS = 1000;
 const DRAIN_POLL_MS = 200;
 /** Own replicas remembered for draining after the coordinator already dropped them from the set. */
 const REMEMBERED_ENDPOINTS = 1024;
+
+/**
+ * What an own replica's status means for this node's rules, at once (the coordinator follows within
+ * a round): `drop` when it is not running or is unhealthy, `serve` when running and healthy (or
+ * without a check), `keep` while its health is still starting.
+ */
+export function localVerdict(s: Pick<ReplicaStatus, 'state' | 'health'>): 'drop' | 'serve' | 'keep' {
+  if (s.state !== 'running' || s.health === 'unhealthy') return 'drop';
+  return s.health === 'starting' ? 'keep' : 'serve';
+}
 
 export interface IngressOptions {
   readonly nodeId: string;
@@ -105,9 +116,16 @@ export class Ingress {
     return this.reapply();
   }
 
+  /** Whether an own replica of this id was in a set received (its connections can be drained). */
+  knows(allocationId: string): boolean {
+    return this.own.has(allocationId);
+  }
+
   /** Local fast path: an own replica died, turned unhealthy or is stopping: out of this node's rules now. */
   dropLocal(allocationId: string): Promise<Result<void>> {
     if (this.drops.has(allocationId)) return this.applying.then(() => ok(undefined));
+    // Only replicas the ingress knows of: the set stays bounded by what the coordinator sent.
+    if (!this.inSet(allocationId) && !this.own.has(allocationId)) return Promise.resolve(ok(undefined));
     this.drops.add(allocationId);
     return this.inSet(allocationId) ? this.reapply() : Promise.resolve(ok(undefined));
   }
