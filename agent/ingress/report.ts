@@ -50,6 +50,7 @@ export function buildReport(input: ReportInput): IngressReport {
   const ports: IngressPortState[] = [];
   const counters: IngressCounters[] = [];
   const connections: Record<string, number> = {};
+  const ownTargets = new Map<string, { ip: string; targets: Set<number> }>();
   for (const s of set.services) {
     for (const p of s.published) {
       const base = { stack: s.stack, service: s.service, published: p.published, protocol: p.protocol };
@@ -66,12 +67,15 @@ export function buildReport(input: ReportInput): IngressReport {
     counters.push({ stack: s.stack, service: s.service, connections: Math.max(0, t.natted - t.refused), bytes: t.bytes, failedForwards: t.refused });
     for (const e of s.endpoints) {
       if (e.nodeId !== nodeId || !e.containerIp) continue;
-      const targets = new Set(s.targetPorts.filter((p) => p.protocol === 'tcp').map((p) => p.port));
-      for (const p of s.published) if (p.protocol === 'tcp') targets.add(p.target);
-      let n = 0;
-      for (const t of targets) n += input.open.get(`${e.containerIp}:${t}`) ?? 0;
-      connections[e.allocationId] = n;
+      const own = (ownTargets.get(e.allocationId) ?? ownTargets.set(e.allocationId, { ip: e.containerIp, targets: new Set() }).get(e.allocationId))!;
+      for (const p of s.targetPorts) if (p.protocol === 'tcp') own.targets.add(p.port);
+      for (const p of s.published) if (p.protocol === 'tcp') own.targets.add(p.target);
     }
+  }
+  for (const [id, own] of ownTargets) {
+    let n = 0;
+    for (const t of own.targets) n += input.open.get(`${own.ip}:${t}`) ?? 0;
+    connections[id] = n;
   }
   return { appliedVersion: input.appliedVersion, ports, counters, connections, error: input.applyError };
 }
