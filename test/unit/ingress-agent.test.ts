@@ -2,7 +2,7 @@
 // script is checked by `nft -c`, which parses and validates against the kernel without applying),
 // service index assignment, the conntrack parser, the report, the local verdict, the port holder,
 // and the observer's / create options' ingress fields. The rules' behaviour is test/docker/ingress-nft.test.ts.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { createServer } from 'node:net';
 import { ipAddressOf, publishedPorts } from '../../agent/docker-observer.js';
 import { createOptions } from '../../agent/executor/docker/create-options.js';
@@ -43,8 +43,8 @@ const render = (set: EndpointSet, overrides = NONE, portsInUse?: Set<number>) =>
 // `nft -c` needs root (CAP_NET_ADMIN) and nft; without them the text assertions still run.
 const canCheck = onPath('nft') && process.getuid?.() === 0;
 const nft = new Nft();
-async function accepted(t: Tap.Test, script: string, what: string) {
-  if (!canCheck) return t.skip(`nft -c unavailable: ${what}`);
+async function accepted(t: Test, script: string, what: string) {
+  if (!canCheck) return t.pass(`nft -c unavailable (needs root and nft), not checked: ${what}`, { todo: true });
   t.same(await nft.check(script), { ok: true, value: undefined }, `nft -c accepts: ${what}`);
 }
 
