@@ -8,7 +8,12 @@ import { execFile } from 'node:child_process';
 import { createLogger } from '../../shared/logger.js';
 import type { EndpointSet, IngressService } from '../../shared/model/ingress.js';
 import { fail, ok } from '../../shared/result.js';
+import type { Command__Output } from '../../shared/grpc/gen/baton/v1/Command.js';
+import { endpointSetToWire } from '../../shared/wire/ingress.js';
+import { dockerFromEnv } from '../../agent/docker-observer.js';
+import type { ConntrackSource } from '../../agent/ingress/conntrack.js';
 import { Ingress } from '../../agent/ingress/ingress.js';
+import { Worker } from '../../agent/worker.js';
 import { Nft } from '../../agent/ingress/nft.js';
 import { inCi, netnsAvailability, onPath } from '../fixtures/docker-env.js';
 import { connectMany, createNetns, holdConnection, startServers, type Netns } from '../fixtures/netns-tcp.js';
@@ -39,6 +44,12 @@ const epB = { allocationId: 'alloc-b', nodeId: 'n2', replica: 2, nodeAddress: B,
 const epRefusing = { allocationId: 'alloc-r', nodeId: 'n3', replica: 3, nodeAddress: NODE, containerIp: '172.17.0.10', ports: [{ target: 80, hostPort: 8003, protocol: 'tcp' as const }] };
 const set = (version: number, endpoints: IngressService['endpoints']): EndpointSet => ({ version, services: [service(endpoints)] });
 
+/** The namespace's own connection table. */
+const nsConntrack =
+  (ns: Netns): ConntrackSource =>
+  () =>
+    new Promise((resolve) => execFile(ns.enter[0]!, [...ns.enter.slice(1), 'cat', '/proc/net/nf_conntrack'], { encoding: 'utf8' }, (err, out) => resolve(err ? fail(err.message) : ok(out))));
+
 const count = (xs: readonly string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
 
 t.test('nftables ingress in a network namespace', { skip }, async (t) => {
@@ -53,9 +64,7 @@ t.test('nftables ingress in a network namespace', { skip }, async (t) => {
     log: createLogger('test', 'silent'),
     nft,
     holders: null,
-    // The namespace's own connection table.
-    conntrack: () =>
-      new Promise((resolve) => execFile(ns.enter[0]!, [...ns.enter.slice(1), 'cat', '/proc/net/nf_conntrack'], { encoding: 'utf8' }, (err, out) => resolve(err ? fail(err.message) : ok(out)))),
+    conntrack: nsConntrack(ns),
   });
   t.teardown(() => ingress.close({ deleteTable: true }));
 
@@ -103,4 +112,45 @@ t.test('nftables ingress in a network namespace', { skip }, async (t) => {
   t.same(await ingress.update(set(4, [])), { ok: true });
   t.same(await connectMany(ns, VIP, 80, 1), ['ERR ECONNREFUSED'], 'no endpoints: refused at once');
   t.equal((await ingress.report())?.ports[0]?.state, 'no-endpoints');
+});
+
+t.test('worker: an endpoints command is applied at once, not behind a draining stop', { skip }, async (t) => {
+  const name = `btingw${process.pid}`;
+  const ns: Netns = createNetns(name, [NODE, A, B]);
+  t.teardown(() => ns.remove());
+  const servers = await startServers(ns, [`${A}:80:A`, `${B}:8002:B`]);
+  t.teardown(() => servers.stop());
+  // The real worker (its Docker client is used only by the stop, which finds no container: 404 is stopped).
+  const worker = new Worker(dockerFromEnv(), 'n1', createLogger('test', 'silent'), () => undefined, () => true, {
+    nft: new Nft({ command: [...ns.enter, 'nft'] }),
+    holders: null,
+    conntrack: nsConntrack(ns),
+  });
+  t.teardown(() => worker.close({ deleteIngressTable: true }));
+  const command = (id: string, c: Partial<Command__Output>) => worker.handle({ command_id: id, ...c } as Command__Output);
+  const endpoints = (id: string, s: EndpointSet) => command(id, { kind: 'endpoints', endpoints: endpointSetToWire(s) as Command__Output['endpoints'] });
+
+  t.equal(await worker.ingressReport(), undefined, 'no ingress part before a set arrived');
+  t.same(await endpoints('e1', set(5, [epA, epB])), { command_id: 'e1', ok: true, error: '' });
+  t.same(await endpoints('e0', set(4, [epA])), { command_id: 'e0', ok: true, error: '' }, 'an older version is acknowledged, not applied');
+  t.equal((await worker.ingressReport())?.appliedVersion, 5);
+  let held = await holdConnection(ns, VIP, 80);
+  if (held.server !== 'A') {
+    held.close();
+    held = await holdConnection(ns, VIP, 80);
+  }
+  t.teardown(() => held.close());
+  t.equal(held.server, 'A');
+
+  const order: string[] = [];
+  // The stop drains alloc-a (its connection stays open, so for the whole 2.5 s grace) before stopping.
+  const stop = command('s1', { kind: 'stop', stop: { allocation_id: 'alloc-a', stop_grace_ms: 2500, remove: false } as Command__Output['stop'] }).then((ack) => (order.push('stop'), ack));
+  await new Promise((r) => setTimeout(r, 200));
+  t.same(count(await connectMany(ns, VIP, 80, 2)), { B: 2 }, 'the draining replica is out of the rules at once');
+  const update = endpoints('e2', set(6, [epB])).then((ack) => (order.push('endpoints'), ack));
+  t.same(await update, { command_id: 'e2', ok: true, error: '' });
+  t.equal((await worker.ingressReport())?.appliedVersion, 6, 'applied while the stop is still draining');
+  t.same((await stop).ok, true, 'the stop completes after its drain');
+  t.same(order, ['endpoints', 'stop'], 'the endpoints ack came before the draining stop finished');
+  t.same(await endpoints('bad', { version: 0, services: [] }), { command_id: 'bad', ok: false, error: 'endpoints.version: expected a whole number ≥ 1, got 0' }, 'a bad set is refused with the field named');
 });
