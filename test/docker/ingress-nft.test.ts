@@ -4,7 +4,8 @@
 // endpoint skipped without the client seeing an error, removal that spares an open connection,
 // counters and conntrack in the report, and draining. No Docker needed.
 import t from 'tap';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { createLogger } from '../../shared/logger.js';
 import type { EndpointSet, IngressService } from '../../shared/model/ingress.js';
 import { fail, ok } from '../../shared/result.js';
@@ -44,6 +45,13 @@ const epB = { allocationId: 'alloc-b', nodeId: 'n2', replica: 2, nodeAddress: B,
 const epRefusing = { allocationId: 'alloc-r', nodeId: 'n3', replica: 3, nodeAddress: NODE, containerIp: '172.17.0.10', ports: [{ target: 80, hostPort: 8003, protocol: 'tcp' as const }] };
 const set = (version: number, endpoints: IngressService['endpoints']): EndpointSet => ({ version, services: [service(endpoints)] });
 
+const HOLDER = `
+import { PortHolders } from ${JSON.stringify(new URL('../../agent/ingress/port-holder.ts', import.meta.url).pathname)};
+const h = new PortHolders();
+await h.sync([{ published: 30080, vip: ${JSON.stringify(VIP)}, target: 80 }]);
+console.log(h.state(30080).state);
+`;
+
 /** The namespace's own connection table. */
 const nsConntrack =
   (ns: Netns): ConntrackSource =>
@@ -75,6 +83,12 @@ t.test('nftables ingress in a network namespace', { skip }, async (t) => {
   const viaPublished = await connectMany(ns, NODE, 30080, 4);
   t.same(count(viaPublished), { A: 2, B: 2 }, 'the published port on the node address reaches both');
   t.same(await connectMany(ns, VIP, 81, 1), ['ERR ECONNREFUSED'], 'another port of the service address is refused, not routed out');
+  // Loopback is not DNAT'd: the port holder (run inside the namespace) relays it to the VIP.
+  const holder = spawn(ns.enter[0]!, [...ns.enter.slice(1), process.execPath, '--import', 'tsx', '--input-type=module', '-e', HOLDER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.teardown(() => holder.kill('SIGKILL'));
+  t.equal(await new Promise((r) => createInterface({ input: holder.stdout! }).once('line', r)), 'held', 'the holder holds 0.0.0.0:30080 in the namespace');
+  t.same(count(await connectMany(ns, '127.0.0.1', 30080, 4)), { A: 2, B: 2 }, '127.0.0.1:30080 reaches both through the holder and the VIP');
+  holder.kill('SIGKILL');
 
   t.same(await ingress.update(set(2, [epA, epB, epRefusing])), { ok: true });
   const withRefusing = await connectMany(ns, VIP, 80, 6);
@@ -84,8 +98,9 @@ t.test('nftables ingress in a network namespace', { skip }, async (t) => {
   t.equal(report?.appliedVersion, 2);
   const counters = report?.counters.find((c) => c.service === 'api');
   t.ok((counters?.failedForwards ?? 0) >= 1, `the refusal is counted as a failed forward (${counters?.failedForwards})`);
-  // 6 + 4 through the first table (folded in when it was replaced) + 6 since; the port-81 refusal never reached a DNAT.
-  t.equal(counters?.connections, 16, 'connections counted across the table replacement');
+  // 6 (VIP) + 4 (published) + 4 (loopback, relayed to the VIP) through the first table, folded in when
+  // it was replaced, + 6 since = 20; the port-81 refusal never reached a DNAT.
+  t.equal(counters?.connections, 20, 'connections counted across the table replacement');
   t.ok((counters?.bytes ?? 0) > 0, 'bytes counted');
   t.same(report?.ports, [{ stack: 'web', service: 'api', published: 30080, protocol: 'tcp', state: 'serving', error: '' }]);
 
