@@ -26,8 +26,6 @@ export class Worker {
   private readonly answered = new Map<string, Promise<CommandAck>>();
   private readonly logs: LogStreams;
   readonly ingress: Ingress;
-  /** Container ports of replicas started here (from their start command): which need draining. */
-  private readonly targets = new Map<string, number[]>();
 
   constructor(
     docker: Docker,
@@ -121,8 +119,6 @@ export class Worker {
         const parsed = fromStartReplica(cmd.start!);
         if (!parsed.ok) return parsed.error;
         const spec = parsed.value;
-        const targets = spec.ports.filter((p) => p.protocol === 'tcp').map((p) => p.target);
-        if (targets.length) this.targets.set(spec.allocationId, targets);
         // Accepted once the supervisor owns it; how the start goes is reported as events.
         void this.supervisor.run(spec).catch((err: Error) => this.log.error({ err: err.message, allocationId: spec.allocationId }, 'run failed'));
         return undefined;
@@ -131,11 +127,11 @@ export class Worker {
         const s = cmd.stop!;
         const graceMs = s.stop_grace_ms || 10_000;
         // Connection draining: out of this node's rules, in-flight connections finish (or the grace
-        // period runs out), then the usual stop. Only replicas with ports have connections to wait for.
-        const targets = this.targets.get(s.allocation_id);
-        if (targets || this.ingress.knows(s.allocation_id)) {
-          const ip = targets ? ((await this.executor.inspect(s.allocation_id).catch(() => undefined))?.ipAddress ?? '') : '';
-          const drained = await this.ingress.drainBeforeStop(s.allocation_id, graceMs, { containerIp: ip, targets: targets ?? [] });
+        // period runs out), then the usual stop. Only replicas the ingress forwarded to (an endpoint
+        // with ingress or expose ports in a set received): a `mode: host` port is the container's
+        // own, its clients keep coming until it stops, so waiting for them would only delay the stop.
+        if (this.ingress.knows(s.allocation_id)) {
+          const drained = await this.ingress.drainBeforeStop(s.allocation_id, graceMs);
           if (drained.open > 0) this.log.info({ allocationId: s.allocation_id, open: drained.open, waitedMs: drained.waitedMs }, 'stopping with connections still open: grace period over');
         }
         const stopped = await this.supervisor.stop(s.allocation_id, graceMs);
@@ -143,7 +139,6 @@ export class Worker {
         if (s.remove) {
           const removed = await this.supervisor.remove(s.allocation_id);
           if (!removed.ok) return removed.error;
-          this.targets.delete(s.allocation_id);
         }
         return undefined;
       }
@@ -156,7 +151,6 @@ export class Worker {
           this.log.info({ allocationId: c.allocationId, containerId: c.containerId }, 'removing stale replica');
           const stopped = await this.supervisor.stop(c.allocationId, 10_000);
           const removed = stopped.ok ? await this.supervisor.remove(c.allocationId) : stopped;
-          if (removed.ok) this.targets.delete(c.allocationId);
           if (!removed.ok) errors.push(`${c.allocationId}: ${removed.error}`);
         }
         return errors.length ? errors.join('; ') : undefined;

@@ -17,6 +17,8 @@ export const SAMPLE_EVERY_MS = 2000;
 /** A drain waits at least this long (capped by the grace period): every node applies the set that drops the replica. */
 export const MIN_DRAIN_MS = 1000;
 const DRAIN_POLL_MS = 200;
+/** How often a published port another process held is tried again (and served once free). */
+export const PORT_RETRY_MS = 10_000;
 /** Own replicas remembered for draining after the coordinator already dropped them from the set. */
 const REMEMBERED_ENDPOINTS = 1024;
 
@@ -80,6 +82,8 @@ export class Ingress {
   private applying: Promise<unknown> = Promise.resolve();
   private sample: Sample | undefined;
   private sampling: Promise<Sample> | undefined;
+  private portsInUse = new Set<number>();
+  private lastPortRetryMs = 0;
 
   constructor(private readonly options: IngressOptions) {
     this.table = options.table ?? DEFAULT_TABLE;
@@ -160,6 +164,11 @@ export class Ingress {
   async report(): Promise<IngressReport | undefined> {
     const set = this.set;
     if (!set) return undefined;
+    const now = this.clock.now();
+    if (this.portsInUse.size && now - this.lastPortRetryMs >= PORT_RETRY_MS) {
+      this.lastPortRetryMs = now;
+      void this.reapply();
+    }
     const sample = await this.currentSample();
     return buildReport({
       set,
@@ -205,7 +214,11 @@ export class Ingress {
         for (const p of s.published) if (p.protocol === 'tcp') wanted.push({ published: p.published, vip: s.vip, target: p.target });
       }
       await this.holders.sync(wanted);
-      for (const p of this.holders.inUse()) this.options.log.error({ port: p }, 'ingress: published port held by another process; not served on this node');
+      const inUse = this.holders.inUse();
+      for (const p of inUse) if (!this.portsInUse.has(p)) this.options.log.error({ port: p }, 'ingress: published port held by another process; the other nodes serve it, this one does not');
+      for (const p of this.portsInUse) if (!inUse.has(p)) this.options.log.info({ port: p }, 'ingress: published port free again; served here');
+      this.portsInUse = inUse;
+      if (inUse.size && this.lastPortRetryMs === 0) this.lastPortRetryMs = this.clock.now();
     }
     const rules = renderRuleset(set, this.options.nodeId, { dropAllocationIds: this.drops }, { table: this.table, serviceIndex: this.indexes, portsInUse: this.holders?.inUse() });
     // The replaced table's counters start over in the new one: keep what they counted.
