@@ -30,6 +30,8 @@ export interface AgentOptions {
   cpuMillis?: number;
   memoryBytes?: number;
   backoff?: BackoffOptions;
+  /** Delete the ingress's nftables table on stop. @default false: the rules stay and traffic keeps flowing. */
+  cleanupIngress?: boolean;
   /** Time to wait for the coordinator's welcome. @default 10000 */
   welcomeTimeoutMs?: number;
   logger?: Logger;
@@ -104,7 +106,7 @@ export class Agent {
     await this.session?.goodbye(reason);
     this.wake?.();
     await this.loop;
-    await this.worker?.close();
+    await this.worker?.close({ deleteIngressTable: this.options.cleanupIngress === true });
     this.client.close();
     this.state = 'stopped';
   }

@@ -3,6 +3,7 @@
 import './lean-modules.js';
 import Docker from 'dockerode';
 import { BATON_LABEL_PREFIX, LABEL_ALLOCATION, LABEL_NODE } from '../shared/model/labels.js';
+import type { PortMapping } from '../shared/model/ingress.js';
 import type { ContainerObservation } from '../shared/observations.js';
 import { exitCodeFromStatus } from './executor/docker/docker-client.js';
 import { CgroupReader } from './proc-stats.js';
@@ -66,6 +67,8 @@ export class DockerObserver {
             health: healthFromStatus(c.Status),
             // The supervisor's statuses fill this in (Worker.withHealth): `docker ps` does not show it.
             healthOutput: '',
+            ipAddress: ipAddressOf(c.NetworkSettings?.Networks),
+            ports: publishedPorts(c.Ports),
           };
           if (withStats && c.State === 'running') await this.addStats(base);
           return base;
@@ -119,6 +122,30 @@ export class DockerObserver {
 interface DockerStats {
   cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
   memory_stats?: { usage?: number; limit?: number; stats?: { inactive_file?: number; total_inactive_file?: number } };
+}
+
+/** The container's bridge address (the first network with an IPv4 address; '' without one). */
+export function ipAddressOf(networks: Readonly<Record<string, { IPAddress?: string }>> | undefined): string {
+  for (const n of Object.values(networks ?? {})) if (n.IPAddress) return n.IPAddress;
+  return '';
+}
+
+/**
+ * `docker ps`' Ports -> the host ports Docker published: only entries with a PublicPort, the IPv4
+ * binding (Docker lists 0.0.0.0 and :: for one mapping), one per target and protocol.
+ */
+export function publishedPorts(ports: readonly { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[] | undefined): PortMapping[] {
+  const out: PortMapping[] = [];
+  const seen = new Set<string>();
+  for (const p of ports ?? []) {
+    if (!p.PublicPort || (p.IP ?? '').includes(':')) continue;
+    if (p.Type !== 'tcp' && p.Type !== 'udp') continue;
+    const key = `${p.PrivatePort}/${p.Type}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ target: p.PrivatePort, hostPort: p.PublicPort, protocol: p.Type });
+  }
+  return out;
 }
 
 function healthFromStatus(status: string): string {

@@ -9,6 +9,7 @@ import type { AgentServiceClient } from '../shared/grpc/gen/baton/v1/AgentServic
 import type { CoordinatorMessage__Output } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import type { Logger } from '../shared/logger.js';
 import { containerToWire, hostUsageToWire } from '../shared/observations.js';
+import { ingressReportToWire } from '../shared/wire/ingress.js';
 import { BATON_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
 import type { EngineObservation } from './docker-observer.js';
 import type { HostCapacity, HostSample } from './host-metrics.js';
@@ -27,7 +28,7 @@ export interface SessionOptions {
   memoryBytes?: number;
   host: { capacity(): Promise<HostCapacity>; sample(): Promise<HostSample> };
   engine: { observe(withStats: boolean): Promise<EngineObservation> };
-  worker: Pick<Worker, 'currentEvents' | 'handle' | 'sessionEnded'>;
+  worker: Pick<Worker, 'currentEvents' | 'handle' | 'sessionEnded'> & Partial<Pick<Worker, 'ingressReport'>>;
   /** @default 10000 */
   welcomeTimeoutMs?: number;
   /** Called once, when the coordinator's welcome arrives. */
@@ -70,7 +71,7 @@ export class Session {
           if (sampling) return; // a slow sample skips a beat rather than piling up
           sampling = true;
           try {
-            const [host, eng] = await Promise.all([o.host.sample(), o.engine.observe(true)]);
+            const [host, eng, ingress] = await Promise.all([o.host.sample(), o.engine.observe(true), o.worker.ingressReport?.()]);
             if (!this.open) return;
             call.write({
               report: {
@@ -81,6 +82,8 @@ export class Session {
                 docker_up: eng.up,
                 docker_error: eng.error,
                 containers: eng.containers.map(containerToWire),
+                // Once an endpoint set arrived: what this node applied and what flows through it.
+                ...(ingress ? { ingress: ingressReportToWire(ingress) } : {}),
               },
             });
           } catch (err) {

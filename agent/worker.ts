@@ -9,11 +9,13 @@ import type { ContainerEvent } from '../shared/grpc/gen/baton/v1/ContainerEvent.
 import type { LogChunk } from '../shared/grpc/gen/baton/v1/LogChunk.js';
 import type { Logger } from '../shared/logger.js';
 import { LABEL_ALLOCATION } from '../shared/model/labels.js';
+import { endpointSetFromWire } from '../shared/wire/ingress.js';
 import { fromStartReplica } from '../shared/wire/replica.js';
 import type { EngineObservation } from './docker-observer.js';
 import { DockerExecutor, type ReplicaStatus } from './executor/index.js';
 import { RestartSupervisor } from './supervisor/restart-supervisor.js';
 import { LogStreams } from './log-stream.js';
+import { Ingress, localVerdict, type IngressOptions } from './ingress/ingress.js';
 
 /** How many answered command ids are remembered for de-duplication. */
 const REMEMBERED_COMMANDS = 2000;
@@ -23,6 +25,7 @@ export class Worker {
   private readonly supervisor: RestartSupervisor;
   private readonly answered = new Map<string, Promise<CommandAck>>();
   private readonly logs: LogStreams;
+  readonly ingress: Ingress;
 
   constructor(
     docker: Docker,
@@ -33,24 +36,45 @@ export class Worker {
     private readonly emit: (event: ContainerEvent) => void,
     /** Writes a log chunk on the current session; false asks log streams to slow down. */
     sendLog: (chunk: LogChunk) => boolean,
+    /** The ingress's table and tools (tests); by default `table ip baton` via `nft`. */
+    ingress: Partial<Omit<IngressOptions, 'nodeId' | 'log'>> = {},
   ) {
     this.executor = new DockerExecutor({ docker, nodeId, logger: log });
     this.logs = new LogStreams({ docker, list: () => this.executor.list(), log, send: sendLog });
-    this.supervisor = new RestartSupervisor({ executor: this.executor, logger: log, onStatus: (s) => this.emit(toEvent(s)) });
+    this.ingress = new Ingress({ ...ingress, nodeId, log });
+    this.supervisor = new RestartSupervisor({
+      executor: this.executor,
+      logger: log,
+      onStatus: (s) => {
+        // The local fast path: this node's rules follow its own replicas at once.
+        const verdict = localVerdict(s);
+        if (verdict === 'drop') void this.ingress.dropLocal(s.allocationId);
+        else if (verdict === 'serve') this.ingress.serving(s.allocationId);
+        this.emit(toEvent(s));
+      },
+    });
   }
 
   start(): void {
     this.supervisor.start();
   }
 
-  close(): Promise<void> {
+  /** Stops supervising; the ingress's rules stay in the kernel unless `deleteIngressTable`. */
+  async close(options: { deleteIngressTable?: boolean } = {}): Promise<void> {
     this.logs.abortAll('agent stopping');
-    return this.supervisor.close();
+    await this.supervisor.close();
+    await this.ingress.close({ deleteTable: options.deleteIngressTable });
   }
 
   /** The session ended: its log streams have no reader any more (the coordinator starts new ones). */
   sessionEnded(): void {
     this.logs.abortAll('session ended');
+    this.ingress.newSession();
+  }
+
+  /** The ingress part of a report; undefined until an endpoint set arrived. */
+  ingressReport(): ReturnType<Ingress['report']> {
+    return this.ingress.report();
   }
 
   /**
@@ -101,7 +125,16 @@ export class Worker {
       }
       case 'stop': {
         const s = cmd.stop!;
-        const stopped = await this.supervisor.stop(s.allocation_id, s.stop_grace_ms || 10_000);
+        const graceMs = s.stop_grace_ms || 10_000;
+        // Connection draining: out of this node's rules, in-flight connections finish (or the grace
+        // period runs out), then the usual stop. Only replicas the ingress forwarded to (an endpoint
+        // with ingress or expose ports in a set received): a `mode: host` port is the container's
+        // own, its clients keep coming until it stops, so waiting for them would only delay the stop.
+        if (this.ingress.knows(s.allocation_id)) {
+          const drained = await this.ingress.drainBeforeStop(s.allocation_id, graceMs);
+          if (drained.open > 0) this.log.info({ allocationId: s.allocation_id, open: drained.open, waitedMs: drained.waitedMs }, 'stopping with connections still open: grace period over');
+        }
+        const stopped = await this.supervisor.stop(s.allocation_id, graceMs);
         if (!stopped.ok) return stopped.error;
         if (s.remove) {
           const removed = await this.supervisor.remove(s.allocation_id);
@@ -121,6 +154,13 @@ export class Worker {
           if (!removed.ok) errors.push(`${c.allocationId}: ${removed.error}`);
         }
         return errors.length ? errors.join('; ') : undefined;
+      }
+      case 'endpoints': {
+        // Applied at once: handle() runs each command as it arrives, so a draining stop never delays it.
+        const parsed = endpointSetFromWire(cmd.endpoints!);
+        if (!parsed.ok) return parsed.error;
+        const applied = await this.ingress.update(parsed.value);
+        return applied.ok ? undefined : applied.error;
       }
       case 'logs':
         // Acknowledged once started; the output, and any failure, arrive as LogChunks.

@@ -125,7 +125,8 @@ export function registerAgent(program: Command): void {
     .option('--advertise-address <addr>', 'address other hosts reach this node at (default: as the coordinator sees it)')
     .option('--cpus <cores>', 'CPU capacity to offer (default: all cores)')
     .option('--memory-bytes <bytes>', 'memory capacity to offer (default: all memory)')
-    .action(async (o: { coordinator: string; name?: string; labels?: string; dataDir: string; advertiseAddress?: string; cpus?: string; memoryBytes?: string }) => {
+    .option('--cleanup-ingress', 'delete the ingress rules (nftables table ip baton) when the agent stops (default: they stay, traffic keeps flowing)')
+    .action(async (o: { coordinator: string; name?: string; labels?: string; dataDir: string; advertiseAddress?: string; cpus?: string; memoryBytes?: string; cleanupIngress?: boolean }) => {
       const { Agent } = await import('../../agent/agent.js');
       const cpus = o.cpus === undefined ? undefined : Number(o.cpus);
       if (cpus !== undefined && !(cpus > 0)) throw new Error(`--cpus: expected a positive number, got "${o.cpus}"`);
@@ -139,6 +140,7 @@ export function registerAgent(program: Command): void {
         address: o.advertiseAddress,
         cpuMillis: cpus === undefined ? undefined : Math.round(cpus * 1000),
         memoryBytes: mem,
+        cleanupIngress: o.cleanupIngress === true,
       });
       await agent.start();
       process.stderr.write(`baton agent ${agent.nodeId} joining ${o.coordinator}\n`);

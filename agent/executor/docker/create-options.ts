@@ -1,5 +1,5 @@
 // What a replica's container looks like to Docker: ReplicaSpec -> the create request (ports,
-// limits, labels, healthcheck). Pure, so the mapping is tested without an engine.
+// limits, labels, healthcheck, extra hosts). Pure, so the mapping is tested without an engine.
 import type Docker from 'dockerode';
 import type { HealthcheckSpec } from '../../../shared/compose/types.js';
 import { containerLabels } from '../labels.js';
@@ -37,6 +37,9 @@ export function createOptions(spec: ReplicaSpec, name: string, engine: EngineFea
     // window, and know the difference between a crash and its own stop, which Docker's policy cannot.
     RestartPolicy: { Name: 'no' },
   };
+  // Service discovery: service names resolve to their service addresses through /etc/hosts.
+  const extraHosts = Object.entries(spec.extraHosts ?? {}).map(([name, ip]) => `${name}:${ip}`);
+  if (extraHosts.length) hostConfig.ExtraHosts = extraHosts;
   if (spec.cpuLimitMillis !== undefined && spec.cpuLimitMillis > 0) hostConfig.NanoCpus = spec.cpuLimitMillis * 1e6;
   if (spec.memoryLimitBytes !== undefined && spec.memoryLimitBytes > 0) hostConfig.Memory = spec.memoryLimitBytes;
   const options: Docker.ContainerCreateOptions = {

@@ -1,0 +1,56 @@
+// Open connections as the kernel tracks them, for connection draining and the report: a pure parser
+// of /proc/net/nf_conntrack (and `conntrack -L`, same tuples) and a reader with that fallback.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fail, ok, type Result } from '../../shared/result.js';
+
+/** TCP states that still carry (or are about to carry) traffic; FIN_WAIT and later are going away. */
+const OPEN_STATES = new Set(['ESTABLISHED', 'SYN_SENT', 'SYN_RECV']);
+
+export const CONNTRACK_PROC = '/proc/net/nf_conntrack';
+
+/**
+ * Open TCP connections by their reply source `ip:port` (the server side after NAT: a replica's
+ * container address and target port, whatever address the client used).
+ */
+export function parseConntrack(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    // /proc: "ipv4 2 tcp 6 <ttl> <STATE> src=..."; conntrack -L: "tcp 6 <ttl> <STATE> src=..."
+    const at = f[0] === 'ipv4' ? 2 : 0;
+    if (f[at] !== 'tcp' || !OPEN_STATES.has(f[at + 3] ?? '')) continue;
+    const src: string[] = [];
+    const sport: string[] = [];
+    for (const x of f) {
+      if (x.startsWith('src=')) src.push(x.slice(4));
+      else if (x.startsWith('sport=')) sport.push(x.slice(6));
+    }
+    // The second tuple is the reply direction.
+    if (src.length < 2 || sport.length < 2) continue;
+    const key = `${src[1]}:${sport[1]}`;
+    out.set(key, (out.get(key) ?? 0) + 1);
+  }
+  return out;
+}
+
+export type ConntrackSource = () => Promise<Result<string>>;
+
+/** /proc/net/nf_conntrack, or `conntrack -L` where the file is absent (newer kernels without the compat file). */
+export const readConntrackText: ConntrackSource = async () => {
+  try {
+    return ok(await readFile(CONNTRACK_PROC, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return fail(`${CONNTRACK_PROC}: ${(err as Error).message}`);
+  }
+  return new Promise((resolve) => {
+    execFile('conntrack', ['-L', '-p', 'tcp'], { maxBuffer: 64 * 1024 * 1024, timeout: 10_000 }, (err, stdout) =>
+      resolve(err ? fail(`${CONNTRACK_PROC} absent and conntrack -L failed: ${err.message}`) : ok(stdout)),
+    );
+  });
+};
+
+export async function openConnections(source: ConntrackSource = readConntrackText): Promise<Result<Map<string, number>>> {
+  const text = await source();
+  return text.ok ? ok(parseConntrack(text.value)) : text;
+}
