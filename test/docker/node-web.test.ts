@@ -41,6 +41,7 @@ t.test('node-web image with the traffic client', { skip }, async (t) => {
     const s = await startTraffic({ targets, maxRequests: 400, maxDurationMs: 10_000 }).done;
     t.equal(s.failed, 0, describeFailures(s));
     t.equal(s.ok, 400);
+    t.same(targets.map((u) => s.byTarget[u]?.ok), [200, 200], 'strict rotation: 400 requests over 2 targets is 200 each');
     t.same(Object.keys(s.replicas).sort(), ids.map((id) => id.slice(0, 12)).sort(), 'both containers answered, by hostname');
     t.same(Object.values(s.replicas).map((r) => r.version).sort(), ['v1', 'v2']);
     t.ok(s.byMode.new.ok > 0 && s.byMode['keep-alive'].ok > 0, 'both connection modes ran');
