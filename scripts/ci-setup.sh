@@ -185,4 +185,17 @@ else
   log "built image $NODE_WEB_IMAGE ($(docker image inspect --format '{{.Size}}' "$NODE_WEB_IMAGE") bytes) in $(( ($(date +%s%N) - started) / 1000000 )) ms"
 fi
 
+# --- node web images for rollouts: node-web with VERSION baked in, one tag per version -------------
+# (bench:rollout updates v1 -> v2 and sends traffic through the ingress meanwhile; busybox httpd
+# closes every connection, so it cannot show what a switch does to keep-alive clients.)
+for version in v1 v2; do
+  tag="baton/node-web:$version"
+  # The label is inherited from baton/node-web:test: a rebuilt base means these are rebuilt too.
+  if [[ $(docker image inspect --format '{{index .Config.Labels "io.baton.test.key"}}' "$tag" 2>/dev/null) == "$node_web_key" ]]; then continue; fi
+  cid=$(docker create "$NODE_WEB_IMAGE")
+  docker commit --change "ENV VERSION=$version" "$cid" "$tag" >/dev/null
+  docker rm "$cid" >/dev/null
+  log "built image $tag"
+done
+
 log "done"
