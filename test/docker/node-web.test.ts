@@ -4,7 +4,7 @@
 // ingress tests rely on both behaving so: a failure there must be the ingress's, not theirs.
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { get } from 'node:http';
+import { Agent, get } from 'node:http';
 import { NODE_WEB_IMAGE, dockerSkip } from '../fixtures/docker-env.js';
 import { sleep, waitFor } from '../fixtures/processes.js';
 import { describeFailures, startTraffic } from '../fixtures/traffic-client.js';
@@ -13,10 +13,10 @@ const skip = await dockerSkip(t);
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 const name = `nodeweb${process.pid}`;
 
-/** One GET on a keep-alive connection; the response's Connection header and body. */
-function fetchOnce(url: string): Promise<{ connection: string | undefined; body: string }> {
+/** One GET (on `agent`'s connections if given); the response's Connection header and body. */
+function fetchOnce(url: string, agent?: Agent): Promise<{ connection: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
-    get(url, (res) => {
+    get(url, agent ? { agent } : {}, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
       res.on('end', () => resolve({ connection: res.headers.connection, body }));
@@ -77,5 +77,20 @@ t.test('node-web image with the traffic client', { skip }, async (t) => {
     }, 10_000, 100);
     t.equal(exited.ExitCode, 0, 'exited by itself (0), not killed');
     t.match(docker('logs', id), /"event":"exit".*"reason":"no connections left"/);
+  });
+
+  await t.test('SIGTERM with an idle keep-alive connection held open: closed after 1 s idle, not 5 s', async (t) => {
+    const id = ids[1]!;
+    const agent = new Agent({ keepAlive: true });
+    t.teardown(() => agent.destroy());
+    await fetchOnce(targets[1]!, agent);
+    t.equal(Object.values(agent.freeSockets).flat().length, 1, 'the client holds one idle connection');
+    docker('stop', '-t', '20', id);
+    const st = JSON.parse(docker('inspect', id))[0].State as { ExitCode: number };
+    t.equal(st.ExitCode, 0, 'exited by itself');
+    const events = docker('logs', id).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { time: number; event: string });
+    const drainMs = events.find((e) => e.event === 'exit')!.time - events.find((e) => e.event === 'draining')!.time;
+    // Node's default keep-alive timeout is 5 s; draining shortens it to 1 s, for connections already idle too.
+    t.ok(drainMs < 5000, `the idle connection was closed by the drain's 1 s idle limit (exit ${drainMs} ms after SIGTERM)`);
   });
 });
