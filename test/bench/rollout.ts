@@ -45,7 +45,11 @@ const allHealthyOn = (image: string) => async () => {
 try {
   await writeFile(file, stack(V1));
   const first = await runBaton(['deploy', '-f', file, '--timeout', '120'], c.env);
-  if (first.code !== 0) throw new Error(`first deploy failed: ${first.stdout}${first.stderr}`);
+  if (first.code !== 0) {
+    const out = first.stdout + first.stderr;
+    const hint = withTraffic && /host port \d+ in use/.test(out) ? `\n(${desired} replicas publishing ${PUBLISHED} do not fit one per host: this build has no ingress (issue 9); --no-traffic measures the rollout alone)` : '';
+    throw new Error(`first deploy failed: ${out}${hint}`);
+  }
   await waitFor(`${desired} healthy on v1`, allHealthyOn(V1), 60_000);
   // One heartbeat for every node to have the endpoints, then each node must answer on the port.
   await new Promise((r) => setTimeout(r, 1500));
