@@ -8,7 +8,13 @@ IMAGE=baton/busybox:test
 # An image without a shell (FROM scratch: busybox-static's httpd as the entrypoint, no /bin/sh), for
 # Baton's own health checks (x-baton.healthcheck), which exist for exactly such images.
 NOSHELL_IMAGE=baton/httpd-noshell:test
-PACKAGES=(docker.io busybox-static iproute2 iptables)
+# A keep-alive HTTP server that names the replica answering and drains on SIGTERM (issue 9's ingress
+# tests and bench:ingress): the host's own node binary and its libraries, plus
+# test/fixtures/images/node-web/server.mjs. No shell in it.
+NODE_WEB_IMAGE=baton/node-web:test
+NODE_WEB_SERVER=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test/fixtures/images/node-web/server.mjs
+# nftables: the agent programs the ingress with nft (issue 9).
+PACKAGES=(docker.io busybox-static iproute2 iptables nftables)
 # Applets the tests rely on; a pre-existing image missing any of them is rebuilt.
 APPLETS=(sh httpd sleep echo cat ls wget nc true false env ps kill date)
 DOCKERD_LOG=${BATON_DOCKERD_LOG:-/var/log/baton-ci-dockerd.log}
@@ -136,5 +142,61 @@ else
   log "built image $NOSHELL_IMAGE (busybox httpd, no shell)"
   noshell_complete || { log "built image $NOSHELL_IMAGE has a shell"; exit 1; }
 fi
+
+# --- node web image ---------------------------------------------------------------------------
+# Rebuilt when the server script or the node binary changes: the label holds both their hashes.
+node_bin=$(readlink -f "$(command -v node)")
+node_web_key=$(cat "$NODE_WEB_SERVER" "$node_bin" | sha256sum | cut -c1-16)
+if [[ $(docker image inspect --format '{{index .Config.Labels "io.baton.test.key"}}' "$NODE_WEB_IMAGE" 2>/dev/null) == "$node_web_key" ]]; then
+  log "image $NODE_WEB_IMAGE present"
+else
+  started=$(date +%s%N)
+  build=$(mktemp -d /tmp/baton-image-XXXXXX)
+  trap 'rm -rf "$build"' EXIT
+  root=$build/root
+  mkdir -p "$root"/{usr/bin,app,etc,tmp}
+  chmod 1777 "$root/tmp"
+  # The distribution's node carries debug info; stripping it makes the image (which every testbed
+  # engine loads) smaller. Without binutils the binary goes in as it is.
+  if command -v strip >/dev/null; then strip -o "$root/usr/bin/node" "$node_bin"; else cp "$node_bin" "$root/usr/bin/node"; fi
+  # Every library ldd names (the `=> /path` ones) and the loader (the line that is only a path), at
+  # the same paths: the binary's interpreter and its search path then work unchanged.
+  while read -r lib; do
+    cp -L --parents "$lib" "$root"
+  done < <(LC_ALL=C ldd "$node_bin" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}')
+  cp "$NODE_WEB_SERVER" "$root/app/server.mjs"
+  printf 'root:x:0:0:root:/:/usr/bin/node\nnobody:x:65534:65534:nobody:/:/usr/bin/node\n' >"$root/etc/passwd"
+  tar -C "$root" -c . | docker import \
+    --change 'ENV PORT=8080' \
+    --change 'EXPOSE 8080' \
+    --change "LABEL io.baton.test.key=$node_web_key" \
+    --change 'ENTRYPOINT ["/usr/bin/node", "/app/server.mjs"]' \
+    - "$NODE_WEB_IMAGE" >/dev/null
+  rm -rf "$build"
+  # It must answer: run it on the engine's bridge and fetch / from the container's address.
+  cid=$(docker run -d --rm -e VERSION=probe "$NODE_WEB_IMAGE")
+  ip=$(docker inspect --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$cid")
+  ok=
+  for ((i = 0; i < 50; i++)); do
+    if body=$(timeout 2 bash -c "exec 3<>/dev/tcp/$ip/8080 && printf 'GET / HTTP/1.0\r\n\r\n' >&3 && cat <&3" 2>/dev/null) && [[ $body == *'"version":"probe"'* ]]; then ok=1; break; fi
+    sleep 0.1
+  done
+  docker stop -t 5 "$cid" >/dev/null
+  [[ -n $ok ]] || { log "built image $NODE_WEB_IMAGE does not answer on 8080"; exit 1; }
+  log "built image $NODE_WEB_IMAGE ($(docker image inspect --format '{{.Size}}' "$NODE_WEB_IMAGE") bytes) in $(( ($(date +%s%N) - started) / 1000000 )) ms"
+fi
+
+# --- node web images for rollouts: node-web with VERSION baked in, one tag per version -------------
+# (bench:rollout updates v1 -> v2 and sends traffic through the ingress meanwhile; busybox httpd
+# closes every connection, so it cannot show what a switch does to keep-alive clients.)
+for version in v1 v2; do
+  tag="baton/node-web:$version"
+  # The label is inherited from baton/node-web:test: a rebuilt base means these are rebuilt too.
+  if [[ $(docker image inspect --format '{{index .Config.Labels "io.baton.test.key"}}' "$tag" 2>/dev/null) == "$node_web_key" ]]; then continue; fi
+  cid=$(docker create "$NODE_WEB_IMAGE")
+  docker commit --change "ENV VERSION=$version" "$cid" "$tag" >/dev/null
+  docker rm "$cid" >/dev/null
+  log "built image $tag"
+done
 
 log "done"

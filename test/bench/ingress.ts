@@ -1,0 +1,209 @@
+// bench:ingress: what the ingress costs. One node-web replica (published 8080 -> 8080) pinned to
+// testbed host 1; from the root namespace (the coordinator's side), small keep-alive GETs with 64
+// concurrent connections (autocannon) and bulk downloads, each way in the same run:
+//   direct            host 1's address and the host port Docker published for the replica
+//   ingress, same     host 1's address, port 8080 (the kernel DNATs to the local container)
+//   ingress, other    host 2's address, port 8080 (DNAT to host 1, then Docker's DNAT there): the
+//                     harder case, and the one reported as ingressRps / ingressMBps / addedP99Ms
+// agentRssMb: the largest VmRSS of the agent processes sampled while traffic went through the ingress.
+// Prints {directRps, ingressRps, rpsRatio, addedP99Ms, directMBps, ingressMBps, bulkRatio, agentRssMb, ...}.
+// Usage: npm run bench:ingress -- [--duration 10] [--connections 64] [--bulk-mb 256] [--streams 4]
+import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import { NODE_WEB_IMAGE, TEST_IMAGE } from '../fixtures/docker-env.js';
+import { runBaton, waitFor } from '../fixtures/processes.js';
+import { argNumber, percentile, startCluster } from '../fixtures/testbed-cluster.js';
+
+const durationS = argNumber('duration', 10);
+const connections = argNumber('connections', 64);
+const bulkMb = argNumber('bulk-mb', 256);
+const streams = argNumber('streams', 4);
+const PUBLISHED = 8080;
+
+interface Small {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+
+/** Keep-alive GET / for `durationS` over `connections` connections. Latency percentiles come from
+ * every response's own time (sub-millisecond; autocannon's histogram keeps whole milliseconds). */
+async function small(url: string, seconds = durationS): Promise<Small> {
+  const latencies: number[] = [];
+  const r = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url, connections, duration: seconds, timeout: 5 }, (err, result) => (err ? reject(err as Error) : resolve(result)));
+    instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTimeMs);
+    });
+  });
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    rps: Math.round(r.requests.total / (r.duration || seconds)),
+    p50Ms: round(percentile(latencies, 50)),
+    p99Ms: round(percentile(latencies, 99)),
+    requests: r.requests.total,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+/** `streams` parallel downloads of /bulk?mb=bulkMb; MB/s (MiB) over the whole transfer. */
+async function bulk(base: string): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const bytes = await Promise.all(
+    Array.from({ length: streams }, () =>
+      new Promise<number>((resolve, reject) => {
+        const req = get(`${base}/bulk?mb=${bulkMb}`, (res) => {
+          let n = 0;
+          res.on('data', (d: Buffer) => (n += d.length));
+          res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`${base}: HTTP ${res.statusCode}`))));
+          res.on('error', reject);
+        });
+        req.setTimeout(60_000, () => req.destroy(new Error(`${base}: bulk stalled for 60 s`)));
+        req.on('error', reject);
+      }),
+    ),
+  );
+  const total = bytes.reduce((a, b) => a + b, 0);
+  if (total !== streams * bulkMb * 1024 * 1024) throw new Error(`${base}: got ${total} bytes, expected ${streams * bulkMb} MiB`);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return Math.round((total / 1024 / 1024 / seconds) * 10) / 10;
+}
+
+/** One GET /; the replica that answered, or the error (a short timeout: this is a probe). */
+function probe(base: string): Promise<{ replica: string } | { error: string }> {
+  return new Promise((resolve) => {
+    const req = get(`${base}/`, { agent: false, timeout: 2000 }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        try {
+          resolve({ replica: (JSON.parse(body) as { replica: string }).replica });
+        } catch {
+          resolve({ error: `HTTP ${res.statusCode}, body ${JSON.stringify(body.slice(0, 80))}` });
+        }
+      });
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('no answer within 2 s'), { code: 'timeout' })));
+    req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
+  });
+}
+
+/** Samples every agent's VmRSS (MiB) every 250 ms until stopped; returns the largest seen. */
+function sampleRss(pids: readonly number[]) {
+  let maxMb = 0;
+  const read = () => {
+    for (const pid of pids) {
+      try {
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+        if (kb > 0) maxMb = Math.max(maxMb, Math.round(kb / 102.4) / 10);
+      } catch {
+        // Agent gone: its RSS is not the footprint asked about.
+      }
+    }
+  };
+  read();
+  const timer = setInterval(read, 250);
+  return {
+    stop() {
+      clearInterval(timer);
+      read();
+      return maxMb;
+    },
+  };
+}
+
+const c = await startCluster(3, { images: [TEST_IMAGE, NODE_WEB_IMAGE] });
+let exitCode = 0;
+try {
+  const [h1, h2] = [c.tb.host(1), c.tb.host(2)];
+  const file = join(c.dir, 'bench-ingress.yaml');
+  await writeFile(file, `name: bing
+services:
+  web:
+    image: ${NODE_WEB_IMAGE}
+    ports: ["${PUBLISHED}:8080"]
+    stop_grace_period: 2s
+    x-baton:
+      healthcheck: { http: { port: 8080, path: /health }, interval: 1s, timeout: 1s, retries: 2 }
+    deploy:
+      replicas: 1
+      placement: { constraints: ["node.hostname == ${h1.name}"] }
+`);
+  const d = await runBaton(['deploy', '-f', file, '--timeout', '90'], c.env);
+  if (d.code !== 0) throw new Error(`deploy failed: ${d.stdout}${d.stderr}`);
+  const [replica] = await waitFor('the replica running on host 1', async () => {
+    const rs = (await c.running([h1], 'bing')).filter((r) => r.service === 'web');
+    return rs.length === 1 && rs;
+  }, 60_000);
+  // `docker port` prints one line per address family, e.g. 0.0.0.0:32768 and [::]:32768.
+  const port = await h1.docker(['port', replica!.id, '8080/tcp']);
+  const hostPort = Number(/:(\d+)\s*$/m.exec(port.stdout.trim().split('\n')[0] ?? '')?.[1]);
+  if (!(hostPort > 0)) throw new Error(`no host port published for the replica's 8080: ${port.stdout}${port.stderr}`);
+  const direct = `http://${h1.ip}:${hostPort}`;
+  const viaSame = `http://${h1.ip}:${PUBLISHED}`;
+  const viaOther = `http://${h2.ip}:${PUBLISHED}`;
+  await waitFor('the replica answering directly', async () => 'replica' in (await probe(direct)), 30_000);
+
+  // Warm the server's JIT so the first measured run is not the slow one.
+  await small(direct, 2);
+  const directSmall = await small(direct);
+  const directMBps = await bulk(direct);
+  const directPart = { directRps: directSmall.rps, directP50Ms: directSmall.p50Ms, directP99Ms: directSmall.p99Ms, directMBps, direct: directSmall, hostPort };
+
+  // The ingress half. A published port that equals the replica's host port means the container binds
+  // it itself (no ingress); otherwise both node addresses must answer before anything is measured.
+  const probes = { sameNode: await probe(viaSame), otherNode: await probe(viaOther) };
+  const missing = Object.entries(probes).filter(([, p]) => 'error' in p);
+  if (hostPort === PUBLISHED || missing.length > 0) {
+    const why =
+      hostPort === PUBLISHED
+        ? `the replica's container binds ${PUBLISHED} itself (Docker published ${PUBLISHED}, not an ephemeral port)`
+        : missing.map(([k, p]) => `${k === 'sameNode' ? viaSame : viaOther}: ${(p as { error: string }).error}`).join('; ');
+    console.log(JSON.stringify({ ...directPart, ingressRps: null, ingressError: `no ingress on port ${PUBLISHED}: ${why}. The ingress (issue 9) is not active in this build; only the direct half was measured.` }));
+    exitCode = 1;
+  } else {
+    const rss = sampleRss([...c.agents.values()].map((a) => a.pid).filter((p): p is number => p !== undefined));
+    const otherSmall = await small(viaOther);
+    const sameSmall = await small(viaSame);
+    const ingressMBps = await bulk(viaOther);
+    const ingressSameNodeMBps = await bulk(viaSame);
+    const agentRssMb = rss.stop();
+    const r3 = (x: number) => Math.round(x * 1000) / 1000;
+    console.log(
+      JSON.stringify({
+        ...directPart,
+        ingressRps: otherSmall.rps,
+        rpsRatio: r3(otherSmall.rps / directSmall.rps),
+        addedP99Ms: r3(otherSmall.p99Ms - directSmall.p99Ms),
+        ingressP50Ms: otherSmall.p50Ms,
+        ingressP99Ms: otherSmall.p99Ms,
+        ingressMBps,
+        bulkRatio: r3(ingressMBps / directMBps),
+        agentRssMb,
+        ingressVia: 'another node (host 2 -> replica on host 1): the harder case; sameNode* is via the replica\'s own node',
+        sameNodeRps: sameSmall.rps,
+        sameNodeRpsRatio: r3(sameSmall.rps / directSmall.rps),
+        sameNodeAddedP99Ms: r3(sameSmall.p99Ms - directSmall.p99Ms),
+        sameNodeMBps: ingressSameNodeMBps,
+        ingressOtherNode: otherSmall,
+        ingressSameNode: sameSmall,
+        connections,
+        durationS,
+        bulk: { streams, mbEach: bulkMb },
+        targets: { rpsRatio: 0.9, addedP99Ms: 1 },
+      }),
+    );
+  }
+} finally {
+  await c.stop();
+}
+process.exit(exitCode);
