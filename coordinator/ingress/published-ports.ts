@@ -74,10 +74,12 @@ export function publishedPorts(holders: readonly PortHolder[]): PublishedPorts {
   for (const h of holders) {
     const mine: Record<string, number> = {};
     assigned.set(h.key, mine);
+    const seen = new Set<string>();
     for (const p of h.ports) {
       if (p.mode !== 'ingress' || p.published !== undefined) continue;
       const target = `${p.target}/${p.protocol}`;
-      if (Object.hasOwn(mine, target) || waiting.some((w) => w.holder === h.key && w.target === target)) continue;
+      if (seen.has(target)) continue;
+      seen.add(target);
       const kept = h.assigned && Object.hasOwn(h.assigned, target) ? h.assigned[target] : undefined;
       if (kept !== undefined && claim(`${kept}/${p.protocol}`, { key: h.key, how: 'assigned' })) mine[target] = kept;
       else if (kept === undefined) waiting.push({ holder: h.key, target, protocol: p.protocol });

@@ -13,12 +13,23 @@ export interface ServiceCidr {
   readonly last: number;
 }
 
+/** Dotted quad -> unsigned 32-bit number; undefined for anything else. Runs per service per deploy, so no regex. */
 function parseIpv4(text: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
-  if (!m) return undefined;
-  const octets = m.slice(1).map(Number);
-  if (octets.some((o) => o > 255)) return undefined;
-  return octets.reduce((n, o) => n * 256 + o, 0);
+  let n = 0;
+  let octet = -1;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (octet < 0 || ++dots > 3) return undefined;
+      n = n * 256 + octet;
+      octet = -1;
+    } else if (c >= 48 && c <= 57) {
+      octet = (octet < 0 ? 0 : octet * 10) + (c - 48);
+      if (octet > 255) return undefined;
+    } else return undefined;
+  }
+  return dots === 3 && octet >= 0 ? n * 256 + octet : undefined;
 }
 
 export function formatIpv4(n: number): string {
@@ -62,8 +73,8 @@ export function assignVips(cidr: ServiceCidr, holders: readonly VipHolder[]): Re
   const taken = new Set<number>();
   const waiting: string[] = [];
   for (const h of holders) {
-    const n = h.vip !== undefined && inCidr(cidr, h.vip) ? parseIpv4(h.vip) : undefined;
-    if (n !== undefined && !taken.has(n)) {
+    const n = h.vip !== undefined ? parseIpv4(h.vip) : undefined;
+    if (n !== undefined && n >= cidr.first && n <= cidr.last && !taken.has(n)) {
       taken.add(n);
       out.set(h.key, formatIpv4(n));
     } else waiting.push(h.key);

@@ -30,6 +30,11 @@ t.test('parseServiceCidr: usable range skips the network and broadcast addresses
     ['10.213.0.0/33', /is not an IPv4 block/],
     ['10.256.0.0/16', /is not an IPv4 block/],
     ['fd00::/64', /is not an IPv4 block/],
+    ['10.213.0/16', /is not an IPv4 block/],
+    ['10.213.0.0.0/16', /is not an IPv4 block/],
+    ['10..0.0/16', /is not an IPv4 block/],
+    ['10.213.0.0./16', /is not an IPv4 block/],
+    ['10.213.0.0/', /is not an IPv4 block/],
     ['10.0.0.0/31', /too small/],
     ['10.213.1.0/16', /host bits set; did you mean 10\.213\.0\.0\/16\?/],
   ];
