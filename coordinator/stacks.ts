@@ -173,12 +173,11 @@ export class Stacks {
         stack.file = req.file;
       }
       s.stacks[name] = stack;
-      // Other stacks' services from before addresses existed get theirs too (kept ones are unchanged).
+      // Other stacks' services from before addresses existed get theirs too; the others are left
+      // exactly as stored (a clash among them is not this deploy's to resolve).
       for (const other of Object.values(s.stacks)) {
         if (other.name === name) continue;
-        for (const [service, rec] of Object.entries(other.services)) {
-          if (addressesDiffer(rec, addresses, serviceKey(other.name, service))) writeAddresses(rec, addresses, serviceKey(other.name, service));
-        }
+        for (const [service, rec] of Object.entries(other.services)) if (rec.vip === undefined) writeAddresses(rec, addresses, serviceKey(other.name, service));
       }
       return stack.generation;
     });
