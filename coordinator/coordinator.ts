@@ -18,6 +18,7 @@ import { CoordinatorMetrics, serveMetrics } from './metrics.js';
 import { NodePool } from './node-pool.js';
 import type { StatusTimeouts } from './node-status.js';
 import { Queries } from './queries.js';
+import { parseServiceCidr, type ServiceCidr } from './ingress/vip.js';
 import { Stacks } from './stacks.js';
 import { Store } from './store/store.js';
 import { COORDINATOR_DEFAULTS } from './defaults.js';
@@ -39,6 +40,8 @@ export interface CoordinatorOptions {
   reconcileMs?: number;
   /** Serve Prometheus metrics at http://ADDRESS/metrics; off when undefined. */
   metricsListen?: string;
+  /** IPv4 block service VIPs come from. @default '10.96.0.0/16' */
+  serviceCidr?: string;
   clock?: Clock;
   logger?: Logger;
   /** Plans Compose files for `baton plan` against the live pool. @default livePlanner */
@@ -54,6 +57,7 @@ export interface CompiledCoordinatorOptions {
   tickMs: number;
   reconcileMs: number;
   metricsListen: string | undefined;
+  serviceCidr: ServiceCidr;
   clock: Clock;
   logger: Logger;
   plan: (pool: NodePool, store: Store) => PlanHandler | undefined;
@@ -66,6 +70,8 @@ export function compileCoordinatorOptions(options: CoordinatorOptions = {}): Com
   if (!(timeouts.suspectAfterMs > heartbeatIntervalMs && timeouts.downAfterMs > timeouts.suspectAfterMs)) {
     throw new Error('intervals must satisfy heartbeat < suspect-after < down-after');
   }
+  const serviceCidr = parseServiceCidr(options.serviceCidr ?? d.serviceCidr);
+  if (!serviceCidr.ok) throw new Error(serviceCidr.error);
   return {
     listen: parseHostPort(options.listen ?? d.listen, '0.0.0.0', undefined, true),
     dataDir: options.dataDir ?? d.dataDir,
@@ -74,6 +80,7 @@ export function compileCoordinatorOptions(options: CoordinatorOptions = {}): Com
     tickMs: options.tickMs ?? d.tickMs,
     reconcileMs: options.reconcileMs ?? d.reconcileMs,
     metricsListen: options.metricsListen,
+    serviceCidr: serviceCidr.value,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? createLogger('coordinator'),
     plan: options.plan ?? livePlanner,
@@ -140,7 +147,9 @@ export class Coordinator {
     const metrics = new CoordinatorMetrics(pool, endpoints);
     const dispatcher = new Dispatcher(store, pool, events, clock, log);
     const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints });
-    const stacks = new Stacks(store, events, loop, clock);
+    const stacks = new Stacks(store, events, loop, clock, { serviceCidr: o.serviceCidr });
+    // State from before service addresses (or from another --service-cidr) gets them before the first round.
+    for (const warning of stacks.assignAddresses()) log.warn({ warning }, 'published ports conflict in stored state');
     loop.onRollback((req) => stacks.autoRollback(req));
     loop.onDependencyUpdated((stack, dependency) => stacks.restartDependents(stack, dependency));
     const queries = new Queries(store, pool, loop, endpoints);

@@ -1,6 +1,7 @@
 // The dispatcher: the coordinator's side of the command traffic with agents (SwarmKit's
 // dispatcher). It sends each session the complete set first, then start and stop commands for
-// allocations that are not yet where they should be (re-sent when nothing follows), removes
+// allocations that are not yet where they should be (re-sent when nothing follows; a start carries
+// the service names its container resolves), removes
 // containers of allocations it has no record of, and takes in the agents' acks and replica events.
 import { DEFAULT_STOP_GRACE_MS } from '../shared/compose/defaults.js';
 import type { Clock } from '../shared/clock.js';
@@ -8,6 +9,7 @@ import type { Logger } from '../shared/logger.js';
 import type { AgentEvent } from './agent-event.js';
 import { runsCurrentSpec } from './allocation-spec.js';
 import type { EventLog } from './event-log.js';
+import { extraHostsFor } from './ingress/extra-hosts.js';
 import { LABEL_ALLOCATION } from '../shared/model/labels.js';
 import type { NodePool, NodeView } from './node-pool.js';
 import type { ObservedNow } from './observed.js';
@@ -83,6 +85,13 @@ export class Dispatcher {
   /** Sends start/stop commands for allocations whose node is connected and not yet where they should be. */
   dispatch(views: readonly NodeView[], observed: ReadonlyMap<string, ObservedNow>, now: number): void {
     const state = this.store.state;
+    // Service names -> VIPs for each starting replica's /etc/hosts, worked out once per stack per round.
+    const hostsByStack = new Map<string, Record<string, string>>();
+    const hostsFor = (stack: string): Record<string, string> => {
+      let hosts = hostsByStack.get(stack);
+      if (!hosts) hostsByStack.set(stack, (hosts = extraHostsFor(stack, Object.values(state.stacks))));
+      return hosts;
+    };
     const connected = new Set(views.filter((n) => n.connected && n.status === 'ready').map((n) => n.id));
     for (const a of this.store.allocations()) {
       if (!connected.has(a.nodeId)) continue;
@@ -96,7 +105,9 @@ export class Dispatcher {
         // A container that exited is the agent's restart policy's business; a failed one is
         // replaced by the reconciler. Otherwise the start is re-sent every resendMs.
         if (o && last !== undefined) continue;
-        if (this.pool.send(a.nodeId, { kind: 'start', commandId: this.commandId(), allocation: a, spec: svc.spec })) this.sentAt.set(a.id, now);
+        const extraHosts = hostsFor(a.stack);
+        const cmd = { kind: 'start', commandId: this.commandId(), allocation: a, spec: svc.spec, ...(Object.keys(extraHosts).length ? { extraHosts } : {}) } as const;
+        if (this.pool.send(a.nodeId, cmd)) this.sentAt.set(a.id, now);
       } else if (a.desired === 'stop' && o) {
         const stopGraceMs = state.stacks[a.stack]?.services[a.service]?.spec.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
         const cmd = { kind: 'stop', commandId: this.commandId(), allocationId: a.id, remove: true, stopGraceMs, reason: a.stopReason ?? '' } as const;

@@ -26,6 +26,7 @@ export function livePlanner(pool: NodePool, store: Store): PlanHandler {
       env: req.env,
       stackName: req.stack || undefined,
       nodes: schedulerSnapshot(pool, store),
+      stacks: Object.values(store.state.stacks),
     });
     if (!r.ok) throw new InputError(r.errors.join('\n'));
     return { planJson: JSON.stringify(r.json), planText: r.text, complete: r.exitCode === 0, warnings: r.warnings };

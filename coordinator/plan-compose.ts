@@ -1,10 +1,13 @@
 // Plans a Compose file against a set of nodes: the one code path behind `baton plan` (live and
 // offline) and the placement benchmarks' Compose use. Pure: text and nodes in, plan out.
 import { formatIssue, parseCompose } from '../shared/compose/index.js';
-import type { NodeCapacity } from '../shared/compose/index.js';
+import type { NodeCapacity, StackSpec } from '../shared/compose/index.js';
 import { planBatch, type Plan, type PlanOptions, type ReplicaRequest, type SchedNode } from './scheduler/index.js';
 import { planExitCode, planToJson, renderPlanText, type PlanJson } from './scheduler/render.js';
+import { publishedPorts, type PortHolder } from './ingress/published-ports.js';
 import { replicaRequestsFor } from './scheduler/requests.js';
+import { serviceKey } from './slot-key.js';
+import type { DeepReadonly, StackRecord } from './store/schema.js';
 
 export interface ComposePlanInput {
   text: string;
@@ -15,6 +18,8 @@ export interface ComposePlanInput {
   stackName: string | undefined;
   nodes: readonly SchedNode[];
   options?: PlanOptions;
+  /** The stored stacks (live plan), so a port another stack publishes is reported as a deploy would; offline: none. */
+  stacks?: readonly DeepReadonly<Pick<StackRecord, 'name' | 'services'>>[];
 }
 
 export type ComposePlanResult =
@@ -26,6 +31,8 @@ export function planCompose(input: ComposePlanInput): ComposePlanResult {
   const warnings = parsed.warnings.map(formatIssue);
   if (!parsed.ok) return { ok: false, errors: parsed.errors.map(formatIssue), warnings };
   const stack = parsed.stack;
+  const conflicts = portConflicts(stack, input.stacks ?? []);
+  if (conflicts.length) return { ok: false, errors: conflicts, warnings };
   const requests = stack.services.flatMap((svc) =>
     replicaRequestsFor(stack.name, svc, Array.from({ length: svc.replicas }, (_, i) => i + 1)),
   );
@@ -39,6 +46,17 @@ export function planCompose(input: ComposePlanInput): ComposePlanResult {
     warnings,
     exitCode: planExitCode(plan),
   };
+}
+
+/** The published-port conflicts a deploy of `stack` would be rejected for (see stacks.ts). */
+function portConflicts(stack: StackSpec, stored: readonly DeepReadonly<Pick<StackRecord, 'name' | 'services'>>[]): string[] {
+  const mine = stored.find((s) => s.name === stack.name)?.services;
+  const holders: PortHolder[] = [
+    ...stored.filter((s) => s.name !== stack.name).flatMap((st) => Object.entries(st.services).map(([name, svc]) => ({ key: serviceKey(st.name, name), ports: svc.spec.ports, ...(svc.assignedPorts ? { assigned: svc.assignedPorts } : {}) }))),
+    ...stack.services.map((spec) => ({ key: serviceKey(stack.name, spec.name), ports: spec.ports, ...(mine?.[spec.name]?.assignedPorts ? { assigned: mine[spec.name]!.assignedPorts! } : {}) })),
+  ];
+  const ours = (key: string) => key.startsWith(`${stack.name}/`);
+  return publishedPorts(holders).conflicts.filter((c) => c.services.some(ours)).map((c) => c.message);
 }
 
 /** Nodes described in a `--nodes` file, as empty ready nodes. */

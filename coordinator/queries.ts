@@ -1,6 +1,7 @@
 // Read models for the CLI: services (desired against running), replicas (where each runs, in
 // which state), a service's rollout and its spec history. They join desired state, allocations,
 // rollouts, the pool's latest reports and the control loop's pending replicas; nothing here writes.
+import type { PortSpec } from '../shared/compose/types.js';
 import { NotFoundError } from '../shared/errors.js';
 import { runsCurrentSpec } from './allocation-spec.js';
 import type { HealthStatus } from '../shared/model/health.js';
@@ -17,6 +18,7 @@ import { progressOf } from './rollout/progress.js';
 import type { RolloutKind } from './rollout/record.js';
 import { serviceKey } from './slot-key.js';
 import { resolveService, toUnplacedInfo, type UnplacedInfo } from './stacks.js';
+import type { DeepReadonly } from './store/schema.js';
 import type { Store } from './store/store.js';
 
 export interface ServiceRow {
@@ -26,7 +28,10 @@ export interface ServiceRow {
   desired: number;
   running: number;
   generation: number;
+  /** `8080->80/tcp (ingress)`, `127.0.0.1:53->53/udp (host)`: published (or assigned) -> target, and how it is published. */
   ports: string[];
+  /** The service address its name resolves to inside containers; empty before one is assigned. */
+  vip: string;
   pending: UnplacedInfo[];
   /** Running replicas of the current generation whose check passes. */
   healthy: number;
@@ -34,6 +39,13 @@ export interface ServiceRow {
   healthChecked: boolean;
   /** Each `mode: ingress` port over the nodes. */
   ingress: IngressPortSummary[];
+}
+
+/** One port as `docker ps` writes it, with the published port Baton assigned for an ingress port written without one. */
+export function portText(p: DeepReadonly<PortSpec>, assigned: Readonly<Record<string, number>> | undefined): string {
+  const published = p.published ?? (p.mode === 'ingress' ? assigned?.[`${p.target}/${p.protocol}`] : undefined);
+  const from = published === undefined ? '' : `${p.hostIp !== undefined ? `${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:` : ''}${published}->`;
+  return `${from}${p.target}/${p.protocol} (${p.mode})`;
 }
 
 export interface ReplicaRow {
@@ -133,7 +145,8 @@ export class Queries {
           desired: svc.replicas,
           running: running.get(serviceKey(stack.name, name)) ?? 0,
           generation: svc.generation,
-          ports: svc.spec.ports.map((p) => `${p.published ?? ''}${p.published ? ':' : ''}${p.target}/${p.protocol}`),
+          ports: svc.spec.ports.map((p) => portText(p, svc.assignedPorts)),
+          vip: svc.vip ?? '',
           pending: pending.filter((u) => u.stack === stack.name && u.service === name).map(toUnplacedInfo),
           healthy: healthy.get(key) ?? 0,
           // Timings only (`test` empty, no probe) keep the image's check, which only reports can tell.

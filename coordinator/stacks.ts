@@ -1,7 +1,8 @@
 // Desired state: what users ask for (deploy, scale, remove, rollback), written to the store and
 // then handed to the control loop. Only this module writes stacks and the spec history, and it
 // starts (or replaces) rollouts; the control loop advances them and asks for automatic rollbacks
-// through `autoRollback`. The agents never write desired state.
+// through `autoRollback`. The agents never write desired state. It also gives each service its
+// address (VIP) and the published ports Baton chooses (ingress/), checked across all stacks first.
 import { formatIssue, parseCompose } from '../shared/compose/index.js';
 import { specHash } from '../shared/compose/spec-hash.js';
 import type { ServiceSpec } from '../shared/compose/types.js';
@@ -9,6 +10,8 @@ import type { Clock } from '../shared/clock.js';
 import { ConflictError, InputError, NotFoundError } from '../shared/errors.js';
 import type { ControlLoop, PendingReplica } from './control-loop.js';
 import type { EventLog } from './event-log.js';
+import { serviceAddresses, type ServiceAddresses } from './ingress/service-addresses.js';
+import { DEFAULT_SERVICE_CIDR, parseServiceCidr, type ServiceCidr } from './ingress/vip.js';
 import { endedOutcome, pushRevision, type RevisionRecord } from './rollout/history.js';
 import { newRollout } from './rollout/record.js';
 import { specChanges } from './rollout/spec-diff.js';
@@ -62,13 +65,48 @@ export interface DeployRequest {
   env: Record<string, string | undefined>;
 }
 
+export interface StacksOptions {
+  /** Where service VIPs come from. @default DEFAULT_SERVICE_CIDR */
+  serviceCidr?: ServiceCidr;
+}
+
+const DEFAULT_CIDR = (() => {
+  const c = parseServiceCidr(DEFAULT_SERVICE_CIDR);
+  if (!c.ok) throw new Error(c.error);
+  return c.value;
+})();
+
 export class Stacks {
+  private readonly serviceCidr: ServiceCidr;
+
   constructor(
     private readonly store: Store,
     private readonly events: EventLog,
     private readonly loop: Pick<ControlLoop, 'kick' | 'unplaced'>,
     private readonly clock: Clock,
-  ) {}
+    options: StacksOptions = {},
+  ) {
+    this.serviceCidr = options.serviceCidr ?? DEFAULT_CIDR;
+  }
+
+  /**
+   * Gives every service without a VIP (or with one outside the service CIDR, after it changed) an
+   * address, and every ingress port without a published port one from 30000-32767: state written
+   * before issue 9. Run once at coordinator start, before the control loop; a deploy does the same
+   * for every stack. Conflicts between stored stacks cannot be refused any more: they are returned.
+   */
+  assignAddresses(): string[] {
+    const plan = serviceAddresses(this.serviceCidr, Object.values(this.store.state.stacks));
+    const stale = Object.values(this.store.state.stacks).flatMap((st) =>
+      Object.entries(st.services).filter(([name, svc]) => addressesDiffer(svc, plan, serviceKey(st.name, name))).map(([name]) => [st.name, name] as const),
+    );
+    if (stale.length) {
+      this.store.transact((s) => {
+        for (const [stack, name] of stale) writeAddresses(s.stacks[stack]!.services[name]!, plan, serviceKey(stack, name));
+      });
+    }
+    return plan.warnings;
+  }
 
   async deploy(req: DeployRequest): Promise<DeployResult> {
     const parsed = parseCompose(req.text, { file: req.file, env: req.env, stackName: req.stackName });
@@ -76,6 +114,13 @@ export class Stacks {
     if (!parsed.ok) throw new InputError(parsed.errors.map(formatIssue).join('\n'));
     const now = this.clock.now();
     const name = parsed.stack.name;
+    // Checked against every stack before anything is written: a rejected deploy changes nothing.
+    const stored = this.store.state.stacks[name]?.services;
+    const addresses = serviceAddresses(this.serviceCidr, Object.values(this.store.state.stacks), {
+      stack: name,
+      services: parsed.stack.services.map((spec) => ({ name: spec.name, spec, vip: stored?.[spec.name]?.vip, assignedPorts: stored?.[spec.name]?.assignedPorts })),
+    });
+    if (addresses.errors.length) throw new InputError(addresses.errors.join('\n'));
     const changes: DeployResult['changes'] = [];
     const rolloutEvents: { type: string; message: string }[] = [];
     const generation = this.store.transact((s) => {
@@ -119,13 +164,21 @@ export class Stacks {
           forgetService(s, serviceKey(name, gone));
         }
       }
+      for (const [service, rec] of Object.entries(next)) writeAddresses(rec, addresses, serviceKey(name, service));
+      // Records as they are otherwise (equal content); the addresses may be new even when nothing changed.
+      stack.services = next;
       if (changed) {
-        stack.services = next;
         stack.generation += 1;
         stack.updatedAtMs = now;
         stack.file = req.file;
       }
       s.stacks[name] = stack;
+      // Other stacks' services from before addresses existed get theirs too; the others are left
+      // exactly as stored (a clash among them is not this deploy's to resolve).
+      for (const other of Object.values(s.stacks)) {
+        if (other.name === name) continue;
+        for (const [service, rec] of Object.entries(other.services)) if (rec.vip === undefined) writeAddresses(rec, addresses, serviceKey(other.name, service));
+      }
       return stack.generation;
     });
     this.events.append({ type: 'stack.deployed', nodeId: '', nodeName: '', from: '', to: '', reason: `generation ${generation}`, message: `${name}: ${changes.map((c) => `${c.service} ${c.change}`).join(', ')}` });
@@ -193,7 +246,10 @@ export class Stacks {
     const previous = [...list].reverse().find((r) => r.generation < svc.generation && r.specHash !== svc.specHash);
     if (!previous) throw new ConflictError(`${service}: no previous spec to roll back to (generation ${svc.generation} is the only one kept)`);
     const reason = `${service}: rollback by request: back to generation ${previous.generation}`;
-    const generation = this.revert(stack, service, previous as RevisionRecord, reason, 'manual');
+    // The spec it returns to may publish a port another service has taken since.
+    const addresses = this.addressesWith(stack, service, previous.spec);
+    if (addresses.errors.length) throw new ConflictError(`${service}: cannot roll back to generation ${previous.generation}: ${addresses.errors.join('; ')}`);
+    const generation = this.revert(stack, service, previous as RevisionRecord, addresses, reason, 'manual');
     this.events.append({ type: 'service.rollback', nodeId: '', nodeName: '', from: String(svc.generation), to: String(generation), reason: 'by request', message: `${stack}/${reason}` });
     await this.store.flush();
     await this.loop.kick();
@@ -203,14 +259,17 @@ export class Stacks {
   /**
    * The control loop's request (its rollout step found failures over the ratio). Synchronous and
    * without a kick: it runs inside a control-loop round, which flushes. False when the spec to
-   * return to is no longer kept; the loop then pauses the rollout instead.
+   * return to is no longer kept, or publishes a port another service has taken since; the loop
+   * then pauses the rollout instead.
    */
   autoRollback(req: AutoRollbackRequest): boolean {
     const key = serviceKey(req.stack, req.service);
     const svc = this.store.state.stacks[req.stack]?.services[req.service];
     const previous = this.store.state.history[key]?.find((r) => r.generation === req.toGeneration && r.specHash === req.toSpecHash);
     if (!svc || !previous) return false;
-    this.revert(req.stack, req.service, previous as RevisionRecord, req.reason, 'auto');
+    const addresses = this.addressesWith(req.stack, req.service, previous.spec);
+    if (addresses.errors.length) return false;
+    this.revert(req.stack, req.service, previous as RevisionRecord, addresses, req.reason, 'auto');
     return true;
   }
 
@@ -252,7 +311,7 @@ export class Stacks {
   }
 
   /** Makes `revision`'s spec current under a new generation and starts the rollback rollout; returns the new generation. */
-  private revert(stack: string, service: string, revision: RevisionRecord, reason: string, by: 'manual' | 'auto'): number {
+  private revert(stack: string, service: string, revision: RevisionRecord, addresses: ServiceAddresses, reason: string, by: 'manual' | 'auto'): number {
     const now = this.clock.now();
     const key = serviceKey(stack, service);
     return this.store.transact((s) => {
@@ -265,11 +324,21 @@ export class Stacks {
       const from = { generation: svc.generation, specHash: svc.specHash };
       const config = svc.spec.rollbackConfig;
       st.services[service] = { spec: structuredClone(revision.spec) as ServiceSpec, specHash: revision.specHash, generation, replicas: svc.replicas };
+      writeAddresses(st.services[service]!, addresses, key);
       pushRevision(s.history[key]!, { generation, specHash: revision.specHash, spec: structuredClone(revision.spec) as ServiceSpec, atMs: now, change: `rollback to generation ${revision.generation}`, outcome: '', outcomeReason: '' });
       s.rollouts[key] = newRollout({ kind: 'rollback', target: { generation, specHash: revision.specHash }, from, config, nowMs: now, reason, restoresGeneration: revision.generation });
       st.generation += 1;
       st.updatedAtMs = now;
       return generation;
+    });
+  }
+
+  /** Every service's addresses with `service` of `stack` running `spec` (a rollback's). */
+  private addressesWith(stack: string, service: string, spec: DeepReadonly<ServiceSpec>): ServiceAddresses {
+    const st = this.store.state.stacks[stack]!;
+    return serviceAddresses(this.serviceCidr, Object.values(this.store.state.stacks), {
+      stack,
+      services: Object.entries(st.services).map(([name, svc]) => ({ name, spec: name === service ? spec : svc.spec, vip: svc.vip, assignedPorts: svc.assignedPorts })),
     });
   }
 
@@ -287,6 +356,22 @@ function closeRevision(s: State, key: string, current: DeepReadonly<ServiceRecor
     pushRevision(list, entry);
   }
   if (entry.outcome === '') Object.assign(entry, ended);
+}
+
+/** The record's VIP and assigned ports differ from `plan`'s (a service `plan` has no VIP for keeps its own). */
+function addressesDiffer(rec: DeepReadonly<ServiceRecord>, plan: ServiceAddresses, key: string): boolean {
+  const vip = plan.vips.get(key);
+  const ports = plan.assignedPorts.get(key) ?? {};
+  const had = rec.assignedPorts ?? {};
+  return (vip !== undefined && vip !== rec.vip) || Object.keys(ports).length !== Object.keys(had).length || Object.entries(ports).some(([k, v]) => had[k] !== v);
+}
+
+function writeAddresses(rec: ServiceRecord, plan: ServiceAddresses, key: string): void {
+  const vip = plan.vips.get(key);
+  if (vip !== undefined) rec.vip = vip;
+  const ports = plan.assignedPorts.get(key) ?? {};
+  if (Object.keys(ports).length) rec.assignedPorts = { ...ports };
+  else delete rec.assignedPorts;
 }
 
 /** A removed service's rollout and history go with it (a new service of the same name starts afresh). */

@@ -48,7 +48,8 @@ function registerDev(program: Command): void {
     .option('-f, --file <compose.yaml>', 'deploy this Compose file once running')
     .option('--listen <host:port>', 'coordinator address', '127.0.0.1:7400')
     .option('--data-dir <dir>', 'where state is kept', './.baton')
-    .action(async (o: { file?: string; listen: string; dataDir: string }) => {
+    .option('--service-cidr <cidr>', 'IPv4 block service addresses (VIPs) come from', COORDINATOR_DEFAULTS.serviceCidr)
+    .action(async (o: { file?: string; listen: string; dataDir: string; serviceCidr: string }) => {
       const { join } = await import('node:path');
       const { readFile } = await import('node:fs/promises');
       const { dockerFromEnv } = await import('../../agent/docker-observer.js');
@@ -66,7 +67,7 @@ function registerDev(program: Command): void {
       const { Coordinator } = await import('../../coordinator/coordinator.js');
       const { Agent } = await import('../../agent/agent.js');
       const { hostname } = await import('node:os');
-      const c = await Coordinator.start({ listen: o.listen, dataDir: join(o.dataDir, 'coordinator'), metricsListen: '127.0.0.1:0' });
+      const c = await Coordinator.start({ listen: o.listen, dataDir: join(o.dataDir, 'coordinator'), metricsListen: '127.0.0.1:0', serviceCidr: o.serviceCidr });
       const agent = new Agent({ coordinator: `127.0.0.1:${c.address.port}`, name: hostname(), dataDir: join(o.dataDir, 'agent'), labels: { role: 'dev' } });
       await agent.start();
       process.stderr.write(`baton dev: coordinator on ${c.address.host}:${c.address.port}, agent ${agent.nodeId}, state in ${o.dataDir}\n`);
@@ -97,7 +98,8 @@ function registerCoordinator(program: Command): void {
     .option('--suspect-after-ms <ms>', 'silence before a node is suspect', positiveInt('--suspect-after-ms'), COORDINATOR_DEFAULTS.suspectAfterMs)
     .option('--down-after-ms <ms>', 'silence before a node is down and evicted', positiveInt('--down-after-ms'), COORDINATOR_DEFAULTS.downAfterMs)
     .option('--metrics-listen <host:port>', 'serve Prometheus metrics at /metrics ("off" to disable)', '127.0.0.1:7401')
-    .action(async (o: { listen: string; dataDir: string; heartbeatMs: number; suspectAfterMs: number; downAfterMs: number; metricsListen: string }) => {
+    .option('--service-cidr <cidr>', 'IPv4 block service addresses (VIPs) come from; a service keeps its address while it exists', COORDINATOR_DEFAULTS.serviceCidr)
+    .action(async (o: { listen: string; dataDir: string; heartbeatMs: number; suspectAfterMs: number; downAfterMs: number; metricsListen: string; serviceCidr: string }) => {
       const { Coordinator } = await import('../../coordinator/coordinator.js');
       const c = await Coordinator.start({
         listen: o.listen,
@@ -106,6 +108,7 @@ function registerCoordinator(program: Command): void {
         suspectAfterMs: o.suspectAfterMs,
         downAfterMs: o.downAfterMs,
         metricsListen: o.metricsListen === 'off' ? undefined : o.metricsListen,
+        serviceCidr: o.serviceCidr,
       });
       const metrics = c.metricsAddress ? `, metrics on http://${c.metricsAddress.host}:${c.metricsAddress.port}/metrics` : '';
       process.stderr.write(`baton coordinator listening on ${c.address.host}:${c.address.port}, state in ${c.store.file}${metrics}\n`);

@@ -21,8 +21,8 @@
 // |                              | shm_size, oom_kill_disable, oom_score_adj, blkio_config,       |          |
 // |                              | post_start, pre_stop, provider, use_api_socket, models         |          |
 // | service                      | hostname, domainname, logging, init, tty, stdin_open, attach,  | warning  |
-// |                              | expose, mac_address, pull_policy, annotations, develop         |          |
-// | deploy                       | endpoint_mode                                                  | warning  |
+// |                              | mac_address, pull_policy, annotations, develop                 |          |
+// | deploy                       | endpoint_mode (other than `vip`)                               | warning  |
 // | deploy.resources.limits      | pids                                                           | error    |
 // | deploy.resources.reservations| devices, generic_resources                                     | error    |
 // | deploy.placement             | preferences                                                    | warning  |
@@ -42,7 +42,7 @@ export interface KeyPolicy {
 }
 
 const error = (why: string, allow?: (value: unknown) => boolean): KeyPolicy => ({ severity: 'error', why, ...(allow ? { allow } : {}) });
-const warning = (why: string): KeyPolicy => ({ severity: 'warning', why });
+const warning = (why: string, allow?: (value: unknown) => boolean): KeyPolicy => ({ severity: 'warning', why, ...(allow ? { allow } : {}) });
 
 function isPlainMap(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -151,7 +151,6 @@ export const SERVICE_POLICY: Readonly<Record<string, KeyPolicy>> = {
   tty: warning('replicas are not attached to a terminal'),
   stdin_open: warning('replicas are not attached to a terminal'),
   attach: warning('use baton logs to follow output'),
-  expose: warning('it only documents ports; publish them under ports to reach them'),
   mac_address: warning('Docker assigns MAC addresses'),
   pull_policy: warning('Baton pulls images when a node lacks them'),
   annotations: warning('annotations are not passed to containers'),
@@ -159,7 +158,7 @@ export const SERVICE_POLICY: Readonly<Record<string, KeyPolicy>> = {
 };
 
 export const DEPLOY_POLICY: Readonly<Record<string, KeyPolicy>> = {
-  endpoint_mode: warning('Baton has no virtual IPs or service DNS; clients use published ports'),
+  endpoint_mode: warning('every service gets a virtual IP (endpoint_mode: vip); DNS round robin is not supported', (v) => v === 'vip'),
 };
 
 export const LIMITS_POLICY: Readonly<Record<string, KeyPolicy>> = {

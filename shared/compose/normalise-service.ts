@@ -1,5 +1,5 @@
 // Turns one schema-validated service into a ServiceSpec: defaults, the reservation rule, environment
-// resolution and the checks that span several fields (reservation vs limit, duplicate host ports).
+// resolution and the checks that span several fields (reservation vs limit, duplicate host ports, UDP ingress).
 
 import {
   DEFAULT_HEALTHCHECK,
@@ -14,7 +14,7 @@ import {
 import { type Findings, type PathSegment, emptyFindings } from './findings.js';
 import type { Env } from './interpolate.js';
 import type { DependsOnEntry, RawService } from './service-schema.js';
-import type { HealthcheckSpec, HealthProbeSpec, PortSpec, ReservationSource, ServiceSpec, UpdateConfigSpec } from './types.js';
+import type { HealthcheckSpec, HealthProbeSpec, IngressSpec, PortSpec, ReservationSource, ServiceSpec, UpdateConfigSpec } from './types.js';
 import { formatBytes, formatCpu } from '../format.js';
 
 export interface NormalisedService {
@@ -54,6 +54,13 @@ export function normaliseService(name: string, raw: RawService, env: Env, base: 
   (raw.ports ?? []).forEach((entry, index) => {
     for (const port of entry) {
       ports.push(port);
+      // The ingress forwards TCP only (nftables DNAT of UDP has no connection to drain or skip on refusal).
+      if (port.mode === 'ingress' && port.protocol === 'udp') {
+        findings.errors.push({
+          path: at('ports', index),
+          message: `UDP ingress is not supported (port ${port.published ?? ''}${port.published !== undefined ? ':' : ''}${port.target}/udp); publish it with mode: host (long syntax) to bind it on each replica's host`,
+        });
+      }
       if (port.published === undefined) continue;
       const key = `${port.published}/${port.protocol}`;
       const other = seen.get(key);
@@ -74,6 +81,8 @@ export function normaliseService(name: string, raw: RawService, env: Env, base: 
     ...(raw.entrypoint != null ? { entrypoint: raw.entrypoint } : {}),
     environment,
     ports,
+    ...(raw.expose != null && raw.expose.length > 0 ? { expose: raw.expose } : {}),
+    ...ingress(raw['x-baton']?.ingress),
     // Swarm keeps service labels (deploy.labels) and container labels apart; Baton has one set, and the
     // deploy-level value wins because that is the one `docker stack deploy` shows on the service.
     labels: { ...(raw.labels ?? {}), ...(deploy.labels ?? {}) },
@@ -98,6 +107,12 @@ export function normaliseService(name: string, raw: RawService, env: Env, base: 
     stopGraceMs: raw.stop_grace_period ?? DEFAULT_STOP_GRACE_MS,
   };
   return { spec, dependsOn, findings };
+}
+
+/** `x-baton.ingress`, left out when not written so the spec (and its hash) of a file without it is what it always was. */
+function ingress(raw: NonNullable<RawService['x-baton']>['ingress']): { ingress?: IngressSpec } {
+  if (raw == null) return {};
+  return { ingress: { prefer: raw.prefer ?? 'any', constraints: raw.constraints ?? [] } };
 }
 
 /** The reservation rule: reservations, else the matching limit, else DEFAULT_RESERVATION, per resource. */

@@ -1,5 +1,5 @@
-// The Compose short port syntax (`"80"`, `"8080:80"`, `"127.0.0.1:8080:80/udp"`, `"8000-8001:80-81"`)
-// and the port-number rules shared with the long syntax.
+// The Compose short port syntax (`"80"`, `"8080:80"`, `"127.0.0.1:8080:80/udp"`, `"8000-8001:80-81"`),
+// `expose` entries (`8080`, `"9090/tcp"`, `"3000-3001"`) and the port-number rules shared with the long syntax.
 
 import { isIP } from 'node:net';
 import { fail, ok, quote, type Result } from './result.js';
@@ -108,4 +108,26 @@ export function parsePortShort(text: string): Result<PortSpec[]> {
       ...(hostIp !== undefined ? { hostIp } : {}),
     })),
   );
+}
+
+/**
+ * One `expose` entry: a port, a digit string, a range, optionally with `/tcp`. Exposed ports are
+ * reached at the service address, which carries TCP only, so `/udp` is an error rather than ignored.
+ */
+export function parseExpose(value: string | number): Result<number[]> {
+  if (typeof value === 'number') {
+    const n = parsePortNumber(value);
+    return n.ok ? ok([n.value]) : n;
+  }
+  let rest = value.trim();
+  const slash = rest.lastIndexOf('/');
+  if (slash >= 0) {
+    const p = parseProtocol(rest.slice(slash + 1));
+    if (!p.ok) return fail(`${quote(value)}: ${p.error}`);
+    if (p.value === 'udp') return fail(`${quote(value)}: UDP is not supported for expose (the service address carries TCP only)`);
+    rest = rest.slice(0, slash);
+  }
+  const m = RANGE_RE.exec(rest);
+  if (!m) return fail(`${quote(value)} is not a port (use 8080, "8080/tcp" or a range such as "3000-3001")`);
+  return parseRange(rest, 'port', value);
 }

@@ -14,7 +14,7 @@ import {
   ROOT_POLICY,
   SERVICE_POLICY,
 } from './key-policy.js';
-import { parseHostIp, parsePortNumber, parsePortShort, parseProtocol } from './port-syntax.js';
+import { parseExpose, parseHostIp, parsePortNumber, parsePortShort, parseProtocol } from './port-syntax.js';
 import { fail, ok, quote, type Result } from './result.js';
 import { splitShellWords } from './shell-words.js';
 import type { DependsOnSpec, PortSpec } from './types.js';
@@ -112,6 +112,11 @@ const portsSchema = z.array(
     { error: expected('a port number, a "HOST:CONTAINER" string or a mapping with target') },
   ),
 );
+
+/** `expose`: container ports reached at the service address; each entry may be a range, flattened here. */
+const exposeSchema = z
+  .array(stringOrNumber('a port number or a "PORT/tcp" string').transform(parsedBy(parseExpose)))
+  .transform((entries) => [...new Set(entries.flat())]);
 
 /** `test` in Docker's CMD/CMD-SHELL/NONE form; a string is shorthand for CMD-SHELL. */
 export function parseHealthTest(test: string | readonly string[]): Result<string[]> {
@@ -229,6 +234,9 @@ const modeSchema = z.enum(['replicated', 'global', 'replicated-job', 'global-job
   }),
 );
 
+/** Placement-style constraints (`node.labels.zone==edge`), shared by deploy.placement and x-baton.ingress. */
+const constraintsSchema = z.array(z.string({ error: expected('a constraint such as node.labels.zone==edge') }).transform(parsedBy(parseConstraint)));
+
 const deploySchema = strictObject(
   {
     mode: modeSchema.nullish(),
@@ -236,9 +244,7 @@ const deploySchema = strictObject(
     resources: strictObject({ limits: resourceSchema(LIMITS_POLICY), reservations: resourceSchema(RESERVATIONS_POLICY) }).nullish(),
     placement: strictObject(
       {
-        constraints: z
-          .array(z.string({ error: expected('a constraint such as node.labels.zone==edge') }).transform(parsedBy(parseConstraint)))
-          .nullish(),
+        constraints: constraintsSchema.nullish(),
         max_replicas_per_node: count.nullish(),
       },
       PLACEMENT_POLICY,
@@ -258,7 +264,12 @@ const deploySchema = strictObject(
 );
 
 /** Baton's own settings, under the `x-baton` extension key so other Compose tools ignore them. */
-const batonSchema = strictObject({ placement: z.enum(['binpack', 'spread']).nullish(), healthcheck: batonHealthcheckSchema.nullish() });
+const batonSchema = strictObject({
+  placement: z.enum(['binpack', 'spread']).nullish(),
+  healthcheck: batonHealthcheckSchema.nullish(),
+  // Which nodes serve the service's `mode: ingress` ports, and whether a node prefers its own replicas.
+  ingress: strictObject({ prefer: z.enum(['any', 'local']).nullish(), constraints: constraintsSchema.nullish() }).nullish(),
+});
 
 export const serviceSchema = strictObject(
   {
@@ -269,6 +280,7 @@ export const serviceSchema = strictObject(
     entrypoint: argvSchema.nullish(),
     environment: environmentSchema.nullish(),
     ports: portsSchema.nullish(),
+    expose: exposeSchema.nullish(),
     labels: labelsSchema.nullish(),
     healthcheck: healthcheckSchema.nullish(),
     depends_on: dependsOnSchema.nullish(),

@@ -14,10 +14,15 @@ export interface Constraint {
 export interface PortSpec {
   /** Container port. */
   readonly target: number;
-  /** Host port; undefined when Docker should choose (no host-port conflict possible). */
+  /**
+   * The published port. `mode: host`: the host port the container binds (undefined: Docker chooses).
+   * `mode: ingress`: the port every node's ingress serves (undefined: Baton assigns one from
+   * 30000-32767, kept in ServiceRecord.assignedPorts).
+   */
   readonly published?: number;
+  /** `udp` only with `mode: host` (UDP ingress is a parse error). */
   readonly protocol: 'tcp' | 'udp';
-  /** `ingress` (Swarm default) or `host`. Baton publishes on the host either way. */
+  /** `ingress` (Swarm's default: served on every node, forwarded to healthy replicas) or `host` (the container binds the host port, one replica per node). */
   readonly mode: 'ingress' | 'host';
   readonly hostIp?: string;
 }

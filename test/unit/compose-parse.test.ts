@@ -59,13 +59,18 @@ const cases: Case[] = [
   ['port number', { ports: [80] }, {}, (s) => s.ports, [{ target: 80, protocol: 'tcp', mode: 'ingress' }]],
   ['port "80"', { ports: ['80'] }, {}, (s) => s.ports, [{ target: 80, protocol: 'tcp', mode: 'ingress' }]],
   ['port "8080:80"', { ports: ['8080:80'] }, {}, (s) => s.ports, [{ target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' }]],
+  // Was '127.0.0.1:8080:80/udp' (short syntax, so mode ingress): UDP ingress is an error since issue 9
+  // (compose-errors.test.ts), so the same port is written in long syntax with mode: host here.
   [
     'port with host IP and udp',
-    { ports: ['127.0.0.1:8080:80/udp'] },
+    { ports: [{ target: 80, published: 8080, protocol: 'udp', mode: 'host', host_ip: '127.0.0.1' }] },
     {},
     (s) => s.ports,
-    [{ target: 80, published: 8080, protocol: 'udp', mode: 'ingress', hostIp: '127.0.0.1' }],
+    [{ target: 80, published: 8080, protocol: 'udp', mode: 'host', hostIp: '127.0.0.1' }],
   ],
+  ['short syntax with host IP and tcp', { ports: ['127.0.0.1:8080:80/tcp'] }, {}, (s) => s.ports, [{ target: 80, published: 8080, protocol: 'tcp', mode: 'ingress', hostIp: '127.0.0.1' }]],
+  ['long syntax mode host', { ports: [{ target: 80, published: 8080, mode: 'host' }] }, {}, (s) => s.ports, [{ target: 80, published: 8080, protocol: 'tcp', mode: 'host' }]],
+  ['long syntax mode ingress, no published port', { ports: [{ target: 80, mode: 'ingress' }] }, {}, (s) => s.ports, [{ target: 80, protocol: 'tcp', mode: 'ingress' }]],
   ['port with host IP, no host port', { ports: ['127.0.0.1::80'] }, {}, (s) => s.ports, [{ target: 80, protocol: 'tcp', mode: 'ingress', hostIp: '127.0.0.1' }]],
   ['port with IPv6 host IP', { ports: ['[::1]:8080:80'] }, {}, (s) => s.ports, [{ target: 80, published: 8080, protocol: 'tcp', mode: 'ingress', hostIp: '::1' }]],
   [
@@ -94,7 +99,29 @@ const cases: Case[] = [
   ],
   ['long port syntax defaults', { ports: [{ target: '80', published: '8080' }] }, {}, (s) => s.ports, [{ target: 80, published: 8080, protocol: 'tcp', mode: 'ingress' }]],
   ['same port on two host IPs', { ports: ['127.0.0.1:80:80', '10.0.0.1:80:81'] }, {}, (s) => s.ports.length, 2],
-  ['same port, tcp and udp', { ports: ['53:53/tcp', '53:53/udp'] }, {}, (s) => s.ports.length, 2],
+  // Was ['53:53/tcp', '53:53/udp']: the udp one is mode: host now (UDP ingress is an error since issue 9).
+  ['same port, tcp and udp', { ports: ['53:53/tcp', { target: 53, published: 53, protocol: 'udp', mode: 'host' }] }, {}, (s) => s.ports.length, 2],
+  ['no expose: undefined', {}, {}, (s) => s.expose, undefined],
+  ['expose numbers and strings', { expose: [8080, '9090', '9091/tcp', '9091/TCP'] }, {}, (s) => s.expose, [8080, 9090, 9091]],
+  ['expose range', { expose: ['3000-3002'] }, {}, (s) => s.expose, [3000, 3001, 3002]],
+  ['empty expose list: undefined', { expose: [] }, {}, (s) => s.expose, undefined],
+  ['no x-baton.ingress: undefined', {}, {}, (s) => s.ingress, undefined],
+  ['x-baton.ingress defaults', { 'x-baton': { ingress: {} } }, {}, (s) => s.ingress, { prefer: 'any', constraints: [] }],
+  [
+    'x-baton.ingress prefer local and constraints',
+    { 'x-baton': { ingress: { prefer: 'local', constraints: ['node.labels.edge==true', 'node.role != manager'] } } },
+    {},
+    (s) => s.ingress,
+    {
+      prefer: 'local',
+      constraints: [
+        { attribute: 'node.labels.edge', op: '==', value: 'true', text: 'node.labels.edge==true' },
+        { attribute: 'node.role', op: '!=', value: 'manager', text: 'node.role != manager' },
+      ],
+    },
+  ],
+  ['x-baton.ingress prefer any', { 'x-baton': { ingress: { prefer: 'any' } } }, {}, (s) => s.ingress?.prefer, 'any'],
+  ['deploy.endpoint_mode vip is what Baton does', { deploy: { endpoint_mode: 'vip' } }, {}, (s) => s.image, 'nginx:1.27'],
   ['labels map', { labels: { 'com.example.a': 'x', n: 1, e: null } }, {}, (s) => s.labels, { 'com.example.a': 'x', n: '1', e: '' }],
   ['labels list', { labels: ['a=1', 'flag'] }, {}, (s) => s.labels, { a: '1', flag: '' }],
   ['deploy labels merge, deploy wins', { labels: { a: '1', b: '1' }, deploy: { labels: ['b=2', 'c=3'] } }, {}, (s) => s.labels, { a: '1', b: '2', c: '3' }],

@@ -122,7 +122,8 @@ t.test('the parser output of a full service travels intact', async (t) => {
     command: 'nginx -g "daemon off;"',
     entrypoint: [],
     environment: { A: '1', B: '' },
-    ports: ['127.0.0.1:8080:80', '53/udp'],
+    // '53/udp' (short syntax, so ingress) is an error since issue 9: the same port in long syntax, mode: host.
+    ports: ['127.0.0.1:8080:80', { target: 53, protocol: 'udp', mode: 'host' }],
     labels: { team: 'edge' },
     healthcheck: { test: ['NONE'] },
     stop_grace_period: '0s',
