@@ -24,6 +24,9 @@ if [ "${1:-}" = "--stop" ]; then
     fi
     kill "$(cat "$STATE/dev.pid")" && echo "stopped baton dev"
   fi
+  # The agent leaves its ingress rules in the kernel when it stops (traffic keeps flowing); the
+  # example is gone, so remove them too.
+  nft delete table ip baton 2>/dev/null || true
   rm -f "$STATE/dev.pid"
   exit 0
 fi
@@ -48,8 +51,10 @@ if ! running; then
 fi
 
 printf 'waiting for the example service'
-for _ in $(seq 1 100); do
-  if $BATON services --json 2>/dev/null | node -e 'let s=[];try{s=JSON.parse(require("fs").readFileSync(0,"utf8"))}catch{}process.exit(s.length&&s.every(x=>x.running===x.desired)?0:1)'; then break; fi
+# Until every replica runs and those with a health check pass it: only healthy replicas receive
+# traffic through the ingress, so the page answers from then on.
+for _ in $(seq 1 200); do
+  if $BATON services --json 2>/dev/null | node -e 'let s=[];try{s=JSON.parse(require("fs").readFileSync(0,"utf8"))}catch{}process.exit(s.length&&s.every(x=>x.running===x.desired&&(x.healthy===undefined||x.healthy===x.desired))?0:1)'; then break; fi
   printf '.'; sleep 0.3
 done
 echo

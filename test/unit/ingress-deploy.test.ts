@@ -25,32 +25,32 @@ t.test('deploy: VIPs and assigned ports are written, and kept across updates and
   h.join('n1');
   h.reportAll();
   await deploy(h, shop());
-  t.equal(svc(h, 'shop', 'web').vip, '10.213.0.1');
-  t.equal(svc(h, 'shop', 'api').vip, '10.213.0.2');
+  t.equal(svc(h, 'shop', 'web').vip, '10.96.0.1');
+  t.equal(svc(h, 'shop', 'api').vip, '10.96.0.2');
   t.same(svc(h, 'shop', 'web').assignedPorts, { '443/tcp': 30000 }, '"443" has no published port: the first of 30000-32767');
   t.equal(svc(h, 'shop', 'api').assignedPorts, undefined, 'expose ports are not published');
 
   await deploy(h, `name: blog\nservices:\n  front:\n    image: blog:1\n    ports: ["80"]\n`);
-  t.equal(svc(h, 'blog', 'front').vip, '10.213.0.3');
+  t.equal(svc(h, 'blog', 'front').vip, '10.96.0.3');
   t.same(svc(h, 'blog', 'front').assignedPorts, { '80/tcp': 30001 }, '30000 is shop/web’s');
 
   // An update (new image) and a new service: the old ones keep theirs, the new one takes the next.
   const r = await deploy(h, shop('  worker:\n    image: worker:1\n').replace('nginx:1.27', 'nginx:1.28'));
   t.same(r.changes.map((c) => `${c.service} ${c.change}`), ['web updated', 'api unchanged', 'worker created']);
-  t.equal(svc(h, 'shop', 'web').vip, '10.213.0.1');
+  t.equal(svc(h, 'shop', 'web').vip, '10.96.0.1');
   t.same(svc(h, 'shop', 'web').assignedPorts, { '443/tcp': 30000 });
-  t.equal(svc(h, 'shop', 'worker').vip, '10.213.0.4');
+  t.equal(svc(h, 'shop', 'worker').vip, '10.96.0.4');
 
   // Removing api frees .2, which the next new service gets (lowest free).
   await deploy(h, shop('  worker:\n    image: worker:1\n').replace('nginx:1.27', 'nginx:1.28').replace('  api:\n    image: api:1\n    expose: [9000]\n', ''));
   t.notOk(h.store.state.stacks['shop']!.services['api'], 'api removed');
   await deploy(h, `name: blog\nservices:\n  front:\n    image: blog:1\n    ports: ["80"]\n  db:\n    image: postgres:16\n`);
-  t.equal(svc(h, 'blog', 'db').vip, '10.213.0.2');
+  t.equal(svc(h, 'blog', 'db').vip, '10.96.0.2');
   t.same(svc(h, 'blog', 'front').assignedPorts, { '80/tcp': 30001 });
 
   const rows = Object.fromEntries(h.queries.services().map((s) => [`${s.stack}/${s.name}`, s]));
   t.same(rows['shop/web']!.ports, ['8080->80/tcp (ingress)', '30000->443/tcp (ingress)']);
-  t.equal(rows['shop/web']!.vip, '10.213.0.1');
+  t.equal(rows['shop/web']!.vip, '10.96.0.1');
   t.same(rows['blog/db']!.ports, []);
 });
 
@@ -103,9 +103,9 @@ t.test("each start carries the stacks' names: own bare and qualified, others qua
   await deploy(h, shop());
   await deploy(h, `name: blog\nservices:\n  front:\n    image: blog:1\n`);
   const front = h.started.find((s) => s.start.stack === 'blog' && s.start.service === 'front')!;
-  t.same(front.start.extra_hosts, { front: '10.213.0.3', 'front.blog': '10.213.0.3', 'web.shop': '10.213.0.1', 'api.shop': '10.213.0.2' });
+  t.same(front.start.extra_hosts, { front: '10.96.0.3', 'front.blog': '10.96.0.3', 'web.shop': '10.96.0.1', 'api.shop': '10.96.0.2' });
   const web = h.started.find((s) => s.start.stack === 'shop' && s.start.service === 'web')!;
-  t.same(web.start.extra_hosts, { web: '10.213.0.1', api: '10.213.0.2', 'web.shop': '10.213.0.1', 'api.shop': '10.213.0.2' }, 'blog did not exist yet when web started (the documented limit)');
+  t.same(web.start.extra_hosts, { web: '10.96.0.1', api: '10.96.0.2', 'web.shop': '10.96.0.1', 'api.shop': '10.96.0.2' }, 'blog did not exist yet when web started (the documented limit)');
   t.same(web.start.ports?.map((p) => `${p.published ?? '-'}:${p.target}/${p.protocol}`), ['-:80/tcp', '-:443/tcp'], 'the container publishes ingress targets on ephemeral host ports (none given)');
 });
 
@@ -123,7 +123,7 @@ t.test('stored state from before VIPs gets them at coordinator start; a later de
   const started = new Harness({ store: Store.memory(old) });
   t.same(
     Object.values(started.store.state.stacks).flatMap((st) => Object.entries(st.services).map(([n, s]) => `${st.name}/${n} ${s.vip} ${JSON.stringify(s.assignedPorts ?? {})}`)),
-    ['shop/web 10.213.0.1 {"443/tcp":30000}', 'shop/api 10.213.0.2 {}', 'blog/front 10.213.0.3 {"80/tcp":30001}'],
+    ['shop/web 10.96.0.1 {"443/tcp":30000}', 'shop/api 10.96.0.2 {}', 'blog/front 10.96.0.3 {"80/tcp":30001}'],
     'assigned in stored order at start (Stacks.assignAddresses)',
   );
   const generations = Object.values(started.store.state.stacks).map((s) => s.generation);
@@ -139,10 +139,10 @@ t.test('stored state from before VIPs gets them at coordinator start; a later de
   await deploy(started, `name: blog\nservices:\n  front:\n    image: blog:1\n    ports: ["80"]\n`);
   t.same(
     Object.entries(started.store.state.stacks['shop']!.services).map(([n, s]) => `${n} ${s.vip} ${JSON.stringify(s.assignedPorts ?? {})}`),
-    ['web 10.213.0.1 {"443/tcp":30000}', 'api 10.213.0.2 {}'],
+    ['web 10.96.0.1 {"443/tcp":30000}', 'api 10.96.0.2 {}'],
     "blog's deploy gave shop the freed addresses again (lowest free)",
   );
-  t.equal(started.store.state.stacks['blog']!.services['front']!.vip, '10.213.0.3', 'blog kept its own');
+  t.equal(started.store.state.stacks['blog']!.services['front']!.vip, '10.96.0.3', 'blog kept its own');
 });
 
 t.test('a stored state whose stacks already clash still starts; the clash is reported', async (t) => {
@@ -156,7 +156,7 @@ t.test('a stored state whose stacks already clash still starts; the clash is rep
   t.same(next.stacks.assignAddresses(), ['published port 8080/tcp is published by both a/x (ingress) and b/y (ingress): an ingress port is served on every node, so only one service may publish it (change one of them)']);
   // An unrelated stack still deploys; redeploying b as it is stored is refused.
   await deploy(next, `name: c\nservices:\n  z:\n    image: z:1\n`);
-  t.equal(next.store.state.stacks['c']!.services['z']!.vip, '10.213.0.3');
+  t.equal(next.store.state.stacks['c']!.services['z']!.vip, '10.96.0.3');
   await t.rejects(deploy(next, `name: b\nservices:\n  y:\n    image: y:1\n    ports: ["8080:80"]\n`), { message: /8080\/tcp is published by both a\/x/ });
 });
 

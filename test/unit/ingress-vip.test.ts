@@ -70,9 +70,9 @@ t.test('assignVips: same input, same answer', async (t) => {
   t.same(vips(c, input), { 'x/1': '10.213.0.9', 'x/2': '10.213.0.1', 'y/1': '10.213.0.3', 'y/2': '10.213.0.2' });
 });
 
-t.test('the coordinator takes --service-cidr, default 10.213.0.0/16, and refuses a bad one at start', async (t) => {
+t.test('the coordinator takes --service-cidr, default 10.96.0.0/16, and refuses a bad one at start', async (t) => {
   const { compileCoordinatorOptions } = await import('../../coordinator/coordinator.js');
-  t.equal(compileCoordinatorOptions().serviceCidr.text, '10.213.0.0/16');
+  t.equal(compileCoordinatorOptions().serviceCidr.text, '10.96.0.0/16');
   t.equal(compileCoordinatorOptions({ serviceCidr: '172.20.0.0/24' }).serviceCidr.text, '172.20.0.0/24');
   t.throws(() => compileCoordinatorOptions({ serviceCidr: '172.20.0.1/24' }), /host bits set/);
 });
