@@ -14,6 +14,7 @@ import type { NodeRecord, NodeStatus } from './store/schema.js';
 import type { Store } from './store/store.js';
 import { commandToWire } from './wire-out.js';
 import type { IngressReport } from '../shared/model/ingress.js';
+import { ingressPortEvents } from './ingress/port-events.js';
 
 export interface NodeIntroduction {
   nodeId: string;
@@ -185,7 +186,14 @@ export class NodePool {
     if (r.host) l.usage = r.host;
     l.dockerUp = r.dockerUp;
     l.dockerError = r.dockerError;
-    if (r.ingress) l.ingress = r.ingress;
+    if (r.ingress) {
+      const name = this.store.state.nodes[id]?.name ?? '';
+      for (const e of ingressPortEvents(l.ingress, r.ingress)) {
+        this.log.warn({ nodeId: id, node: name, port: e.message, from: e.from, to: e.to, reason: e.reason }, 'ingress port state');
+        this.events.append({ type: 'ingress.port', nodeId: id, nodeName: name, from: e.from, to: e.to, reason: e.reason, message: e.message });
+      }
+      l.ingress = r.ingress;
+    }
     const changed = this.containerListeners.size > 0 && containersChanged(l.containers, r.containers);
     l.containers = r.containers;
     const status = this.store.state.nodes[id]?.status;

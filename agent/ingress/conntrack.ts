@@ -54,3 +54,22 @@ export async function openConnections(source: ConntrackSource = readConntrackTex
   const text = await source();
   return text.ok ? ok(parseConntrack(text.value)) : text;
 }
+
+/** Deletes tracked connections; resolves with an error text, or '' (none to delete is not an error). */
+export type ConntrackDelete = (address: string, port: number) => Promise<string>;
+
+/**
+ * Forgets the handshakes still unanswered (SYN_SENT) whose reply source is `address:port`, an
+ * endpoint just taken out of the rules (a dead or stopping replica). The kernel keeps such an entry
+ * bound to its old destination, so the client's retransmitted SYN would follow it there and hang;
+ * without the entry the retransmit (about a second later) is forwarded afresh, to a serving endpoint.
+ * Established connections are left alone: they finish (draining), or fail by themselves.
+ */
+export const deleteUnanswered: ConntrackDelete = (address, port) =>
+  new Promise((resolve) => {
+    execFile('conntrack', ['-D', '-p', 'tcp', '--state', 'SYN_SENT', '--reply-src', address, '--reply-port-src', String(port)], { timeout: 5000 }, (err, _stdout, stderr) => {
+      // Exit 1 with "0 flow entries have been deleted" is the common case.
+      if (!err || /0 flow entries/.test(stderr)) resolve('');
+      else resolve((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'conntrack is not installed' : `conntrack -D: ${stderr.trim() || err.message}`);
+    });
+  });

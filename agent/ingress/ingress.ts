@@ -6,11 +6,11 @@ import { systemClock, type Clock } from '../../shared/clock.js';
 import type { EndpointSet, IngressReport } from '../../shared/model/ingress.js';
 import type { ReplicaStatus } from '../../shared/model/replica-state.js';
 import { ok, type Result } from '../../shared/result.js';
-import { openConnections, readConntrackText, type ConntrackSource } from './conntrack.js';
+import { deleteUnanswered, openConnections, readConntrackText, type ConntrackDelete, type ConntrackSource } from './conntrack.js';
 import { Nft } from './nft.js';
 import { PortHolders, type HeldPort } from './port-holder.js';
 import { addTotals, buildReport, totalsFrom, ZERO_TOTALS, type ServiceTotals } from './report.js';
-import { assignServiceIndexes, DEFAULT_TABLE, renderRuleset, type ServiceCounterNames } from './ruleset.js';
+import { assignServiceIndexes, DEFAULT_TABLE, destinations, renderRuleset, type LocalOverrides, type ServiceCounterNames } from './ruleset.js';
 
 /** Counters and conntrack are read at most this often for reports. */
 export const SAMPLE_EVERY_MS = 2000;
@@ -39,6 +39,8 @@ export interface IngressOptions {
   readonly table?: string;
   readonly nft?: Nft;
   readonly conntrack?: ConntrackSource;
+  /** Forgets unanswered handshakes to an endpoint taken out of the rules; by default `conntrack -D`. */
+  readonly forget?: ConntrackDelete;
   /** null: hold no ports (tests of the rules alone). */
   readonly holders?: PortHolders | null;
   readonly clock?: Clock;
@@ -84,6 +86,9 @@ export class Ingress {
   private sampling: Promise<Sample> | undefined;
   private portsInUse = new Set<number>();
   private lastPortRetryMs = 0;
+  /** `address:port` this node's rules forward to now. */
+  private routed = new Set<string>();
+  private forgetWarned = false;
 
   constructor(private readonly options: IngressOptions) {
     this.table = options.table ?? DEFAULT_TABLE;
@@ -233,10 +238,27 @@ export class Ingress {
       for (const names of this.current) this.base.set(names.key, addTotals(this.base.get(names.key) ?? ZERO_TOTALS, totalsFrom(names, before.value)));
     }
     this.current = rules.counters;
+    await this.forgetRemoved(routedBy(set, this.options.nodeId, { dropAllocationIds: this.drops }));
     this.appliedVersion = set.version;
     this.applyError = '';
     this.sample = undefined;
     return ok(undefined);
+  }
+
+  /** Endpoints the new rules no longer forward to: their unanswered handshakes start over elsewhere. */
+  private async forgetRemoved(now: Set<string>): Promise<void> {
+    const gone = [...this.routed].filter((d) => !now.has(d));
+    this.routed = now;
+    const forget = this.options.forget ?? deleteUnanswered;
+    const errors = await Promise.all(gone.map((d) => {
+      const i = d.lastIndexOf(':');
+      return forget(d.slice(0, i), Number(d.slice(i + 1)));
+    }));
+    const err = errors.find(Boolean);
+    if (err && !this.forgetWarned) {
+      this.forgetWarned = true;
+      this.options.log.warn({ err }, 'ingress: could not clear unanswered connections to a removed endpoint (a client connecting at that moment waits for its timeout)');
+    }
   }
 
   private async currentSample(): Promise<Sample> {
@@ -272,3 +294,14 @@ export class Ingress {
   }
 }
 
+
+/** Every `address:port` a node's rules forward to for a set (both the service address's ports and the published ports' targets). */
+export function routedBy(set: EndpointSet, nodeId: string, overrides: LocalOverrides): Set<string> {
+  const out = new Set<string>();
+  for (const s of set.services) {
+    const targets = new Set(s.targetPorts.filter((p) => p.protocol === 'tcp').map((p) => p.port));
+    for (const p of s.published) if (p.protocol === 'tcp') targets.add(p.target);
+    for (const t of targets) for (const d of destinations(s, t, nodeId, overrides)) out.add(`${d.address}:${d.port}`);
+  }
+  return out;
+}

@@ -7,7 +7,9 @@ import { createServer } from 'node:net';
 import { ipAddressOf, publishedPorts } from '../../agent/docker-observer.js';
 import { createOptions } from '../../agent/executor/docker/create-options.js';
 import { parseConntrack } from '../../agent/ingress/conntrack.js';
-import { localVerdict } from '../../agent/ingress/ingress.js';
+import { Ingress, localVerdict, routedBy } from '../../agent/ingress/ingress.js';
+import { createLogger } from '../../shared/logger.js';
+import { ok } from '../../shared/result.js';
 import { Nft, parseCounters } from '../../agent/ingress/nft.js';
 import { PortHolders } from '../../agent/ingress/port-holder.js';
 import { buildReport } from '../../agent/ingress/report.js';
@@ -274,4 +276,30 @@ t.test('observer ingress fields and ExtraHosts', async (t) => {
   const o = createOptions(replicaSpec('s', { extraHosts: { api: '10.213.0.5', 'api.web': '10.213.0.5' } }), 'n');
   t.same(o.HostConfig?.ExtraHosts, ['api:10.213.0.5', 'api.web:10.213.0.5']);
   t.equal(createOptions(replicaSpec('s'), 'n').HostConfig?.ExtraHosts, undefined, 'none: no ExtraHosts');
+});
+
+t.test('an endpoint taken out of the rules has its unanswered handshakes forgotten, so retransmits go elsewhere', async (t) => {
+  // n1's own replica a1 at its container address, n2's a2 at its node address and host port.
+  t.same([...routedBy(setOf(svc()), 'n1', NONE)].sort(), ['172.17.0.2:8080', '192.168.1.11:49154']);
+  t.same([...routedBy(setOf(svc()), 'n1', { dropAllocationIds: new Set(['a1']) })], ['192.168.1.11:49154'], 'a local drop is out too');
+  const forgotten: string[] = [];
+  const fakeNft = { apply: async () => ok(undefined), counters: async () => ok(new Map()), check: async () => ok(undefined), deleteTable: async () => ok(undefined) } as unknown as Nft;
+  const ingress = new Ingress({
+    nodeId: 'n1',
+    log: createLogger('test', 'silent'),
+    nft: fakeNft,
+    holders: null,
+    conntrack: async () => ok(''),
+    forget: async (address, port) => {
+      forgotten.push(`${address}:${port}`);
+      return '';
+    },
+  });
+  await ingress.update({ version: 1, services: [svc()] });
+  t.same(forgotten, [], 'nothing was routed before the first set');
+  await ingress.update({ version: 2, services: [svc({ endpoints: [ep('a1', 'n1', '192.168.1.10', '172.17.0.2', 49153)] })] });
+  t.same(forgotten, ['192.168.1.11:49154'], "the other node's replica left the set: its unanswered handshakes are forgotten");
+  await ingress.dropLocal('a1');
+  t.same(forgotten, ['192.168.1.11:49154', '172.17.0.2:8080'], 'a local drop (the replica died) forgets its own too');
+  await ingress.close();
 });
