@@ -1,7 +1,9 @@
 // Open connections as the kernel tracks them, for connection draining and the report: a pure parser
 // of /proc/net/nf_conntrack (and `conntrack -L`, same tuples) and a reader with that fallback.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { fail, ok, type Result } from '../../shared/result.js';
 
 /** TCP states that still carry (or are about to carry) traffic; FIN_WAIT and later are going away. */
@@ -15,23 +17,51 @@ export const CONNTRACK_PROC = '/proc/net/nf_conntrack';
  */
 export function parseConntrack(text: string): Map<string, number> {
   const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    // /proc: "ipv4 2 tcp 6 <ttl> <STATE> src=..."; conntrack -L: "tcp 6 <ttl> <STATE> src=..."
-    const at = f[0] === 'ipv4' ? 2 : 0;
-    if (f[at] !== 'tcp' || !OPEN_STATES.has(f[at + 3] ?? '')) continue;
-    const src: string[] = [];
-    const sport: string[] = [];
-    for (const x of f) {
-      if (x.startsWith('src=')) src.push(x.slice(4));
-      else if (x.startsWith('sport=')) sport.push(x.slice(6));
-    }
-    // The second tuple is the reply direction.
-    if (src.length < 2 || sport.length < 2) continue;
-    const key = `${src[1]}:${sport[1]}`;
-    out.set(key, (out.get(key) ?? 0) + 1);
-  }
+  for (const line of text.split('\n')) countLine(line, out);
   return out;
+}
+
+/** Adds one conntrack line's connection to `out` when it is an open TCP one. */
+function countLine(line: string, out: Map<string, number>): void {
+  const f = line.trim().split(/\s+/);
+  // /proc: "ipv4 2 tcp 6 <ttl> <STATE> src=..."; conntrack -L: "tcp 6 <ttl> <STATE> src=..."
+  const at = f[0] === 'ipv4' ? 2 : 0;
+  if (f[at] !== 'tcp' || !OPEN_STATES.has(f[at + 3] ?? '')) return;
+  const src: string[] = [];
+  const sport: string[] = [];
+  for (const x of f) {
+    if (x.startsWith('src=')) src.push(x.slice(4));
+    else if (x.startsWith('sport=')) sport.push(x.slice(6));
+  }
+  // The second tuple is the reply direction.
+  if (src.length < 2 || sport.length < 2) return;
+  const key = `${src[1]}:${sport[1]}`;
+  out.set(key, (out.get(key) ?? 0) + 1);
+}
+
+/**
+ * The default source, read line by line: under load the table holds tens of thousands of entries
+ * (TIME_WAIT lasts two minutes), megabytes of text that the agent should not hold as one string.
+ */
+async function streamOpenConnections(): Promise<Result<Map<string, number>>> {
+  const out = new Map<string, number>();
+  const count = async (input: NodeJS.ReadableStream) => {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) countLine(line, out);
+  };
+  try {
+    await count(createReadStream(CONNTRACK_PROC, { encoding: 'utf8' }));
+    return ok(out);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return fail(`${CONNTRACK_PROC}: ${(err as Error).message}`);
+  }
+  const child = spawn('conntrack', ['-L', '-p', 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 });
+  const exited = new Promise<string>((resolve) => {
+    child.on('error', (e) => resolve(e.message));
+    child.on('close', (code) => resolve(code === 0 ? '' : `exit ${code}`));
+  });
+  await count(child.stdout);
+  const err = await exited;
+  return err ? fail(`${CONNTRACK_PROC} absent and conntrack -L failed: ${err}`) : ok(out);
 }
 
 export type ConntrackSource = () => Promise<Result<string>>;
@@ -51,6 +81,7 @@ export const readConntrackText: ConntrackSource = async () => {
 };
 
 export async function openConnections(source: ConntrackSource = readConntrackText): Promise<Result<Map<string, number>>> {
+  if (source === readConntrackText) return streamOpenConnections();
   const text = await source();
   return text.ok ? ok(parseConntrack(text.value)) : text;
 }

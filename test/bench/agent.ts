@@ -1,12 +1,15 @@
 // bench:agent: the real agent (`baton agent`, built) against the real Docker engine with 20 running
 // Baton-labelled containers, reporting at 1 Hz to a coordinator for a measured window.
-// Prints {rssMb, cpuPercent, containers, seconds}. Usage: npm run bench:agent -- [--seconds 60] [--containers 20]
+// Prints {rssMb, cpuPercent, containers, seconds}. Usage: npm run bench:agent -- [--seconds 60] [--containers 20] [--ingress]
+// --ingress: the containers are a deployed stack instead (two replicas of a web service publishing
+// a port, the rest idle), so the agent's ingress is active: an endpoint set applied to the kernel, the
+// published port held, counters and conntrack sampled every 2 s; a request a second goes through it.
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byName, listNodes } from '../fixtures/control.js';
-import { BATON_BIN, freePort, startBaton, startProcess, waitFor } from '../fixtures/processes.js';
+import { BATON_BIN, freePort, runBaton, startBaton, startProcess, waitFor } from '../fixtures/processes.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -15,6 +18,9 @@ function arg(name: string, def: number): number {
 const seconds = arg('seconds', 60);
 const count = arg('containers', 20);
 const run = `bench-agent-${process.pid}`;
+const withIngress = process.argv.includes('--ingress');
+const STACK = `benchagent${process.pid}`;
+const PUBLISHED = 18080;
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
 
 const ids: string[] = [];
@@ -27,7 +33,7 @@ try {
   // The agent reports only containers labelled with its node id: seed the id, label the containers.
   await mkdir(join(dir, 'a'), { recursive: true });
   await writeFile(join(dir, 'a', 'node-id'), `${run}\n`);
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < (withIngress ? 0 : count); i++) {
     ids.push(docker('run', '-d', '--label', `io.baton.allocation=${run}-${i}`, '--label', `io.baton.node=${run}`, '--label', `io.baton.bench=${run}`, '--memory', '16m', 'baton/busybox:test', 'sleep', '3600'));
   }
   // The agent as a user starts it: the `baton` bin run as a program, which execs node with the
@@ -36,6 +42,31 @@ try {
   const agentArgs = ['agent', '--coordinator', target, '--name', 'bench', '--data-dir', join(dir, 'a')];
   const nodeArgs = process.env.AGENT_NODE_ARGS?.split(' ').filter(Boolean);
   agent = nodeArgs ? startProcess(process.execPath, [...nodeArgs, BATON_BIN, ...agentArgs], { BATON_LOG_LEVEL: 'warn' }) : startProcess(BATON_BIN, agentArgs, { BATON_LOG_LEVEL: 'warn' });
+  if (withIngress) {
+    const file = join(dir, 'stack.yaml');
+    await writeFile(file, `name: ${STACK}
+services:
+  web:
+    image: baton/busybox:test
+    command: ["httpd", "-f", "-p", "80", "-h", "/www"]
+    ports: ["${PUBLISHED}:80"]
+    deploy: { replicas: 2, resources: { reservations: { cpus: "0.01", memory: 4M }, limits: { memory: 16M } } }
+  idle:
+    image: baton/busybox:test
+    command: ["sleep", "3600"]
+    deploy: { replicas: ${count - 2}, resources: { reservations: { cpus: "0.01", memory: 4M }, limits: { memory: 16M } } }
+`);
+    await waitFor('the agent connected', async () => !!byName(await listNodes(target).catch(() => [])).bench, 30_000);
+    const d = await runBaton(['deploy', '-f', file, '--timeout', '120'], { BATON_COORDINATOR: target });
+    if (d.code !== 0) throw new Error(`deploy failed: ${d.stdout}${d.stderr}`);
+    await waitFor('the ingress applied and serving', async () => {
+      const r = await runBaton(['endpoints', 'web', '--json'], { BATON_COORDINATOR: target });
+      return r.code === 0 && /"serving"/.test(r.stdout) && (await fetch(`http://127.0.0.1:${PUBLISHED}/`).then((x) => x.ok, () => false));
+    }, 60_000);
+    // A request a second through the held port (relayed to the service address, then the kernel).
+    const trickle = setInterval(() => void fetch(`http://127.0.0.1:${PUBLISHED}/`).then((x) => x.text(), () => undefined), 1000);
+    trickle.unref();
+  }
   await waitFor('agent reporting its containers', async () => (byName(await listNodes(target)).bench?.containers.length ?? 0) >= count, 30_000);
   await new Promise((r) => setTimeout(r, 5000)); // past start-up work (module loading, first samples)
   const pid = agent.child.pid!;
@@ -52,12 +83,23 @@ try {
       containers: node.containers.length,
       containersWithCpu: node.containers.filter((c) => c.memory_bytes > 0).length,
       seconds: Math.round(elapsed),
+      ingress: withIngress,
     }),
   );
 } finally {
   await agent?.kill('SIGKILL');
   await coordinator.kill('SIGKILL');
   if (ids.length) docker('rm', '-f', ...ids);
+  if (withIngress) {
+    const left = docker('ps', '-aq', '--filter', `label=io.baton.stack=${STACK}`).split('\n').filter(Boolean);
+    if (left.length) docker('rm', '-f', ...left);
+    // The agent was killed: its rules stay in the kernel by design; this bench's are removed here.
+    try {
+      execFileSync('nft', ['delete', 'table', 'ip', 'baton'], { stdio: 'ignore' });
+    } catch {
+      /* already gone */
+    }
+  }
 }
 
 async function cpuTicks(p: number): Promise<number> {

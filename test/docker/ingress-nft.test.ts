@@ -73,6 +73,7 @@ t.test('nftables ingress in a network namespace', { skip }, async (t) => {
     nft,
     holders: null,
     conntrack: nsConntrack(ns),
+    sampleEveryMs: 2000,
   });
   t.teardown(() => ingress.close({ deleteTable: true }));
 
