@@ -113,6 +113,7 @@ export function registerServices(program: Command): void {
         pending: s.pending.map((p) => ({ replica: p.replica, reason: p.reason, kind: p.kind })),
         // Only for services with a health check: a count of 0 would otherwise read as "all unhealthy".
         ...(s.health_checked ? { healthy: s.healthy } : {}),
+        vip: s.vip,
         ingress: s.ingress.map((p) => ({ published: p.published, target: p.target, protocol: p.protocol, servingNodes: p.serving_nodes, nodes: p.nodes, endpoints: p.endpoints, problems: p.problems })),
       }));
       if (o.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
