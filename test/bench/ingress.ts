@@ -14,6 +14,9 @@ import { writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { NODE_WEB_IMAGE, TEST_IMAGE } from '../fixtures/docker-env.js';
+import type { TestbedHost } from '../fixtures/testbed.js';
+import { unary } from '../../shared/cli/client.js';
+import type { ScaleResponse__Output } from '../../shared/grpc/gen/baton/v1/ScaleResponse.js';
 import { runBaton, waitFor } from '../fixtures/processes.js';
 import { argNumber, percentile, startCluster } from '../fixtures/testbed-cluster.js';
 
@@ -153,6 +156,32 @@ services:
   const viaOther = `http://${h2.ip}:${PUBLISHED}`;
   await waitFor('the replica answering directly', async () => 'replica' in (await probe(direct)), 30_000);
 
+  /**
+   * How long an endpoint change takes to reach every node's kernel: scale to 2, wait until every
+   * host's table forwards to both, then scale back to 1 over gRPC and time until every host's table
+   * (read in its namespace with nft, every 20 ms) has dropped one. Target: within one heartbeat (1 s).
+   */
+  const propagationMs = async (): Promise<{ perHostMs: number[]; maxMs: number }> => {
+    const destinations = async (h: TestbedHost) => {
+      const r = await h.exec('nft', ['list', 'table', 'ip', 'baton']);
+      return new Set([...r.stdout.matchAll(/dnat (?:ip )?to (\S+)/g)].map((m) => m[1]));
+    };
+    const scale = (replicas: string) =>
+      unary<object, ScaleResponse__Output>(c.target, (cl, q, o, cb) => cl.Scale(q, o, cb), { service: 'bing/web', replicas }, 30_000);
+    await scale('2');
+    await waitFor('every host forwarding to both replicas', async () => (await Promise.all(c.tb.hosts.map(destinations))).every((d) => d.size >= 2), 60_000, 100);
+    const t0 = performance.now();
+    await scale('1');
+    const perHostMs = await Promise.all(c.tb.hosts.map(async (h) => {
+      for (;;) {
+        if ((await destinations(h)).size < 2) return Math.round(performance.now() - t0);
+        if (performance.now() - t0 > 30_000) return NaN;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }));
+    return { perHostMs, maxMs: Math.max(...perHostMs) };
+  };
+
   // Warm the server's JIT so the first measured run is not the slow one.
   await small(direct, 2);
   const directSmall = await small(direct);
@@ -177,6 +206,7 @@ services:
     const ingressMBps = await bulk(viaOther);
     const ingressSameNodeMBps = await bulk(viaSame);
     const agentRssMb = rss.stop();
+    const propagation = await propagationMs();
     const r3 = (x: number) => Math.round(x * 1000) / 1000;
     console.log(
       JSON.stringify({
@@ -194,6 +224,7 @@ services:
         sameNodeRpsRatio: r3(sameSmall.rps / directSmall.rps),
         sameNodeAddedP99Ms: r3(sameSmall.p99Ms - directSmall.p99Ms),
         sameNodeMBps: ingressSameNodeMBps,
+        endpointPropagationMs: propagation,
         ingressOtherNode: otherSmall,
         ingressSameNode: sameSmall,
         connections,
