@@ -1,7 +1,8 @@
 // Issue 9's faults on the multi-host testbed: a published port another (non-Baton) process already
 // holds on one host is an event and an error on that node while the other nodes serve it (and the
 // squatter keeps its port: Baton's rules leave it alone); killing the replica under an open
-// connection loses that connection only, and new connections go to the other replica at once.
+// connection loses that connection only, and new connections go to the other replica at once; with
+// the coordinator killed, every node keeps forwarding on its last endpoint set.
 import t from 'tap';
 import { writeFile } from 'node:fs/promises';
 import { Agent, get } from 'node:http';
@@ -114,6 +115,42 @@ services:
     t.equal(c.agents.get(h2.name)?.exitCode, null, `the agent on ${h2.name} is still running`);
     t.equal((await runBaton(['nodes', '--json'], c.env)).code, 0, 'the coordinator still answers');
     await runBaton(['rm', '--stack', 'sq'], c.env);
+  });
+
+  await t.test('the coordinator unreachable: every node keeps forwarding on its last endpoint set', async (t) => {
+    const d = await deploy('cu', `name: cu
+services:
+  web:
+    image: ${NODE_WEB_IMAGE}
+    ports: ["8092:8080"]
+    x-baton: { ${CHECK} }
+    deploy:
+      replicas: 2
+      placement: { constraints: ["node.hostname != ${h3.name}"], max_replicas_per_node: 1 }
+`);
+    t.equal(d.code, 0, d.stdout + d.stderr);
+    await healthy('cu/web', 2);
+    const round = async (n: number) => {
+      const answers: (Answer | { error: string })[] = [];
+      for (let i = 0; i < n; i++) answers.push(await fetchVia(url([h1, h2, h3][i % 3]!, 8092), false));
+      return answers;
+    };
+    await c.killCoordinator();
+    // Past the agents' noticing: their streams broke and they retry with backoff.
+    await sleep(4000);
+    const during = await round(60);
+    t.same(during.filter((a) => 'error' in a), [], 'no request fails through any of the three nodes while the coordinator is down');
+    t.equal(new Set(during.map((a) => ('replica' in a ? a.replica : ''))).size, 2, 'both replicas keep answering');
+    await c.startCoordinator();
+    await waitFor('three ready nodes again', async () => {
+      const r = await runBaton(['nodes', '--json'], c.env);
+      return r.code === 0 && (JSON.parse(r.stdout) as { status: string }[]).filter((n) => n.status === 'ready').length === 3;
+    }, 30_000, 250);
+    // The restarted coordinator holds its first set back until the nodes are back, then sends it.
+    await sleep(2500);
+    const after = await round(30);
+    t.same(after.filter((a) => 'error' in a), [], 'and none after it is back');
+    await runBaton(['rm', '--stack', 'cu'], c.env);
   });
 
   await t.test('killing the replica under an open connection loses that connection only; new connections go to the other at once', async (t) => {
