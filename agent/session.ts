@@ -157,7 +157,6 @@ export class Session {
     return this.established && !this.ended && !this.closing;
   }
 
-  /** Writes a message on an open session (else drops it); false asks the writer to slow down. */
   /**
    * A replica changed (state or health): send a report shortly, not at the next beat, so the
    * coordinator's view, which rollouts and depends_on wait on, is current within REPORT_SOON_MS.
@@ -172,6 +171,7 @@ export class Session {
     }, REPORT_SOON_MS);
   }
 
+  /** Writes a message on an open session (else drops it); false asks the writer to slow down. */
   send(msg: AgentMessage): boolean {
     return this.open && this.call ? this.call.write(msg) : true;
   }

@@ -269,7 +269,7 @@ export class ControlLoop {
     }
   }
 
-    /** Steps every rollout that is not over, from the store and this round's reports. */
+  /** Steps every rollout that is not over, from the store and this round's reports. */
   private stepRollouts(
     views: readonly NodeView[],
     observed: ReadonlyMap<string, ObservedNow>,

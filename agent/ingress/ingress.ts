@@ -10,7 +10,7 @@ import { deleteUnanswered, openConnections, readConntrackText, type ConntrackDel
 import { Nft } from './nft.js';
 import { PortHolders, type HeldPort } from './port-holder.js';
 import { addTotals, buildReport, totalsFrom, ZERO_TOTALS, type ServiceTotals } from './report.js';
-import { assignServiceIndexes, DEFAULT_TABLE, destinations, renderRuleset, type LocalOverrides, type ServiceCounterNames } from './ruleset.js';
+import { assignServiceIndexes, DEFAULT_TABLE, renderRuleset, type ServiceCounterNames } from './ruleset.js';
 
 /**
  * Counters and conntrack are read at most this often for reports: each read spawns `nft` and walks
@@ -93,7 +93,7 @@ export class Ingress {
   private portsInUse = new Set<number>();
   private lastPortRetryMs = 0;
   /** `address:port` this node's rules forward to now. */
-  private routed = new Set<string>();
+  private routed: ReadonlySet<string> = new Set<string>();
   private forgetWarned = false;
 
   constructor(private readonly options: IngressOptions) {
@@ -244,7 +244,7 @@ export class Ingress {
       for (const names of this.current) this.base.set(names.key, addTotals(this.base.get(names.key) ?? ZERO_TOTALS, totalsFrom(names, before.value)));
     }
     this.current = rules.counters;
-    await this.forgetRemoved(routedBy(set, this.options.nodeId, { dropAllocationIds: this.drops }));
+    await this.forgetRemoved(rules.routed);
     this.appliedVersion = set.version;
     this.applyError = '';
     this.sample = undefined;
@@ -252,7 +252,7 @@ export class Ingress {
   }
 
   /** Endpoints the new rules no longer forward to: their unanswered handshakes start over elsewhere. */
-  private async forgetRemoved(now: Set<string>): Promise<void> {
+  private async forgetRemoved(now: ReadonlySet<string>): Promise<void> {
     const gone = [...this.routed].filter((d) => !now.has(d));
     this.routed = now;
     const forget = this.options.forget ?? deleteUnanswered;
@@ -298,16 +298,4 @@ export class Ingress {
     if (ms <= 0) return Promise.resolve();
     return new Promise((r) => this.clock.setTimeout(r, ms));
   }
-}
-
-
-/** Every `address:port` a node's rules forward to for a set (both the service address's ports and the published ports' targets). */
-export function routedBy(set: EndpointSet, nodeId: string, overrides: LocalOverrides): Set<string> {
-  const out = new Set<string>();
-  for (const s of set.services) {
-    const targets = new Set(s.targetPorts.filter((p) => p.protocol === 'tcp').map((p) => p.port));
-    for (const p of s.published) if (p.protocol === 'tcp') targets.add(p.target);
-    for (const t of targets) for (const d of destinations(s, t, nodeId, overrides)) out.add(`${d.address}:${d.port}`);
-  }
-  return out;
 }

@@ -47,6 +47,8 @@ export interface ServiceCounterNames {
 export interface Ruleset {
   readonly script: string;
   readonly counters: readonly ServiceCounterNames[];
+  /** Every `address:port` the rules forward to. */
+  readonly routed: ReadonlySet<string>;
 }
 
 /** Where this node sends one connection to one endpoint for one target port. */
@@ -114,6 +116,7 @@ export function renderRuleset(set: EndpointSet, nodeId: string, overrides: Local
   const services: string[] = [];
   const portChains: string[] = [];
   const counters: ServiceCounterNames[] = [];
+  const routed = new Set<string>();
   let slot = 0;
 
   for (const s of set.services) {
@@ -141,6 +144,7 @@ export function renderRuleset(set: EndpointSet, nodeId: string, overrides: Local
         jumpTo.set(target, 'meta l4proto tcp reject with tcp reset');
         continue;
       }
+      for (const d of dests) routed.add(`${d.address}:${d.port}`);
       const chain = `svc_${index}_${target}`;
       jumpTo.set(target, `jump ${chain}`);
       const slots = dests.map(() => (slot < MAX_SLOTS ? ++slot : 0));
@@ -192,7 +196,7 @@ export function renderRuleset(set: EndpointSet, nodeId: string, overrides: Local
     block('chain refused_last', [...(refusedRule ? [refusedRule] : [])]),
   ];
   const script = [`table ip ${table} {}`, `delete table ip ${table}`, block(`table ip ${table}`, body.map((b) => b)), ''].join('\n');
-  return { script, counters };
+  return { script, counters, routed };
 }
 
 const keyMask = (MAX_SLOTS << SLOT_SHIFT) | MAX_SERVICE_INDEX;

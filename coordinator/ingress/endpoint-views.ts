@@ -6,7 +6,8 @@ import type { NodeView } from '../node-pool.js';
 import type { ObservedNow } from '../observed.js';
 import { serviceKey } from '../slot-key.js';
 import type { AllocationRecord, DeepReadonly, ServiceRecord } from '../store/schema.js';
-import { nodeServes, publishedPortsOf, replicaHealthy, targetPortsOf, type EndpointModel } from './endpoints.js';
+import { nodeServes, publishedPortsOf, replicaHealthy, type EndpointModel } from './endpoints.js';
+import { targetPortsOf } from './replica-ports.js';
 
 /** A replica as one node's ingress sees it. */
 export interface RouteRow {

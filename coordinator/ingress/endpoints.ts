@@ -8,7 +8,8 @@ import { isIPv4 } from '../../shared/wire/ingress.js';
 import type { ObservedNow } from '../observed.js';
 import { specExpectsHealth } from '../rollout/deadline.js';
 import { constraintHolds } from '../scheduler/constraints.js';
-import { serviceKey } from '../slot-key.js';
+import { groupByService, serviceKey } from '../slot-key.js';
+import { targetPortsOf } from './replica-ports.js';
 import type { AllocationRecord, DeepReadonly, NodeRecord, ServiceRecord, StackRecord } from '../store/schema.js';
 
 /** What the model reads of a node: identity and labels (constraints), address, status and session. */
@@ -45,14 +46,6 @@ export function nodeServes(node: EndpointNode | undefined): boolean {
 export function replicaHealthy(o: ObservedNow, spec: DeepReadonly<ServiceSpec>): boolean {
   if (o.health === 'healthy') return true;
   return o.health === 'none' && !specExpectsHealth(spec.healthcheck as Parameters<typeof specExpectsHealth>[0]);
-}
-
-/** The container ports a service answers on at its VIP: `mode: ingress` targets and `expose`, sorted, each once. */
-export function targetPortsOf(spec: DeepReadonly<ServiceSpec>): PortRef[] {
-  const out = new Map<string, PortRef>();
-  for (const p of spec.ports) if (p.mode !== 'host') out.set(`${p.target}/${p.protocol}`, { port: p.target, protocol: p.protocol });
-  for (const port of spec.expose ?? []) out.set(`${port}/tcp`, { port, protocol: 'tcp' });
-  return [...out.values()].sort((a, b) => a.port - b.port || a.protocol.localeCompare(b.protocol));
 }
 
 /** `mode: ingress` ports with the port nodes serve them on: as written, else the one Baton assigned (none yet: left out). */
@@ -105,15 +98,8 @@ export function endpointModel(input: EndpointInput, previous?: EndpointModel): E
   const nodes = new Map(input.nodes.map((n) => [n.id, n]));
   // Checked once per node, not once per replica.
   const addressOk = new Map(input.nodes.map((n) => [n.id, isIPv4(n.address)]));
-  // Serving allocations by service key, from one pass over the allocations.
-  const byService = new Map<string, DeepReadonly<AllocationRecord>[]>();
-  for (const a of input.allocations) {
-    if (a.desired !== 'run') continue;
-    const key = serviceKey(a.stack, a.service);
-    let list = byService.get(key);
-    if (!list) byService.set(key, (list = []));
-    list.push(a);
-  }
+  // Allocations by service key, from one pass (notServing leaves out those being stopped).
+  const byService = groupByService(input.allocations);
   const before = new Map(previous?.services.map((s) => [serviceKey(s.stack, s.service), s]));
   const services: IngressService[] = [];
   const excluded: Record<string, string[]> = {};

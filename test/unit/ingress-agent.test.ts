@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { ipAddressOf, publishedPorts } from '../../agent/docker-observer.js';
 import { createOptions } from '../../agent/executor/docker/create-options.js';
 import { parseConntrack } from '../../agent/ingress/conntrack.js';
-import { Ingress, localVerdict, routedBy } from '../../agent/ingress/ingress.js';
+import { Ingress, localVerdict } from '../../agent/ingress/ingress.js';
 import { createLogger } from '../../shared/logger.js';
 import { ok } from '../../shared/result.js';
 import { Nft, parseCounters } from '../../agent/ingress/nft.js';
@@ -280,8 +280,8 @@ t.test('observer ingress fields and ExtraHosts', async (t) => {
 
 t.test('an endpoint taken out of the rules has its unanswered handshakes forgotten, so retransmits go elsewhere', async (t) => {
   // n1's own replica a1 at its container address, n2's a2 at its node address and host port.
-  t.same([...routedBy(setOf(svc()), 'n1', NONE)].sort(), ['172.17.0.2:8080', '192.168.1.11:49154']);
-  t.same([...routedBy(setOf(svc()), 'n1', { dropAllocationIds: new Set(['a1']) })], ['192.168.1.11:49154'], 'a local drop is out too');
+  t.same([...render(setOf(svc())).routed].sort(), ['172.17.0.2:8080', '192.168.1.11:49154']);
+  t.same([...render(setOf(svc()), { dropAllocationIds: new Set(['a1']) }).routed], ['192.168.1.11:49154'], 'a local drop is out too');
   const forgotten: string[] = [];
   const fakeNft = { apply: async () => ok(undefined), counters: async () => ok(new Map()), check: async () => ok(undefined), deleteTable: async () => ok(undefined) } as unknown as Nft;
   const ingress = new Ingress({
