@@ -5,12 +5,15 @@ import type { AgentMessage as _baton_v1_AgentMessage, AgentMessage__Output as _b
 import type { AgentServiceClient as _baton_v1_AgentServiceClient, AgentServiceDefinition as _baton_v1_AgentServiceDefinition } from './baton/v1/AgentService.js';
 import type { Argv as _baton_v1_Argv, Argv__Output as _baton_v1_Argv__Output } from './baton/v1/Argv.js';
 import type { Capacity as _baton_v1_Capacity, Capacity__Output as _baton_v1_Capacity__Output } from './baton/v1/Capacity.js';
+import type { ClusterCA as _baton_v1_ClusterCA, ClusterCA__Output as _baton_v1_ClusterCA__Output } from './baton/v1/ClusterCA.js';
 import type { Command as _baton_v1_Command, Command__Output as _baton_v1_Command__Output } from './baton/v1/Command.js';
 import type { CommandAck as _baton_v1_CommandAck, CommandAck__Output as _baton_v1_CommandAck__Output } from './baton/v1/CommandAck.js';
 import type { ContainerEvent as _baton_v1_ContainerEvent, ContainerEvent__Output as _baton_v1_ContainerEvent__Output } from './baton/v1/ContainerEvent.js';
 import type { ContainerState as _baton_v1_ContainerState, ContainerState__Output as _baton_v1_ContainerState__Output } from './baton/v1/ContainerState.js';
 import type { ControlServiceClient as _baton_v1_ControlServiceClient, ControlServiceDefinition as _baton_v1_ControlServiceDefinition } from './baton/v1/ControlService.js';
 import type { CoordinatorMessage as _baton_v1_CoordinatorMessage, CoordinatorMessage__Output as _baton_v1_CoordinatorMessage__Output } from './baton/v1/CoordinatorMessage.js';
+import type { CreateCredentialRequest as _baton_v1_CreateCredentialRequest, CreateCredentialRequest__Output as _baton_v1_CreateCredentialRequest__Output } from './baton/v1/CreateCredentialRequest.js';
+import type { Credential as _baton_v1_Credential, Credential__Output as _baton_v1_Credential__Output } from './baton/v1/Credential.js';
 import type { DeployRequest as _baton_v1_DeployRequest, DeployRequest__Output as _baton_v1_DeployRequest__Output } from './baton/v1/DeployRequest.js';
 import type { DeployResponse as _baton_v1_DeployResponse, DeployResponse__Output as _baton_v1_DeployResponse__Output } from './baton/v1/DeployResponse.js';
 import type { Endpoint as _baton_v1_Endpoint, Endpoint__Output as _baton_v1_Endpoint__Output } from './baton/v1/Endpoint.js';
@@ -18,6 +21,8 @@ import type { EndpointConnections as _baton_v1_EndpointConnections, EndpointConn
 import type { EndpointSet as _baton_v1_EndpointSet, EndpointSet__Output as _baton_v1_EndpointSet__Output } from './baton/v1/EndpointSet.js';
 import type { EndpointsResponse as _baton_v1_EndpointsResponse, EndpointsResponse__Output as _baton_v1_EndpointsResponse__Output } from './baton/v1/EndpointsResponse.js';
 import type { Event as _baton_v1_Event, Event__Output as _baton_v1_Event__Output } from './baton/v1/Event.js';
+import type { GetClusterCARequest as _baton_v1_GetClusterCARequest, GetClusterCARequest__Output as _baton_v1_GetClusterCARequest__Output } from './baton/v1/GetClusterCARequest.js';
+import type { GetJoinTokenRequest as _baton_v1_GetJoinTokenRequest, GetJoinTokenRequest__Output as _baton_v1_GetJoinTokenRequest__Output } from './baton/v1/GetJoinTokenRequest.js';
 import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output as _baton_v1_GetNodeRequest__Output } from './baton/v1/GetNodeRequest.js';
 import type { Goodbye as _baton_v1_Goodbye, Goodbye__Output as _baton_v1_Goodbye__Output } from './baton/v1/Goodbye.js';
 import type { Healthcheck as _baton_v1_Healthcheck, Healthcheck__Output as _baton_v1_Healthcheck__Output } from './baton/v1/Healthcheck.js';
@@ -32,6 +37,9 @@ import type { IngressPortState as _baton_v1_IngressPortState, IngressPortState__
 import type { IngressPortSummary as _baton_v1_IngressPortSummary, IngressPortSummary__Output as _baton_v1_IngressPortSummary__Output } from './baton/v1/IngressPortSummary.js';
 import type { IngressReport as _baton_v1_IngressReport, IngressReport__Output as _baton_v1_IngressReport__Output } from './baton/v1/IngressReport.js';
 import type { IngressService as _baton_v1_IngressService, IngressService__Output as _baton_v1_IngressService__Output } from './baton/v1/IngressService.js';
+import type { JoinRequest as _baton_v1_JoinRequest, JoinRequest__Output as _baton_v1_JoinRequest__Output } from './baton/v1/JoinRequest.js';
+import type { JoinServiceClient as _baton_v1_JoinServiceClient, JoinServiceDefinition as _baton_v1_JoinServiceDefinition } from './baton/v1/JoinService.js';
+import type { JoinTokenInfo as _baton_v1_JoinTokenInfo, JoinTokenInfo__Output as _baton_v1_JoinTokenInfo__Output } from './baton/v1/JoinTokenInfo.js';
 import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from './baton/v1/ListEventsRequest.js';
 import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from './baton/v1/ListEventsResponse.js';
 import type { ListNodesRequest as _baton_v1_ListNodesRequest, ListNodesRequest__Output as _baton_v1_ListNodesRequest__Output } from './baton/v1/ListNodesRequest.js';
@@ -43,6 +51,7 @@ import type { ListServicesResponse as _baton_v1_ListServicesResponse, ListServic
 import type { LogChunk as _baton_v1_LogChunk, LogChunk__Output as _baton_v1_LogChunk__Output } from './baton/v1/LogChunk.js';
 import type { LogLine as _baton_v1_LogLine, LogLine__Output as _baton_v1_LogLine__Output } from './baton/v1/LogLine.js';
 import type { LogsRequest as _baton_v1_LogsRequest, LogsRequest__Output as _baton_v1_LogsRequest__Output } from './baton/v1/LogsRequest.js';
+import type { NodeCertificate as _baton_v1_NodeCertificate, NodeCertificate__Output as _baton_v1_NodeCertificate__Output } from './baton/v1/NodeCertificate.js';
 import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from './baton/v1/NodeInfo.js';
 import type { NodeRoutes as _baton_v1_NodeRoutes, NodeRoutes__Output as _baton_v1_NodeRoutes__Output } from './baton/v1/NodeRoutes.js';
 import type { PlanRequest as _baton_v1_PlanRequest, PlanRequest__Output as _baton_v1_PlanRequest__Output } from './baton/v1/PlanRequest.js';
@@ -51,11 +60,16 @@ import type { PortBinding as _baton_v1_PortBinding, PortBinding__Output as _bato
 import type { PortMapping as _baton_v1_PortMapping, PortMapping__Output as _baton_v1_PortMapping__Output } from './baton/v1/PortMapping.js';
 import type { PortRef as _baton_v1_PortRef, PortRef__Output as _baton_v1_PortRef__Output } from './baton/v1/PortRef.js';
 import type { Reconcile as _baton_v1_Reconcile, Reconcile__Output as _baton_v1_Reconcile__Output } from './baton/v1/Reconcile.js';
+import type { RemoveNodeRequest as _baton_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _baton_v1_RemoveNodeRequest__Output } from './baton/v1/RemoveNodeRequest.js';
+import type { RemoveNodeResponse as _baton_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _baton_v1_RemoveNodeResponse__Output } from './baton/v1/RemoveNodeResponse.js';
 import type { RemoveRequest as _baton_v1_RemoveRequest, RemoveRequest__Output as _baton_v1_RemoveRequest__Output } from './baton/v1/RemoveRequest.js';
 import type { RemoveResponse as _baton_v1_RemoveResponse, RemoveResponse__Output as _baton_v1_RemoveResponse__Output } from './baton/v1/RemoveResponse.js';
+import type { RenewRequest as _baton_v1_RenewRequest, RenewRequest__Output as _baton_v1_RenewRequest__Output } from './baton/v1/RenewRequest.js';
 import type { ReplicaInfo as _baton_v1_ReplicaInfo, ReplicaInfo__Output as _baton_v1_ReplicaInfo__Output } from './baton/v1/ReplicaInfo.js';
 import type { Report as _baton_v1_Report, Report__Output as _baton_v1_Report__Output } from './baton/v1/Report.js';
 import type { RestartPolicy as _baton_v1_RestartPolicy, RestartPolicy__Output as _baton_v1_RestartPolicy__Output } from './baton/v1/RestartPolicy.js';
+import type { RevokeCredentialRequest as _baton_v1_RevokeCredentialRequest, RevokeCredentialRequest__Output as _baton_v1_RevokeCredentialRequest__Output } from './baton/v1/RevokeCredentialRequest.js';
+import type { RevokeCredentialResponse as _baton_v1_RevokeCredentialResponse, RevokeCredentialResponse__Output as _baton_v1_RevokeCredentialResponse__Output } from './baton/v1/RevokeCredentialResponse.js';
 import type { RollbackResponse as _baton_v1_RollbackResponse, RollbackResponse__Output as _baton_v1_RollbackResponse__Output } from './baton/v1/RollbackResponse.js';
 import type { RolloutInfo as _baton_v1_RolloutInfo, RolloutInfo__Output as _baton_v1_RolloutInfo__Output } from './baton/v1/RolloutInfo.js';
 import type { Route as _baton_v1_Route, Route__Output as _baton_v1_Route__Output } from './baton/v1/Route.js';
@@ -72,6 +86,8 @@ import type { TcpProbe as _baton_v1_TcpProbe, TcpProbe__Output as _baton_v1_TcpP
 import type { UnplacedReplica as _baton_v1_UnplacedReplica, UnplacedReplica__Output as _baton_v1_UnplacedReplica__Output } from './baton/v1/UnplacedReplica.js';
 import type { WatchEventsRequest as _baton_v1_WatchEventsRequest, WatchEventsRequest__Output as _baton_v1_WatchEventsRequest__Output } from './baton/v1/WatchEventsRequest.js';
 import type { Welcome as _baton_v1_Welcome, Welcome__Output as _baton_v1_Welcome__Output } from './baton/v1/Welcome.js';
+import type { WhoAmIRequest as _baton_v1_WhoAmIRequest, WhoAmIRequest__Output as _baton_v1_WhoAmIRequest__Output } from './baton/v1/WhoAmIRequest.js';
+import type { WhoAmIResponse as _baton_v1_WhoAmIResponse, WhoAmIResponse__Output as _baton_v1_WhoAmIResponse__Output } from './baton/v1/WhoAmIResponse.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -84,12 +100,15 @@ export interface ProtoGrpcType {
       AgentService: SubtypeConstructor<typeof grpc.Client, _baton_v1_AgentServiceClient> & { service: _baton_v1_AgentServiceDefinition }
       Argv: MessageTypeDefinition<_baton_v1_Argv, _baton_v1_Argv__Output>
       Capacity: MessageTypeDefinition<_baton_v1_Capacity, _baton_v1_Capacity__Output>
+      ClusterCA: MessageTypeDefinition<_baton_v1_ClusterCA, _baton_v1_ClusterCA__Output>
       Command: MessageTypeDefinition<_baton_v1_Command, _baton_v1_Command__Output>
       CommandAck: MessageTypeDefinition<_baton_v1_CommandAck, _baton_v1_CommandAck__Output>
       ContainerEvent: MessageTypeDefinition<_baton_v1_ContainerEvent, _baton_v1_ContainerEvent__Output>
       ContainerState: MessageTypeDefinition<_baton_v1_ContainerState, _baton_v1_ContainerState__Output>
       ControlService: SubtypeConstructor<typeof grpc.Client, _baton_v1_ControlServiceClient> & { service: _baton_v1_ControlServiceDefinition }
       CoordinatorMessage: MessageTypeDefinition<_baton_v1_CoordinatorMessage, _baton_v1_CoordinatorMessage__Output>
+      CreateCredentialRequest: MessageTypeDefinition<_baton_v1_CreateCredentialRequest, _baton_v1_CreateCredentialRequest__Output>
+      Credential: MessageTypeDefinition<_baton_v1_Credential, _baton_v1_Credential__Output>
       DeployRequest: MessageTypeDefinition<_baton_v1_DeployRequest, _baton_v1_DeployRequest__Output>
       DeployResponse: MessageTypeDefinition<_baton_v1_DeployResponse, _baton_v1_DeployResponse__Output>
       Endpoint: MessageTypeDefinition<_baton_v1_Endpoint, _baton_v1_Endpoint__Output>
@@ -97,6 +116,8 @@ export interface ProtoGrpcType {
       EndpointSet: MessageTypeDefinition<_baton_v1_EndpointSet, _baton_v1_EndpointSet__Output>
       EndpointsResponse: MessageTypeDefinition<_baton_v1_EndpointsResponse, _baton_v1_EndpointsResponse__Output>
       Event: MessageTypeDefinition<_baton_v1_Event, _baton_v1_Event__Output>
+      GetClusterCARequest: MessageTypeDefinition<_baton_v1_GetClusterCARequest, _baton_v1_GetClusterCARequest__Output>
+      GetJoinTokenRequest: MessageTypeDefinition<_baton_v1_GetJoinTokenRequest, _baton_v1_GetJoinTokenRequest__Output>
       GetNodeRequest: MessageTypeDefinition<_baton_v1_GetNodeRequest, _baton_v1_GetNodeRequest__Output>
       Goodbye: MessageTypeDefinition<_baton_v1_Goodbye, _baton_v1_Goodbye__Output>
       Healthcheck: MessageTypeDefinition<_baton_v1_Healthcheck, _baton_v1_Healthcheck__Output>
@@ -111,6 +132,9 @@ export interface ProtoGrpcType {
       IngressPortSummary: MessageTypeDefinition<_baton_v1_IngressPortSummary, _baton_v1_IngressPortSummary__Output>
       IngressReport: MessageTypeDefinition<_baton_v1_IngressReport, _baton_v1_IngressReport__Output>
       IngressService: MessageTypeDefinition<_baton_v1_IngressService, _baton_v1_IngressService__Output>
+      JoinRequest: MessageTypeDefinition<_baton_v1_JoinRequest, _baton_v1_JoinRequest__Output>
+      JoinService: SubtypeConstructor<typeof grpc.Client, _baton_v1_JoinServiceClient> & { service: _baton_v1_JoinServiceDefinition }
+      JoinTokenInfo: MessageTypeDefinition<_baton_v1_JoinTokenInfo, _baton_v1_JoinTokenInfo__Output>
       ListEventsRequest: MessageTypeDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsRequest__Output>
       ListEventsResponse: MessageTypeDefinition<_baton_v1_ListEventsResponse, _baton_v1_ListEventsResponse__Output>
       ListNodesRequest: MessageTypeDefinition<_baton_v1_ListNodesRequest, _baton_v1_ListNodesRequest__Output>
@@ -122,6 +146,7 @@ export interface ProtoGrpcType {
       LogChunk: MessageTypeDefinition<_baton_v1_LogChunk, _baton_v1_LogChunk__Output>
       LogLine: MessageTypeDefinition<_baton_v1_LogLine, _baton_v1_LogLine__Output>
       LogsRequest: MessageTypeDefinition<_baton_v1_LogsRequest, _baton_v1_LogsRequest__Output>
+      NodeCertificate: MessageTypeDefinition<_baton_v1_NodeCertificate, _baton_v1_NodeCertificate__Output>
       NodeInfo: MessageTypeDefinition<_baton_v1_NodeInfo, _baton_v1_NodeInfo__Output>
       NodeRoutes: MessageTypeDefinition<_baton_v1_NodeRoutes, _baton_v1_NodeRoutes__Output>
       NodeStatus: EnumTypeDefinition
@@ -131,13 +156,18 @@ export interface ProtoGrpcType {
       PortMapping: MessageTypeDefinition<_baton_v1_PortMapping, _baton_v1_PortMapping__Output>
       PortRef: MessageTypeDefinition<_baton_v1_PortRef, _baton_v1_PortRef__Output>
       Reconcile: MessageTypeDefinition<_baton_v1_Reconcile, _baton_v1_Reconcile__Output>
+      RemoveNodeRequest: MessageTypeDefinition<_baton_v1_RemoveNodeRequest, _baton_v1_RemoveNodeRequest__Output>
+      RemoveNodeResponse: MessageTypeDefinition<_baton_v1_RemoveNodeResponse, _baton_v1_RemoveNodeResponse__Output>
       RemoveRequest: MessageTypeDefinition<_baton_v1_RemoveRequest, _baton_v1_RemoveRequest__Output>
       RemoveResponse: MessageTypeDefinition<_baton_v1_RemoveResponse, _baton_v1_RemoveResponse__Output>
+      RenewRequest: MessageTypeDefinition<_baton_v1_RenewRequest, _baton_v1_RenewRequest__Output>
       ReplicaInfo: MessageTypeDefinition<_baton_v1_ReplicaInfo, _baton_v1_ReplicaInfo__Output>
       ReplicaState: EnumTypeDefinition
       Report: MessageTypeDefinition<_baton_v1_Report, _baton_v1_Report__Output>
       RestartCondition: EnumTypeDefinition
       RestartPolicy: MessageTypeDefinition<_baton_v1_RestartPolicy, _baton_v1_RestartPolicy__Output>
+      RevokeCredentialRequest: MessageTypeDefinition<_baton_v1_RevokeCredentialRequest, _baton_v1_RevokeCredentialRequest__Output>
+      RevokeCredentialResponse: MessageTypeDefinition<_baton_v1_RevokeCredentialResponse, _baton_v1_RevokeCredentialResponse__Output>
       RollbackResponse: MessageTypeDefinition<_baton_v1_RollbackResponse, _baton_v1_RollbackResponse__Output>
       RolloutInfo: MessageTypeDefinition<_baton_v1_RolloutInfo, _baton_v1_RolloutInfo__Output>
       Route: MessageTypeDefinition<_baton_v1_Route, _baton_v1_Route__Output>
@@ -154,6 +184,8 @@ export interface ProtoGrpcType {
       UnplacedReplica: MessageTypeDefinition<_baton_v1_UnplacedReplica, _baton_v1_UnplacedReplica__Output>
       WatchEventsRequest: MessageTypeDefinition<_baton_v1_WatchEventsRequest, _baton_v1_WatchEventsRequest__Output>
       Welcome: MessageTypeDefinition<_baton_v1_Welcome, _baton_v1_Welcome__Output>
+      WhoAmIRequest: MessageTypeDefinition<_baton_v1_WhoAmIRequest, _baton_v1_WhoAmIRequest__Output>
+      WhoAmIResponse: MessageTypeDefinition<_baton_v1_WhoAmIResponse, _baton_v1_WhoAmIResponse__Output>
     }
   }
 }

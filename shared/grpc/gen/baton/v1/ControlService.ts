@@ -2,12 +2,16 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CreateCredentialRequest as _baton_v1_CreateCredentialRequest, CreateCredentialRequest__Output as _baton_v1_CreateCredentialRequest__Output } from '../../baton/v1/CreateCredentialRequest.js';
+import type { Credential as _baton_v1_Credential, Credential__Output as _baton_v1_Credential__Output } from '../../baton/v1/Credential.js';
 import type { DeployRequest as _baton_v1_DeployRequest, DeployRequest__Output as _baton_v1_DeployRequest__Output } from '../../baton/v1/DeployRequest.js';
 import type { DeployResponse as _baton_v1_DeployResponse, DeployResponse__Output as _baton_v1_DeployResponse__Output } from '../../baton/v1/DeployResponse.js';
 import type { EndpointsResponse as _baton_v1_EndpointsResponse, EndpointsResponse__Output as _baton_v1_EndpointsResponse__Output } from '../../baton/v1/EndpointsResponse.js';
 import type { Event as _baton_v1_Event, Event__Output as _baton_v1_Event__Output } from '../../baton/v1/Event.js';
+import type { GetJoinTokenRequest as _baton_v1_GetJoinTokenRequest, GetJoinTokenRequest__Output as _baton_v1_GetJoinTokenRequest__Output } from '../../baton/v1/GetJoinTokenRequest.js';
 import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output as _baton_v1_GetNodeRequest__Output } from '../../baton/v1/GetNodeRequest.js';
 import type { HistoryResponse as _baton_v1_HistoryResponse, HistoryResponse__Output as _baton_v1_HistoryResponse__Output } from '../../baton/v1/HistoryResponse.js';
+import type { JoinTokenInfo as _baton_v1_JoinTokenInfo, JoinTokenInfo__Output as _baton_v1_JoinTokenInfo__Output } from '../../baton/v1/JoinTokenInfo.js';
 import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from '../../baton/v1/ListEventsRequest.js';
 import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from '../../baton/v1/ListEventsResponse.js';
 import type { ListNodesRequest as _baton_v1_ListNodesRequest, ListNodesRequest__Output as _baton_v1_ListNodesRequest__Output } from '../../baton/v1/ListNodesRequest.js';
@@ -21,16 +25,31 @@ import type { LogsRequest as _baton_v1_LogsRequest, LogsRequest__Output as _bato
 import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from '../../baton/v1/NodeInfo.js';
 import type { PlanRequest as _baton_v1_PlanRequest, PlanRequest__Output as _baton_v1_PlanRequest__Output } from '../../baton/v1/PlanRequest.js';
 import type { PlanResponse as _baton_v1_PlanResponse, PlanResponse__Output as _baton_v1_PlanResponse__Output } from '../../baton/v1/PlanResponse.js';
+import type { RemoveNodeRequest as _baton_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _baton_v1_RemoveNodeRequest__Output } from '../../baton/v1/RemoveNodeRequest.js';
+import type { RemoveNodeResponse as _baton_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _baton_v1_RemoveNodeResponse__Output } from '../../baton/v1/RemoveNodeResponse.js';
 import type { RemoveRequest as _baton_v1_RemoveRequest, RemoveRequest__Output as _baton_v1_RemoveRequest__Output } from '../../baton/v1/RemoveRequest.js';
 import type { RemoveResponse as _baton_v1_RemoveResponse, RemoveResponse__Output as _baton_v1_RemoveResponse__Output } from '../../baton/v1/RemoveResponse.js';
+import type { RevokeCredentialRequest as _baton_v1_RevokeCredentialRequest, RevokeCredentialRequest__Output as _baton_v1_RevokeCredentialRequest__Output } from '../../baton/v1/RevokeCredentialRequest.js';
+import type { RevokeCredentialResponse as _baton_v1_RevokeCredentialResponse, RevokeCredentialResponse__Output as _baton_v1_RevokeCredentialResponse__Output } from '../../baton/v1/RevokeCredentialResponse.js';
 import type { RollbackResponse as _baton_v1_RollbackResponse, RollbackResponse__Output as _baton_v1_RollbackResponse__Output } from '../../baton/v1/RollbackResponse.js';
 import type { RolloutInfo as _baton_v1_RolloutInfo, RolloutInfo__Output as _baton_v1_RolloutInfo__Output } from '../../baton/v1/RolloutInfo.js';
 import type { ScaleRequest as _baton_v1_ScaleRequest, ScaleRequest__Output as _baton_v1_ScaleRequest__Output } from '../../baton/v1/ScaleRequest.js';
 import type { ScaleResponse as _baton_v1_ScaleResponse, ScaleResponse__Output as _baton_v1_ScaleResponse__Output } from '../../baton/v1/ScaleResponse.js';
 import type { ServiceRef as _baton_v1_ServiceRef, ServiceRef__Output as _baton_v1_ServiceRef__Output } from '../../baton/v1/ServiceRef.js';
 import type { WatchEventsRequest as _baton_v1_WatchEventsRequest, WatchEventsRequest__Output as _baton_v1_WatchEventsRequest__Output } from '../../baton/v1/WatchEventsRequest.js';
+import type { WhoAmIRequest as _baton_v1_WhoAmIRequest, WhoAmIRequest__Output as _baton_v1_WhoAmIRequest__Output } from '../../baton/v1/WhoAmIRequest.js';
+import type { WhoAmIResponse as _baton_v1_WhoAmIResponse, WhoAmIResponse__Output as _baton_v1_WhoAmIResponse__Output } from '../../baton/v1/WhoAmIResponse.js';
 
 export interface ControlServiceClient extends grpc.Client {
+  CreateCredential(argument: _baton_v1_CreateCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
+  CreateCredential(argument: _baton_v1_CreateCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
+  CreateCredential(argument: _baton_v1_CreateCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
+  CreateCredential(argument: _baton_v1_CreateCredentialRequest, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
+  createCredential(argument: _baton_v1_CreateCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
+  createCredential(argument: _baton_v1_CreateCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
+  createCredential(argument: _baton_v1_CreateCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
+  createCredential(argument: _baton_v1_CreateCredentialRequest, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
+  
   Deploy(argument: _baton_v1_DeployRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
   Deploy(argument: _baton_v1_DeployRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
   Deploy(argument: _baton_v1_DeployRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
@@ -39,6 +58,15 @@ export interface ControlServiceClient extends grpc.Client {
   deploy(argument: _baton_v1_DeployRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
   deploy(argument: _baton_v1_DeployRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
   deploy(argument: _baton_v1_DeployRequest, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetJoinToken(argument: _baton_v1_GetJoinTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_JoinTokenInfo__Output>): grpc.ClientUnaryCall;
+  GetJoinToken(argument: _baton_v1_GetJoinTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_JoinTokenInfo__Output>): grpc.ClientUnaryCall;
+  GetJoinToken(argument: _baton_v1_GetJoinTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_JoinTokenInfo__Output>): grpc.ClientUnaryCall;
+  GetJoinToken(argument: _baton_v1_GetJoinTokenRequest, callback: grpc.requestCallback<_baton_v1_JoinTokenInfo__Output>): grpc.ClientUnaryCall;
+  getJoinToken(argument: _baton_v1_GetJoinTokenRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_JoinTokenInfo__Output>): grpc.ClientUnaryCall;
+  getJoinToken(argument: _baton_v1_GetJoinTokenRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_JoinTokenInfo__Output>): grpc.ClientUnaryCall;
+  getJoinToken(argument: _baton_v1_GetJoinTokenRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_JoinTokenInfo__Output>): grpc.ClientUnaryCall;
+  getJoinToken(argument: _baton_v1_GetJoinTokenRequest, callback: grpc.requestCallback<_baton_v1_JoinTokenInfo__Output>): grpc.ClientUnaryCall;
   
   GetNode(argument: _baton_v1_GetNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
   GetNode(argument: _baton_v1_GetNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
@@ -110,6 +138,24 @@ export interface ControlServiceClient extends grpc.Client {
   remove(argument: _baton_v1_RemoveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
   remove(argument: _baton_v1_RemoveRequest, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
   
+  RemoveNode(argument: _baton_v1_RemoveNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _baton_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _baton_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  RemoveNode(argument: _baton_v1_RemoveNodeRequest, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _baton_v1_RemoveNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _baton_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _baton_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  removeNode(argument: _baton_v1_RemoveNodeRequest, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  
+  RevokeCredential(argument: _baton_v1_RevokeCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RevokeCredentialResponse__Output>): grpc.ClientUnaryCall;
+  RevokeCredential(argument: _baton_v1_RevokeCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RevokeCredentialResponse__Output>): grpc.ClientUnaryCall;
+  RevokeCredential(argument: _baton_v1_RevokeCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RevokeCredentialResponse__Output>): grpc.ClientUnaryCall;
+  RevokeCredential(argument: _baton_v1_RevokeCredentialRequest, callback: grpc.requestCallback<_baton_v1_RevokeCredentialResponse__Output>): grpc.ClientUnaryCall;
+  revokeCredential(argument: _baton_v1_RevokeCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RevokeCredentialResponse__Output>): grpc.ClientUnaryCall;
+  revokeCredential(argument: _baton_v1_RevokeCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RevokeCredentialResponse__Output>): grpc.ClientUnaryCall;
+  revokeCredential(argument: _baton_v1_RevokeCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RevokeCredentialResponse__Output>): grpc.ClientUnaryCall;
+  revokeCredential(argument: _baton_v1_RevokeCredentialRequest, callback: grpc.requestCallback<_baton_v1_RevokeCredentialResponse__Output>): grpc.ClientUnaryCall;
+  
   Rollback(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RollbackResponse__Output>): grpc.ClientUnaryCall;
   Rollback(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RollbackResponse__Output>): grpc.ClientUnaryCall;
   Rollback(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RollbackResponse__Output>): grpc.ClientUnaryCall;
@@ -142,10 +188,23 @@ export interface ControlServiceClient extends grpc.Client {
   watchEvents(argument: _baton_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_Event__Output>;
   watchEvents(argument: _baton_v1_WatchEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_Event__Output>;
   
+  WhoAmI(argument: _baton_v1_WhoAmIRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  WhoAmI(argument: _baton_v1_WhoAmIRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  WhoAmI(argument: _baton_v1_WhoAmIRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  WhoAmI(argument: _baton_v1_WhoAmIRequest, callback: grpc.requestCallback<_baton_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  whoAmI(argument: _baton_v1_WhoAmIRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  whoAmI(argument: _baton_v1_WhoAmIRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  whoAmI(argument: _baton_v1_WhoAmIRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  whoAmI(argument: _baton_v1_WhoAmIRequest, callback: grpc.requestCallback<_baton_v1_WhoAmIResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface ControlServiceHandlers extends grpc.UntypedServiceImplementation {
+  CreateCredential: grpc.handleUnaryCall<_baton_v1_CreateCredentialRequest__Output, _baton_v1_Credential>;
+  
   Deploy: grpc.handleUnaryCall<_baton_v1_DeployRequest__Output, _baton_v1_DeployResponse>;
+  
+  GetJoinToken: grpc.handleUnaryCall<_baton_v1_GetJoinTokenRequest__Output, _baton_v1_JoinTokenInfo>;
   
   GetNode: grpc.handleUnaryCall<_baton_v1_GetNodeRequest__Output, _baton_v1_NodeInfo>;
   
@@ -167,6 +226,10 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   Remove: grpc.handleUnaryCall<_baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse>;
   
+  RemoveNode: grpc.handleUnaryCall<_baton_v1_RemoveNodeRequest__Output, _baton_v1_RemoveNodeResponse>;
+  
+  RevokeCredential: grpc.handleUnaryCall<_baton_v1_RevokeCredentialRequest__Output, _baton_v1_RevokeCredentialResponse>;
+  
   Rollback: grpc.handleUnaryCall<_baton_v1_ServiceRef__Output, _baton_v1_RollbackResponse>;
   
   RolloutStatus: grpc.handleUnaryCall<_baton_v1_ServiceRef__Output, _baton_v1_RolloutInfo>;
@@ -175,10 +238,14 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   WatchEvents: grpc.handleServerStreamingCall<_baton_v1_WatchEventsRequest__Output, _baton_v1_Event>;
   
+  WhoAmI: grpc.handleUnaryCall<_baton_v1_WhoAmIRequest__Output, _baton_v1_WhoAmIResponse>;
+  
 }
 
 export interface ControlServiceDefinition extends grpc.ServiceDefinition {
+  CreateCredential: MethodDefinition<_baton_v1_CreateCredentialRequest, _baton_v1_Credential, _baton_v1_CreateCredentialRequest__Output, _baton_v1_Credential__Output>
   Deploy: MethodDefinition<_baton_v1_DeployRequest, _baton_v1_DeployResponse, _baton_v1_DeployRequest__Output, _baton_v1_DeployResponse__Output>
+  GetJoinToken: MethodDefinition<_baton_v1_GetJoinTokenRequest, _baton_v1_JoinTokenInfo, _baton_v1_GetJoinTokenRequest__Output, _baton_v1_JoinTokenInfo__Output>
   GetNode: MethodDefinition<_baton_v1_GetNodeRequest, _baton_v1_NodeInfo, _baton_v1_GetNodeRequest__Output, _baton_v1_NodeInfo__Output>
   History: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_HistoryResponse, _baton_v1_ServiceRef__Output, _baton_v1_HistoryResponse__Output>
   ListEndpoints: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_EndpointsResponse, _baton_v1_ServiceRef__Output, _baton_v1_EndpointsResponse__Output>
@@ -189,8 +256,11 @@ export interface ControlServiceDefinition extends grpc.ServiceDefinition {
   Logs: MethodDefinition<_baton_v1_LogsRequest, _baton_v1_LogLine, _baton_v1_LogsRequest__Output, _baton_v1_LogLine__Output>
   Plan: MethodDefinition<_baton_v1_PlanRequest, _baton_v1_PlanResponse, _baton_v1_PlanRequest__Output, _baton_v1_PlanResponse__Output>
   Remove: MethodDefinition<_baton_v1_RemoveRequest, _baton_v1_RemoveResponse, _baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse__Output>
+  RemoveNode: MethodDefinition<_baton_v1_RemoveNodeRequest, _baton_v1_RemoveNodeResponse, _baton_v1_RemoveNodeRequest__Output, _baton_v1_RemoveNodeResponse__Output>
+  RevokeCredential: MethodDefinition<_baton_v1_RevokeCredentialRequest, _baton_v1_RevokeCredentialResponse, _baton_v1_RevokeCredentialRequest__Output, _baton_v1_RevokeCredentialResponse__Output>
   Rollback: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_RollbackResponse, _baton_v1_ServiceRef__Output, _baton_v1_RollbackResponse__Output>
   RolloutStatus: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_RolloutInfo, _baton_v1_ServiceRef__Output, _baton_v1_RolloutInfo__Output>
   Scale: MethodDefinition<_baton_v1_ScaleRequest, _baton_v1_ScaleResponse, _baton_v1_ScaleRequest__Output, _baton_v1_ScaleResponse__Output>
   WatchEvents: MethodDefinition<_baton_v1_WatchEventsRequest, _baton_v1_Event, _baton_v1_WatchEventsRequest__Output, _baton_v1_Event__Output>
+  WhoAmI: MethodDefinition<_baton_v1_WhoAmIRequest, _baton_v1_WhoAmIResponse, _baton_v1_WhoAmIRequest__Output, _baton_v1_WhoAmIResponse__Output>
 }

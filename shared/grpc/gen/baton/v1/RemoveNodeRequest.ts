@@ -1,0 +1,12 @@
+// Original file: proto/baton.proto
+
+
+export interface RemoveNodeRequest {
+  'node'?: (string);
+  'force'?: (boolean);
+}
+
+export interface RemoveNodeRequest__Output {
+  'node': (string);
+  'force': (boolean);
+}
