@@ -26,6 +26,11 @@ export interface AgentServiceOptions {
   onSessionStart?: (nodeId: string) => void;
   /** Command acknowledgements, replica status changes and log output from an agent, checked. */
   onAgentEvent?: (nodeId: string, event: AgentEvent) => void;
+  /**
+   * The node id the caller's certificate names (undefined: an --insecure coordinator, anyone may
+   * speak for any node). A Hello for another id ends the stream: a node speaks only for itself.
+   */
+  certifiedNodeId?: (call: Call) => string | undefined;
 }
 
 type Call = ServerDuplexStream<AgentMessage__Output, CoordinatorMessage>;
@@ -97,6 +102,13 @@ class AgentSession {
         return;
       }
       const intro = parsed.value;
+      if (this.options.certifiedNodeId) {
+        const certified = this.options.certifiedNodeId(this.call);
+        if (certified !== intro.nodeId) {
+          this.fail(Status.PERMISSION_DENIED, `hello for node ${intro.nodeId} on a certificate for ${certified ? `node ${certified}` : 'no node'}: a node may speak only for itself`);
+          return;
+        }
+      }
       if (!intro.address) intro.address = peerHost(this.peer);
       const admitted = this.pool.admit(intro, {
         peer: this.peer,

@@ -39,7 +39,8 @@ export interface ControlDeps {
   logs?: LogRouter;
 }
 
-export function controlServiceHandlers(deps: ControlDeps): ControlServiceHandlers {
+/** Every ControlService call but the security ones (security/admin-service.ts). */
+export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'WhoAmI'> {
   const failed = (err: unknown) => {
     if (!isExpectedError(err)) deps.log.error({ err }, 'control request failed');
     return toGrpcStatus(err);

@@ -22,6 +22,12 @@ import { parseServiceCidr, type ServiceCidr } from './ingress/vip.js';
 import { Stacks } from './stacks.js';
 import { Store } from './store/store.js';
 import { COORDINATOR_DEFAULTS } from './defaults.js';
+import type { AgentServiceOptions } from './agent-service.js';
+import { ensureAdminCredential } from './security/admin-file.js';
+import { ClusterAuthority } from './security/authority.js';
+import { authorizationInterceptor, callerOf } from './security/authorize.js';
+import { securityHandlers } from './security/admin-service.js';
+import { joinServiceHandlers } from './security/join-service.js';
 
 export interface CoordinatorOptions {
   /** @default '0.0.0.0:7400' */
@@ -42,6 +48,16 @@ export interface CoordinatorOptions {
   metricsListen?: string;
   /** IPv4 block service VIPs come from. @default '10.96.0.0/16' */
   serviceCidr?: string;
+  /** Plaintext, no authentication: every caller may do anything. Only when asked for; never a fallback. @default false */
+  insecure?: boolean;
+  /** The address agents and operators reach this coordinator at (a name in its certificate). */
+  advertiseAddress?: string;
+  /** More names (DNS or IP) for its certificate. */
+  sans?: string[];
+  /** Lifetime of node certificates. @default 7 days */
+  nodeCertTtlMs?: number;
+  /** Record where the admin credential is (~/.baton/local/<port>) so the CLI on this host finds it. @default false */
+  registerLocal?: boolean;
   clock?: Clock;
   logger?: Logger;
   /** Plans Compose files for `baton plan` against the live pool. @default livePlanner */
@@ -58,6 +74,11 @@ export interface CompiledCoordinatorOptions {
   reconcileMs: number;
   metricsListen: string | undefined;
   serviceCidr: ServiceCidr;
+  insecure: boolean;
+  advertiseAddress: string | undefined;
+  sans: string[];
+  nodeCertTtlMs: number | undefined;
+  registerLocal: boolean;
   clock: Clock;
   logger: Logger;
   plan: (pool: NodePool, store: Store) => PlanHandler | undefined;
@@ -81,6 +102,11 @@ export function compileCoordinatorOptions(options: CoordinatorOptions = {}): Com
     reconcileMs: options.reconcileMs ?? d.reconcileMs,
     metricsListen: options.metricsListen,
     serviceCidr: serviceCidr.value,
+    insecure: options.insecure === true,
+    advertiseAddress: options.advertiseAddress,
+    sans: options.sans ?? [],
+    nodeCertTtlMs: options.nodeCertTtlMs,
+    registerLocal: options.registerLocal === true,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? createLogger('coordinator'),
     plan: options.plan ?? livePlanner,
@@ -98,8 +124,8 @@ export type CoordinatorState = 'starting' | 'running' | 'stopping' | 'stopped';
 const LISTEN_BACKLOG = 4096;
 
 /** Listens on `listen` with LISTEN_BACKLOG and hands each connection to the gRPC server. */
-async function listenGrpc(server: grpc.Server, listen: HostPort): Promise<{ listener: NetServer; port: number }> {
-  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+async function listenGrpc(server: grpc.Server, listen: HostPort, credentials: grpc.ServerCredentials): Promise<{ listener: NetServer; port: number }> {
+  const injector = server.createConnectionInjector(credentials);
   const listener = createServer((socket) => injector.injectConnection(socket));
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
@@ -131,7 +157,12 @@ export class Coordinator {
     readonly queries: Queries,
     readonly loop: ControlLoop,
     readonly logs: LogRouter,
+    /** Undefined with --insecure. */
+    readonly authority: ClusterAuthority | undefined,
   ) {}
+
+  /** Where the admin credential was written (undefined with --insecure). */
+  adminCredentialFile: string | undefined;
 
   static async start(options: CoordinatorOptions = {}): Promise<Coordinator> {
     const o = compileCoordinatorOptions(options);
@@ -162,8 +193,25 @@ export class Coordinator {
       },
       log,
     );
+    let authority: ClusterAuthority | undefined;
+    if (o.insecure) {
+      log.warn('--insecure: plaintext, and anyone who reaches the port may do anything (deploy containers as root on every host)');
+    } else {
+      try {
+        authority = await ClusterAuthority.open(
+          { dataDir: o.dataDir, names: [...(o.advertiseAddress ? [parseHostPort(o.advertiseAddress, o.advertiseAddress, listen.port).host] : []), ...o.sans], nodeCertTtlMs: o.nodeCertTtlMs, clock, log },
+          store,
+          listen.host,
+        );
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
+    }
+    const onRefusal = (method: string, code: number) => metrics.authRefusals.inc({ method: method.split('/').pop() ?? method, code: Status[code] ?? String(code) });
     const proto = loadProto();
     const server = new grpc.Server({
+      ...(authority ? { interceptors: [authorizationInterceptor(authority, log, onRefusal)] } : {}),
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
       // Server-side pings find dead peers so their streams are released; status is decided by
@@ -182,6 +230,10 @@ export class Coordinator {
           endpoints.onSessionStart(nodeId);
           void loop.kick();
         },
+        ...(authority ? { certifiedNodeId: (call: Parameters<NonNullable<AgentServiceOptions['certifiedNodeId']>>[0]) => {
+          const p = callerOf(call, authority);
+          return p.kind === 'node' ? p.nodeId : undefined;
+        } } : {}),
         onAgentEvent: (nodeId, e) => {
           if (e.kind === 'log') logs.onAgentEvent(nodeId, e);
           else {
@@ -192,17 +244,22 @@ export class Coordinator {
       }));
     server.addService(
       proto.baton.v1.ControlService.service,
-      controlServiceHandlers({ pool, events, log, stacks, queries, logs, plan: o.plan(pool, store) }),
+      { ...controlServiceHandlers({ pool, events, log, stacks, queries, logs, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log) },
     );
+    if (authority) server.addService(proto.baton.v1.JoinService.service, joinServiceHandlers(authority, log, onRefusal));
     let bound: { listener: NetServer; port: number };
     try {
-      bound = await listenGrpc(server, listen);
+      bound = await listenGrpc(server, listen, authority ? authority.serverCredentials() : grpc.ServerCredentials.createInsecure());
     } catch (err) {
       await store.close();
       throw new Error(`cannot listen on ${formatHostPort(listen)}: ${(err as Error).message}`);
     }
-    const c = new Coordinator(server, store, pool, events, { host: listen.host, port: bound.port }, log, metrics, stacks, queries, loop, logs);
+    const c = new Coordinator(server, store, pool, events, { host: listen.host, port: bound.port }, log, metrics, stacks, queries, loop, logs, authority);
     c.listener = bound.listener;
+    if (authority) {
+      const reach = o.advertiseAddress ? formatHostPort(parseHostPort(o.advertiseAddress, o.advertiseAddress, bound.port)) : `127.0.0.1:${bound.port}`;
+      c.adminCredentialFile = await ensureAdminCredential(authority, o.dataDir, reach, { registerLocalPort: o.registerLocal ? bound.port : undefined });
+    }
     loop.start();
     if (o.metricsListen) {
       try {

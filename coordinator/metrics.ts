@@ -32,6 +32,12 @@ export class CoordinatorMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
+  readonly authRefusals = new Counter({
+    name: 'baton_auth_refusals_total',
+    help: 'Calls refused for want of a valid certificate or role, by method and gRPC code',
+    labelNames: ['method', 'code'],
+    registers: [this.registry],
+  });
   readonly rejected = new Counter({
     name: 'baton_agent_sessions_rejected_total',
     help: 'Agent streams ended by the coordinator for a protocol violation, by gRPC code',

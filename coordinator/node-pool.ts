@@ -269,6 +269,32 @@ export class NodePool {
     }
   }
 
+  /**
+   * Forgets a node (`baton node rm`): ends its session and deletes its record, so its replicas are
+   * replaced elsewhere as for a node that is gone. A connected, ready node only with `force`.
+   */
+  remove(idOrName: string, force: boolean, reason: string): { ok: true; nodeId: string; name: string } | { ok: false; notFound: boolean; message: string } {
+    const v = this.get(idOrName);
+    if (!v) return { ok: false, notFound: true, message: `node ${JSON.stringify(idOrName)}: no such node` };
+    if (v.status === 'ready' && v.connected && !force) {
+      return { ok: false, notFound: false, message: `node ${v.name} is connected and ready: stop its agent first, or use --force (its replicas are then replaced elsewhere)` };
+    }
+    const l = this.live.get(v.id);
+    if (l) {
+      const s = l.session;
+      this.dropSession(l);
+      this.live.delete(v.id);
+      s?.end(7 /* PERMISSION_DENIED */, reason);
+    }
+    this.store.transact((st) => {
+      delete st.nodes[v.id];
+    });
+    this.log.warn({ nodeId: v.id, node: v.name, reason }, 'node removed');
+    this.events.append({ type: 'node.removed', nodeId: v.id, nodeName: v.name, from: v.status, to: '', reason, message: '' });
+    for (const f of this.containerListeners) f();
+    return { ok: true, nodeId: v.id, name: v.name };
+  }
+
   /** Sends a command on the node's live session; false when it has none. */
   send(nodeId: string, cmd: AgentCommand): boolean {
     const session = this.live.get(nodeId)?.session;

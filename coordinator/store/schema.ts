@@ -106,6 +106,27 @@ export interface StackRecord {
   updatedAtMs: number;
 }
 
+/** A certificate the coordinator accepts: one is listed per identity, two while a renewal overlaps. */
+export interface IssuedSerial {
+  serial: string;
+  notAfterMs: number;
+}
+
+/**
+ * Who may connect (written by security/authority.ts only): key `node/<id>` or `operator/<name>`.
+ * A certificate is accepted only while its serial is listed here, so deleting the record revokes
+ * every certificate of that identity, across restarts.
+ */
+export interface IdentityRecord {
+  kind: 'node' | 'operator';
+  name: string;
+  role: 'node' | 'admin' | 'viewer';
+  /** sha256 of the node's public key: a later join for the same id must prove the same key (or the node be removed first). */
+  keyHash?: string;
+  serials: IssuedSerial[];
+  createdAtMs: number;
+}
+
 export interface State {
   schema: 1;
   nodes: Record<string, NodeRecord>;
@@ -117,10 +138,12 @@ export interface State {
   rollouts: Record<string, RolloutRecord>;
   /** `stack/service` -> its past specs, oldest first, bounded (written by stacks.ts only; see rollout/history.ts). */
   history: Record<string, RevisionRecord[]>;
+  /** Certificates the coordinator accepts, by identity. */
+  identities: Record<string, IdentityRecord>;
 }
 
 export function emptyState(): State {
-  return { schema: 1, nodes: {}, events: [], eventSeq: 0, allocations: {}, stacks: {}, rollouts: {}, history: {} };
+  return { schema: 1, nodes: {}, events: [], eventSeq: 0, allocations: {}, stacks: {}, rollouts: {}, history: {}, identities: {} };
 }
 
 // Loose on purpose: it guards against a file that is not Baton state at all (or truncated into
@@ -137,6 +160,7 @@ const stateShape = z.object({
   stacks: z.record(z.string(), z.object({ name: z.string(), services: z.record(z.string(), z.object({ spec: z.object({}).passthrough() }).passthrough()) }).passthrough()).default({}),
   rollouts: z.record(z.string(), z.object({ state: z.enum(['running', 'paused', 'completed']), targetSpecHash: z.string(), slots: z.record(z.string(), z.object({}).passthrough()) }).passthrough()).optional(),
   history: z.record(z.string(), z.array(z.object({ generation: z.number(), specHash: z.string(), spec: z.object({}).passthrough() }).passthrough())).optional(),
+  identities: z.record(z.string(), z.object({ kind: z.enum(['node', 'operator']), serials: z.array(z.object({ serial: z.string(), notAfterMs: z.number() })) }).passthrough()).optional(),
 });
 
 /** Returns a description of what is wrong with `data`, or undefined when it looks like Baton state. */
@@ -147,6 +171,7 @@ export function checkState(data: unknown): string | undefined {
     (data as State).stacks ??= {};
     (data as State).rollouts ??= {};
     (data as State).history ??= {};
+    (data as State).identities ??= {};
     return undefined;
   }
   const first = r.error.issues[0];

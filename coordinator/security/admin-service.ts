@@ -1,0 +1,65 @@
+// The security calls of ControlService (admin only, by the interceptor's table): the join token,
+// operator credentials, node removal, and who the caller is.
+import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
+import { GrpcError, Status } from '../../shared/grpc/errors.js';
+import type { ControlServiceHandlers } from '../../shared/grpc/gen/baton/v1/ControlService.js';
+import type { Logger } from '../../shared/logger.js';
+import type { NodePool } from '../node-pool.js';
+import type { ClusterAuthority } from './authority.js';
+import { callerOf, describePrincipal } from './authorize.js';
+
+type SecurityHandlers = Pick<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'WhoAmI'>;
+
+export function securityHandlers(authority: ClusterAuthority | undefined, pool: NodePool, log: Logger): SecurityHandlers {
+  const run =
+    <Req, Res>(fn: (req: Req, who: string) => Promise<Res> | Res) =>
+    (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+      const who = describePrincipal(callerOf(call, authority));
+      Promise.resolve()
+        .then(() => fn(call.request, who))
+        .then(
+          (res) => callback(null, res),
+          (err: unknown) => {
+            if (err instanceof GrpcError) return callback(err);
+            log.error({ err }, 'security request failed');
+            callback(new GrpcError(Status.INTERNAL, (err as Error).message));
+          },
+        );
+    };
+  const need = (): ClusterAuthority => {
+    if (!authority) throw new GrpcError(Status.FAILED_PRECONDITION, 'this coordinator runs with --insecure: it has no CA, tokens or credentials');
+    return authority;
+  };
+  return {
+    GetJoinToken: run(async (req: { rotate: boolean }, who) => {
+      const a = need();
+      const token = req.rotate ? await a.rotateToken() : a.joinToken();
+      if (req.rotate) log.warn({ who }, 'join token rotated');
+      return { token, ca_hash: a.caHash };
+    }),
+    CreateCredential: run(async (req: { name: string; role: string; ttl_ms: number | string }, who) => {
+      const r = await need().createCredential(req.name, req.role, Number(req.ttl_ms));
+      if (!r.ok) throw new GrpcError(r.code, r.error);
+      log.info({ who, name: r.value.name, role: r.value.role }, 'credential created');
+      const v = r.value;
+      return { name: v.name, role: v.role, ca_pem: v.caPem, certificate_pem: v.certificatePem, key_pem: v.keyPem, not_after_ms: v.notAfterMs };
+    }),
+    RevokeCredential: run(async (req: { name: string }, who) => {
+      if (!(await need().revoke('operator', req.name))) throw new GrpcError(Status.NOT_FOUND, `credential ${JSON.stringify(req.name)}: no such operator credential`);
+      log.warn({ who, name: req.name }, 'credential revoked');
+      return { name: req.name };
+    }),
+    RemoveNode: run(async (req: { node: string; force: boolean }, who) => {
+      if (!req.node) throw new GrpcError(Status.INVALID_ARGUMENT, 'node: required (a node name or id)');
+      const r = pool.remove(req.node, req.force, `removed by ${who}`);
+      if (!r.ok) throw new GrpcError(r.notFound ? Status.NOT_FOUND : Status.FAILED_PRECONDITION, r.message);
+      if (authority) await authority.revoke('node', r.nodeId);
+      return { node_id: r.nodeId, name: r.name };
+    }),
+    WhoAmI(call, callback) {
+      const p = callerOf(call, authority);
+      const [role, name] = p.kind === 'operator' ? [p.role, p.name] : p.kind === 'node' ? ['node', p.nodeId] : ['anonymous', ''];
+      callback(null, { role, name, insecure: !authority });
+    },
+  };
+}
