@@ -11,6 +11,8 @@ import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import { DockerObserver, dockerFromEnv } from './docker-observer.js';
 import { HostMetrics } from './host-metrics.js';
 import { loadOrCreateNodeId } from './identity.js';
+import { joinCluster, loadNodeTls, nodeCredentials, renewAtMs, renewCertificate, CHANNEL_OPTIONS, type NodeTls } from './security/node-tls.js';
+import { parseJoinToken, type JoinToken } from '../shared/security/token.js';
 import { Session } from './session.js';
 import { Worker } from './worker.js';
 
@@ -32,6 +34,10 @@ export interface AgentOptions {
   backoff?: BackoffOptions;
   /** Delete the ingress's nftables table on stop. @default false: the rules stay and traffic keeps flowing. */
   cleanupIngress?: boolean;
+  /** Join token (`baton token`): needed only until the node holds a certificate. */
+  token?: string;
+  /** Plaintext, no certificate: only against a coordinator started with --insecure. @default false */
+  insecure?: boolean;
   /** Time to wait for the coordinator's welcome. @default 10000 */
   welcomeTimeoutMs?: number;
   logger?: Logger;
@@ -45,7 +51,17 @@ export class Agent {
   /** Sessions established so far (for tests and logs). */
   sessions = 0;
   private readonly log: Logger;
-  private readonly client: AgentServiceClient;
+  private client: AgentServiceClient | undefined;
+  /** The certificate the current client was built with (undefined: insecure or not joined). */
+  private clientTls: NodeTls | undefined;
+  private tls: NodeTls | undefined;
+  private readonly token: JoinToken | undefined;
+  private readonly target: string;
+  private readonly dataDir: string;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private renewing = false;
+  /** Certificates renewed so far (tests). */
+  renewals = 0;
   private readonly host: HostMetrics;
   private readonly docker: ReturnType<typeof dockerFromEnv>;
   private engine!: DockerObserver;
@@ -57,9 +73,24 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     this.log = options.logger ?? createLogger('agent');
-    const target = formatHostPort(parseHostPort(options.coordinator));
+    this.target = formatHostPort(parseHostPort(options.coordinator));
+    this.dataDir = resolve(options.dataDir ?? './.baton-agent');
+    if (options.token !== undefined) {
+      const t = parseJoinToken(options.token);
+      if (!t.ok) throw new Error(`--token: ${t.error}`);
+      this.token = t.value;
+    }
+    this.host = new HostMetrics(this.dataDir);
+    this.docker = dockerFromEnv(options.dockerHost);
+  }
+
+  /** The AgentService client for this session: rebuilt when the certificate changed (after a renewal or a join). */
+  private clientFor(tls: NodeTls | undefined): AgentServiceClient {
+    if (this.client && this.clientTls === tls) return this.client;
+    this.client?.close();
     const proto = loadProto();
-    this.client = new proto.baton.v1.AgentService(target, grpc.credentials.createInsecure(), {
+    this.client = new proto.baton.v1.AgentService(this.target, tls ? nodeCredentials(tls) : grpc.credentials.createInsecure(), {
+      ...(tls ? CHANNEL_OPTIONS : {}),
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
       // Pings find a silent (cut) link within a few seconds so the agent reconnects promptly.
@@ -71,13 +102,71 @@ export class Agent {
       // No channelz: nothing queries the agent's channel statistics, and their trace buffers cost memory.
       'grpc.enable_channelz': 0,
     });
-    this.host = new HostMetrics(resolve(options.dataDir ?? './.baton-agent'));
-    this.docker = dockerFromEnv(options.dockerHost);
+    this.clientTls = tls;
+    return this.client;
+  }
+
+  /**
+   * The certificate to connect with: the one in the data dir while it is valid, else a join with
+   * the token. A failure is a message to log before the next try; never plaintext instead.
+   */
+  private async credentialsForSession(): Promise<{ ok: true; tls: NodeTls | undefined } | { ok: false; error: string }> {
+    if (this.options.insecure) return { ok: true, tls: undefined };
+    this.tls ??= await loadNodeTls(this.dataDir);
+    const now = Date.now();
+    if (this.tls && this.tls.notAfterMs > now) return { ok: true, tls: this.tls };
+    if (!this.token) {
+      return {
+        ok: false,
+        error: this.tls
+          ? `this node's certificate expired at ${new Date(this.tls.notAfterMs).toISOString()}: restart the agent with --token (from \`baton token\` on the coordinator) to rejoin`
+          : `this node has not joined the cluster: start the agent with --token (from \`baton token\` on the coordinator)`,
+      };
+    }
+    const joined = await joinCluster({ target: this.target, token: this.token, nodeId: this.nodeId, dataDir: this.dataDir });
+    if (!joined.ok) return { ok: false, error: joined.error };
+    this.log.info({ nodeId: this.nodeId, notAfter: new Date(joined.value.notAfterMs).toISOString() }, 'joined the cluster');
+    this.tls = joined.value;
+    return { ok: true, tls: this.tls };
+  }
+
+  /** Renews the certificate at 50-70% of its life, while the session goes on; retried every 30 s (or sooner) on failure. */
+  private scheduleRenewal(): void {
+    clearTimeout(this.renewTimer);
+    const tls = this.tls;
+    if (!tls || this.stopping) return;
+    // At least a second apart, whatever the clocks say: a renewal never turns into a loop.
+    const delay = Math.max(1000, renewAtMs(tls) - Date.now());
+    this.renewTimer = setTimeout(() => void this.renew(), Math.min(delay, 2 ** 31 - 1));
+    this.renewTimer.unref?.();
+  }
+
+  private async renew(): Promise<void> {
+    const tls = this.tls;
+    if (!tls || this.renewing || this.stopping) return;
+    this.renewing = true;
+    try {
+      const r = await renewCertificate({ target: this.target, current: tls, nodeId: this.nodeId, dataDir: this.dataDir });
+      if (r.ok) {
+        this.tls = r.value;
+        this.renewals++;
+        this.log.info({ notAfter: new Date(r.value.notAfterMs).toISOString() }, 'certificate renewed');
+        this.scheduleRenewal();
+      } else {
+        this.log.warn({ err: r.error }, 'certificate renewal failed; retrying');
+        const left = tls.notAfterMs - Date.now();
+        this.renewTimer = setTimeout(() => void this.renew(), Math.max(1000, Math.min(30_000, left / 10)));
+        this.renewTimer.unref?.();
+      }
+    } finally {
+      this.renewing = false;
+    }
   }
 
   /** Loads the identity and starts connecting; resolves once the loop is running. */
   async start(): Promise<void> {
-    this.nodeId = await loadOrCreateNodeId(resolve(this.options.dataDir ?? './.baton-agent'));
+    this.nodeId = await loadOrCreateNodeId(this.dataDir);
+    if (this.options.insecure) this.log.warn('--insecure: plaintext to the coordinator, no certificate; anyone on the path can read and command this node');
     this.log.info({ nodeId: this.nodeId, coordinator: this.options.coordinator }, 'agent starting');
     // Built once the node id is known: the agent sees and manages only containers labelled with it.
     this.engine = new DockerObserver(this.docker, this.nodeId);
@@ -106,8 +195,9 @@ export class Agent {
     await this.session?.goodbye(reason);
     this.wake?.();
     await this.loop;
+    clearTimeout(this.renewTimer);
     await this.worker?.close({ deleteIngressTable: this.options.cleanupIngress === true });
-    this.client.close();
+    this.client?.close();
     this.state = 'stopped';
   }
 
@@ -115,10 +205,22 @@ export class Agent {
     let attempt = 0;
     while (!this.stopping) {
       this.state = 'connecting';
-      const session = this.newSession();
+      const creds = await this.credentialsForSession().catch((err: Error) => ({ ok: false as const, error: err.message }));
+      if (!creds.ok) {
+        this.log.error({ err: creds.error }, 'cannot connect to the coordinator');
+        attempt++;
+        await this.sleep(backoffDelayMs(attempt, this.options.backoff));
+        continue;
+      }
+      const session = this.newSession(this.clientFor(creds.tls));
       this.session = session;
-      const established = await session.run().catch((err: Error) => {
-        this.log.warn({ err: err.message }, 'session failed');
+      const established = await session.run().catch((err: Error & { code?: number }) => {
+        if (err.code === grpc.status.UNAUTHENTICATED || err.code === grpc.status.PERMISSION_DENIED) {
+          this.log.error(
+            { err: err.message },
+            'the coordinator refused this node (removed with `baton node rm`, or its certificate revoked?); to rejoin, delete node.crt from the data dir and start the agent with a token from `baton token`',
+          );
+        } else this.log.warn({ err: err.message }, 'session failed');
         return false;
       });
       if (this.session === session) this.session = undefined;
@@ -126,21 +228,25 @@ export class Agent {
       attempt = established ? 0 : attempt + 1;
       const delay = backoffDelayMs(attempt, this.options.backoff);
       this.log.info({ delayMs: delay, attempt }, 'reconnecting');
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, delay);
-        this.wake = () => {
-          clearTimeout(t);
-          r();
-        };
-      });
-      this.wake = undefined;
+      await this.sleep(delay);
     }
   }
 
-  private newSession(): Session {
+  private async sleep(delay: number): Promise<void> {
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, delay);
+      this.wake = () => {
+        clearTimeout(t);
+        r();
+      };
+    });
+    this.wake = undefined;
+  }
+
+  private newSession(client: AgentServiceClient): Session {
     const o = this.options;
     return new Session({
-      client: this.client,
+      client,
       nodeId: this.nodeId,
       name: o.name,
       address: o.address,
@@ -155,6 +261,7 @@ export class Agent {
       onWelcome: () => {
         this.sessions++;
         this.state = 'connected';
+        this.scheduleRenewal();
       },
       log: this.log,
     });

@@ -53,6 +53,13 @@ const leanModules = {
     // pino asks whether it runs on the main thread; dist/agent.mjs only ever runs as a process's main module.
     builtIn('worker_threads', 'pino', 'exports.isMainThread = true;');
     b.onLoad({ filter: /.*/, namespace: 'built-in' }, (a) => ({ contents: a.pluginData, loader: 'js' }));
+    // Certificate requests (agent/security/csr.ts) load @peculiar/x509 and WebCrypto, tens of MB:
+    // the bundled agent runs them in a child process (dist/agent-csr.mjs, bundled below) instead.
+    b.onResolve({ filter: /^\.\/csr\.js$/ }, (a) => (/agent[\\/]security$/.test(a.resolveDir) ? { path: 'csr', namespace: 'csr-stand-in' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'csr-stand-in' }, () => ({
+      contents: `export async function createCsr() { throw new Error('dist/agent-csr.mjs is missing next to dist/agent.mjs: rebuild with npm run build'); }`,
+      loader: 'js',
+    }));
     // docker-modem's hijacked-connection stream only needs a Duplex: Node's own, rather than a second
     // copy of the streams implementation (readable-stream) loaded for it alone.
     b.onResolve({ filter: /^readable-stream$/ }, (a) => (/node_modules[\\/]docker-modem[\\/]/.test(a.resolveDir) ? { path: 'node:stream', external: true } : undefined));
@@ -82,6 +89,9 @@ const bundleOptions = {
 };
 
 const result = await build({ ...bundleOptions, entryPoints: ['shared/cli/agent-main.ts'], outfile: 'dist/agent.mjs', metafile: true, plugins: [leanModules] });
+
+// The agent's certificate requests, run as a child process of the agent (agent/security/csr-child.ts).
+await build({ ...bundleOptions, entryPoints: ['agent/security/csr-main.ts'], outfile: 'dist/agent-csr.mjs' });
 
 // The client commands need none of the agent's stand-ins: nothing they load reaches dockerode or pino.
 await build({ ...bundleOptions, entryPoints: ['shared/cli/client-main.ts'], outfile: 'dist/cli.mjs' });

@@ -104,13 +104,15 @@ class StaticProvider {
     this.identity = { certificate: Buffer.from(certPem), privateKey: Buffer.from(keyPem) };
     for (const l of this.identityListeners) l(this.identity);
   }
+  // Listeners hear the current value on the next microtask: grpc-js registers them before the
+  // watcher that applies an update, so a synchronous call would be lost.
   addCaCertificateListener(l: (u: { caCertificate: Buffer } | null) => void): void {
-    l(this.ca);
+    queueMicrotask(() => l(this.ca));
   }
   removeCaCertificateListener(): void {}
   addIdentityCertificateListener(l: (u: { certificate: Buffer; privateKey: Buffer } | null) => void): void {
     this.identityListeners.add(l);
-    l(this.identity);
+    queueMicrotask(() => l(this.identity));
   }
   removeIdentityCertificateListener(l: (u: { certificate: Buffer; privateKey: Buffer } | null) => void): void {
     this.identityListeners.delete(l);
@@ -246,8 +248,9 @@ export class ClusterAuthority {
     const now = this.clock.now();
     const issued = await issueForRequest(this.ca, publicKey, nodeId, 'node', now, this.nodeCertTtlMs);
     this.store.transact((s) => {
-      // The previous certificate stays valid until it expires (a session may still run on it); older ones go.
-      const kept = (s.identities[`node/${nodeId}`]?.serials ?? []).filter((x) => x.notAfterMs > now).slice(-1);
+      // Earlier certificates stay valid until they expire (a session may still run on one); at most
+      // a few are listed (renewal at 50-70% of the life leaves two or three unexpired).
+      const kept = (s.identities[`node/${nodeId}`]?.serials ?? []).filter((x) => x.notAfterMs > now).slice(-3);
       s.identities[`node/${nodeId}`] = {
         kind: 'node',
         name: nodeId,

@@ -12,8 +12,9 @@ import { CERT_ORGANISATION, type CertRole } from '../../shared/security/names.js
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-/** Issued certificates start this far in the past, for clocks a little behind the coordinator's. */
+/** Issued certificates start up to this far in the past (a tenth of a short life), for clocks a little behind the coordinator's. */
 const BACKDATE_MS = 60_000;
+const backdate = (ttlMs: number) => Math.min(BACKDATE_MS, Math.floor(ttlMs / 10));
 
 export interface KeyPair {
   readonly privateKey: CryptoKey;
@@ -151,7 +152,7 @@ async function sign(ca: CertificateAuthority, s: Signed): Promise<Issued> {
     serialNumber: serial,
     subject: s.subject,
     issuer: ca.cert.subject,
-    notBefore: new Date(s.nowMs - BACKDATE_MS),
+    notBefore: new Date(s.nowMs - backdate(s.ttlMs)),
     notAfter: new Date(notAfterMs),
     publicKey: s.publicKey as CryptoKey,
     signingKey: ca.keys.privateKey,

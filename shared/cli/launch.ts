@@ -67,8 +67,9 @@ function registerDev(program: Command): void {
       const { Coordinator } = await import('../../coordinator/coordinator.js');
       const { Agent } = await import('../../agent/agent.js');
       const { hostname } = await import('node:os');
-      const c = await Coordinator.start({ listen: o.listen, dataDir: join(o.dataDir, 'coordinator'), metricsListen: '127.0.0.1:0', serviceCidr: o.serviceCidr });
-      const agent = new Agent({ coordinator: `127.0.0.1:${c.address.port}`, name: hostname(), dataDir: join(o.dataDir, 'agent'), labels: { role: 'dev' } });
+      const c = await Coordinator.start({ listen: o.listen, dataDir: join(o.dataDir, 'coordinator'), metricsListen: '127.0.0.1:0', serviceCidr: o.serviceCidr, registerLocal: true });
+      // Secure as any coordinator: the local agent joins with the token like any other.
+      const agent = new Agent({ coordinator: `127.0.0.1:${c.address.port}`, name: hostname(), dataDir: join(o.dataDir, 'agent'), labels: { role: 'dev' }, token: c.authority?.joinToken() });
       await agent.start();
       process.stderr.write(`baton dev: coordinator on ${c.address.host}:${c.address.port}, agent ${agent.nodeId}, state in ${o.dataDir}\n`);
       untilSignal(async () => {
@@ -99,8 +100,15 @@ function registerCoordinator(program: Command): void {
     .option('--down-after-ms <ms>', 'silence before a node is down and evicted', positiveInt('--down-after-ms'), COORDINATOR_DEFAULTS.downAfterMs)
     .option('--metrics-listen <host:port>', 'serve Prometheus metrics at /metrics ("off" to disable)', '127.0.0.1:7401')
     .option('--service-cidr <cidr>', 'IPv4 block service addresses (VIPs) come from; a service keeps its address while it exists', COORDINATOR_DEFAULTS.serviceCidr)
-    .action(async (o: { listen: string; dataDir: string; heartbeatMs: number; suspectAfterMs: number; downAfterMs: number; metricsListen: string; serviceCidr: string }) => {
+    .option('--advertise-address <host[:port]>', 'address agents and operators reach this coordinator at (put in its certificate)')
+    .option('--san <name>', 'another DNS name or IP address for its certificate (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--node-cert-ttl <duration>', 'lifetime of node certificates, renewed at 50-70% of it (e.g. 168h)', '168h')
+    .option('--insecure', 'plaintext and no authentication: anyone who reaches the port may run containers on every node (never the default)')
+    .action(async (o: { listen: string; dataDir: string; heartbeatMs: number; suspectAfterMs: number; downAfterMs: number; metricsListen: string; serviceCidr: string; advertiseAddress?: string; san: string[]; nodeCertTtl: string; insecure?: boolean }) => {
       const { Coordinator } = await import('../../coordinator/coordinator.js');
+      const { parseDuration } = await import('../compose/units.js');
+      const ttl = parseDuration(o.nodeCertTtl);
+      if (!ttl.ok || ttl.value < 1000) throw new Error(`--node-cert-ttl: expected a duration of at least 1s, e.g. 168h${ttl.ok ? '' : ` (${ttl.error})`}`);
       const c = await Coordinator.start({
         listen: o.listen,
         dataDir: o.dataDir,
@@ -109,9 +117,19 @@ function registerCoordinator(program: Command): void {
         downAfterMs: o.downAfterMs,
         metricsListen: o.metricsListen === 'off' ? undefined : o.metricsListen,
         serviceCidr: o.serviceCidr,
+        insecure: o.insecure === true,
+        advertiseAddress: o.advertiseAddress,
+        sans: o.san,
+        nodeCertTtlMs: ttl.value,
+        registerLocal: true,
       });
       const metrics = c.metricsAddress ? `, metrics on http://${c.metricsAddress.host}:${c.metricsAddress.port}/metrics` : '';
       process.stderr.write(`baton coordinator listening on ${c.address.host}:${c.address.port}, state in ${c.store.file}${metrics}\n`);
+      if (c.authority) {
+        const where = o.advertiseAddress ?? `${c.address.host === '0.0.0.0' ? '<this host>' : c.address.host}:${c.address.port}`;
+        process.stderr.write(`join token: ${c.authority.joinToken()}\n  on each host: baton agent --coordinator ${where} --token <token>   (\`baton token\` shows it again)\n`);
+        process.stderr.write(`admin credential: ${c.adminCredentialFile} (found by the CLI on this host; copy it to ~/.baton/config elsewhere)\n`);
+      } else process.stderr.write('WARNING: --insecure: no TLS, no authentication; anyone who reaches this port may run containers as root on every node\n');
       untilSignal(() => c.stop());
     });
 }
@@ -129,7 +147,9 @@ export function registerAgent(program: Command): void {
     .option('--cpus <cores>', 'CPU capacity to offer (default: all cores)')
     .option('--memory-bytes <bytes>', 'memory capacity to offer (default: all memory)')
     .option('--cleanup-ingress', 'delete the ingress rules (nftables table ip baton) when the agent stops (default: they stay, traffic keeps flowing)')
-    .action(async (o: { coordinator: string; name?: string; labels?: string; dataDir: string; advertiseAddress?: string; cpus?: string; memoryBytes?: string; cleanupIngress?: boolean }) => {
+    .option('--token <token>', 'join token from `baton token` (only for the first start; the certificate it gets is kept in the data dir)', process.env.BATON_TOKEN)
+    .option('--insecure', 'plaintext, no certificate: only against a coordinator started with --insecure')
+    .action(async (o: { coordinator: string; name?: string; labels?: string; dataDir: string; advertiseAddress?: string; cpus?: string; memoryBytes?: string; cleanupIngress?: boolean; token?: string; insecure?: boolean }) => {
       const { Agent } = await import('../../agent/agent.js');
       const cpus = o.cpus === undefined ? undefined : Number(o.cpus);
       if (cpus !== undefined && !(cpus > 0)) throw new Error(`--cpus: expected a positive number, got "${o.cpus}"`);
@@ -144,6 +164,8 @@ export function registerAgent(program: Command): void {
         cpuMillis: cpus === undefined ? undefined : Math.round(cpus * 1000),
         memoryBytes: mem,
         cleanupIngress: o.cleanupIngress === true,
+        token: o.token,
+        insecure: o.insecure === true,
       });
       await agent.start();
       process.stderr.write(`baton agent ${agent.nodeId} joining ${o.coordinator}\n`);
