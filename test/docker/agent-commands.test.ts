@@ -18,7 +18,7 @@ const byAllocation = (id: string) => docker('ps', '-a', '--filter', `label=io.ba
 t.test('agent commands on a real engine', { skip }, async (t) => {
   const coord = await ScriptedCoordinator.start();
   t.teardown(() => coord.stop());
-  const agent = startBaton(['agent', '--coordinator', `127.0.0.1:${coord.port}`, '--name', run, '--data-dir', join(await mkdtemp(join(tmpdir(), 'baton-ac-')), 'a')], { BATON_LOG_LEVEL: 'warn' });
+  const agent = startBaton(['agent', '--insecure', '--coordinator', `127.0.0.1:${coord.port}`, '--name', run, '--data-dir', join(await mkdtemp(join(tmpdir(), 'baton-ac-')), 'a')], { BATON_LOG_LEVEL: 'warn' });
   t.teardown(async () => {
     await agent.kill('SIGKILL');
     const left = docker('ps', '-aq', '--filter', `label=io.baton.stack=${run}`);

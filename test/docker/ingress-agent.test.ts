@@ -41,7 +41,7 @@ t.test('the agent applies an endpoints command and reports its ingress', { skip 
   const coord = await ScriptedCoordinator.start({ host: HOST_SIDE });
   t.teardown(() => coord.stop());
   const dir = await mkdtemp(join(tmpdir(), 'baton-ingress-agent-'));
-  const agent = startProcess(ns.enter[0]!, [...ns.enter.slice(1), BATON_BIN, 'agent', '--coordinator', `${HOST_SIDE}:${coord.port}`, '--name', name, '--data-dir', join(dir, 'a')], { BATON_LOG_LEVEL: 'warn' });
+  const agent = startProcess(ns.enter[0]!, [...ns.enter.slice(1), BATON_BIN, 'agent', '--insecure', '--coordinator', `${HOST_SIDE}:${coord.port}`, '--name', name, '--data-dir', join(dir, 'a')], { BATON_LOG_LEVEL: 'warn' });
   t.teardown(() => agent.kill('SIGKILL'));
   await waitFor('agent connected', () => coord.connected, 30_000);
   const reports = () => coord.received.filter((m) => m.body === 'report').map((m) => m.report!);

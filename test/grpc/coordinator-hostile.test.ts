@@ -12,7 +12,10 @@ import { hello, openStream, report, sendRawBytes } from '../fixtures/scripted-ag
 import { sleep, waitFor } from '../fixtures/processes.js';
 
 const dataDir = await mkdtemp(join(tmpdir(), 'baton-hostile-'));
+// Plaintext on purpose: these are the stream protocol's own checks, for scripted node ids; the same
+// hostile input over mutual TLS is fuzz.test.ts's, and certificates' checks are security.test.ts's.
 const c = await Coordinator.start({
+  insecure: true,
   listen: '127.0.0.1:0',
   dataDir,
   heartbeatIntervalMs: 200,
