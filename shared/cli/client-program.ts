@@ -1,12 +1,13 @@
-// The commands that only talk to a running coordinator (lists, deploys, rollouts, logs), as a
-// program of their own: scripts/build-agent.mjs bundles it into dist/cli.mjs, which main.ts runs
-// for these commands, so `baton ps` loads one file instead of some 150 modules (issue 7: lists at
-// 10,000 nodes and 100,000 replicas within 3 s, start-up included).
+// The commands that only talk to a running coordinator (lists, deploys, rollouts, logs, tokens,
+// credentials), as a program of their own: scripts/build-agent.mjs bundles it into dist/cli.mjs,
+// which main.ts runs for these commands, so `baton ps` loads one file instead of some 150 modules
+// (issue 7: lists at 10,000 nodes and 100,000 replicas within 3 s, start-up included).
 import type { Command } from 'commander';
 import { registerEndpoints } from './commands/endpoints.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerRollout } from './commands/rollout.js';
+import { registerSecurity } from './commands/security.js';
 import { registerServices } from './commands/services.js';
 import { rootCommand } from './root-command.js';
 
@@ -18,5 +19,6 @@ export function clientProgram(): Command {
   registerRollout(program);
   registerEndpoints(program);
   registerLogs(program);
+  registerSecurity(program);
   return program;
 }

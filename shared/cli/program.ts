@@ -6,6 +6,7 @@ import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRollout } from './commands/rollout.js';
+import { registerSecurity } from './commands/security.js';
 import { registerServices } from './commands/services.js';
 import { registerDaemons } from './launch.js';
 import { rootCommand } from './root-command.js';
@@ -21,5 +22,6 @@ export function buildProgram(): Command {
   registerRollout(program);
   registerEndpoints(program);
   registerLogs(program);
+  registerSecurity(program);
   return program;
 }

@@ -3,12 +3,10 @@
 import type { Command } from 'commander';
 import { table } from '../../format.js';
 import type { EndpointsResponse__Output } from '../../grpc/gen/baton/v1/EndpointsResponse.js';
-import { coordinatorTarget, unary } from '../client.js';
+import { CONFIG_HELP, COORDINATOR_HELP, INSECURE_HELP, resolveConnection, unary, type Connection, type ConnectionOptions } from '../client.js';
 
-const COORDINATOR_HELP = 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)';
-
-export const listEndpoints = (target: string, service: string) =>
-  unary<object, EndpointsResponse__Output>(target, (c, r, o, cb) => c.ListEndpoints(r, o, cb), { service }, 10_000);
+export const listEndpoints = (conn: Connection, service: string) =>
+  unary<object, EndpointsResponse__Output>(conn, (c, r, o, cb) => c.ListEndpoints(r, o, cb), { service }, 10_000);
 
 /** The response in the CLI's JSON form (camelCase, numbers as numbers). */
 export function endpointsJson(r: EndpointsResponse__Output) {
@@ -39,8 +37,10 @@ export function registerEndpoints(program: Command): void {
     .argument('<service>', 'service or stack/service')
     .option('--json', 'print JSON')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
-    .action(async (service: string, o: { json?: boolean; coordinator?: string }) => {
-      const v = endpointsJson(await listEndpoints(coordinatorTarget(o.coordinator), service));
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
+    .action(async (service: string, o: { json?: boolean } & ConnectionOptions) => {
+      const v = endpointsJson(await listEndpoints(resolveConnection(o), service));
       if (o.json) {
         process.stdout.write(JSON.stringify(v, null, 2) + '\n');
         return;

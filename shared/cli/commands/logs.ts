@@ -5,15 +5,14 @@ import type { Command } from 'commander';
 import { StringDecoder } from 'node:string_decoder';
 import type { ListReplicasResponse__Output } from '../../grpc/gen/baton/v1/ListReplicasResponse.js';
 import type { LogLine__Output } from '../../grpc/gen/baton/v1/LogLine.js';
-import { CliError, controlClient, coordinatorTarget, describeRpcError, EXIT_BAD_INPUT, list } from '../client.js';
+import { CliError, CONFIG_HELP, controlClient, COORDINATOR_HELP, describeRpcError, EXIT_BAD_INPUT, INSECURE_HELP, list, resolveConnection, type ConnectionOptions } from '../client.js';
 
 const CANCELLED = 1;
 
-interface LogsOptions {
+interface LogsOptions extends ConnectionOptions {
   replica?: string;
   follow?: boolean;
   tail: string;
-  coordinator?: string;
 }
 
 export function registerLogs(program: Command): void {
@@ -24,20 +23,22 @@ export function registerLogs(program: Command): void {
     .option('--replica <n>', 'only this replica')
     .option('-f, --follow', 'keep streaming new output until Ctrl-C')
     .option('--tail <n>', 'lines from the end of each replica\'s log, or "all"', 'all')
-    .option('--coordinator <host:port>', 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)')
+    .option('--coordinator <host:port>', COORDINATOR_HELP)
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
     .action(async (service: string, o: LogsOptions) => {
-      const target = coordinatorTarget(o.coordinator);
+      const conn = resolveConnection(o);
       const replica = parseReplica(o.replica);
       const tail = parseTail(o.tail);
       // Prefixes are decided up front so every line of one run looks the same.
       let labelWidth = 0;
       if (!replica) {
-        const replicas = await list(target, (c, r, opts) => c.ListReplicas(r, opts), { service }, (b: ListReplicasResponse__Output) => b.replicas);
+        const replicas = await list(conn, (c, r, opts) => c.ListReplicas(r, opts), { service }, (b: ListReplicasResponse__Output) => b.replicas);
         const labels = new Set(replicas.filter((r) => r.desired === 'run').map((r) => `${r.service}.${r.replica}`));
         if (labels.size > 1) labelWidth = Math.max(...[...labels].map((l) => l.length));
       }
       const printer = new Printer(labelWidth);
-      const client = controlClient(target);
+      const client = controlClient(conn);
       try {
         await new Promise<void>((resolve, reject) => {
           const stream = client.Logs({ service, replica, follow: !!o.follow, tail });
@@ -64,7 +65,7 @@ export function registerLogs(program: Command): void {
           });
           stream.on('error', (err: Error & { code?: number; details?: string }) => {
             if (err.code === CANCELLED) done();
-            else done(describeRpcError(err, target));
+            else done(describeRpcError(err, conn));
           });
           stream.on('end', () => done());
         });

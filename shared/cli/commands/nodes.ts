@@ -5,7 +5,7 @@ import type { ListEventsResponse__Output } from '../../grpc/gen/baton/v1/ListEve
 import type { ListNodesResponse__Output } from '../../grpc/gen/baton/v1/ListNodesResponse.js';
 import type { NodeInfo__Output } from '../../grpc/gen/baton/v1/NodeInfo.js';
 import { formatBytes, humanAge, table } from '../../format.js';
-import { controlClient, coordinatorTarget, describeRpcError, list } from '../client.js';
+import { CONFIG_HELP, controlClient, COORDINATOR_HELP, describeRpcError, INSECURE_HELP, INSECURE_WARNING, list, resolveConnection, type ConnectionOptions } from '../client.js';
 
 export interface NodeJson {
   id: string;
@@ -92,10 +92,14 @@ export function registerViews(program: Command): void {
     .command('nodes')
     .description('list nodes with their status and latest usage')
     .option('--json', 'print JSON')
-    .option('--coordinator <host:port>', 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)')
-    .action(async (o: { json?: boolean; coordinator?: string }) => {
-      const target = coordinatorTarget(o.coordinator);
-      const listed = await list(target, (c, r, opts) => c.ListNodes(r, opts), { container_counts_only: true }, (b: ListNodesResponse__Output) => b.nodes);
+    .option('--coordinator <host:port>', COORDINATOR_HELP)
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
+    .action(async (o: { json?: boolean } & ConnectionOptions) => {
+      const conn = resolveConnection(o);
+      // On every run, as issue 10 asks: an insecure cluster should not be forgotten about.
+      if (conn.security.insecure) process.stderr.write(`${INSECURE_WARNING}\n`);
+      const listed = await list(conn, (c, r, opts) => c.ListNodes(r, opts), { container_counts_only: true }, (b: ListNodesResponse__Output) => b.nodes);
       const nodes = listed.map(nodeJson);
       process.stdout.write(o.json ? JSON.stringify(nodes, null, 2) + '\n' : (nodes.length ? nodesTable(nodes, Date.now()) : 'no nodes yet') + '\n');
     });
@@ -105,22 +109,24 @@ export function registerViews(program: Command): void {
     .description('show cluster events (node status changes, joins, ...)')
     .option('--follow', 'keep streaming new events')
     .option('--json', 'one JSON object per line')
-    .option('--coordinator <host:port>', 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)')
-    .action(async (o: { follow?: boolean; json?: boolean; coordinator?: string }) => {
-      const target = coordinatorTarget(o.coordinator);
+    .option('--coordinator <host:port>', COORDINATOR_HELP)
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
+    .action(async (o: { follow?: boolean; json?: boolean } & ConnectionOptions) => {
+      const conn = resolveConnection(o);
       const print = (e: Event__Output) => process.stdout.write((o.json ? JSON.stringify(eventJson(e)) : eventLine(e)) + '\n');
       if (!o.follow) {
-        const events = await list(target, (c, r, opts) => c.ListEvents(r, opts), {}, (b: ListEventsResponse__Output) => b.events);
+        const events = await list(conn, (c, r, opts) => c.ListEvents(r, opts), {}, (b: ListEventsResponse__Output) => b.events);
         events.forEach(print);
         return;
       }
-      const client = controlClient(target);
+      const client = controlClient(conn);
       await new Promise<void>((resolve, reject) => {
         const stream = client.WatchEvents({ since_seq: 0, replay: true });
         stream.on('data', print);
         stream.on('error', (err) => {
           if ((err as { code?: number }).code === 1 /* CANCELLED */) resolve();
-          else reject(describeRpcError(err, target));
+          else reject(describeRpcError(err, conn));
         });
         stream.on('end', () => resolve());
         process.once('SIGINT', () => stream.cancel());

@@ -3,16 +3,15 @@
 // replicas unplaced; 2: bad input.
 import type { Command } from 'commander';
 import type { PlanResponse__Output } from '../../grpc/gen/baton/v1/PlanResponse.js';
-import { CliError, coordinatorTarget, EXIT_BAD_INPUT, unary } from '../client.js';
+import { CONFIG_HELP, INSECURE_HELP, resolveConnection, unary, type ConnectionOptions } from '../client.js';
 import { readInput, referencedEnv, stackNameFor } from '../compose-file.js';
 import { planOffline, type PlanOutput } from '../launch.js';
 
-interface PlanFlags {
+interface PlanFlags extends ConnectionOptions {
   file: string;
   nodes?: string;
   json?: boolean;
   stack?: string;
-  coordinator?: string;
 }
 
 export function registerPlan(program: Command): void {
@@ -23,7 +22,9 @@ export function registerPlan(program: Command): void {
     .option('--nodes <nodes.yaml>', 'plan offline against the nodes described in this file')
     .option('--stack <name>', 'stack name (default: the top-level name, else the directory of the file)')
     .option('--json', 'print JSON')
-    .option('--coordinator <host:port>', 'coordinator address for a live plan (default: $BATON_COORDINATOR or 127.0.0.1:7400)')
+    .option('--coordinator <host:port>', "coordinator address for a live plan (default: $BATON_COORDINATOR, the credential file's, or 127.0.0.1:7400)")
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
     .action(async (o: PlanFlags) => {
       const text = await readInput(o.file, 'Compose file');
       // A top-level `name` in the file wins over the directory name (as in Compose) without a warning.
@@ -32,10 +33,10 @@ export function registerPlan(program: Command): void {
       if (o.nodes) {
         out = await planOffline({ text, file: o.file, stackName, nodesFile: o.nodes });
       } else {
-        const target = coordinatorTarget(o.coordinator);
+        const conn = resolveConnection(o);
         // Bad input comes back as INVALID_ARGUMENT: exit 2, as offline.
         const res = await unary<object, PlanResponse__Output>(
-          target,
+          conn,
           (c, r, opts, cb) => c.Plan(r, opts, cb),
           { compose_yaml: text, file_name: o.file, stack: stackName, env: referencedEnv(text, process.env) },
           30_000,

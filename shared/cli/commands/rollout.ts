@@ -5,13 +5,12 @@ import { humanAge, table } from '../../format.js';
 import type { HistoryResponse__Output } from '../../grpc/gen/baton/v1/HistoryResponse.js';
 import type { RollbackResponse__Output } from '../../grpc/gen/baton/v1/RollbackResponse.js';
 import type { RolloutInfo__Output } from '../../grpc/gen/baton/v1/RolloutInfo.js';
-import { CliError, coordinatorTarget, EXIT_FAILURE, unary } from '../client.js';
+import { CliError, CONFIG_HELP, COORDINATOR_HELP, EXIT_FAILURE, INSECURE_HELP, resolveConnection, unary, type Connection, type ConnectionOptions } from '../client.js';
 
-const COORDINATOR_HELP = 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)';
 const POLL_MS = 300;
 
-export const rolloutStatus = (target: string, service: string) =>
-  unary<object, RolloutInfo__Output>(target, (c, r, o, cb) => c.RolloutStatus(r, o, cb), { service }, 10_000);
+export const rolloutStatus = (conn: Connection, service: string) =>
+  unary<object, RolloutInfo__Output>(conn, (c, r, o, cb) => c.RolloutStatus(r, o, cb), { service }, 10_000);
 
 /** One line of progress: `web: update to generation 5: 2/3 updated, 2 healthy, 0 failures`. */
 export function progressLine(r: RolloutInfo__Output): string {
@@ -38,7 +37,7 @@ function ending(r: RolloutInfo__Output, generation: number): Ending {
  * progress: one rewritten line on a terminal, a plain line per change otherwise. Throws a CliError
  * naming each rollout that paused, rolled back or was superseded.
  */
-export async function watchRollouts(target: string, rollouts: readonly { service: string; generation: number }[], timeoutS: number): Promise<void> {
+export async function watchRollouts(conn: Connection, rollouts: readonly { service: string; generation: number }[], timeoutS: number): Promise<void> {
   const services = rollouts.map((r) => r.service);
   const generationOf = new Map(rollouts.map((r) => [r.service, r.generation]));
   const tty = process.stdout.isTTY === true;
@@ -49,7 +48,7 @@ export async function watchRollouts(target: string, rollouts: readonly { service
     const lines: string[] = [];
     for (const s of services) {
       if (ended.has(s)) continue;
-      const r = await rolloutStatus(target, s);
+      const r = await rolloutStatus(conn, s);
       const line = progressLine(r);
       lines.push(line);
       if (!tty && last.get(s) !== line) process.stdout.write(`  ${line}\n`);
@@ -81,8 +80,10 @@ export function registerRollout(program: Command): void {
     .argument('<service>')
     .option('--json', 'print JSON')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
-    .action(async (service: string, o: { json?: boolean; coordinator?: string }) => {
-      const r = await rolloutStatus(coordinatorTarget(o.coordinator), service);
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
+    .action(async (service: string, o: { json?: boolean } & ConnectionOptions) => {
+      const r = await rolloutStatus(resolveConnection(o), service);
       if (o.json) {
         const json = {
           stack: r.stack, service: r.service, kind: r.kind, state: r.state, reason: r.reason, generation: Number(r.generation), fromGeneration: Number(r.from_generation),
@@ -103,11 +104,13 @@ export function registerRollout(program: Command): void {
     .option('--detach', 'return once the rollback is stored, without following it')
     .option('--timeout <seconds>', 'how long to follow the rollback (0: as long as it takes)', '600')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
-    .action(async (service: string, o: { detach?: boolean; timeout: string; coordinator?: string }) => {
-      const target = coordinatorTarget(o.coordinator);
-      const r = await unary<object, RollbackResponse__Output>(target, (c, q, opts, cb) => c.Rollback(q, opts, cb), { service }, 30_000);
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
+    .action(async (service: string, o: { detach?: boolean; timeout: string } & ConnectionOptions) => {
+      const conn = resolveConnection(o);
+      const r = await unary<object, RollbackResponse__Output>(conn, (c, q, opts, cb) => c.Rollback(q, opts, cb), { service }, 30_000);
       process.stdout.write(`${r.stack}/${r.service}: rolling back from generation ${r.from} to the spec of generation ${r.restores} (now generation ${r.generation})\n`);
-      if (!o.detach) await watchRollouts(target, [{ service: `${r.stack}/${r.service}`, generation: Number(r.generation) }], Number(o.timeout));
+      if (!o.detach) await watchRollouts(conn, [{ service: `${r.stack}/${r.service}`, generation: Number(r.generation) }], Number(o.timeout));
     });
 
   program
@@ -116,8 +119,10 @@ export function registerRollout(program: Command): void {
     .argument('<service>')
     .option('--json', 'print JSON')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
-    .action(async (service: string, o: { json?: boolean; coordinator?: string }) => {
-      const r = await unary<object, HistoryResponse__Output>(coordinatorTarget(o.coordinator), (c, q, opts, cb) => c.History(q, opts, cb), { service }, 10_000);
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
+    .action(async (service: string, o: { json?: boolean } & ConnectionOptions) => {
+      const r = await unary<object, HistoryResponse__Output>(resolveConnection(o), (c, q, opts, cb) => c.History(q, opts, cb), { service }, 10_000);
       const rows = r.entries.map((e) => ({ generation: Number(e.generation), atMs: Number(e.at_ms), image: e.image, change: e.change, outcome: e.outcome, reason: e.reason, current: e.current }));
       if (o.json) process.stdout.write(JSON.stringify({ stack: r.stack, service: r.service, history: rows }, null, 2) + '\n');
       else if (!rows.length) process.stdout.write('no history\n');

@@ -7,16 +7,14 @@ import type { ListServicesResponse__Output } from '../../grpc/gen/baton/v1/ListS
 import type { RemoveResponse__Output } from '../../grpc/gen/baton/v1/RemoveResponse.js';
 import type { ScaleResponse__Output } from '../../grpc/gen/baton/v1/ScaleResponse.js';
 import type { ServiceInfo__Output } from '../../grpc/gen/baton/v1/ServiceInfo.js';
-import { CliError, coordinatorTarget, EXIT_BAD_INPUT, list, unary } from '../client.js';
+import { CliError, CONFIG_HELP, COORDINATOR_HELP, EXIT_BAD_INPUT, INSECURE_HELP, list, resolveConnection, unary, type Connection, type ConnectionOptions } from '../client.js';
 import { readInput, referencedEnv, stackNameFor } from '../compose-file.js';
 import { watchRollouts } from './rollout.js';
 
-const COORDINATOR_HELP = 'coordinator address (default: $BATON_COORDINATOR or 127.0.0.1:7400)';
+export const listServices = (conn: Connection) => list(conn, (c, r, o) => c.ListServices(r, o), {}, (b: ListServicesResponse__Output) => b.services);
 
-export const listServices = (target: string) => list(target, (c, r, o) => c.ListServices(r, o), {}, (b: ListServicesResponse__Output) => b.services);
-
-export const listReplicas = (target: string, service: string) =>
-  list(target, (c, r, o) => c.ListReplicas(r, o), { service }, (b: ListReplicasResponse__Output) => b.replicas);
+export const listReplicas = (conn: Connection, service: string) =>
+  list(conn, (c, r, o) => c.ListReplicas(r, o), { service }, (b: ListReplicasResponse__Output) => b.replicas);
 
 export function registerServices(program: Command): void {
   program
@@ -27,13 +25,15 @@ export function registerServices(program: Command): void {
     .option('--detach', 'return once the desired state is stored, without waiting')
     .option('--timeout <seconds>', 'how long to wait for rollouts and for the replicas to run (0: as long as it takes)', '600')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
-    .action(async (o: { file: string; stack?: string; detach?: boolean; timeout: string; coordinator?: string }) => {
-      const target = coordinatorTarget(o.coordinator);
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
+    .action(async (o: { file: string; stack?: string; detach?: boolean; timeout: string } & ConnectionOptions) => {
+      const conn = resolveConnection(o);
       const text = await readInput(o.file, 'Compose file');
       // A top-level `name` in the file wins over the directory name (as in Compose) without a warning.
       const stack = stackNameFor(o.file, text, o.stack);
       const res = await unary<object, DeployResponse__Output>(
-        target,
+        conn,
         (c, r, opts, cb) => c.Deploy(r, opts, cb),
         { compose_yaml: text, file_name: o.file, stack, env: referencedEnv(text, process.env) },
         30_000,
@@ -44,11 +44,11 @@ export function registerServices(program: Command): void {
       if (o.detach) return;
       // Updated services roll out (health-gated, possibly rolled back): follow those first.
       const updated = res.changes.filter((c) => c.change === 'updated').map((c) => ({ service: `${res.stack}/${c.service}`, generation: Number(c.generation) }));
-      if (updated.length) await watchRollouts(target, updated, Number(o.timeout));
+      if (updated.length) await watchRollouts(conn, updated, Number(o.timeout));
       const deadline = Date.now() + Number(o.timeout) * 1000;
       let last = '';
       for (;;) {
-        const mine = (await listServices(target)).filter((s) => s.stack === res.stack);
+        const mine = (await listServices(conn)).filter((s) => s.stack === res.stack);
         const line = mine.map((s) => `${s.name} ${s.running}/${s.desired}`).join('  ');
         if (line !== last) process.stdout.write(`  ${line}\n`);
         last = line;
@@ -56,7 +56,7 @@ export function registerServices(program: Command): void {
         const unplacedOf = (s: ServiceInfo__Output) => s.pending.filter((p) => p.kind !== 'waiting');
         const pending = mine.reduce((n, s) => n + unplacedOf(s).length, 0);
         if (mine.every((s) => s.running + unplacedOf(s).length >= s.desired)) {
-          const placed = await listReplicas(target, '');
+          const placed = await listReplicas(conn, '');
           for (const x of placed.filter((x) => x.stack === res.stack && x.desired === 'run' && x.node)) {
             process.stdout.write(`  ${x.service}.${x.replica} -> ${x.node} (${x.container_id.slice(0, 12) || x.state})\n`);
           }
@@ -77,12 +77,14 @@ export function registerServices(program: Command): void {
     .description('set replicas: web=5 (absolute), web=+6 or web=-2 (relative)')
     .argument('<service=replicas...>')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
-    .action(async (specs: string[], o: { coordinator?: string }) => {
-      const target = coordinatorTarget(o.coordinator);
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
+    .action(async (specs: string[], o: ConnectionOptions) => {
+      const conn = resolveConnection(o);
       for (const spec of specs) {
         const m = /^([^=]+)=([+-]?\d+)$/.exec(spec);
         if (!m) throw new CliError(`"${spec}" is not SERVICE=N, SERVICE=+N or SERVICE=-N`, EXIT_BAD_INPUT);
-        const r = await unary<object, ScaleResponse__Output>(target, (c, q, opts, cb) => c.Scale(q, opts, cb), { service: m[1], replicas: m[2] }, 30_000);
+        const r = await unary<object, ScaleResponse__Output>(conn, (c, q, opts, cb) => c.Scale(q, opts, cb), { service: m[1], replicas: m[2] }, 30_000);
         process.stdout.write(`${r.stack}/${r.service}: ${r.from} -> ${r.to}\n`);
         for (const u of r.unplaced) process.stdout.write(`  pending ${u.service}.${u.replica}: ${u.reason}\n`);
       }
@@ -94,10 +96,12 @@ export function registerServices(program: Command): void {
     .argument('[service]')
     .option('--stack <name>', 'remove every service of this stack')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
-    .action(async (service: string | undefined, o: { stack?: string; coordinator?: string }) => {
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
+    .action(async (service: string | undefined, o: { stack?: string } & ConnectionOptions) => {
       if (!service && !o.stack) throw new CliError('name a service or --stack NAME', EXIT_BAD_INPUT);
-      const target = coordinatorTarget(o.coordinator);
-      const r = await unary<object, RemoveResponse__Output>(target, (c, q, opts, cb) => c.Remove(q, opts, cb), { stack: o.stack ?? '', service: service ?? '' }, 30_000);
+      const conn = resolveConnection(o);
+      const r = await unary<object, RemoveResponse__Output>(conn, (c, q, opts, cb) => c.Remove(q, opts, cb), { stack: o.stack ?? '', service: service ?? '' }, 30_000);
       process.stdout.write(`removed ${r.removed.join(', ')}; stopping ${r.stopping} replica(s)\n`);
     });
 
@@ -106,8 +110,10 @@ export function registerServices(program: Command): void {
     .description('list services: desired and running replicas, image, ports')
     .option('--json', 'print JSON')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
-    .action(async (o: { json?: boolean; coordinator?: string }) => {
-      const services = await listServices(coordinatorTarget(o.coordinator));
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
+    .action(async (o: { json?: boolean } & ConnectionOptions) => {
+      const services = await listServices(resolveConnection(o));
       const json = services.map((s: ServiceInfo__Output) => ({
         name: s.name, stack: s.stack, desired: s.desired, running: s.running, image: s.image, ports: s.ports, generation: s.generation,
         pending: s.pending.map((p) => ({ replica: p.replica, reason: p.reason, kind: p.kind })),
@@ -136,8 +142,10 @@ export function registerServices(program: Command): void {
     .option('--all', 'include replicas being stopped')
     .option('--json', 'print JSON')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
-    .action(async (service: string | undefined, o: { all?: boolean; json?: boolean; coordinator?: string }) => {
-      const replicas = await listReplicas(coordinatorTarget(o.coordinator), service ?? '');
+    .option('--config <file>', CONFIG_HELP)
+    .option('--insecure', INSECURE_HELP)
+    .action(async (service: string | undefined, o: { all?: boolean; json?: boolean } & ConnectionOptions) => {
+      const replicas = await listReplicas(resolveConnection(o), service ?? '');
       const now = Date.now();
       const rows = replicas
         .filter((x) => o.all || x.desired === 'run')
