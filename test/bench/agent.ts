@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byName, listNodes } from '../fixtures/control.js';
-import { BATON_BIN, freePort, runBaton, startBaton, startProcess, waitFor } from '../fixtures/processes.js';
+import { BATON_BIN, freePort, joinTokenOf, runBaton, startBaton, startProcess, waitFor } from '../fixtures/processes.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -29,6 +29,9 @@ const port = await freePort();
 const target = `127.0.0.1:${port}`;
 const coordinator = startBaton(['coordinator', '--listen', target, '--data-dir', join(dir, 'c'), '--metrics-listen', 'off'], { BATON_LOG_LEVEL: 'warn' });
 let agent: ReturnType<typeof startBaton> | undefined;
+// Secure, as by default: the agent joins with the printed token (and then runs mutual TLS).
+const token = await joinTokenOf(coordinator);
+process.env.BATON_CONFIG = join(dir, 'c', 'admin.json');
 try {
   // The agent reports only containers labelled with its node id: seed the id, label the containers.
   await mkdir(join(dir, 'a'), { recursive: true });
@@ -41,7 +44,8 @@ try {
   // main.js agent`, to measure other V8 settings (some, such as --lite-mode, are refused in NODE_OPTIONS).
   const agentArgs = ['agent', '--coordinator', target, '--name', 'bench', '--data-dir', join(dir, 'a')];
   const nodeArgs = process.env.AGENT_NODE_ARGS?.split(' ').filter(Boolean);
-  agent = nodeArgs ? startProcess(process.execPath, [...nodeArgs, BATON_BIN, ...agentArgs], { BATON_LOG_LEVEL: 'warn' }) : startProcess(BATON_BIN, agentArgs, { BATON_LOG_LEVEL: 'warn' });
+  const agentEnv = { BATON_LOG_LEVEL: 'warn', BATON_TOKEN: token };
+  agent = nodeArgs ? startProcess(process.execPath, [...nodeArgs, BATON_BIN, ...agentArgs], agentEnv) : startProcess(BATON_BIN, agentArgs, agentEnv);
   if (withIngress) {
     const file = join(dir, 'stack.yaml');
     await writeFile(file, `name: ${STACK}

@@ -30,7 +30,8 @@ t.test('baton logs against a real agent and engine', { skip }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'baton-logs-'));
   const c = await Coordinator.start({ listen: '127.0.0.1:0', dataDir: join(dir, 'c'), logger: createLogger('c', 'silent'), reconcileMs: 300 });
   const target = `127.0.0.1:${c.address.port}`;
-  const agent = startBaton(['agent', '--coordinator', target, '--name', stack, '--data-dir', join(dir, 'a')], { BATON_LOG_LEVEL: 'warn' });
+  process.env.BATON_CONFIG = c.adminCredentialFile;
+  const agent = startBaton(['agent', '--coordinator', target, '--name', stack, '--data-dir', join(dir, 'a')], { BATON_LOG_LEVEL: 'warn', BATON_TOKEN: c.authority!.joinToken() });
   t.teardown(async () => {
     if (agent.child.exitCode === null) await runBaton(['rm', '--stack', stack, '--coordinator', target]);
     await agent.kill('SIGKILL');

@@ -7,6 +7,7 @@ import { Coordinator } from '../../coordinator/coordinator.js';
 import { createLogger } from '../../shared/logger.js';
 import { freePort, runBaton, startBaton } from '../fixtures/processes.js';
 import { hello, openStream, report } from '../fixtures/scripted-agent.js';
+import { joinAs } from '../fixtures/tls.js';
 
 t.test('--help works from the compiled JavaScript', async (t) => {
   const r = await runBaton(['--help']);
@@ -42,7 +43,9 @@ t.test('nodes, nodes --json and events against a live coordinator', async (t) =>
   const c = await Coordinator.start({ listen: '127.0.0.1:0', dataDir, logger: createLogger('c', 'silent'), suspectAfterMs: 60_000, downAfterMs: 120_000 });
   t.teardown(() => c.stop());
   const target = `127.0.0.1:${c.address.port}`;
-  const s = openStream(target);
+  // The CLI finds the admin credential the coordinator wrote through BATON_CONFIG.
+  process.env.BATON_CONFIG = c.adminCredentialFile;
+  const s = openStream(await joinAs(c, 'cli-node-1'));
   s.write(hello('cli-node-1', 'edge-1', { labels: { zone: 'north' } }));
   const w = await s.next();
   s.write(report(w.welcome!.session_id, 1));

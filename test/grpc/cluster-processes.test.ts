@@ -6,7 +6,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byName, listEvents, listNodes } from '../fixtures/control.js';
-import { freePort, startBaton, waitFor, sleep, type Proc } from '../fixtures/processes.js';
+import { freePort, joinTokenOf, startBaton, waitFor, sleep, type Proc } from '../fixtures/processes.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'baton-cluster-'));
 const port = await freePort();
@@ -15,9 +15,12 @@ const dataDir = join(dir, 'coordinator');
 const startCoordinator = () => startBaton(['coordinator', '--listen', target, '--data-dir', dataDir]);
 
 let coordinator: Proc = startCoordinator();
+// Secure, as by default: agents join with the printed token; this process and its CLIs use admin.json.
+const token = await joinTokenOf(coordinator);
+process.env.BATON_CONFIG = join(dataDir, 'admin.json');
 const agents: Record<string, Proc> = {};
 for (const name of ['alpha', 'beta', 'gamma']) {
-  agents[name] = startBaton(['agent', '--coordinator', target, '--name', name, '--labels', `zone=${name === 'gamma' ? 'south' : 'north'}`, '--data-dir', join(dir, name)]);
+  agents[name] = startBaton(['agent', '--coordinator', target, '--name', name, '--labels', `zone=${name === 'gamma' ? 'south' : 'north'}`, '--data-dir', join(dir, name), '--token', token]);
 }
 t.teardown(async () => {
   await Promise.all(Object.values(agents).map((a) => a.kill('SIGKILL')));
@@ -87,6 +90,7 @@ t.test('coordinator kill -9 and restart on the same data dir: agents reconnect, 
 });
 
 t.test('the killed agent restarted with its data dir is re-admitted under its old identity', async (t) => {
+  // Without the token: the certificate it got at its join is in its data dir.
   agents.beta = startBaton(['agent', '--coordinator', target, '--name', 'beta', '--data-dir', join(dir, 'beta')]);
   await waitFor('beta ready', async () => byName(await listNodes(target)).beta?.status === 'ready', 20_000);
   const nodes = await listNodes(target);

@@ -25,6 +25,7 @@ const c = await Coordinator.start({
   logger: createLogger('coordinator', 'silent'),
 });
 const target = `127.0.0.1:${c.address.port}`;
+process.env.BATON_INSECURE = '1';
 t.teardown(() => c.stop());
 
 // A well-behaved node that must stay ready through everything below.

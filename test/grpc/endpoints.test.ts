@@ -14,6 +14,7 @@ import type { EndpointsResponse__Output } from '../../shared/grpc/gen/baton/v1/E
 import { createLogger } from '../../shared/logger.js';
 import { runBaton } from '../fixtures/processes.js';
 import { hello, openStream, report, type ScriptedStream } from '../fixtures/scripted-agent.js';
+import { joinAs } from '../fixtures/tls.js';
 
 const COMPOSE = `name: shop
 services:
@@ -37,8 +38,8 @@ class FakeAgent {
     readonly n: number,
   ) {}
 
-  static async join(target: string, n: number): Promise<FakeAgent> {
-    const a = new FakeAgent(openStream(target), n);
+  static async join(c: Coordinator, n: number): Promise<FakeAgent> {
+    const a = new FakeAgent(openStream(await joinAs(c, `node-${n}`)), n);
     a.stream.write(hello(`node-${n}`, `node-${n}`, { address: `10.9.0.${n}` }));
     const w = await a.stream.next();
     a.sessionId = w.welcome!.session_id;
@@ -102,7 +103,8 @@ t.test('endpoints: sets sent to agents, ListEndpoints, baton endpoints --json, s
   // No timed round within the test: every round after the deploy is one a report's change started.
   t.teardown(() => c.stop());
   const target = `127.0.0.1:${c.address.port}`;
-  const agents = [await FakeAgent.join(target, 1), await FakeAgent.join(target, 2)];
+  process.env.BATON_CONFIG = c.adminCredentialFile;
+  const agents = [await FakeAgent.join(c, 1), await FakeAgent.join(c, 2)];
   t.teardown(() => agents.forEach((a) => a.stream.cancel()));
   for (const a of agents) a.report(0, {});
 

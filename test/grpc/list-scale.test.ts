@@ -15,6 +15,7 @@ import { createLogger } from '../../shared/logger.js';
 import { listEvents, listNodes } from '../fixtures/control.js';
 import { runBaton } from '../fixtures/processes.js';
 import { hello, openStream, type ScriptedStream } from '../fixtures/scripted-agent.js';
+import { joinAs } from '../fixtures/tls.js';
 import { seedState } from '../fixtures/seed-state.js';
 
 const svc = loadProto().baton.v1.ControlService.service;
@@ -44,6 +45,7 @@ t.test('nodes: a listing over 4 MiB arrives whole, in order, through the fixture
   const c = await Coordinator.start({ listen: '127.0.0.1:0', dataDir: await mkdtemp(join(tmpdir(), 'baton-list-nodes-')), ...quiet });
   t.teardown(() => c.stop());
   const target = `127.0.0.1:${c.address.port}`;
+  process.env.BATON_CONFIG = c.adminCredentialFile;
   // 150 nodes * 100 containers of about 400 bytes on the wire: about 6 MB (checked below).
   const NODES = 150;
   const CONTAINERS = 100;
@@ -51,7 +53,7 @@ t.test('nodes: a listing over 4 MiB arrives whole, in order, through the fixture
   const streams: ScriptedStream[] = [];
   t.teardown(() => streams.forEach((s) => s.cancel()));
   for (let i = 0; i < NODES; i++) {
-    const s = openStream(target);
+    const s = openStream(await joinAs(c, `list-node-${i}`));
     streams.push(s);
     s.write(hello(`list-node-${i}`, name(i), { containers: Array.from({ length: CONTAINERS }, (_, k) => container(i, k)) }));
   }
@@ -100,10 +102,11 @@ t.test('nodes: a client that stops reading or cancels holds up nothing else', as
   const c = await Coordinator.start({ listen: '127.0.0.1:0', dataDir: await mkdtemp(join(tmpdir(), 'baton-list-slow-')), ...quiet });
   t.teardown(() => c.stop());
   const target = `127.0.0.1:${c.address.port}`;
+  process.env.BATON_CONFIG = c.adminCredentialFile;
   const streams: ScriptedStream[] = [];
   t.teardown(() => streams.forEach((s) => s.cancel()));
   for (let i = 0; i < 150; i++) {
-    const s = openStream(target);
+    const s = openStream(await joinAs(c, `slow-node-${i}`));
     streams.push(s);
     s.write(hello(`slow-node-${i}`, `slow-${i}`, { containers: Array.from({ length: 100 }, (_, k) => container(i, k)) }));
   }
@@ -153,6 +156,7 @@ t.test('replicas: `baton ps --json` lists 101,000 replicas seeded into the state
   const c = await Coordinator.start({ listen: '127.0.0.1:0', dataDir, ...quiet });
   t.teardown(() => c.stop());
   const target = `127.0.0.1:${c.address.port}`;
+  process.env.BATON_CONFIG = c.adminCredentialFile;
 
   const client = controlClient(target);
   const wireRows = await collectBatches(client.ListReplicas({ service: '' }), (b: ListReplicasResponse__Output) => b.replicas);

@@ -7,6 +7,7 @@ import { Coordinator } from '../../coordinator/coordinator.js';
 import { createLogger } from '../../shared/logger.js';
 import { ROOT, runBaton } from '../fixtures/processes.js';
 import { hello, openStream, report } from '../fixtures/scripted-agent.js';
+import { joinAs } from '../fixtures/tls.js';
 
 const fixtures = join(ROOT, 'test', 'fixtures', 'plan');
 const compose = join(fixtures, 'edge.compose.yaml');
@@ -83,12 +84,13 @@ t.test('live: the coordinator plans against its pool and changes nothing', async
   const c = await Coordinator.start({ listen: '127.0.0.1:0', dataDir, logger: createLogger('c', 'silent') });
   t.teardown(() => c.stop());
   const target = `127.0.0.1:${c.address.port}`;
+  process.env.BATON_CONFIG = c.adminCredentialFile;
   const streams = [
     ['live-1', 'north-box', { zone: 'north' }],
     ['live-2', 'south-box', { zone: 'south' }],
   ] as const;
   for (const [id, name, labels] of streams) {
-    const s = openStream(target);
+    const s = openStream(await joinAs(c, id));
     s.write(hello(id, name, { labels: { ...labels } }));
     const w = await s.next();
     // Keep reporting: a silent node turns suspect and receives no work.

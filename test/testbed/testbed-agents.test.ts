@@ -24,6 +24,7 @@ t.test('agents on three namespace hosts', { skip }, async (t) => {
   });
   t.teardown(() => c.stop());
   const target = `127.0.0.1:${c.address.port}`;
+  process.env.BATON_CONFIG = c.adminCredentialFile;
 
   // One Baton-labelled container per host, created straight on that host's engine for the node
   // id its agent will have (seeded into the agent's data dir); agents report only their own.
@@ -40,7 +41,7 @@ t.test('agents on three namespace hosts', { skip }, async (t) => {
   }
   for (const h of tb.hosts) {
     const agent = h.spawn(process.execPath, [BATON_BIN, 'agent', '--coordinator', `${tb.coordinatorAddress}:${c.address.port}`, '--name', h.name, '--data-dir', join(h.dir, 'agent')], {
-      env: { BATON_LOG_LEVEL: 'warn' },
+      env: { BATON_LOG_LEVEL: 'warn', BATON_TOKEN: c.authority!.joinToken() },
     });
     t.teardown(() => void agent.kill('SIGKILL'));
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { byName, listNodes } from '../fixtures/control.js';
 import { TEST_IMAGE, testbedSkip } from '../fixtures/docker-env.js';
-import { BATON_BIN, freePort, runBaton, startBaton, waitFor, type Proc } from '../fixtures/processes.js';
+import { BATON_BIN, freePort, joinTokenOf, runBaton, startBaton, waitFor, type Proc } from '../fixtures/processes.js';
 import { Testbed, type TestbedHost } from '../fixtures/testbed.js';
 
 const skip = await testbedSkip(t);
@@ -45,12 +45,15 @@ t.test('services on three namespace hosts', { skip }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'baton-svc-'));
   const port = await freePort();
   const target = `127.0.0.1:${port}`;
-  const env = { BATON_COORDINATOR: target };
+  // Secure, as by default: the CLI uses the admin credential the coordinator writes, agents its token.
+  const env = { BATON_COORDINATOR: target, BATON_CONFIG: join(dir, 'c', 'admin.json') };
+  process.env.BATON_CONFIG = env.BATON_CONFIG;
   let coordinator: Proc = startBaton(['coordinator', '--listen', `0.0.0.0:${port}`, '--data-dir', join(dir, 'c'), '--metrics-listen', 'off']);
   t.teardown(() => coordinator.kill('SIGKILL'));
+  const token = await joinTokenOf(coordinator);
   const agents = new Map<string, ChildProcess>();
   const startAgent = (h: TestbedHost) => {
-    const a = h.spawn(process.execPath, [BATON_BIN, 'agent', '--coordinator', `${tb.coordinatorAddress}:${port}`, '--name', h.name, '--labels', `host=${h.index}`, '--data-dir', join(h.dir, 'agent')], { env: { BATON_LOG_LEVEL: 'warn' } });
+    const a = h.spawn(process.execPath, [BATON_BIN, 'agent', '--coordinator', `${tb.coordinatorAddress}:${port}`, '--name', h.name, '--labels', `host=${h.index}`, '--data-dir', join(h.dir, 'agent')], { env: { BATON_LOG_LEVEL: 'warn', BATON_TOKEN: token } });
     agents.set(h.name, a);
   };
   tb.hosts.forEach(startAgent);
