@@ -1,6 +1,6 @@
 // The CLI as a user runs it: the compiled binary, real processes, output and exit codes.
 import t from 'tap';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Coordinator } from '../../coordinator/coordinator.js';
@@ -8,6 +8,7 @@ import { createLogger } from '../../shared/logger.js';
 import { freePort, runBaton, startBaton } from '../fixtures/processes.js';
 import { hello, openStream, report } from '../fixtures/scripted-agent.js';
 import { joinAs } from '../fixtures/tls.js';
+import { createCertificateAuthority, issueClientCertificate } from '../../coordinator/security/pki.js';
 
 t.test('--help works from the compiled JavaScript', async (t) => {
   const r = await runBaton(['--help']);
@@ -17,8 +18,13 @@ t.test('--help works from the compiled JavaScript', async (t) => {
 
 t.test('an unreachable coordinator is one line on stderr and exit 1', async (t) => {
   const port = await freePort();
+  // A valid credential (of a cluster whose coordinator is not running): the failure is the connection's.
+  const ca = await createCertificateAuthority(Date.now());
+  const op = await issueClientCertificate(ca, 'ops', 'admin', Date.now(), 3_600_000);
+  const config = join(await mkdtemp(join(tmpdir(), 'baton-cli-cred-')), 'config.json');
+  await writeFile(config, JSON.stringify({ coordinator: `127.0.0.1:${port}`, name: 'ops', role: 'admin', ca: ca.certPem, cert: op.certPem, key: op.keyPem }), { mode: 0o600 });
   for (const args of [['nodes'], ['events'], ['events', '--follow']]) {
-    const r = await runBaton([...args, '--coordinator', `127.0.0.1:${port}`]);
+    const r = await runBaton([...args, '--coordinator', `127.0.0.1:${port}`, '--config', config]);
     t.equal(r.code, 1, `${args.join(' ')} exits 1`);
     t.equal(r.stdout, '');
     t.equal(r.stderr.trim().split('\n').length, 1, 'one line');
