@@ -123,7 +123,8 @@ export class Agent {
           : `this node has not joined the cluster: start the agent with --token (from \`baton token\` on the coordinator)`,
       };
     }
-    const joined = await joinCluster({ target: this.target, token: this.token, nodeId: this.nodeId, dataDir: this.dataDir });
+    // An expired certificate's key is kept: the coordinator admits this node id again only for the key it last certified.
+    const joined = await joinCluster({ target: this.target, token: this.token, nodeId: this.nodeId, dataDir: this.dataDir, keyPem: this.tls?.keyPem });
     if (!joined.ok) return { ok: false, error: joined.error };
     this.log.info({ nodeId: this.nodeId, notAfter: new Date(joined.value.notAfterMs).toISOString() }, 'joined the cluster');
     this.tls = joined.value;

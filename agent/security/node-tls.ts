@@ -77,7 +77,15 @@ const deadline = (ms: number) => ({ deadline: Date.now() + ms });
  * with the token's (nothing else is sent before that matches), then, trusting only that CA, proves
  * the secret and exchanges a request for a key made here for a certificate naming `nodeId`.
  */
-export async function joinCluster(o: { target: string; token: JoinToken; nodeId: string; dataDir: string; timeoutMs?: number }): Promise<Outcome<NodeTls>> {
+export async function joinCluster(o: {
+  target: string;
+  token: JoinToken;
+  nodeId: string;
+  dataDir: string;
+  timeoutMs?: number;
+  /** The key to ask a certificate for; a new one when absent. A node rejoining after its certificate expired keeps its key: the coordinator admits its id again only for the key it last certified. */
+  keyPem?: string;
+}): Promise<Outcome<NodeTls>> {
   const proto = loadProto();
   const timeoutMs = o.timeoutMs ?? 10_000;
   const untrusted = new proto.baton.v1.JoinService(o.target, grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: false }), CHANNEL_OPTIONS) as JoinServiceClient;
@@ -96,7 +104,7 @@ export async function joinCluster(o: { target: string; token: JoinToken; nodeId:
       error: `the join token does not match this coordinator's CA (it presents CA sha256 ${hash.slice(0, 16)}..., the token names ${o.token.caHash.slice(0, 16)}...): use the token \`baton token\` prints on the coordinator at ${o.target}`,
     };
   }
-  const keyPem = newKeyPem();
+  const keyPem = o.keyPem ?? newKeyPem();
   let csrPem: string;
   try {
     csrPem = await makeCsr(keyPem, o.nodeId);
