@@ -153,6 +153,9 @@ export class Agent {
         this.renewals++;
         this.log.info({ notAfter: new Date(r.value.notAfterMs).toISOString() }, 'certificate renewed');
         this.scheduleRenewal();
+      } else if (tls.notAfterMs <= Date.now()) {
+        // Too late to renew: the next session rejoins with the token (or says it needs one).
+        this.log.warn({ err: r.error }, 'certificate renewal failed and the certificate has expired; renewal stops');
       } else {
         this.log.warn({ err: r.error }, 'certificate renewal failed; retrying');
         const left = tls.notAfterMs - Date.now();
