@@ -141,6 +141,7 @@ async function listenGrpc(server: grpc.Server, listen: HostPort, credentials: gr
 export class Coordinator {
   state: CoordinatorState = 'starting';
   private ticker: NodeJS.Timeout | undefined;
+  private certTimer: NodeJS.Timeout | undefined;
   private listener: NetServer | undefined;
   metricsServer: import('node:http').Server | undefined;
   metricsAddress: HostPort | undefined;
@@ -272,6 +273,10 @@ export class Coordinator {
       }
     }
     c.ticker = setInterval(() => pool.tick(), o.tickMs);
+    if (authority) {
+      c.certTimer = setInterval(() => void authority.refreshServerCertificate().catch((err: Error) => log.error({ err: err.message }, 'reissuing the coordinator certificate failed')), 12 * 3_600_000);
+      c.certTimer.unref();
+    }
     c.state = 'running';
     log.info({ listen: formatHostPort(c.address), dataDir: store.file }, 'coordinator running');
     return c;
@@ -281,6 +286,7 @@ export class Coordinator {
     if (this.state !== 'running') return;
     this.state = 'stopping';
     clearInterval(this.ticker);
+    clearInterval(this.certTimer);
     await this.loop.stop();
     // Following Logs calls would otherwise hold up the server's graceful shutdown.
     this.logs.endAll('coordinator shutting down');

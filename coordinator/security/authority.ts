@@ -194,6 +194,25 @@ export class ClusterAuthority {
     return a;
   }
 
+  /**
+   * Reissues the server certificate when it has less than 30 days left (checked at start and then
+   * twice a day by the coordinator) and serves the new one at once: new connections get it, open
+   * ones keep theirs. True when it reissued.
+   */
+  async refreshServerCertificate(): Promise<boolean> {
+    const now = this.clock.now();
+    const { X509Certificate } = await import('node:crypto');
+    if (Date.parse(new X509Certificate(this.serverCertPem).validTo) - now >= SECURITY_DEFAULTS.serverRenewBeforeMs) return false;
+    const issued = await issueServerCertificate(this.ca, namesOf(this.serverCertPem), now, SECURITY_DEFAULTS.serverCertTtlMs);
+    await writePrivate(join(this.dir, 'server.key'), issued.keyPem);
+    await writeFile(join(this.dir, 'server.crt'), issued.certPem, { mode: 0o644 });
+    this.serverCertPem = issued.certPem;
+    this.serverKeyPem = issued.keyPem;
+    this.provider?.setIdentity(issued.certPem, issued.keyPem);
+    this.log.info({ notAfter: new Date(issued.notAfterMs).toISOString() }, 'reissued the coordinator certificate');
+    return true;
+  }
+
   /** TLS for the gRPC port: the coordinator's certificate; client certificates requested and verified against the CA but not required (joining needs none). */
   serverCredentials(): grpc.ServerCredentials {
     this.provider ??= new StaticProvider(this.ca.certPem, this.serverCertPem, this.serverKeyPem);
