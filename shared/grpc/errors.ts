@@ -5,6 +5,18 @@ import { status as Status, type ServiceError, Metadata } from '@grpc/grpc-js';
 import { BatonError, type ErrorKind } from '../errors.js';
 
 /**
+ * Longest status detail sent. Details often quote the request (`no node with id or name "..."`):
+ * unbounded, a long request field became trailers larger than the peer's HTTP/2 header limit, and
+ * the peer dropped the whole connection (every call on it failed; this one never got a status).
+ * 4096 UTF-16 units stay under 40 KB however grpc-js percent-encodes them.
+ */
+export const MAX_DETAILS = 4096;
+
+export function boundDetails(text: string): string {
+  return text.length <= MAX_DETAILS ? text : `${text.slice(0, MAX_DETAILS)}... (${text.length - MAX_DETAILS} more characters)`;
+}
+
+/**
  * A transport-level failure with an explicit gRPC code, for the stream handlers' protocol checks
  * (no hello, flood, out-of-order message). Domain code throws shared/errors.ts classes instead.
  */
@@ -13,7 +25,7 @@ export class GrpcError extends Error {
     readonly code: Status,
     message: string,
   ) {
-    super(message);
+    super(boundDetails(message));
     this.name = 'GrpcError';
   }
 }
@@ -31,10 +43,10 @@ export function isExpectedError(err: unknown): boolean {
 }
 
 export function toGrpcStatus(err: unknown): Partial<ServiceError> & { code: Status; details: string } {
-  if (err instanceof BatonError) return { code: STATUS_OF[err.kind], details: err.message, metadata: new Metadata() };
+  if (err instanceof BatonError) return { code: STATUS_OF[err.kind], details: boundDetails(err.message), metadata: new Metadata() };
   if (err instanceof GrpcError) return { code: err.code, details: err.message, metadata: new Metadata() };
   const message = err instanceof Error ? err.message : String(err);
-  return { code: Status.INTERNAL, details: `internal error: ${message}`, metadata: new Metadata() };
+  return { code: Status.INTERNAL, details: boundDetails(`internal error: ${message}`), metadata: new Metadata() };
 }
 
 export { Status };
