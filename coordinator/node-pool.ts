@@ -250,7 +250,8 @@ export class NodePool {
 
   get(idOrName: string): NodeView | undefined {
     const nodes = this.store.state.nodes;
-    const rec = nodes[idOrName] ?? Object.values(nodes).find((n) => n.name === idOrName);
+    // Own keys only: `constructor` or `__proto__` is no node id (it found Object's prototype members).
+    const rec = (Object.hasOwn(nodes, idOrName) ? nodes[idOrName] : undefined) ?? Object.values(nodes).find((n) => n.name === idOrName);
     return rec && this.view(rec);
   }
 

@@ -219,7 +219,7 @@ export class Stacks {
       });
       removed.push(`${stack}/${service}`);
     } else {
-      const stack = this.store.state.stacks[stackName];
+      const stack = Object.hasOwn(this.store.state.stacks, stackName) ? this.store.state.stacks[stackName] : undefined;
       if (!stack) throw new NotFoundError(`no stack named ${JSON.stringify(stackName)}`, `stack ${stackName}`);
       removed.push(...Object.keys(stack.services).map((s) => `${stackName}/${s}`));
       this.store.transact((s) => {
@@ -401,10 +401,11 @@ export function resolveService(state: DeepReadonly<Pick<State, 'stacks'>>, ref: 
   const stacks = state.stacks;
   if (ref.includes('/')) {
     const [stack, service] = ref.split('/', 2) as [string, string];
-    if (!stacks[stack]?.services[service]) throw new NotFoundError(`no service ${JSON.stringify(ref)}`, `service ${ref}`);
+    // Own keys only: a name like `constructor` or `__proto__` is no stack (nor service) of ours.
+    if (!Object.hasOwn(stacks, stack) || !Object.hasOwn(stacks[stack]!.services, service)) throw new NotFoundError(`no service ${JSON.stringify(ref)}`, `service ${ref}`);
     return [stack, service];
   }
-  const matches = Object.values(stacks).filter((s) => s.services[ref] && (!stackHint || s.name === stackHint));
+  const matches = Object.values(stacks).filter((s) => Object.hasOwn(s.services, ref) && (!stackHint || s.name === stackHint));
   if (matches.length === 0) throw new NotFoundError(`no service named ${JSON.stringify(ref)}`, `service ${ref}`);
   if (matches.length > 1) throw new InputError(`service ${JSON.stringify(ref)} exists in stacks ${matches.map((m) => m.name).join(', ')}: use stack/service`);
   return [matches[0]!.name, ref];
