@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const { default: t } = await import('tap');
   const grpc = await import('@grpc/grpc-js');
   const { createHash, generateKeyPairSync, randomInt } = await import('node:crypto');
-  const { mkdtemp, readFile, readdir } = await import('node:fs/promises');
+  const { mkdtemp, readFile, readdir, rm } = await import('node:fs/promises');
   const net = await import('node:net');
   const tls = await import('node:tls');
   const http2 = await import('node:http2');
@@ -86,12 +86,20 @@ async function main(): Promise<void> {
   // A secure coordinator, a real agent that must keep reporting, and credentials
   // ---------------------------------------------------------------------------------------------
 
-  const dataDir = await mkdtemp(join(tmpdir(), 'baton-fuzz-'));
+  const dirs: string[] = [];
+  const tempDir = async (name: string) => {
+    const d = await mkdtemp(join(tmpdir(), name));
+    dirs.push(d);
+    return d;
+  };
+  // Registered first, so it runs after every other teardown (the coordinator and agents stopped).
+  t.teardown(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+  const dataDir = await tempDir('baton-fuzz-');
   const c = await Coordinator.start({ listen: '127.0.0.1:0', dataDir, heartbeatIntervalMs: 250, suspectAfterMs: 3000, downAfterMs: 6000, logger: silent('coordinator') });
   const target = `127.0.0.1:${c.address.port}`;
   t.teardown(() => c.stop());
 
-  const good = new Agent({ coordinator: target, token: c.authority!.joinToken(), dataDir: await mkdtemp(join(tmpdir(), 'baton-fuzz-good-')), name: 'good', dockerHost: NO_DOCKER, logger: silent('good') });
+  const good = new Agent({ coordinator: target, token: c.authority!.joinToken(), dataDir: await tempDir('baton-fuzz-good-'), name: 'good', dockerHost: NO_DOCKER, logger: silent('good') });
   await good.start();
   t.teardown(() => good.stop());
   await waitFor('the good agent ready and reporting', () => {
@@ -841,7 +849,7 @@ services:
       }
     }
 
-    const agentDir = await mkdtemp(join(tmpdir(), 'baton-fuzz-agent-'));
+    const agentDir = await tempDir('baton-fuzz-agent-');
     const fuzzed = new Agent({ coordinator: `127.0.0.1:${port}`, insecure: true, dataDir: agentDir, name: 'fuzzed', dockerHost: NO_DOCKER, cpuMillis: 2000, memoryBytes: 2 * 1024 ** 3, welcomeTimeoutMs: 3000, backoff: { initialMs: 1, maxMs: 10 }, logger: silent('fuzzed') });
     await fuzzed.start();
     t.teardown(() => fuzzed.stop());
