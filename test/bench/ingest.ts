@@ -4,7 +4,7 @@
 // once (joinsPerSec); after it, new mutual-TLS connections are timed while the agents keep
 // reporting (handshakeMs). Prints one JSON object:
 // {agents, joinsPerSec, join, handshakeMs, connectWelcomeMs, reportsPerSec, coordinatorCpuPercent,
-//  coordinatorRssMb, p99ReportLagMs, falseEvictions, ...}.
+//  workersCpuPercent, othersCpuPercent, coordinatorRssMb, p99ReportLagMs, falseEvictions, ...}; progress on stderr.
 // Usage: npm run bench:ingest -- [--agents 5000] [--seconds 30] [--workers 2] [--ramp 400 (agents started per second)]
 //   [--join-concurrency N (joins in flight in all; default: every agent at once)] [--probes 200]
 //   [--insecure (plaintext, no joins: the figures without TLS, for comparison)] [--cpu-prof DIR (V8 profiles of the coordinator and the workers)]
@@ -26,7 +26,7 @@ import { loadProto, MAX_MESSAGE_BYTES } from '../../shared/grpc/load.js';
 import { COORDINATOR_TLS_NAME } from '../../shared/security/names.js';
 import { parseJoinToken } from '../../shared/security/token.js';
 import { BATON_BIN, freePort, startProcess, waitFor } from '../fixtures/processes.js';
-import { percentile, startSimulatedAgents } from './simulated-agents.js';
+import { cpuSince, cpuSnapshot, type CpuPercents, percentile, startSimulatedAgents } from './simulated-agents.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -93,9 +93,9 @@ try {
     if (!r.ok) throw new Error(`bench-probe: ${r.error}`);
     probeTls = r.value;
     await sim.prepare();
-    const before = await cpuSnapshot();
+    const before = await cpuSnapshot(pid, sim.pids());
     const burst = await sim.join({ concurrency: joinConcurrency, timeoutMs: JOIN_TIMEOUT_MS });
-    const cpu = cpuSince(before, await cpuSnapshot());
+    const cpu = cpuSince(before, await cpuSnapshot(pid, sim.pids()));
     join_ = { ...burst, coordinatorCpuMsPerJoin: round1((cpu.coordinatorTicks * 10) / burst.joined), ...cpu.percents, coordinatorRssMbAfter: Math.round(await rss(pid)) };
     if (burst.joined < agents) {
       console.log(JSON.stringify({ agents, joinsPerSec: join_.joinsPerSec, join: join_, error: `only ${burst.joined} of ${agents} agents joined within ${JOIN_TIMEOUT_MS / 1000} s` }));
@@ -119,22 +119,27 @@ try {
   // Let every agent settle into its 1 Hz rhythm before measuring.
   await new Promise((r) => setTimeout(r, 3000));
   const seqBefore = Math.max(0, ...(await listEvents(30_000)).map((e) => e.seq));
+  const windowStartMs = Date.now();
 
   const m0 = await scrape(metricsPort);
-  const before = await cpuSnapshot();
+  const before = await cpuSnapshot(pid, sim.pids());
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const m1 = await scrape(metricsPort);
-  const window = cpuSince(before, await cpuSnapshot());
+  const window = cpuSince(before, await cpuSnapshot(pid, sim.pids()));
   const elapsedS = window.seconds;
   const rssMb = await rss(pid);
 
-  // New mutual-TLS connections while the agents keep reporting, after the CPU window (they cost the coordinator too).
-  const handshake = probeTls ? await probeHandshakes(probeTls, probes) : undefined;
-
+  const evictions = (es: Event__Output[], afterSeq: number) => es.filter((e) => e.seq > afterSeq && e.type === 'node.status' && (e.to === 'down' || e.to === 'suspect'));
   const events = await listEvents(30_000);
-  const falseEvictions = events.filter((e) => e.seq > seqBefore && e.type === 'node.status' && (e.to === 'down' || e.to === 'suspect')).length;
+  const windowEvictions = evictions(events, seqBefore);
+  const falseEvictions = windowEvictions.length;
   // Lists stream in batches, so this works at any pool size; the deadline allows for a busy coordinator.
   const nodes = await listNodes(60_000);
+
+  // New mutual-TLS connections while the agents keep reporting, after the CPU window (they cost the coordinator too).
+  const seqBeforeProbes = Math.max(seqBefore, ...events.map((e) => e.seq));
+  const handshake = probeTls ? await probeHandshakes(probeTls, probes) : undefined;
+  const probeEvictions = handshake ? evictions(await listEvents(30_000), seqBeforeProbes).length : 0;
   const result = {
     agents,
     tls: insecure ? 'off (--insecure)' : 'mutual TLS (node certificates from the join)',
@@ -150,6 +155,10 @@ try {
     coordinatorExternalMb: m1.externalMb,
     p99ReportLagMs: p99(m0.lagBuckets, m1.lagBuckets),
     falseEvictions,
+    ...(falseEvictions > 0
+      ? { falseEvictionsDetail: { nodes: new Set(windowEvictions.map((e) => e.node_id)).size, firstAtS: round1((windowEvictions[0]!.at_ms - windowStartMs) / 1000), lastAtS: round1((windowEvictions.at(-1)!.at_ms - windowStartMs) / 1000) } }
+      : {}),
+    ...(handshake ? { falseEvictionsDuringProbes: probeEvictions } : {}),
     readyNodes: nodes.filter((n) => n.status === 'ready' && n.id !== 'bench-probe').length,
     streamFailures: sim.failures(),
     note: [
@@ -157,8 +166,8 @@ try {
       'p99ReportLagMs is the upper bound of the histogram bucket holding the 99th percentile',
       ...(join_
         ? [
-            'joinsPerSec: agents that got a certificate / wall time of the burst (every agent at once: GetClusterCA over unverified TLS, hash check, Join over TLS pinned to the CA; two new TLS connections each); keys and requests were made before it (join.prepareSeconds), as each host makes its own',
-            'handshakeMs: a new mutual-TLS connection with a node certificate to its first answer (JoinService/GetClusterCA), probes one at a time while the agents report; tls*: the TLS handshake alone (node:tls to secureConnect)',
+            'joinsPerSec: agents that got a certificate / wall time of the burst (every agent at once: GetClusterCA over unverified TLS, hash check, Join over TLS pinned to the CA; two new TLS connections each); keys and requests were made before it (join.prepareSeconds), as each host makes its own; join.coordinatorCpuMsPerJoin: the coordinator\'s CPU over the burst / joins (1000 / it: the most joins a second one fully used core could take)',
+            'handshakeMs: a new mutual-TLS connection with a node certificate to its first answer (JoinService/GetClusterCA), probes one at a time while the agents report, after the measured window (falseEvictionsDuringProbes: evictions meanwhile); tls*: the TLS handshake alone (node:tls to secureConnect)',
             'connectWelcomeMs: each agent from its new mutual-TLS connection to the Welcome on its Connect stream, during the ramp',
           ]
         : []),
@@ -232,53 +241,6 @@ function p99(before: Map<number, number>, after: Map<number, number>): number | 
     if ((after.get(le) ?? 0) - (before.get(le) ?? 0) >= 0.99 * total) return le === Infinity ? null : le * 1000;
   }
   return null;
-}
-
-async function cpuTicks(p: number): Promise<number> {
-  const stat = await readFile(`/proc/${p}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100/s)
-}
-
-async function ticksOf(pids: number[]): Promise<number> {
-  return (await Promise.all(pids.map(cpuTicks))).reduce((a, b) => a + b, 0);
-}
-
-/** Busy clock ticks of the whole machine (all cores): /proc/stat's cpu line less idle and iowait. */
-async function machineTicks(): Promise<number> {
-  const [, ...f] = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).map(Number);
-  return f.slice(0, 8).reduce((a, b) => a + b, 0) - f[3]! - f[4]!;
-}
-
-interface CpuSnapshot {
-  atMs: number;
-  coordinator: number;
-  workers: number;
-  self: number;
-  machine: number;
-}
-
-interface CpuPercents {
-  coordinatorCpuPercent: number;
-  workersCpuPercent: number;
-  othersCpuPercent: number;
-}
-
-async function cpuSnapshot(): Promise<CpuSnapshot> {
-  const [coordinatorT, workersT, selfT, machineT] = await Promise.all([cpuTicks(pid), ticksOf(sim.pids()), cpuTicks(process.pid), machineTicks()]);
-  return { atMs: performance.now(), coordinator: coordinatorT, workers: workersT, self: selfT, machine: machineT };
-}
-
-/** CPU between two snapshots as percentages of one core; "others" is the machine's busy time not ours. */
-function cpuSince(a: CpuSnapshot, b: CpuSnapshot): { seconds: number; coordinatorTicks: number; percents: CpuPercents } {
-  const s = (b.atMs - a.atMs) / 1000;
-  const pct = (ticks: number) => round1((ticks / 100 / s) * 100);
-  const ours = b.coordinator - a.coordinator + (b.workers - a.workers) + (b.self - a.self);
-  return {
-    seconds: s,
-    coordinatorTicks: b.coordinator - a.coordinator,
-    percents: { coordinatorCpuPercent: pct(b.coordinator - a.coordinator), workersCpuPercent: pct(b.workers - a.workers), othersCpuPercent: pct(Math.max(0, b.machine - a.machine - ours)) },
-  };
 }
 
 async function rss(p: number): Promise<number> {

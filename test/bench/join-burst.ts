@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createCsr } from '../../agent/security/csr.js';
 import { checkRequest, createCertificateAuthority, issueForRequest } from '../../coordinator/security/pki.js';
 import { BATON_BIN, freePort, startProcess, waitFor } from '../fixtures/processes.js';
-import { percentile, startSimulatedAgents } from './simulated-agents.js';
+import { cpuSince, cpuSnapshot, percentile, startSimulatedAgents } from './simulated-agents.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -78,10 +78,10 @@ async function burst() {
     const sim = startSimulatedAgents(target, agents, workers, 400, { token, ...(profDir ? { cpuProfDir: profDir } : {}) });
     try {
       await sim.prepare();
-      const c0 = await ticks(coordinator.child.pid!);
+      const before = await cpuSnapshot(coordinator.child.pid!, sim.pids());
       const b = await sim.join({ concurrency: joinConcurrency, timeoutMs: 120_000 });
-      const c1 = await ticks(coordinator.child.pid!);
-      return { ...b, coordinatorCpuMsPerJoin: round(((c1 - c0) * 10) / b.joined, 1), coordinatorCpuPercent: round(((c1 - c0) / b.seconds), 1) };
+      const cpu = cpuSince(before, await cpuSnapshot(coordinator.child.pid!, sim.pids()));
+      return { ...b, coordinatorCpuMsPerJoin: round((cpu.coordinatorTicks * 10) / b.joined, 1), ...cpu.percents };
     } finally {
       await sim.stop();
     }
@@ -90,12 +90,6 @@ async function burst() {
     const local = join(homedir(), '.baton', 'local', target.split(':')[1]!);
     if ((await readFile(local, 'utf8').catch(() => '')).startsWith(dataDir)) await rm(local, { force: true });
   }
-}
-
-async function ticks(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
 }
 
 function round(n: number, digits: number): number {
@@ -111,7 +105,7 @@ console.log(
     burst: b,
     note: [
       'pki: the coordinator\'s certificate work for one join (check the request, issue the certificate), in one thread, nothing else running in it: perThreadCeilingPerSec is the most joins a second one event loop could issue with no TLS, gRPC or store',
-      `burst: ${agents} agents joining at once (GetClusterCA over unverified TLS, hash check, Join over TLS pinned to the CA), keys and requests made before (prepareSeconds); the coordinator and the ${workers} worker processes share this machine's ${cpus().length} cores`,
+      `burst: ${agents} agents joining at once (GetClusterCA over unverified TLS, hash check, Join over TLS pinned to the CA), keys and requests made before (prepareSeconds); the coordinator and the ${workers} worker processes share this machine's ${cpus().length} cores (othersCpuPercent: the rest of the machine meanwhile); coordinatorCpuMsPerJoin: its CPU over the burst / joins`,
     ],
   }),
 );

@@ -3,6 +3,7 @@
 // Against a secure coordinator (a join token given) every agent first gets its node certificate by
 // the real join, then connects over mutual TLS with it; without a token, plaintext (--insecure).
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { waitFor } from '../fixtures/processes.js';
 
 /** Parent -> worker. */
@@ -29,7 +30,7 @@ export interface JoinBurst {
   /** Wall time from the burst's start to the last certificate received. */
   seconds: number;
   joinsPerSec: number;
-  /** One agent's join (GetClusterCA + hash check + Join, two new TLS connections), from its start. */
+  /** One agent's join (GetClusterCA + hash check + Join, two new TLS connections), the attempt that succeeded, from its start. */
   joinMs: { p50: number; p99: number };
   /** Keys and requests made in the workers before the burst (each host's own work), wall time. */
   prepareSeconds: number;
@@ -168,4 +169,56 @@ export function percentile(xs: readonly number[], q: number): number {
 function round(n: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
+}
+
+// ---- CPU accounting: the coordinator, the simulated agents, and the rest of the machine ----
+
+/** utime + stime of a process (all its threads), in clock ticks (100/s). */
+export async function cpuTicks(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** Busy clock ticks of the whole machine (all cores): /proc/stat's cpu line less idle and iowait. */
+async function machineTicks(): Promise<number> {
+  const [, ...f] = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).map(Number);
+  return f.slice(0, 8).reduce((a, b) => a + b, 0) - f[3]! - f[4]!;
+}
+
+export interface CpuSnapshot {
+  atMs: number;
+  coordinator: number;
+  workers: number;
+  self: number;
+  machine: number;
+}
+
+export interface CpuPercents {
+  coordinatorCpuPercent: number;
+  workersCpuPercent: number;
+  /** The machine's busy time not the coordinator's, the workers' or this process's (other processes, interrupts). */
+  othersCpuPercent: number;
+}
+
+export async function cpuSnapshot(coordinatorPid: number, workerPids: number[]): Promise<CpuSnapshot> {
+  const [coordinator, workers, self, machine] = await Promise.all([
+    cpuTicks(coordinatorPid),
+    Promise.all(workerPids.map(cpuTicks)).then((ts) => ts.reduce((a, b) => a + b, 0)),
+    cpuTicks(process.pid),
+    machineTicks(),
+  ]);
+  return { atMs: performance.now(), coordinator, workers, self, machine };
+}
+
+/** CPU between two snapshots, as percentages of one core. */
+export function cpuSince(a: CpuSnapshot, b: CpuSnapshot): { seconds: number; coordinatorTicks: number; percents: CpuPercents } {
+  const s = (b.atMs - a.atMs) / 1000;
+  const pct = (ticks: number) => round((ticks / 100 / s) * 100, 1);
+  const ours = b.coordinator - a.coordinator + (b.workers - a.workers) + (b.self - a.self);
+  return {
+    seconds: s,
+    coordinatorTicks: b.coordinator - a.coordinator,
+    percents: { coordinatorCpuPercent: pct(b.coordinator - a.coordinator), workersCpuPercent: pct(b.workers - a.workers), othersCpuPercent: pct(Math.max(0, b.machine - a.machine - ours)) },
+  };
 }
