@@ -142,7 +142,9 @@ export class Store {
 
   /** Writes pending changes now; resolves once everything changed before the call is on disk. */
   async flush(): Promise<void> {
-    if (this.writing) await this.writing.catch(() => {});
+    // `while`: two callers waiting on one write both resume; the first may start the next write
+    // (holding the second's change), which the second must wait for too.
+    while (this.writing) await this.writing.catch(() => {});
     if (!this.dirty) {
       if (this.lastError) throw this.lastError;
       return;

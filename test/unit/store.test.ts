@@ -94,3 +94,26 @@ t.test('the file is written with restrictive permissions', async (t) => {
   t.equal(st.mode & 0o777, 0o600);
   t.equal(JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')).eventSeq, 7);
 });
+
+t.test('every flush resolves only once its own change is on disk, when several wait on one write', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'baton-store-flush-'));
+  const store = await Store.open({ dataDir: dir, flushDelayMs: 10_000 });
+  t.teardown(() => store.close());
+  const onDisk = async () => JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as { eventSeq: number };
+  for (let round = 0; round < 20; round++) {
+    const writesBefore = store.writes;
+    store.transact((s) => void (s.eventSeq = round * 3 + 1));
+    const first = store.flush();
+    store.transact((s) => void (s.eventSeq = round * 3 + 2));
+    const second = store.flush();
+    store.transact((s) => void (s.eventSeq = round * 3 + 3));
+    const third = store.flush();
+    await third;
+    // The third's change went out in the write the second started after the first's: both writes
+    // are done when the third resolves (counted by the store as each one completes).
+    t.equal(store.writes - writesBefore, 2, `round ${round}: the third flush resolved after the write holding its change`);
+    t.equal((await onDisk()).eventSeq, round * 3 + 3, `round ${round}: and that change is on disk`);
+    await Promise.all([first, second]);
+    await second;
+  }
+});
