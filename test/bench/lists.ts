@@ -8,7 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listNodes } from '../fixtures/control.js';
-import { BATON_BIN, freePort, runBaton, startProcess, waitFor } from '../fixtures/processes.js';
+import { BATON_BIN, freePort, joinTokenOf, runBaton, startProcess, waitFor } from '../fixtures/processes.js';
 import { seedState } from '../fixtures/seed-state.js';
 import { startSimulatedAgents } from './simulated-agents.js';
 
@@ -49,14 +49,20 @@ async function timeCli(args: string[], expect: number): Promise<number> {
 async function coordinator(dataDir: string, extra: string[] = []) {
   const target = `127.0.0.1:${await freePort()}`;
   const proc = startProcess(process.execPath, [...nodeArgs, BATON_BIN, 'coordinator', '--listen', target, '--data-dir', dataDir, '--metrics-listen', 'off', ...extra], { BATON_LOG_LEVEL: 'warn' });
+  // Secure, as by default: agents join with its token; this process and the CLI use its admin.json.
+  const token = await joinTokenOf(proc, 60_000);
+  process.env.BATON_CONFIG = join(dataDir, 'admin.json');
   await waitFor('coordinator', () => listNodes(target, 30_000).then(() => true), 60_000);
-  return { target, proc };
+  return { target, proc, token };
 }
 
 async function benchNodes() {
-  const { target, proc } = await coordinator(await mkdtemp(join(tmpdir(), 'baton-bench-lists-nodes-')));
-  const sim = startSimulatedAgents(target, nodeCount, workers, ramp);
+  const { target, proc, token } = await coordinator(await mkdtemp(join(tmpdir(), 'baton-bench-lists-nodes-')));
+  const sim = startSimulatedAgents(target, nodeCount, workers, ramp, { token });
   try {
+    // Each agent gets its node certificate by the real join, then connects over mutual TLS.
+    await sim.join();
+    sim.connect();
     await sim.allConnected(Math.max(120_000, (3 * nodeCount * 1000) / ramp));
     // Every agent past its first report, as in a cluster that has been up a while.
     await new Promise((r) => setTimeout(r, 3000));
