@@ -3,9 +3,10 @@
 // coordinator address follows the one in use. With registerLocalPort, ~/.baton/local/<port> names
 // the file so the CLI on this host finds it without a flag.
 import { X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writePrivateFile } from '../../shared/security/private-file.js';
 import type { ClusterAuthority } from './authority.js';
 import { claimed } from './authorize.js';
 
@@ -16,13 +17,6 @@ export interface CredentialFile {
   ca: string;
   cert: string;
   key: string;
-}
-
-async function writeOwnerOnly(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
 }
 
 function stillAccepted(authority: ClusterAuthority, f: Partial<CredentialFile>): boolean {
@@ -52,11 +46,11 @@ export async function ensureAdminCredential(authority: ClusterAuthority, dataDir
     const c = await authority.adminCredential();
     out = { coordinator, name: c.name, role: c.role, ca: c.caPem, cert: c.certificatePem, key: c.keyPem };
   }
-  if (JSON.stringify(out) !== JSON.stringify(current)) await writeOwnerOnly(file, JSON.stringify(out, null, 2) + '\n');
+  if (JSON.stringify(out) !== JSON.stringify(current)) await writePrivateFile(file, JSON.stringify(out, null, 2) + '\n');
   if (o.registerLocalPort !== undefined) {
     const dir = join(homedir(), '.baton', 'local');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    await writeOwnerOnly(join(dir, String(o.registerLocalPort)), file + '\n');
+    await writePrivateFile(join(dir, String(o.registerLocalPort)), file + '\n');
   }
   return file;
 }

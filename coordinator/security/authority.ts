@@ -4,12 +4,13 @@
 // holds the join secret, and issues node and operator certificates. The serials it accepts are
 // listed in the store (state.identities): the one place a certificate's revocation is decided.
 import * as grpc from '@grpc/grpc-js';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { COORDINATOR_TLS_NAME, type OperatorRole } from '../../shared/security/names.js';
+import { readOptionalFile as readOptional, writePrivateFile as writePrivate } from '../../shared/security/private-file.js';
 import { caHashOf, formatJoinToken, newJoinSecret, secretsEqual } from '../../shared/security/token.js';
 import type { Store } from '../store/store.js';
 import type { DeepReadonly, IdentityRecord } from '../store/schema.js';
@@ -61,23 +62,6 @@ export interface CredentialOut {
   certificatePem: string;
   keyPem: string;
   notAfterMs: number;
-}
-
-/** Writes a file readable by its owner only (written aside, then renamed over). */
-async function writePrivate(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, text, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
-}
-
-async function readOptional(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
 }
 
 /** The names a coordinator's certificate carries: Baton's fixed name, loopback, the host, its addresses and the given ones. */

@@ -153,7 +153,9 @@ export function startSimulatedAgents(target: string, agents: number, workers: nu
     async stop() {
       for (const k of kids) if (k.child.connected) k.child.send({ type: 'stop' } satisfies ToWorker);
       // Time to exit by themselves (and write their CPU profiles), then no more.
-      await Promise.all(kids.map((k) => (k.child.exitCode !== null || k.child.signalCode !== null ? undefined : Promise.race([new Promise((r) => k.child.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]))));
+      await Promise.all(
+        kids.filter((k) => k.child.exitCode === null && k.child.signalCode === null).map((k) => Promise.race([new Promise((r) => k.child.once('exit', r)), new Promise((r) => setTimeout(r, 5000))])),
+      );
       for (const k of kids) k.child.kill('SIGKILL');
     },
   };
