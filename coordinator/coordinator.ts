@@ -22,6 +22,7 @@ import { parseServiceCidr, type ServiceCidr } from './ingress/vip.js';
 import { Stacks } from './stacks.js';
 import { Store } from './store/store.js';
 import { COORDINATOR_DEFAULTS } from './defaults.js';
+import { AGENT_MAX_RECONNECT_MS } from '../shared/reconnect.js';
 import type { AgentServiceOptions } from './agent-service.js';
 import { ensureAdminCredential } from './security/admin-file.js';
 import { ClusterAuthority } from './security/authority.js';
@@ -255,6 +256,12 @@ export class Coordinator {
       await store.close();
       throw new Error(`cannot listen on ${formatHostPort(listen)}: ${(err as Error).message}`);
     }
+    // From now on agents can reach it: the nodes of a restarted coordinator get the agents' longest
+    // reconnect wait before their silence counts (so a start slowed by loading state and
+    // certificates, or an agent at the top of its backoff, costs no node its status or endpoints).
+    const graceUntil = clock.now() + AGENT_MAX_RECONNECT_MS;
+    pool.graceUntil(graceUntil);
+    endpoints.settleUntil(graceUntil + o.timeouts.suspectAfterMs);
     const c = new Coordinator(server, store, pool, events, { host: listen.host, port: bound.port }, log, metrics, stacks, queries, loop, logs, authority);
     c.listener = bound.listener;
     if (authority) {

@@ -53,6 +53,8 @@ interface Live {
   sessionId: string | undefined;
   session: SessionHandle | undefined;
   lastReportMs: number;
+  /** Silence before this does not count (after a coordinator restart: see graceUntil). */
+  quietUntilMs?: number;
   usage: HostUsage | undefined;
   dockerUp: boolean;
   dockerError: string;
@@ -296,6 +298,19 @@ export class NodePool {
     return { ok: true, nodeId: v.id, name: v.name };
   }
 
+  /**
+   * After a coordinator restart, once it listens: the nodes not back yet are not silent before
+   * `untilMs` (agents retry with a backoff of up to AGENT_MAX_RECONNECT_MS, so a node may be that
+   * late through no fault of its own), then get the usual bounds.
+   */
+  graceUntil(untilMs: number): void {
+    for (const [id, l] of this.live) {
+      if (l.session) continue;
+      l.quietUntilMs = Math.max(l.quietUntilMs ?? 0, untilMs);
+      this.schedule(id);
+    }
+  }
+
   /** Sends a command on the node's live session; false when it has none. */
   send(nodeId: string, cmd: AgentCommand): boolean {
     const session = this.live.get(nodeId)?.session;
@@ -333,7 +348,7 @@ export class NodePool {
     const status = this.store.state.nodes[id]?.status;
     if (!l || status === undefined || status === 'down' || status === 'left') return;
     const { suspectAfterMs, downAfterMs } = this.options.timeouts;
-    const at = l.lastReportMs + (status === 'ready' ? suspectAfterMs : downAfterMs);
+    const at = silentSince(l) + (status === 'ready' ? suspectAfterMs : downAfterMs);
     if (l.checkAtMs !== undefined && l.checkAtMs <= at) return;
     l.checkAtMs = at;
     this.deadlines.push(id, at);
@@ -349,7 +364,7 @@ export class NodePool {
     const rec = this.store.state.nodes[id];
     const l = this.live.get(id);
     if (!rec || !l) return;
-    const t = nextStatus(rec.status, l.lastReportMs, input, now, this.options.timeouts);
+    const t = nextStatus(rec.status, silentSince(l), input, now, this.options.timeouts);
     if (!t) return;
     const from = rec.status;
     const updated = this.store.transact((s) => {
@@ -364,6 +379,11 @@ export class NodePool {
     this.events.append({ type: 'node.status', nodeId: id, nodeName: rec.name, from, to: t.to, reason: t.reason, message: '' });
     for (const listener of this.statusListeners) listener(updated, from, t.to, t.reason);
   }
+}
+
+/** Where the node's silence is counted from: its last report, or the end of a restart's grace. */
+function silentSince(l: Live): number {
+  return Math.max(l.lastReportMs, l.quietUntilMs ?? 0);
 }
 
 function emptyLive(now: number): Live {

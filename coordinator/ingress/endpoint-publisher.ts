@@ -26,7 +26,7 @@ export class EndpointPublisher {
   private version: number;
   /** Node id -> the version it was last sent on its current session. */
   private readonly sent = new Map<string, number>();
-  private readonly settleUntilMs: number;
+  private settleUntilMs: number;
   private settled = false;
   private seq = 0;
 
@@ -40,6 +40,11 @@ export class EndpointPublisher {
     // version an earlier run reached at a few changes a second.
     this.version = clock.now();
     this.settleUntilMs = this.version + (options.settleMs ?? 3000);
+  }
+
+  /** Holds the first set back until `ms` at least (the coordinator moves it to once it listens plus the agents' reconnect grace). */
+  settleUntil(ms: number): void {
+    this.settleUntilMs = Math.max(this.settleUntilMs, ms);
   }
 
   /** The current model and its version; undefined before the first publish. */

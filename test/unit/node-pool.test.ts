@@ -112,6 +112,27 @@ t.test('after a restart every known node gets the full silence bound from the st
   ]);
 });
 
+t.test('graceUntil: after a restart, a node not back yet is silent only from the grace end; one that is back is unaffected', async (t) => {
+  const state = emptyState();
+  const rec = (id: string): NodeRecord => ({
+    id, name: id, address: '', labels: {}, capacity: { cpuMillis: 1000, memoryBytes: 1e9, diskBytes: 0 }, status: 'ready',
+    statusSinceMs: 0, joinedAtMs: 0, lastSeenMs: 0, agentVersion: 't', dockerVersion: 't',
+  });
+  state.nodes.late = rec('late');
+  state.nodes.back = rec('back');
+  const { clock, pool, join, run, changes } = setup(Store.memory(state));
+  const t0 = clock.now();
+  join('back'); // back at once, then silent
+  pool.graceUntil(t0 + 4000); // listening now; agents may take up to 4 s
+  run(10_000);
+  t.same(changes(t0).sort(), [
+    ['back', 'down', 5000],
+    ['back', 'suspect', 3000],
+    ['late', 'down', 9000],
+    ['late', 'suspect', 7000],
+  ], 'late: 3 s and 5 s counted from the grace end; back: from its hello');
+});
+
 t.test('onContainersChange: called for a change in state or health (not usage), and the pool already shows the new report', async (t) => {
   const { clock, pool, join } = setup();
   const sessionId = join('n1');
