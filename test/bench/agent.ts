@@ -19,6 +19,8 @@ const seconds = arg('seconds', 60);
 const count = arg('containers', 20);
 const run = `bench-agent-${process.pid}`;
 const withIngress = process.argv.includes('--ingress');
+// --insecure: coordinator and agent in plaintext, to see what mutual TLS costs the agent (not the default).
+const insecure = process.argv.includes('--insecure');
 const STACK = `benchagent${process.pid}`;
 const PUBLISHED = 18080;
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
@@ -27,11 +29,12 @@ const ids: string[] = [];
 const dir = await mkdtemp(join(tmpdir(), 'baton-bench-agent-'));
 const port = await freePort();
 const target = `127.0.0.1:${port}`;
-const coordinator = startBaton(['coordinator', '--listen', target, '--data-dir', join(dir, 'c'), '--metrics-listen', 'off'], { BATON_LOG_LEVEL: 'warn' });
+const coordinator = startBaton(['coordinator', '--listen', target, '--data-dir', join(dir, 'c'), '--metrics-listen', 'off', ...(insecure ? ['--insecure'] : [])], { BATON_LOG_LEVEL: 'warn' });
 let agent: ReturnType<typeof startBaton> | undefined;
 // Secure, as by default: the agent joins with the printed token (and then runs mutual TLS).
-const token = await joinTokenOf(coordinator);
-process.env.BATON_CONFIG = join(dir, 'c', 'admin.json');
+const token = insecure ? '' : await joinTokenOf(coordinator);
+if (insecure) process.env.BATON_INSECURE = '1';
+else process.env.BATON_CONFIG = join(dir, 'c', 'admin.json');
 try {
   // The agent reports only containers labelled with its node id: seed the id, label the containers.
   await mkdir(join(dir, 'a'), { recursive: true });
@@ -42,9 +45,9 @@ try {
   // The agent as a user starts it: the `baton` bin run as a program, which execs node with the
   // agent's own flags (see shared/cli/main.ts). AGENT_NODE_ARGS instead runs `node <those flags>
   // main.js agent`, to measure other V8 settings (some, such as --lite-mode, are refused in NODE_OPTIONS).
-  const agentArgs = ['agent', '--coordinator', target, '--name', 'bench', '--data-dir', join(dir, 'a')];
+  const agentArgs = ['agent', '--coordinator', target, '--name', 'bench', '--data-dir', join(dir, 'a'), ...(insecure ? ['--insecure'] : [])];
   const nodeArgs = process.env.AGENT_NODE_ARGS?.split(' ').filter(Boolean);
-  const agentEnv = { BATON_LOG_LEVEL: 'warn', BATON_TOKEN: token };
+  const agentEnv = { BATON_LOG_LEVEL: 'warn', ...(insecure ? {} : { BATON_TOKEN: token }) };
   agent = nodeArgs ? startProcess(process.execPath, [...nodeArgs, BATON_BIN, ...agentArgs], agentEnv) : startProcess(BATON_BIN, agentArgs, agentEnv);
   if (withIngress) {
     const file = join(dir, 'stack.yaml');
@@ -88,6 +91,7 @@ services:
       containersWithCpu: node.containers.filter((c) => c.memory_bytes > 0).length,
       seconds: Math.round(elapsed),
       ingress: withIngress,
+      tls: !insecure,
     }),
   );
 } finally {
