@@ -4,6 +4,7 @@
 // holds the join secret, and issues node and operator certificates. The serials it accepts are
 // listed in the store (state.identities): the one place a certificate's revocation is decided.
 import * as grpc from '@grpc/grpc-js';
+import { X509Certificate } from 'node:crypto';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ import {
   normaliseSerial,
   serverNames,
   type CertificateAuthority,
+  type IssuedWithKey,
   type ServerNames,
 } from './pki.js';
 
@@ -75,6 +77,17 @@ export function defaultServerNames(listenHost: string, extra: readonly string[])
 
 const sameNames = (a: ServerNames, b: ServerNames) => JSON.stringify(a) === JSON.stringify(b);
 
+/** Whether a certificate has less than the renewal margin left at `nowMs`. */
+const nearsExpiry = (certPem: string, nowMs: number) => Date.parse(new X509Certificate(certPem).validTo) - nowMs < SECURITY_DEFAULTS.serverRenewBeforeMs;
+
+/** A new server certificate for `names`, written to <dir>/server.{key,crt}. */
+async function reissueServerCertificate(dir: string, ca: CertificateAuthority, names: ServerNames, nowMs: number): Promise<IssuedWithKey> {
+  const issued = await issueServerCertificate(ca, names, nowMs, SECURITY_DEFAULTS.serverCertTtlMs);
+  await writePrivate(join(dir, 'server.key'), issued.keyPem);
+  await writeFile(join(dir, 'server.crt'), issued.certPem, { mode: 0o644 });
+  return issued;
+}
+
 /** An in-memory identity and CA for grpc-js's certificate-provider credentials, updatable in place. */
 class StaticProvider {
   private identity: { certificate: Buffer; privateKey: Buffer };
@@ -110,8 +123,6 @@ export class ClusterAuthority {
   private serverKeyPem: string;
   readonly caHash: string;
   readonly nodeCertTtlMs: number;
-  /** Set by open() when this start created the CA (a new cluster). */
-  created = false;
 
   private constructor(
     readonly ca: CertificateAuthority,
@@ -139,7 +150,6 @@ export class ClusterAuthority {
     const caCert = await readOptional(join(dir, 'ca.crt'));
     const caKey = await readOptional(join(dir, 'ca.key'));
     let ca: CertificateAuthority;
-    let created = false;
     if (caCert && caKey) ca = await loadCertificateAuthority(caCert, caKey);
     else if (caCert || caKey) throw new Error(`${dir}: holds ${caCert ? 'ca.crt without ca.key' : 'ca.key without ca.crt'}; restore the missing file (a new CA would strand every joined node)`);
     else {
@@ -147,7 +157,6 @@ export class ClusterAuthority {
       await writePrivate(join(dir, 'ca.key'), made.keyPem);
       await writeFile(join(dir, 'ca.crt'), made.certPem, { mode: 0o644 });
       ca = made;
-      created = true;
       options.log.info({ dir }, 'created the cluster CA');
     }
     let secret = (await readOptional(join(dir, 'join-secret')))?.trim();
@@ -158,24 +167,14 @@ export class ClusterAuthority {
     const wanted = defaultServerNames(listenHost, options.names);
     let cert = await readOptional(join(dir, 'server.crt'));
     let key = await readOptional(join(dir, 'server.key'));
-    const { X509Certificate } = await import('node:crypto');
-    const stale =
-      !cert ||
-      !key ||
-      !sameNames(namesOf(cert), wanted) ||
-      Date.parse(new X509Certificate(cert).validTo) - now < SECURITY_DEFAULTS.serverRenewBeforeMs ||
-      !new X509Certificate(cert).checkIssued(new X509Certificate(ca.certPem));
+    const stale = !cert || !key || !sameNames(namesOf(cert), wanted) || nearsExpiry(cert, now) || !new X509Certificate(cert).checkIssued(new X509Certificate(ca.certPem));
     if (stale) {
-      const issued = await issueServerCertificate(ca, wanted, now, SECURITY_DEFAULTS.serverCertTtlMs);
-      await writePrivate(join(dir, 'server.key'), issued.keyPem);
-      await writeFile(join(dir, 'server.crt'), issued.certPem, { mode: 0o644 });
+      const issued = await reissueServerCertificate(dir, ca, wanted, now);
       cert = issued.certPem;
       key = issued.keyPem;
       options.log.info({ dns: wanted.dns, ips: wanted.ips }, 'issued the coordinator certificate');
     }
-    const a = new ClusterAuthority(ca, dir, store, options.clock, options.log, secret, { certPem: cert!, keyPem: key! }, options.nodeCertTtlMs ?? SECURITY_DEFAULTS.nodeCertTtlMs);
-    a.created = created;
-    return a;
+    return new ClusterAuthority(ca, dir, store, options.clock, options.log, secret, { certPem: cert!, keyPem: key! }, options.nodeCertTtlMs ?? SECURITY_DEFAULTS.nodeCertTtlMs);
   }
 
   /**
@@ -185,11 +184,8 @@ export class ClusterAuthority {
    */
   async refreshServerCertificate(): Promise<boolean> {
     const now = this.clock.now();
-    const { X509Certificate } = await import('node:crypto');
-    if (Date.parse(new X509Certificate(this.serverCertPem).validTo) - now >= SECURITY_DEFAULTS.serverRenewBeforeMs) return false;
-    const issued = await issueServerCertificate(this.ca, namesOf(this.serverCertPem), now, SECURITY_DEFAULTS.serverCertTtlMs);
-    await writePrivate(join(this.dir, 'server.key'), issued.keyPem);
-    await writeFile(join(this.dir, 'server.crt'), issued.certPem, { mode: 0o644 });
+    if (!nearsExpiry(this.serverCertPem, now)) return false;
+    const issued = await reissueServerCertificate(this.dir, this.ca, namesOf(this.serverCertPem), now);
     this.serverCertPem = issued.certPem;
     this.serverKeyPem = issued.keyPem;
     this.provider?.setIdentity(issued.certPem, issued.keyPem);
