@@ -1,7 +1,7 @@
 // The security calls of ControlService (admin only, by the interceptor's table): the join token,
 // operator credentials, node removal, and who the caller is.
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
-import { GrpcError, Status } from '../../shared/grpc/errors.js';
+import { GrpcError, isExpectedError, Status, toGrpcStatus } from '../../shared/grpc/errors.js';
 import type { ControlServiceHandlers } from '../../shared/grpc/gen/baton/v1/ControlService.js';
 import type { Logger } from '../../shared/logger.js';
 import type { NodePool } from '../node-pool.js';
@@ -20,9 +20,9 @@ export function securityHandlers(authority: ClusterAuthority | undefined, pool: 
         .then(
           (res) => callback(null, res),
           (err: unknown) => {
-            if (err instanceof GrpcError) return callback(err);
-            log.error({ err }, 'security request failed');
-            callback(new GrpcError(Status.INTERNAL, (err as Error).message));
+            // The project's one error mapping (as control-service.ts): expected errors carry their code.
+            if (!isExpectedError(err)) log.error({ err }, 'security request failed');
+            callback(toGrpcStatus(err));
           },
         );
     };
