@@ -180,12 +180,14 @@ export type RequestCheck = { ok: true; publicKey: x509.PublicKey; keyHash: strin
 /** A PKCS#10 request's form and self-signature (proof it holds the key); its own subject is ignored. */
 export async function checkRequest(csrPem: string): Promise<RequestCheck> {
   let req: x509.Pkcs10CertificateRequest;
+  let alg: { name?: string; namedCurve?: string };
   try {
     req = new x509.Pkcs10CertificateRequest(csrPem);
+    // The key is parsed on first use: a request whose outer form parses can still hold a broken key.
+    alg = req.publicKey.algorithm as { name?: string; namedCurve?: string };
   } catch (err) {
     return { ok: false, error: `csr_pem: expected a PEM PKCS#10 certificate request (${(err as Error).message})` };
   }
-  const alg = req.publicKey.algorithm as { name?: string; namedCurve?: string };
   if (alg.name !== 'ECDSA' || alg.namedCurve !== 'P-256') return { ok: false, error: `csr_pem: expected an ECDSA P-256 key, got ${alg.name ?? 'unknown'} ${alg.namedCurve ?? ''}`.trim() };
   let verified = false;
   try {
