@@ -82,8 +82,8 @@ export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHa
   const unplacedWire = (u: UnplacedInfo[]) => u.map((x) => ({ service: x.service, replica: x.replica, reason: x.reason, kind: x.kind }));
 
   return {
-    Deploy: unary(async (req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string> }) => {
-      const r = await services().stacks.deploy({ text: req.compose_yaml, file: req.file_name || 'compose.yaml', stackName: req.stack || undefined, env: req.env });
+    Deploy: unary(async (req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string>; files: Record<string, Buffer> }) => {
+      const r = await services().stacks.deploy({ text: req.compose_yaml, file: req.file_name || 'compose.yaml', stackName: req.stack || undefined, env: req.env, files: filesOf(req.files) });
       return { stack: r.stack, generation: r.generation, changes: r.changes, unplaced: unplacedWire(r.unplaced), warnings: r.warnings };
     }),
     Scale: unary(async (req: { service: string; replicas: string }) => {
@@ -131,9 +131,9 @@ export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHa
       return toNodeInfo(n);
     }),
     ListEvents: listing((req: ListEventsRequest__Output) => deps.events.list(0, req.limit || undefined), toEvent, (events) => ({ events })),
-    Plan: unary((req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string> }) => {
+    Plan: unary((req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string>; files: Record<string, Buffer> }) => {
       if (!deps.plan) throw new GrpcError(Status.UNIMPLEMENTED, 'planning is not available on this coordinator');
-      const r = deps.plan({ composeYaml: req.compose_yaml, fileName: req.file_name || 'compose.yaml', stack: req.stack, env: req.env });
+      const r = deps.plan({ composeYaml: req.compose_yaml, fileName: req.file_name || 'compose.yaml', stack: req.stack, env: req.env, files: filesOf(req.files) });
       return { plan_json: r.planJson, plan_text: r.planText, complete: r.complete, warnings: r.warnings };
     }),
     Logs(call: ServerWritableStream<LogsRequest__Output, LogLine>) {
@@ -241,4 +241,9 @@ function toEvent(e: EventRecord): Event {
     reason: e.reason,
     message: e.message,
   };
+}
+
+/** DeployRequest/PlanRequest.files as the parser takes them (proto-loader gives a plain object; absent on old clients). */
+function filesOf(files: Record<string, Buffer> | undefined): ReadonlyMap<string, Uint8Array> {
+  return new Map(Object.entries(files ?? {}));
 }

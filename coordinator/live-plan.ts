@@ -6,7 +6,7 @@ import { snapshotOf, type SchedNode } from './scheduler/index.js';
 import type { Store } from './store/store.js';
 
 /** Plans a Compose document against the live pool for `baton plan`. */
-export type PlanHandler = (req: { composeYaml: string; fileName: string; stack: string; env: Record<string, string> }) => {
+export type PlanHandler = (req: { composeYaml: string; fileName: string; stack: string; env: Record<string, string>; files?: ReadonlyMap<string, Uint8Array> }) => {
   planJson: string;
   planText: string;
   complete: boolean;
@@ -24,6 +24,7 @@ export function livePlanner(pool: NodePool, store: Store): PlanHandler {
       text: req.composeYaml,
       file: req.fileName,
       env: req.env,
+      ...(req.files ? { files: req.files } : {}),
       stackName: req.stack || undefined,
       nodes: schedulerSnapshot(pool, store),
       stacks: Object.values(store.state.stacks),

@@ -14,6 +14,8 @@ export interface ComposePlanInput {
   /** File name for messages. */
   file: string;
   env: Record<string, string | undefined>;
+  /** What the stack file references (env_file, secrets/configs `file:`), keyed by the path as written. */
+  files?: ReadonlyMap<string, Uint8Array>;
   /** Used when the file has no top-level `name`; empty: the file must name the stack. */
   stackName: string | undefined;
   nodes: readonly SchedNode[];
@@ -27,7 +29,7 @@ export type ComposePlanResult =
   | { ok: false; errors: string[]; warnings: string[] };
 
 export function planCompose(input: ComposePlanInput): ComposePlanResult {
-  const parsed = parseCompose(input.text, { file: input.file, env: input.env, stackName: input.stackName || undefined });
+  const parsed = parseCompose(input.text, { file: input.file, env: input.env, stackName: input.stackName || undefined, ...(input.files ? { files: input.files } : {}) });
   const warnings = parsed.warnings.map(formatIssue);
   if (!parsed.ok) return { ok: false, errors: parsed.errors.map(formatIssue), warnings };
   const stack = parsed.stack;

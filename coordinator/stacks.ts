@@ -63,6 +63,8 @@ export interface DeployRequest {
   file: string;
   stackName: string | undefined;
   env: Record<string, string | undefined>;
+  /** DeployRequest.files: what the stack file references, read by the CLI. */
+  files?: ReadonlyMap<string, Uint8Array>;
 }
 
 export interface StacksOptions {
@@ -109,7 +111,7 @@ export class Stacks {
   }
 
   async deploy(req: DeployRequest): Promise<DeployResult> {
-    const parsed = parseCompose(req.text, { file: req.file, env: req.env, stackName: req.stackName });
+    const parsed = parseCompose(req.text, { file: req.file, env: req.env, stackName: req.stackName, ...(req.files ? { files: req.files } : {}) });
     const warnings = parsed.warnings.map(formatIssue);
     if (!parsed.ok) throw new InputError(parsed.errors.map(formatIssue).join('\n'));
     const now = this.clock.now();

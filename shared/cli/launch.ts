@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 // Constants only (no coordinator code): the flags' defaults are the coordinator's own.
 import { COORDINATOR_DEFAULTS } from '../../coordinator/defaults.js';
-import { readInput, stackNameFor } from './compose-file.js';
+import { readInput, readReferencedFiles, stackNameFor } from './compose-file.js';
 import { parseLabels } from './labels.js';
 
 /** Runs until SIGINT/SIGTERM, then stops gracefully (a second signal exits at once). */
@@ -81,7 +81,8 @@ function registerDev(program: Command): void {
         // Wait for the local node before placing anything.
         for (let i = 0; i < 100 && !c.pool.list().some((n) => n.status === 'ready' && n.connected); i++) await new Promise((r) => setTimeout(r, 100));
         const stackName = stackNameFor(o.file, text, undefined) || undefined;
-        const r = await c.stacks.deploy({ text, file: o.file, stackName, env: process.env });
+        const files = new Map(Object.entries(await readReferencedFiles(o.file, text, process.env)));
+        const r = await c.stacks.deploy({ text, file: o.file, stackName, env: process.env, files });
         for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
         process.stderr.write(`deployed stack ${r.stack} (generation ${r.generation}): ${r.changes.map((x) => `${x.service} ${x.change}`).join(', ')}\n`);
         for (const u of r.unplaced) process.stderr.write(`  pending ${u.service}.${u.replica}: ${u.reason}\n`);
@@ -191,7 +192,8 @@ export async function planOffline(o: { text: string; file: string; stackName: st
   const nodesText = await readInput(o.nodesFile, 'nodes file');
   const nodes = parseNodesFile(nodesText, { file: o.nodesFile });
   if (!nodes.ok) throw new CliError(nodes.errors.map(formatIssue).join('\n'), EXIT_BAD_INPUT);
-  const r = planCompose({ text: o.text, file: o.file, env: process.env, stackName: o.stackName, nodes: offlineNodes(nodes.nodes) });
+  const files = new Map(Object.entries(await readReferencedFiles(o.file, o.text, process.env)));
+  const r = planCompose({ text: o.text, file: o.file, env: process.env, files, stackName: o.stackName, nodes: offlineNodes(nodes.nodes) });
   if (!r.ok) throw new CliError([...r.errors, ...r.warnings].join('\n'), EXIT_BAD_INPUT);
   return { json: r.json, text: r.text, warnings: [...nodes.warnings.map(formatIssue), ...r.warnings], complete: r.exitCode === 0 };
 }

@@ -11,10 +11,12 @@ import {
   DEFAULT_UPDATE_CONFIG,
   MIN_MEMORY_LIMIT_BYTES,
 } from './defaults.js';
+import { containerSettings } from './container-schema.js';
+import { parseEnvFile } from './env-file.js';
 import { type Findings, type PathSegment, emptyFindings } from './findings.js';
 import type { Env } from './interpolate.js';
 import type { DependsOnEntry, RawService } from './service-schema.js';
-import type { HealthcheckSpec, HealthProbeSpec, IngressSpec, PortSpec, ReservationSource, ServiceSpec, UpdateConfigSpec } from './types.js';
+import type { ContainerSettings, HealthcheckSpec, HealthProbeSpec, IngressSpec, PortSpec, ReservationSource, ServiceSpec, UpdateConfigSpec } from './types.js';
 import { formatBytes, formatCpu } from '../format.js';
 
 export interface NormalisedService {
@@ -29,12 +31,19 @@ type RawDeploy = Raw<'deploy'>;
 
 const EXPLICITNESS: Readonly<Record<ReservationSource, number>> = { reservations: 2, limits: 1, default: 0 };
 
-export function normaliseService(name: string, raw: RawService, env: Env, base: readonly PathSegment[]): NormalisedService {
+export function normaliseService(
+  name: string,
+  raw: RawService,
+  env: Env,
+  base: readonly PathSegment[],
+  files: ReadonlyMap<string, Uint8Array> = new Map(),
+): NormalisedService {
   const findings = emptyFindings();
   const at = (...rest: PathSegment[]): PathSegment[] => [...base, ...rest];
   const deploy: Partial<RawDeploy> = raw.deploy ?? {};
 
-  const environment: Record<string, string> = {};
+  // env_file first, in order, then `environment`, which wins (as in Compose).
+  const environment: Record<string, string> = envFiles(raw.env_file ?? [], env, files, findings, at);
   for (const entry of raw.environment ?? []) {
     const value = entry.value ?? env[entry.key];
     if (value === undefined) {
@@ -105,8 +114,39 @@ export function normaliseService(name: string, raw: RawService, env: Env, base: 
     rollbackConfig: updateConfig(deploy.rollback_config, DEFAULT_ROLLBACK_CONFIG),
     placementStrategy: raw['x-baton']?.placement ?? 'binpack',
     stopGraceMs: raw.stop_grace_period ?? DEFAULT_STOP_GRACE_MS,
+    ...withContainer(containerSettings(raw)),
   };
   return { spec, dependsOn, findings };
+}
+
+function withContainer(c: ContainerSettings | undefined): { container?: ContainerSettings } {
+  return c ? { container: c } : {};
+}
+
+/** The variables of a service's env files, read from what the CLI sent (DeployRequest.files). */
+function envFiles(
+  entries: NonNullable<RawService['env_file']>,
+  env: Env,
+  files: ReadonlyMap<string, Uint8Array>,
+  findings: Findings,
+  at: (...rest: PathSegment[]) => PathSegment[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  entries.forEach((entry, i) => {
+    const content = files.get(entry.path);
+    if (content === undefined) {
+      // Compose skips a missing file marked required: false, and refuses a missing required one.
+      if (entry.required) findings.errors.push({ path: at('env_file', i), message: `${JSON.stringify(entry.path)} cannot be read (paths are relative to the Compose file; mark it required: false to skip a missing file)` });
+      return;
+    }
+    const parsed = parseEnvFile(new TextDecoder().decode(content), env, entry.format);
+    if (!parsed.ok) {
+      findings.errors.push({ path: at('env_file', i), message: `${JSON.stringify(entry.path)}: ${parsed.error}` });
+      return;
+    }
+    for (const [k, v] of Object.entries(parsed.value)) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  });
+  return out;
 }
 
 /** `x-baton.ingress`, left out when not written so the spec (and its hash) of a file without it is what it always was. */

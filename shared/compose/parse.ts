@@ -24,6 +24,11 @@ export interface ParseOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The stack name when the file has no top-level `name`. */
   readonly stackName?: string;
+  /**
+   * The files the document refers to (env_file, secrets/configs `file:`), keyed by the path as
+   * written; a reference missing here is an error naming its key. See referenced-files.ts. @default none
+   */
+  readonly files?: ReadonlyMap<string, Uint8Array>;
 }
 
 export type ParseResult =
@@ -64,7 +69,7 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
   if (!doc.success) findings.errors.push(...zodFindings(doc.error.issues, []));
 
   const rawServices = isPlainMap(tree) && isPlainMap(tree['services']) ? tree['services'] : undefined;
-  const services = rawServices ? parseServices(rawServices, env, findings) : [];
+  const services = rawServices ? parseServices(rawServices, env, findings, opts.files) : [];
   const fileName = isPlainMap(tree) ? tree['name'] : undefined;
   // A `name` of the wrong type has already been reported by the schema.
   const name =
@@ -86,7 +91,12 @@ function withoutFollowOns(errors: readonly Finding[], interpolationErrors: reado
   return errors.filter((e) => interpolationErrors.includes(e) || !failed.has(JSON.stringify(e.path)));
 }
 
-function parseServices(rawServices: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>, findings: Findings): ServiceSpec[] {
+function parseServices(
+  rawServices: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+  findings: Findings,
+  files?: ReadonlyMap<string, Uint8Array>,
+): ServiceSpec[] {
   const names = Object.keys(rawServices);
   if (names.length === 0) findings.errors.push({ path: ['services'], message: 'must define at least one service' });
 
@@ -104,7 +114,7 @@ function parseServices(rawServices: Record<string, unknown>, env: Readonly<Recor
       findings.errors.push(...zodFindings(parsed.error.issues, path));
       continue;
     }
-    const service = normaliseService(name, parsed.data, env, path);
+    const service = normaliseService(name, parsed.data, env, path, files);
     mergeFindings(findings, service.findings);
     normalised.push(service);
   }

@@ -14,6 +14,7 @@ import {
   ROOT_POLICY,
   SERVICE_POLICY,
 } from './key-policy.js';
+import { containerShape } from './container-schema.js';
 import { parseExpose, parseHostIp, parsePortNumber, parsePortShort, parseProtocol } from './port-syntax.js';
 import { fail, ok, quote, type Result } from './result.js';
 import { splitShellWords } from './shell-words.js';
@@ -287,6 +288,7 @@ export const serviceSchema = strictObject(
     stop_grace_period: durationSchema.nullish(),
     deploy: deploySchema.nullish(),
     'x-baton': batonSchema.nullish(),
+    ...containerShape,
   },
   SERVICE_POLICY,
 );

@@ -106,6 +106,75 @@ export interface IngressSpec {
 /** Where a reserved amount came from: `deploy.resources.reservations`, else `limits`, else Baton's default. */
 export type ReservationSource = 'reservations' | 'limits' | 'default';
 
+/**
+ * Settings `docker stack deploy` passes to Docker as written (Compose key in brackets). Each is set
+ * only when the file sets it. The agent maps them in agent/executor/docker/create-options.ts.
+ */
+export interface ContainerSettings {
+  /** [user] `uid[:gid]` or a name. */
+  readonly user?: string;
+  /** [working_dir] */
+  readonly workingDir?: string;
+  /** [stop_signal] */
+  readonly stopSignal?: string;
+  /** [ulimits] name -> soft/hard. */
+  readonly ulimits?: Readonly<Record<string, { readonly soft: number; readonly hard: number }>>;
+  /** [sysctls] */
+  readonly sysctls?: Readonly<Record<string, string>>;
+  /** [cap_add] / [cap_drop] */
+  readonly capAdd?: readonly string[];
+  readonly capDrop?: readonly string[];
+  /** [dns] / [dns_search] / [dns_opt] */
+  readonly dns?: readonly string[];
+  readonly dnsSearch?: readonly string[];
+  readonly dnsOptions?: readonly string[];
+  /** [extra_hosts] as Docker takes them, `name:address`; written before Baton's service names. */
+  readonly extraHosts?: readonly string[];
+  /** [read_only] */
+  readonly readOnly?: true;
+  /** [init] */
+  readonly init?: true;
+  /** [tmpfs] container path -> mount options (`size=64m`, may be empty). */
+  readonly tmpfs?: Readonly<Record<string, string>>;
+  /** [hostname] / [domainname] */
+  readonly hostname?: string;
+  readonly domainname?: string;
+  /** [shm_size] */
+  readonly shmSizeBytes?: number;
+  /** [logging] driver ('' : the engine's default) and its options. */
+  readonly logging?: { readonly driver: string; readonly options: Readonly<Record<string, string>> };
+  /** [network_mode: host] the container shares its host's network. */
+  readonly networkMode?: 'host';
+}
+
+/** One entry of a service's `volumes`: a named or anonymous volume, a bind mount or a tmpfs. */
+export interface MountSpec {
+  readonly type: 'volume' | 'bind' | 'tmpfs';
+  /** Volume: the Docker volume name on the node (`<stack>_<name>`, or the `name:`/external name); undefined: anonymous. Bind: the absolute host path. */
+  readonly source?: string;
+  /** Absolute path in the container. */
+  readonly target: string;
+  readonly readOnly?: true;
+  /** Named volume: how the node creates it when it lacks it (top-level `volumes`). */
+  readonly volume?: {
+    /** The key under top-level `volumes`. */
+    readonly name: string;
+    /** '' : local. */
+    readonly driver: string;
+    readonly driverOptions: Readonly<Record<string, string>>;
+    /** Must already exist on the node (`external: true`); Baton neither creates nor removes it. */
+    readonly external?: true;
+    /** `x-baton.volumes.<name>.sticky`: the replica stays on the node that holds its data. */
+    readonly sticky?: true;
+  };
+  readonly noCopy?: true;
+  readonly subpath?: string;
+  /** Bind propagation; undefined: Docker's default. */
+  readonly propagation?: string;
+  readonly tmpfsSizeBytes?: number;
+  readonly tmpfsMode?: number;
+}
+
 export interface ServiceSpec {
   readonly name: string;
   readonly image: string;
@@ -140,6 +209,10 @@ export interface ServiceSpec {
   readonly rollbackConfig: UpdateConfigSpec;
   readonly placementStrategy: PlacementStrategy;
   readonly stopGraceMs: number;
+  /** Settings passed through to Docker (user, ulimits, logging, ...); undefined: none written. */
+  readonly container?: ContainerSettings;
+  /** Compose service `volumes`, in file order; undefined: none. */
+  readonly mounts?: readonly MountSpec[];
 }
 
 export interface StackSpec {

@@ -13,6 +13,8 @@ export const LABEL_REPLICA = 'io.baton.replica';
 export const LABEL_MANAGED = 'io.baton.managed';
 /** The node (agent identity) a container belongs to: an agent manages only its own. */
 export const LABEL_NODE = 'io.baton.node';
+/** On a named volume Baton created: its key under the stack file's top-level `volumes` (with LABEL_STACK). */
+export const LABEL_VOLUME = 'io.baton.volume';
 export const BATON_LABEL_PREFIX = 'io.baton.';
 
 export interface BatonLabels {

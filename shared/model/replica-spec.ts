@@ -1,7 +1,7 @@
 // What a start asks an agent for: one replica of a service as the coordinator assigned it (proto
 // StartReplica, in domain form). The agent's executor runs exactly this; nothing here depends on
 // generated gRPC code or on the Compose parser (types only).
-import type { HealthcheckSpec, RestartPolicySpec } from '../compose/types.js';
+import type { ContainerSettings, HealthcheckSpec, MountSpec, RestartPolicySpec } from '../compose/types.js';
 
 export interface ReplicaPort {
   /** Container port. */
@@ -36,4 +36,8 @@ export interface ReplicaSpec {
   readonly stopGraceMs: number;
   /** Name -> address lines for the container's /etc/hosts (service discovery); undefined: none. */
   readonly extraHosts?: Readonly<Record<string, string>>;
+  /** Passed through to Docker; undefined: none. */
+  readonly container?: ContainerSettings;
+  /** Volumes, binds and tmpfs mounts; undefined: none. */
+  readonly mounts?: readonly MountSpec[];
 }

@@ -10,8 +10,10 @@ import type { PortBinding, PortBinding__Output } from '../grpc/gen/baton/v1/Port
 import type { RestartCondition__Output } from '../grpc/gen/baton/v1/RestartCondition.js';
 import type { RestartPolicy, RestartPolicy__Output } from '../grpc/gen/baton/v1/RestartPolicy.js';
 import type { StartReplica, StartReplica__Output } from '../grpc/gen/baton/v1/StartReplica.js';
+import type { MountSpec } from '../compose/types.js';
 import type { ReplicaPort, ReplicaSpec } from '../model/replica-spec.js';
 import { fail, ok, type Result } from '../result.js';
+import { containerFromWire, containerToWire, mountFromWire, mountToWire } from './container.js';
 
 /** Which allocation a start is for: the part of the coordinator's record the message carries. */
 export interface AllocationRef {
@@ -25,7 +27,7 @@ export interface AllocationRef {
 /** The part of a service its replicas' containers are made from. */
 export type ReplicaTemplate = Pick<
   ServiceSpec,
-  'image' | 'command' | 'entrypoint' | 'environment' | 'labels' | 'limits' | 'restartPolicy' | 'healthcheck' | 'stopGraceMs'
+  'image' | 'command' | 'entrypoint' | 'environment' | 'labels' | 'limits' | 'restartPolicy' | 'healthcheck' | 'stopGraceMs' | 'container' | 'mounts'
 > & { readonly ports: readonly ReplicaPort[]; readonly extraHosts?: Readonly<Record<string, string>> };
 
 type Condition = RestartPolicySpec['condition'];
@@ -54,6 +56,8 @@ export function toStartReplica(allocation: AllocationRef, service: ReplicaTempla
     healthcheck: service.healthcheck ? healthcheckToWire(service.healthcheck) : null,
     stop_grace_ms: service.stopGraceMs,
     extra_hosts: { ...service.extraHosts },
+    container: containerToWire(service.container),
+    mounts: (service.mounts ?? []).map((m) => mountToWire(m, allocation.stack)),
   };
 }
 
@@ -85,6 +89,15 @@ export function fromStartReplica(s: StartReplica__Output): Result<ReplicaSpec> {
   if (!isCount(stopGraceMs)) return fail(`start.stop_grace_ms: expected a whole number of milliseconds below 2^53, got ${stopGraceMs}`);
   const extraHosts = extraHostsFromWire(s.extra_hosts);
   if (!extraHosts.ok) return extraHosts;
+  const container = containerFromWire(s.container);
+  if (!container.ok) return container;
+  if (s.mounts.length > 256) return fail(`start.mounts: ${s.mounts.length} mounts, more than 256`);
+  const mounts: MountSpec[] = [];
+  for (const [i, m] of s.mounts.entries()) {
+    const mount = mountFromWire(m, `start.mounts.${i}`);
+    if (!mount.ok) return mount;
+    mounts.push(mount.value);
+  }
   return ok({
     allocationId: s.allocation_id,
     generation: s.generation,
@@ -103,6 +116,8 @@ export function fromStartReplica(s: StartReplica__Output): Result<ReplicaSpec> {
     ...(healthcheck ? { healthcheck: healthcheck.value } : {}),
     stopGraceMs,
     ...(Object.keys(extraHosts.value).length ? { extraHosts: extraHosts.value } : {}),
+    ...(container.value ? { container: container.value } : {}),
+    ...(mounts.length ? { mounts } : {}),
   });
 }
 

@@ -46,6 +46,8 @@ function templateOf(s: ReplicaSpec): ReplicaTemplate {
     restartPolicy: s.restartPolicy,
     ...(s.healthcheck ? { healthcheck: s.healthcheck } : {}),
     stopGraceMs: s.stopGraceMs,
+    ...(s.container ? { container: s.container } : {}),
+    ...(s.mounts ? { mounts: s.mounts } : {}),
   };
 }
 
@@ -111,6 +113,31 @@ const cases: { name: string; spec: ReplicaSpec }[] = [
   { name: 'stop grace 0 (kill at once) is not the default', spec: spec({ stopGraceMs: 0 }) },
   { name: 'stop grace above 2^32 ms', spec: spec({ stopGraceMs: TWO_32 * 3 }) },
   { name: 'generation above 2^32, replica 0', spec: spec({ generation: TWO_32 * 1024 + 7, replica: 0 }) },
+  // ---------------------------------------------------------------- container settings and mounts (issue 11)
+  {
+    name: 'every pass-through container setting',
+    spec: spec({
+      container: {
+        user: '1000:1000', workingDir: '/srv', stopSignal: 'SIGINT', ulimits: { nofile: { soft: 1024, hard: 4096 } }, sysctls: { 'net.core.somaxconn': '1024' },
+        capAdd: ['NET_ADMIN'], capDrop: ['NET_RAW'], dns: ['10.0.0.2'], dnsSearch: ['example.com'], dnsOptions: ['ndots:2'], extraHosts: ['db.local:10.1.2.3'],
+        readOnly: true, init: true, tmpfs: { '/run': 'size=1m', '/tmp': '' }, hostname: 'web-host', domainname: 'example.com', shmSizeBytes: 64 * 1024 * 1024,
+        logging: { driver: 'json-file', options: { 'max-size': '1m' } }, networkMode: 'host',
+      },
+    }),
+  },
+  { name: 'logging options with the default driver', spec: spec({ container: { logging: { driver: '', options: { 'max-file': '2' } } } }) },
+  {
+    name: 'named, external and anonymous volumes, a bind and a tmpfs mount',
+    spec: spec({
+      mounts: [
+        { type: 'volume', source: 'shop_data', target: '/data', volume: { name: 'data', driver: 'local', driverOptions: { type: 'tmpfs', device: 'tmpfs' } }, noCopy: true, subpath: 'a' },
+        { type: 'volume', source: 'shared', target: '/shared', readOnly: true, volume: { name: 'shared', driver: '', driverOptions: {}, external: true } },
+        { type: 'volume', target: '/anon' },
+        { type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: true, propagation: 'rprivate' },
+        { type: 'tmpfs', target: '/cache', tmpfsSizeBytes: 1024 * 1024, tmpfsMode: 0o1777 },
+      ],
+    }),
+  },
 ];
 
 t.test('table: each form the spec distinguishes comes back as it went', async (t) => {

@@ -1,8 +1,8 @@
 // What a replica's container looks like to Docker: ReplicaSpec -> the create request (ports,
 // limits, labels, healthcheck, extra hosts). Pure, so the mapping is tested without an engine.
 import type Docker from 'dockerode';
-import type { HealthcheckSpec } from '../../../shared/compose/types.js';
-import { containerLabels } from '../labels.js';
+import type { HealthcheckSpec, MountSpec } from '../../../shared/compose/types.js';
+import { containerLabels, LABEL_MANAGED, LABEL_STACK, LABEL_VOLUME } from '../labels.js';
 import type { ReplicaSpec } from '../types.js';
 
 /** What the engine can do that the mapping depends on. */
@@ -37,8 +37,9 @@ export function createOptions(spec: ReplicaSpec, name: string, engine: EngineFea
     // window, and know the difference between a crash and its own stop, which Docker's policy cannot.
     RestartPolicy: { Name: 'no' },
   };
-  // Service discovery: service names resolve to their service addresses through /etc/hosts.
-  const extraHosts = Object.entries(spec.extraHosts ?? {}).map(([name, ip]) => `${name}:${ip}`);
+  // The file's own extra_hosts first, then service discovery: service names resolve to their service
+  // addresses through /etc/hosts.
+  const extraHosts = [...(spec.container?.extraHosts ?? []), ...Object.entries(spec.extraHosts ?? {}).map(([name, ip]) => `${name}:${ip}`)];
   if (extraHosts.length) hostConfig.ExtraHosts = extraHosts;
   if (spec.cpuLimitMillis !== undefined && spec.cpuLimitMillis > 0) hostConfig.NanoCpus = spec.cpuLimitMillis * 1e6;
   if (spec.memoryLimitBytes !== undefined && spec.memoryLimitBytes > 0) hostConfig.Memory = spec.memoryLimitBytes;
@@ -52,6 +53,9 @@ export function createOptions(spec: ReplicaSpec, name: string, engine: EngineFea
     StopTimeout: Math.ceil(spec.stopGraceMs / 1000),
     HostConfig: hostConfig,
   };
+  applyContainerSettings(options, hostConfig, spec);
+  const mounts = (spec.mounts ?? []).map((m) => dockerMount(m, spec.stack));
+  if (mounts.length) hostConfig.Mounts = mounts;
   if (spec.command) options.Cmd = [...spec.command];
   if (spec.entrypoint) options.Entrypoint = [...spec.entrypoint];
   const health = healthConfig(spec.healthcheck, engine);
@@ -77,4 +81,59 @@ export function healthConfig(h: HealthcheckSpec | undefined, engine: EngineFeatu
   // Empty test: only timings were set, so the image's own HEALTHCHECK test runs (as in Docker).
   if (h.test.length > 0) config.Test = [...h.test];
   return config;
+}
+
+/** Compose's pass-through keys as Docker's create request names them (`docker stack deploy` does the same). */
+function applyContainerSettings(options: Docker.ContainerCreateOptions, host: Docker.HostConfig, spec: ReplicaSpec): void {
+  const c = spec.container;
+  if (!c) return;
+  if (c.user !== undefined) options.User = c.user;
+  if (c.workingDir !== undefined) options.WorkingDir = c.workingDir;
+  if (c.stopSignal !== undefined) options.StopSignal = c.stopSignal;
+  if (c.hostname !== undefined) options.Hostname = c.hostname;
+  if (c.domainname !== undefined) options.Domainname = c.domainname;
+  if (c.ulimits) host.Ulimits = Object.entries(c.ulimits).map(([Name, u]) => ({ Name, Soft: u.soft, Hard: u.hard }));
+  if (c.sysctls) host.Sysctls = { ...c.sysctls };
+  if (c.capAdd) host.CapAdd = [...c.capAdd];
+  if (c.capDrop) host.CapDrop = [...c.capDrop];
+  if (c.dns) host.Dns = [...c.dns];
+  if (c.dnsSearch) host.DnsSearch = [...c.dnsSearch];
+  if (c.dnsOptions) host.DnsOptions = [...c.dnsOptions];
+  if (c.readOnly) host.ReadonlyRootfs = true;
+  if (c.init) host.Init = true;
+  if (c.tmpfs) host.Tmpfs = { ...c.tmpfs };
+  if (c.shmSizeBytes !== undefined) host.ShmSize = c.shmSizeBytes;
+  if (c.logging) host.LogConfig = { Type: c.logging.driver, Config: { ...c.logging.options } };
+  if (c.networkMode === 'host') {
+    // The container shares the host's network: there is nothing to bind or publish.
+    host.NetworkMode = 'host';
+    delete host.PortBindings;
+    delete options.ExposedPorts;
+  }
+}
+
+/**
+ * A Compose volume entry as a Docker mount. A named volume the node lacks is created by Docker at
+ * container create with the driver, options and labels given here (as SwarmKit's executor does);
+ * an external one is mounted by name only.
+ */
+export function dockerMount(m: MountSpec, stack: string): Docker.MountSettings {
+  // dockerode's types require Source; Docker takes it empty for anonymous volumes and tmpfs.
+  const mount: Docker.MountSettings = { Type: m.type, Source: m.source ?? '', Target: m.target, ReadOnly: m.readOnly === true };
+  if (m.type === 'volume') {
+    const v = m.volume;
+    const options: Partial<NonNullable<Docker.MountSettings['VolumeOptions']>> = {};
+    if (m.noCopy) options.NoCopy = true;
+    if (m.subpath) (options as { Subpath?: string }).Subpath = m.subpath;
+    if (v && !v.external) {
+      options.Labels = { [LABEL_MANAGED]: 'true', [LABEL_STACK]: stack, [LABEL_VOLUME]: v.name };
+      if (v.driver !== '' || Object.keys(v.driverOptions).length) options.DriverConfig = { Name: v.driver || 'local', Options: { ...v.driverOptions } };
+    }
+    if (Object.keys(options).length) mount.VolumeOptions = options as NonNullable<Docker.MountSettings['VolumeOptions']>;
+  }
+  if (m.type === 'bind' && m.propagation) mount.BindOptions = { Propagation: m.propagation as 'private' };
+  if (m.type === 'tmpfs' && (m.tmpfsSizeBytes || m.tmpfsMode)) {
+    mount.TmpfsOptions = { ...(m.tmpfsSizeBytes ? { SizeBytes: m.tmpfsSizeBytes } : {}), ...(m.tmpfsMode ? { Mode: m.tmpfsMode } : {}) } as NonNullable<Docker.MountSettings['TmpfsOptions']>;
+  }
+  return mount;
 }

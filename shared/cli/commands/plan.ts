@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import type { PlanResponse__Output } from '../../grpc/gen/baton/v1/PlanResponse.js';
 import { CONFIG_HELP, INSECURE_HELP, resolveConnection, unary, type ConnectionOptions } from '../client.js';
-import { readInput, referencedEnv, stackNameFor } from '../compose-file.js';
+import { readInput, readReferencedFiles, referencedEnv, stackNameFor } from '../compose-file.js';
 import { planOffline, type PlanOutput } from '../launch.js';
 
 interface PlanFlags extends ConnectionOptions {
@@ -38,7 +38,7 @@ export function registerPlan(program: Command): void {
         const res = await unary<object, PlanResponse__Output>(
           conn,
           (c, r, opts, cb) => c.Plan(r, opts, cb),
-          { compose_yaml: text, file_name: o.file, stack: stackName, env: referencedEnv(text, process.env) },
+          { compose_yaml: text, file_name: o.file, stack: stackName, env: referencedEnv(text, process.env), files: await readReferencedFiles(o.file, text, process.env) },
           30_000,
         );
         out = { json: JSON.parse(res.plan_json), text: res.plan_text, warnings: res.warnings, complete: res.complete };

@@ -9,6 +9,7 @@ import type { ClusterCA as _baton_v1_ClusterCA, ClusterCA__Output as _baton_v1_C
 import type { Command as _baton_v1_Command, Command__Output as _baton_v1_Command__Output } from './baton/v1/Command.js';
 import type { CommandAck as _baton_v1_CommandAck, CommandAck__Output as _baton_v1_CommandAck__Output } from './baton/v1/CommandAck.js';
 import type { ContainerEvent as _baton_v1_ContainerEvent, ContainerEvent__Output as _baton_v1_ContainerEvent__Output } from './baton/v1/ContainerEvent.js';
+import type { ContainerSettings as _baton_v1_ContainerSettings, ContainerSettings__Output as _baton_v1_ContainerSettings__Output } from './baton/v1/ContainerSettings.js';
 import type { ContainerState as _baton_v1_ContainerState, ContainerState__Output as _baton_v1_ContainerState__Output } from './baton/v1/ContainerState.js';
 import type { ControlServiceClient as _baton_v1_ControlServiceClient, ControlServiceDefinition as _baton_v1_ControlServiceDefinition } from './baton/v1/ControlService.js';
 import type { CoordinatorMessage as _baton_v1_CoordinatorMessage, CoordinatorMessage__Output as _baton_v1_CoordinatorMessage__Output } from './baton/v1/CoordinatorMessage.js';
@@ -49,8 +50,10 @@ import type { ListReplicasResponse as _baton_v1_ListReplicasResponse, ListReplic
 import type { ListServicesRequest as _baton_v1_ListServicesRequest, ListServicesRequest__Output as _baton_v1_ListServicesRequest__Output } from './baton/v1/ListServicesRequest.js';
 import type { ListServicesResponse as _baton_v1_ListServicesResponse, ListServicesResponse__Output as _baton_v1_ListServicesResponse__Output } from './baton/v1/ListServicesResponse.js';
 import type { LogChunk as _baton_v1_LogChunk, LogChunk__Output as _baton_v1_LogChunk__Output } from './baton/v1/LogChunk.js';
+import type { LogConfig as _baton_v1_LogConfig, LogConfig__Output as _baton_v1_LogConfig__Output } from './baton/v1/LogConfig.js';
 import type { LogLine as _baton_v1_LogLine, LogLine__Output as _baton_v1_LogLine__Output } from './baton/v1/LogLine.js';
 import type { LogsRequest as _baton_v1_LogsRequest, LogsRequest__Output as _baton_v1_LogsRequest__Output } from './baton/v1/LogsRequest.js';
+import type { Mount as _baton_v1_Mount, Mount__Output as _baton_v1_Mount__Output } from './baton/v1/Mount.js';
 import type { NodeCertificate as _baton_v1_NodeCertificate, NodeCertificate__Output as _baton_v1_NodeCertificate__Output } from './baton/v1/NodeCertificate.js';
 import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from './baton/v1/NodeInfo.js';
 import type { NodeRoutes as _baton_v1_NodeRoutes, NodeRoutes__Output as _baton_v1_NodeRoutes__Output } from './baton/v1/NodeRoutes.js';
@@ -83,6 +86,7 @@ import type { StartReplica as _baton_v1_StartReplica, StartReplica__Output as _b
 import type { StopReplica as _baton_v1_StopReplica, StopReplica__Output as _baton_v1_StopReplica__Output } from './baton/v1/StopReplica.js';
 import type { StreamLogs as _baton_v1_StreamLogs, StreamLogs__Output as _baton_v1_StreamLogs__Output } from './baton/v1/StreamLogs.js';
 import type { TcpProbe as _baton_v1_TcpProbe, TcpProbe__Output as _baton_v1_TcpProbe__Output } from './baton/v1/TcpProbe.js';
+import type { Ulimit as _baton_v1_Ulimit, Ulimit__Output as _baton_v1_Ulimit__Output } from './baton/v1/Ulimit.js';
 import type { UnplacedReplica as _baton_v1_UnplacedReplica, UnplacedReplica__Output as _baton_v1_UnplacedReplica__Output } from './baton/v1/UnplacedReplica.js';
 import type { WatchEventsRequest as _baton_v1_WatchEventsRequest, WatchEventsRequest__Output as _baton_v1_WatchEventsRequest__Output } from './baton/v1/WatchEventsRequest.js';
 import type { Welcome as _baton_v1_Welcome, Welcome__Output as _baton_v1_Welcome__Output } from './baton/v1/Welcome.js';
@@ -104,6 +108,7 @@ export interface ProtoGrpcType {
       Command: MessageTypeDefinition<_baton_v1_Command, _baton_v1_Command__Output>
       CommandAck: MessageTypeDefinition<_baton_v1_CommandAck, _baton_v1_CommandAck__Output>
       ContainerEvent: MessageTypeDefinition<_baton_v1_ContainerEvent, _baton_v1_ContainerEvent__Output>
+      ContainerSettings: MessageTypeDefinition<_baton_v1_ContainerSettings, _baton_v1_ContainerSettings__Output>
       ContainerState: MessageTypeDefinition<_baton_v1_ContainerState, _baton_v1_ContainerState__Output>
       ControlService: SubtypeConstructor<typeof grpc.Client, _baton_v1_ControlServiceClient> & { service: _baton_v1_ControlServiceDefinition }
       CoordinatorMessage: MessageTypeDefinition<_baton_v1_CoordinatorMessage, _baton_v1_CoordinatorMessage__Output>
@@ -144,8 +149,10 @@ export interface ProtoGrpcType {
       ListServicesRequest: MessageTypeDefinition<_baton_v1_ListServicesRequest, _baton_v1_ListServicesRequest__Output>
       ListServicesResponse: MessageTypeDefinition<_baton_v1_ListServicesResponse, _baton_v1_ListServicesResponse__Output>
       LogChunk: MessageTypeDefinition<_baton_v1_LogChunk, _baton_v1_LogChunk__Output>
+      LogConfig: MessageTypeDefinition<_baton_v1_LogConfig, _baton_v1_LogConfig__Output>
       LogLine: MessageTypeDefinition<_baton_v1_LogLine, _baton_v1_LogLine__Output>
       LogsRequest: MessageTypeDefinition<_baton_v1_LogsRequest, _baton_v1_LogsRequest__Output>
+      Mount: MessageTypeDefinition<_baton_v1_Mount, _baton_v1_Mount__Output>
       NodeCertificate: MessageTypeDefinition<_baton_v1_NodeCertificate, _baton_v1_NodeCertificate__Output>
       NodeInfo: MessageTypeDefinition<_baton_v1_NodeInfo, _baton_v1_NodeInfo__Output>
       NodeRoutes: MessageTypeDefinition<_baton_v1_NodeRoutes, _baton_v1_NodeRoutes__Output>
@@ -181,6 +188,7 @@ export interface ProtoGrpcType {
       StopReplica: MessageTypeDefinition<_baton_v1_StopReplica, _baton_v1_StopReplica__Output>
       StreamLogs: MessageTypeDefinition<_baton_v1_StreamLogs, _baton_v1_StreamLogs__Output>
       TcpProbe: MessageTypeDefinition<_baton_v1_TcpProbe, _baton_v1_TcpProbe__Output>
+      Ulimit: MessageTypeDefinition<_baton_v1_Ulimit, _baton_v1_Ulimit__Output>
       UnplacedReplica: MessageTypeDefinition<_baton_v1_UnplacedReplica, _baton_v1_UnplacedReplica__Output>
       WatchEventsRequest: MessageTypeDefinition<_baton_v1_WatchEventsRequest, _baton_v1_WatchEventsRequest__Output>
       Welcome: MessageTypeDefinition<_baton_v1_Welcome, _baton_v1_Welcome__Output>
