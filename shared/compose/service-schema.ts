@@ -297,8 +297,9 @@ export type RawService = z.output<typeof serviceSchema>;
 export const documentSchema = strictObject(
   {
     name: z.string({ error: expected('a stack name') }).nullish(),
-    // Obsolete since Compose v2 and carries no meaning; accepted without a warning.
-    version: z.unknown().optional(),
+    // Obsolete since Compose v2 and carries no meaning; accepted without a warning. A string, though,
+    // as compose-go and stack deploy require (`version: 3.8` is refused there: "version must be a string").
+    version: z.string({ error: expected('a string such as "3.8" (in quotes)') }).nullish(),
     services: z.record(z.string(), z.unknown(), { error: expected('a mapping of service name to service') }),
   },
   ROOT_POLICY,
