@@ -54,6 +54,9 @@ export interface KeyPolicy extends PolicyShape {
 const error = (why: string, allow?: (value: unknown) => boolean): KeyPolicy => ({ severity: 'error', why, ...(allow ? { allow } : {}) });
 const warning = (why: string, allow?: (value: unknown) => boolean): KeyPolicy => ({ severity: 'warning', why, ...(allow ? { allow } : {}) });
 
+/** The policy, with the Compose schema's type for the key (compose-spec.json) checked all the same. */
+const shaped = (policy: KeyPolicy, shape: z.ZodType): KeyPolicy => ({ ...policy, shape });
+
 /** A schema-level message for a value of the wrong type, as service-schema.ts words them. */
 const expected = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : `must be ${what}, got ${quote(issue.input)}`;
@@ -64,6 +67,9 @@ const listOrDict = z.union(
   { error: expected('a mapping or a list of strings') },
 );
 const stringOrBoolean = z.union([z.string(), z.boolean()], { error: expected('true, false or a string') });
+const text = (what: string) => z.string({ error: expected(what) });
+// After Compose's casts (casts.ts), a boolean-or-string key that Compose casts holds a boolean.
+const boolean = z.boolean({ error: expected('true or false') });
 
 /** The Compose schema's `build`: a context path, or the long form (compose-spec.json, $defs.service.properties.build). */
 const BUILD_SHAPE = z.union(
@@ -184,14 +190,8 @@ export const SERVICE_POLICY: Readonly<Record<string, KeyPolicy>> = {
   stop_signal: error(ISOLATION),
   platform: error('use a multi-arch image, or a node.platform.arch constraint to choose nodes'),
   // Both ignored by docker stack deploy, where they are common leftovers of files written for docker compose.
-  container_name: {
-    ...warning('replicas need distinct names, so Baton names containers itself (docker stack deploy ignores it too)'),
-    shape: z.string({ error: expected('a container name') }),
-  },
-  restart: {
-    ...warning('deploy.restart_policy is what counts (as in docker stack deploy; without one, condition any)'),
-    shape: z.string({ error: expected('a restart policy such as "always" or "on-failure"') }),
-  },
+  container_name: shaped(warning('replicas need distinct names, so Baton names containers itself (docker stack deploy ignores it too)'), text('a container name')),
+  restart: shaped(warning('deploy.restart_policy is what counts (as in docker stack deploy; without one, condition any)'), text('a restart policy such as "always" or "on-failure"')),
   scale: error('use deploy.replicas'),
   cpus: error(RESOURCES),
   cpu_count: error(RESOURCES),
@@ -217,20 +217,24 @@ export const SERVICE_POLICY: Readonly<Record<string, KeyPolicy>> = {
   use_api_socket: error('Baton does not give containers access to the Docker API'),
   models: error('Baton runs containers only'),
   hostname: warning('replicas keep the hostnames Docker gives them'),
-  domainname: warning('replicas keep the hostnames Docker gives them'),
+  domainname: shaped(warning('replicas keep the hostnames Docker gives them'), text('a domain name')),
   logging: warning("replicas log through the engine's default log driver"),
   init: warning('replicas run without an init process'),
-  tty: warning('replicas are not attached to a terminal'),
-  stdin_open: warning('replicas are not attached to a terminal'),
-  attach: warning('use baton logs to follow output'),
-  mac_address: warning('Docker assigns MAC addresses'),
-  pull_policy: warning('Baton pulls images when a node lacks them'),
-  annotations: warning('annotations are not passed to containers'),
-  develop: warning('develop only applies to docker compose watch'),
+  tty: shaped(warning('replicas are not attached to a terminal'), boolean),
+  stdin_open: shaped(warning('replicas are not attached to a terminal'), boolean),
+  // Not among the keys Compose casts, so a string stays a string, which its schema allows.
+  attach: shaped(warning('use baton logs to follow output'), stringOrBoolean),
+  mac_address: shaped(warning('Docker assigns MAC addresses'), text('a MAC address')),
+  pull_policy: shaped(warning('Baton pulls images when a node lacks them'), text('a pull policy such as always or missing')),
+  annotations: shaped(warning('annotations are not passed to containers'), listOrDict),
+  develop: shaped(
+    warning('develop only applies to docker compose watch'),
+    strictObject({ watch: z.array(z.record(z.string(), z.unknown(), { error: expected('a mapping with path and action') }), { error: expected('a list') }).nullish() }),
+  ),
 };
 
 export const DEPLOY_POLICY: Readonly<Record<string, KeyPolicy>> = {
-  endpoint_mode: warning('every service gets a virtual IP (endpoint_mode: vip); DNS round robin is not supported', (v) => v === 'vip'),
+  endpoint_mode: shaped(warning('every service gets a virtual IP (endpoint_mode: vip); DNS round robin is not supported', (v) => v === 'vip'), text('vip or dnsrr')),
 };
 
 export const LIMITS_POLICY: Readonly<Record<string, KeyPolicy>> = {
@@ -247,8 +251,8 @@ export const PLACEMENT_POLICY: Readonly<Record<string, KeyPolicy>> = {
 };
 
 export const PORT_POLICY: Readonly<Record<string, KeyPolicy>> = {
-  name: warning('port names are not used'),
-  app_protocol: warning('app_protocol is not used'),
+  name: shaped(warning('port names are not used'), text('a port name')),
+  app_protocol: shaped(warning('app_protocol is not used'), text('a protocol name such as http')),
 };
 
 export const DEPENDS_ON_POLICY: Readonly<Record<string, KeyPolicy>> = {};
