@@ -39,8 +39,7 @@
 
 import { z } from 'zod';
 import { type Findings, type PathSegment, emptyFindings } from './findings.js';
-import { quote } from './result.js';
-import { type PolicyShape, strictObject } from './zod-support.js';
+import { expected, type PolicyShape, strictObject } from './zod-support.js';
 
 export interface KeyPolicy extends PolicyShape {
   readonly severity: 'error' | 'warning';
@@ -57,9 +56,6 @@ const warning = (why: string, allow?: (value: unknown) => boolean): KeyPolicy =>
 /** The policy, with the Compose schema's type for the key (compose-spec.json) checked all the same. */
 const shaped = (policy: KeyPolicy, shape: z.ZodType): KeyPolicy => ({ ...policy, shape });
 
-/** A schema-level message for a value of the wrong type, as service-schema.ts words them. */
-const expected = (what: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? 'is required' : `must be ${what}, got ${quote(issue.input)}`;
 const strings = z.array(z.string({ error: expected('a string') }), { error: expected('a list of strings') });
 const stringOrList = z.union([z.string(), strings], { error: expected('a string or a list of strings') });
 const listOrDict = z.union(

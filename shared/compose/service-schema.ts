@@ -19,11 +19,7 @@ import { fail, ok, quote, type Result } from './result.js';
 import { splitShellWords } from './shell-words.js';
 import type { DependsOnSpec, PortSpec } from './types.js';
 import { parseBytes, parseCpus, parseDuration } from './units.js';
-import { parsedBy, strictObject } from './zod-support.js';
-
-/** A schema-level message for a value of the wrong type, keeping "got ..." like the generic ones. */
-const expected = (what: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? 'is required' : `must be ${what}, got ${quote(issue.input)}`;
+import { expected, parsedBy, strictObject } from './zod-support.js';
 
 const stringOrNumber = (what: string) => z.union([z.string(), z.number()], { error: expected(what) });
 const scalarText = z

@@ -51,6 +51,10 @@ export function strictObject<Shape extends z.ZodRawShape>(shape: Shape, policy: 
   }, inner);
 }
 
+/** A schema-level message for a value of the wrong type, keeping "got ..." like the generic ones. */
+export const expected = (what: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be ${what}, got ${quote(issue.input)}`;
+
 /** Runs a value parser as a transform: its error becomes the issue message. */
 export function parsedBy<In, Out>(parse: (value: In) => Result<Out>) {
   return (value: In, ctx: z.RefinementCtx): Out => {
