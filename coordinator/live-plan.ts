@@ -1,4 +1,5 @@
 // Plans Compose files against the live node pool for `baton plan` (changes nothing).
+import { formatRefusal } from '../shared/compose/index.js';
 import { InputError } from '../shared/errors.js';
 import type { NodePool } from './node-pool.js';
 import { planCompose } from './plan-compose.js';
@@ -29,7 +30,7 @@ export function livePlanner(pool: NodePool, store: Store): PlanHandler {
       nodes: schedulerSnapshot(pool, store),
       stacks: Object.values(store.state.stacks),
     });
-    if (!r.ok) throw new InputError(r.errors.join('\n'));
+    if (!r.ok) throw new InputError(formatRefusal(r.errors, r.warnings));
     return { planJson: JSON.stringify(r.json), planText: r.text, complete: r.exitCode === 0, warnings: r.warnings };
   };
 }

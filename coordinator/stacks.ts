@@ -3,7 +3,7 @@
 // starts (or replaces) rollouts; the control loop advances them and asks for automatic rollbacks
 // through `autoRollback`. The agents never write desired state. It also gives each service its
 // address (VIP) and the published ports Baton chooses (ingress/), checked across all stacks first.
-import { formatIssue, parseCompose } from '../shared/compose/index.js';
+import { formatIssue, formatRefusal, parseCompose } from '../shared/compose/index.js';
 import { specHash } from '../shared/compose/spec-hash.js';
 import type { ServiceSpec } from '../shared/compose/types.js';
 import type { Clock } from '../shared/clock.js';
@@ -113,7 +113,7 @@ export class Stacks {
   async deploy(req: DeployRequest): Promise<DeployResult> {
     const parsed = parseCompose(req.text, { file: req.file, env: req.env, stackName: req.stackName, ...(req.files ? { files: req.files } : {}) });
     const warnings = parsed.warnings.map(formatIssue);
-    if (!parsed.ok) throw new InputError(parsed.errors.map(formatIssue).join('\n'));
+    if (!parsed.ok) throw new InputError(formatRefusal(parsed.errors.map(formatIssue), warnings));
     const now = this.clock.now();
     const name = parsed.stack.name;
     // Checked against every stack before anything is written: a rejected deploy changes nothing.
@@ -122,7 +122,7 @@ export class Stacks {
       stack: name,
       services: parsed.stack.services.map((spec) => ({ name: spec.name, spec, vip: stored?.[spec.name]?.vip, assignedPorts: stored?.[spec.name]?.assignedPorts })),
     });
-    if (addresses.errors.length) throw new InputError(addresses.errors.join('\n'));
+    if (addresses.errors.length) throw new InputError(formatRefusal(addresses.errors, warnings));
     const changes: DeployResult['changes'] = [];
     const rolloutEvents: { type: string; message: string }[] = [];
     const generation = this.store.transact((s) => {

@@ -187,13 +187,13 @@ export interface PlanOutput {
 export async function planOffline(o: { text: string; file: string; stackName: string; nodesFile: string }): Promise<PlanOutput> {
   // The parser and scheduler load only for offline plans (the live one runs them remotely).
   const { offlineNodes, planCompose } = await import('../../coordinator/plan-compose.js');
-  const { formatIssue, parseNodesFile } = await import('../compose/index.js');
+  const { formatIssue, formatRefusal, parseNodesFile } = await import('../compose/index.js');
   const { CliError, EXIT_BAD_INPUT } = await import('./client.js');
   const nodesText = await readInput(o.nodesFile, 'nodes file');
   const nodes = parseNodesFile(nodesText, { file: o.nodesFile });
-  if (!nodes.ok) throw new CliError(nodes.errors.map(formatIssue).join('\n'), EXIT_BAD_INPUT);
+  if (!nodes.ok) throw new CliError(formatRefusal(nodes.errors.map(formatIssue), nodes.warnings.map(formatIssue)), EXIT_BAD_INPUT);
   const files = new Map(Object.entries(await readReferencedFiles(o.file, o.text, process.env)));
   const r = planCompose({ text: o.text, file: o.file, env: process.env, files, stackName: o.stackName, nodes: offlineNodes(nodes.nodes) });
-  if (!r.ok) throw new CliError([...r.errors, ...r.warnings].join('\n'), EXIT_BAD_INPUT);
+  if (!r.ok) throw new CliError(formatRefusal(r.errors, [...nodes.warnings.map(formatIssue), ...r.warnings]), EXIT_BAD_INPUT);
   return { json: r.json, text: r.text, warnings: [...nodes.warnings.map(formatIssue), ...r.warnings], complete: r.exitCode === 0 };
 }

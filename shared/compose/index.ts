@@ -3,7 +3,7 @@
 
 export * from './types.js';
 export { parseCompose, type ParseOptions, type ParseResult } from './parse.js';
-export { formatIssue, formatPath, DOCUMENT_PATH } from './issues.js';
+export { formatIssue, formatPath, formatRefusal, formatWarning, DOCUMENT_PATH } from './issues.js';
 export { parseNodesFile, type NodeCapacity, type NodesFileOptions, type NodesFileResult } from './nodes-file.js';
 export { parseBytes, parseCpus, parseDuration, formatDuration } from './units.js';
 export { interpolateString, interpolateTree, type Env } from './interpolate.js';

@@ -1,6 +1,7 @@
 // Compose variable interpolation (`$VAR`, `${VAR:-default}`, `${VAR:?error}`, `$$`, ...) applied to every
 // string scalar of a parsed document, as Compose does before it validates anything.
 
+import type { CastOutcome } from './casts.js';
 import { type Finding, type Findings, type PathSegment, emptyFindings } from './findings.js';
 import { quote } from './result.js';
 
@@ -63,7 +64,10 @@ export function interpolateString(text: string, env: Env): Expansion {
   return { ok: true, value: out, unset };
 }
 
-/** Index of the `}` closing a `${` whose body starts at `from`, allowing nested `${...}` in defaults. */
+/**
+ * Index of the `}` closing a `${` whose body starts at `from`, counting nested `${...}` in a default
+ * so that `${A:-${B}}` is A or the text "${B}" (stack deploy's first-`}` rule would leave a stray `}`).
+ */
 function matchingBrace(text: string, from: number): number {
   let depth = 0;
   for (let i = from; i < text.length; i++) {
@@ -93,8 +97,9 @@ function expandBraced(body: string, whole: string, env: Env): Expansion {
   const value = env[name];
   const isSet = value !== undefined;
   const isNonEmpty = isSet && value !== '';
-  // The word after the operator is only expanded when it is used, as a shell would.
-  const word = (): Expansion => interpolateString(m[3] ?? '', env);
+  // The word after the operator is taken literally, `$` and all, as `docker stack deploy` does
+  // (`${A:-$B}` is "$B" when A is unset); docker compose would expand it again.
+  const word = (): Expansion => ({ ok: true, value: m[3] ?? '', unset: [] });
   switch (op) {
     case undefined:
       return { ok: true, value: value ?? '', unset: isSet ? [] : [name] };
@@ -124,11 +129,17 @@ function expandBraced(body: string, whole: string, env: Env): Expansion {
 export interface InterpolateOptions {
   /** Subtrees left as they are, e.g. top-level `x-*` extensions that Baton ignores anyway. */
   readonly skip?: (path: readonly PathSegment[]) => boolean;
+  /**
+   * Converts an interpolated string at `path` to the type Compose casts it to (casts.ts), or
+   * undefined to keep the string. A failed cast is an error at the path. @default no casts
+   */
+  readonly cast?: (path: readonly PathSegment[], value: string) => CastOutcome | undefined;
 }
 
 /**
- * Interpolates every string scalar of a plain JSON-like tree (keys are left alone). An unset variable
- * without a default is warned about once, at its first use.
+ * Interpolates every string scalar of a plain JSON-like tree (keys are left alone), then casts it
+ * where `options.cast` says, as compose-go does in the same pass. An unset variable without a
+ * default is warned about once, at its first use.
  */
 export function interpolateTree(
   tree: unknown,
@@ -150,7 +161,16 @@ export function interpolateTree(
         warned.add(name);
         findings.warnings.push(unsetWarning(path, name));
       }
-      return r.value;
+      const cast = options.cast?.(path, r.value);
+      if (cast === undefined) return r.value;
+      // The string as written, when it is not what was cast: `"" (from "${REPLICAS}")`.
+      const from = r.value !== node ? ` (from ${quote(node)})` : '';
+      if (!cast.ok) {
+        findings.errors.push({ path: [...path], message: `${cast.error}${from}` });
+        return r.value;
+      }
+      if (cast.warning !== undefined) findings.warnings.push({ path: [...path], message: `${cast.warning}${from}` });
+      return cast.value;
     }
     if (Array.isArray(node)) return node.map((item, i) => walk(item, [...path, i]));
     if (node !== null && typeof node === 'object') {

@@ -30,6 +30,20 @@ export function formatIssue(issue: SpecIssue): string {
   return issue.path === DOCUMENT_PATH ? `${issue.file}: ${issue.message}` : `${issue.file}: ${issue.path}: ${issue.message}`;
 }
 
+/** How a warning is printed wherever it appears: `warning: compose.yaml: services.web.restart: ignored: ...` */
+export function formatWarning(text: string): string {
+  return `warning: ${text}`;
+}
+
+/**
+ * The message that refuses a file: its errors, then its warnings, each labelled `warning:`, so a reader
+ * tells what stopped the deploy from what merely deserves a look. One text because it travels as one
+ * gRPC status message (`baton deploy`, live `baton plan`) and is printed as one CliError (offline plan).
+ */
+export function formatRefusal(errors: readonly string[], warnings: readonly string[]): string {
+  return [...errors, ...warnings.map(formatWarning)].join('\n');
+}
+
 /**
  * Sorts findings into the order their paths appear in `tree` (stable otherwise), so a user reads them
  * top to bottom whichever stage found them. A path that is not in the tree (a missing key) sorts with

@@ -8,20 +8,23 @@
 // |------------------------------|----------------------------------------------------------------|----------|
 // | top level                    | networks (other than an empty `default`), volumes, configs,    | error    |
 // |                              | secrets, include, models                                       |          |
-// | service                      | build, extends, profiles, volumes, volumes_from, tmpfs,        | error    |
+// | service                      | build (without image), extends, profiles, volumes,             | error    |
+// |                              | volumes_from, tmpfs,                                           |          |
 // |                              | configs, secrets, env_file, label_file, networks (other than   |          |
 // |                              | `default`), network_mode, links, external_links, extra_hosts,  |          |
 // |                              | dns, dns_opt, dns_search, pid, ipc, uts, privileged, cap_add,  |          |
 // |                              | cap_drop, security_opt, devices, device_cgroup_rules, gpus,    |          |
 // |                              | sysctls, ulimits, userns_mode, cgroup, cgroup_parent, runtime, |          |
 // |                              | isolation, storage_opt, read_only, group_add, credential_spec, |          |
-// |                              | container_name, user, working_dir, stop_signal, platform,      |          |
-// |                              | restart, scale, cpus, cpu_*, cpuset, mem_limit,                |          |
+// |                              | user, working_dir, stop_signal, platform,                      |          |
+// |                              | scale, cpus, cpu_*, cpuset, mem_limit,                         |          |
 // |                              | mem_reservation, mem_swappiness, memswap_limit, pids_limit,    |          |
 // |                              | shm_size, oom_kill_disable, oom_score_adj, blkio_config,       |          |
 // |                              | post_start, pre_stop, provider, use_api_socket, models         |          |
 // | service                      | hostname, domainname, logging, init, tty, stdin_open, attach,  | warning  |
 // |                              | mac_address, pull_policy, annotations, develop                 |          |
+// | service (stack deploy        | build (next to image), restart, container_name                 | warning  |
+// | ignores them too)            |                                                                |          |
 // | deploy                       | endpoint_mode (other than `vip`)                               | warning  |
 // | deploy.resources.limits      | pids                                                           | error    |
 // | deploy.resources.reservations| devices, generic_resources                                     | error    |
@@ -31,18 +34,77 @@
 //
 // A key whose value is empty or off (null, false, "", [], {}) is never reported: `privileged: false`
 // asks for nothing Baton lacks. `version` and `x-*` extension keys are accepted everywhere and ignored.
+// A key with a `shape` is still checked against the Compose schema's type for it (service-schema.ts,
+// through strictObject), so an ignored key with a wrong value (`restart: [1]`) is an error.
 
+import { z } from 'zod';
 import { type Findings, type PathSegment, emptyFindings } from './findings.js';
+import { expected, type PolicyShape, strictObject } from './zod-support.js';
 
-export interface KeyPolicy {
+export interface KeyPolicy extends PolicyShape {
   readonly severity: 'error' | 'warning';
   readonly why: string;
   /** Values that are fine despite the key being unsupported (beyond the empty/off ones). */
   readonly allow?: (value: unknown) => boolean;
+  /** The policy that applies instead, given the mapping the key is in (`build` without `image` is an error). */
+  readonly inContext?: (parent: Readonly<Record<string, unknown>>) => KeyPolicy | undefined;
 }
 
 const error = (why: string, allow?: (value: unknown) => boolean): KeyPolicy => ({ severity: 'error', why, ...(allow ? { allow } : {}) });
 const warning = (why: string, allow?: (value: unknown) => boolean): KeyPolicy => ({ severity: 'warning', why, ...(allow ? { allow } : {}) });
+
+/** The policy, with the Compose schema's type for the key (compose-spec.json) checked all the same. */
+const shaped = (policy: KeyPolicy, shape: z.ZodType): KeyPolicy => ({ ...policy, shape });
+
+const strings = z.array(z.string({ error: expected('a string') }), { error: expected('a list of strings') });
+const stringOrList = z.union([z.string(), strings], { error: expected('a string or a list of strings') });
+const listOrDict = z.union(
+  [z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()], { error: expected('a string, number, true/false or empty') })), strings],
+  { error: expected('a mapping or a list of strings') },
+);
+const stringOrBoolean = z.union([z.string(), z.boolean()], { error: expected('true, false or a string') });
+const text = (what: string) => z.string({ error: expected(what) });
+// After Compose's casts (casts.ts), a boolean-or-string key that Compose casts holds a boolean.
+const boolean = z.boolean({ error: expected('true or false') });
+
+/** The Compose schema's `build`: a context path, or the long form (compose-spec.json, $defs.service.properties.build). */
+const BUILD_SHAPE = z.union(
+  [
+    z.string(),
+    strictObject(
+      Object.fromEntries(
+        Object.entries({
+          context: z.string({ error: expected('a path or URL') }),
+          dockerfile: z.string({ error: expected('a file name') }),
+          dockerfile_inline: z.string({ error: expected('a string') }),
+          entitlements: strings,
+          args: listOrDict,
+          ssh: listOrDict,
+          labels: listOrDict,
+          cache_from: strings,
+          cache_to: strings,
+          no_cache: stringOrBoolean,
+          no_cache_filter: stringOrList,
+          additional_contexts: listOrDict,
+          network: z.string({ error: expected('a network name') }),
+          provenance: stringOrBoolean,
+          sbom: stringOrBoolean,
+          pull: stringOrBoolean,
+          target: z.string({ error: expected('a build stage name') }),
+          shm_size: z.union([z.int(), z.string()], { error: expected('a byte value such as 2g') }),
+          extra_hosts: z.union([z.record(z.string(), stringOrList), strings], { error: expected('a mapping or a list of "host:ip" strings') }),
+          isolation: z.string({ error: expected('a string') }),
+          privileged: stringOrBoolean,
+          secrets: z.array(z.union([z.string(), z.record(z.string(), z.unknown())], { error: expected('a secret name or a mapping') })),
+          tags: strings,
+          ulimits: z.record(z.string(), z.union([z.int(), z.string(), z.record(z.string(), z.unknown())], { error: expected('a number or a mapping with soft and hard') })),
+          platforms: strings,
+        }).map(([k, v]) => [k, v.nullish()]),
+      ),
+    ),
+  ],
+  { error: expected('a build context path or a mapping with context') },
+);
 
 function isPlainMap(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -74,7 +136,12 @@ export const ROOT_POLICY: Readonly<Record<string, KeyPolicy>> = {
 };
 
 export const SERVICE_POLICY: Readonly<Record<string, KeyPolicy>> = {
-  build: error('Baton runs prebuilt images; build and push the image, then set image'),
+  // docker stack deploy ignores build (it has no builder) and runs image; without an image there is nothing to run.
+  build: {
+    ...warning('Baton runs the image and does not build it, as docker stack deploy does; build and push the image beforehand'),
+    shape: BUILD_SHAPE,
+    inContext: (service) => (service['image'] == null ? { ...error('Baton runs prebuilt images; build and push the image, then set image'), shape: BUILD_SHAPE } : undefined),
+  },
   extends: error('write the service out in full'),
   profiles: error('every service in the file is deployed; remove the services you do not want'),
   volumes: error(STORAGE),
@@ -102,8 +169,9 @@ export const SERVICE_POLICY: Readonly<Record<string, KeyPolicy>> = {
   group_add: error(ISOLATION),
   credential_spec: error(ISOLATION),
   platform: error('use a multi-arch image, or a node.platform.arch constraint to choose nodes'),
-  container_name: error('replicas need distinct names, so Baton names containers itself'),
-  restart: error('use deploy.restart_policy'),
+  // Both ignored by docker stack deploy, where they are common leftovers of files written for docker compose.
+  container_name: shaped(warning('replicas need distinct names, so Baton names containers itself (docker stack deploy ignores it too)'), text('a container name')),
+  restart: shaped(warning('deploy.restart_policy is what counts (as in docker stack deploy; without one, condition any)'), text('a restart policy such as "always" or "on-failure"')),
   scale: error('use deploy.replicas'),
   cpus: error(RESOURCES),
   cpu_count: error(RESOURCES),
@@ -127,17 +195,21 @@ export const SERVICE_POLICY: Readonly<Record<string, KeyPolicy>> = {
   provider: error('Baton runs containers only'),
   use_api_socket: error('Baton does not give containers access to the Docker API'),
   models: error('Baton runs containers only'),
-  tty: warning('replicas are not attached to a terminal'),
-  stdin_open: warning('replicas are not attached to a terminal'),
-  attach: warning('use baton logs to follow output'),
-  mac_address: warning('Docker assigns MAC addresses'),
-  pull_policy: warning('Baton pulls images when a node lacks them'),
-  annotations: warning('annotations are not passed to containers'),
-  develop: warning('develop only applies to docker compose watch'),
+  tty: shaped(warning('replicas are not attached to a terminal'), boolean),
+  stdin_open: shaped(warning('replicas are not attached to a terminal'), boolean),
+  // Not among the keys Compose casts, so a string stays a string, which its schema allows.
+  attach: shaped(warning('use baton logs to follow output'), stringOrBoolean),
+  mac_address: shaped(warning('Docker assigns MAC addresses'), text('a MAC address')),
+  pull_policy: shaped(warning('Baton pulls images when a node lacks them'), text('a pull policy such as always or missing')),
+  annotations: shaped(warning('annotations are not passed to containers'), listOrDict),
+  develop: shaped(
+    warning('develop only applies to docker compose watch'),
+    strictObject({ watch: z.array(z.record(z.string(), z.unknown(), { error: expected('a mapping with path and action') }), { error: expected('a list') }).nullish() }),
+  ),
 };
 
 export const DEPLOY_POLICY: Readonly<Record<string, KeyPolicy>> = {
-  endpoint_mode: warning('every service gets a virtual IP (endpoint_mode: vip); DNS round robin is not supported', (v) => v === 'vip'),
+  endpoint_mode: shaped(warning('every service gets a virtual IP (endpoint_mode: vip); DNS round robin is not supported', (v) => v === 'vip'), text('vip or dnsrr')),
 };
 
 export const LIMITS_POLICY: Readonly<Record<string, KeyPolicy>> = {
@@ -154,8 +226,8 @@ export const PLACEMENT_POLICY: Readonly<Record<string, KeyPolicy>> = {
 };
 
 export const PORT_POLICY: Readonly<Record<string, KeyPolicy>> = {
-  name: warning('port names are not used'),
-  app_protocol: warning('app_protocol is not used'),
+  name: shaped(warning('port names are not used'), text('a port name')),
+  app_protocol: shaped(warning('app_protocol is not used'), text('a protocol name such as http')),
 };
 
 export const DEPENDS_ON_POLICY: Readonly<Record<string, KeyPolicy>> = {};
@@ -205,7 +277,8 @@ export function checkKeyPolicy(document: unknown): Findings {
     }
     for (const [key, value] of Object.entries(node)) {
       // hasOwn: a key such as `constructor` or `__proto__` must not find Object.prototype's members.
-      const policy = Object.hasOwn(level.keys, key) ? level.keys[key] : undefined;
+      const listed = Object.hasOwn(level.keys, key) ? level.keys[key] : undefined;
+      const policy = listed?.inContext?.(node) ?? listed;
       if (policy && !isEmptyOrOff(value) && !policy.allow?.(value)) {
         const list = policy.severity === 'error' ? findings.errors : findings.warnings;
         list.push({ path: [...path, key], message: `${policy.severity === 'error' ? 'not supported' : 'ignored'}: ${policy.why}` });

@@ -1,10 +1,11 @@
 // The entry point: Compose file text in, a validated StackSpec (or every problem found) out. Never
 // throws for anything a file can contain.
 //
-// Stages: YAML -> plain tree -> interpolation -> unsupported-key report -> schema per service ->
+// Stages: YAML -> plain tree -> interpolation and Compose's casts -> unsupported-key report -> schema per service ->
 // normalisation -> stack-wide dependency checks. Later stages still run when earlier ones found
 // problems, so one run lists everything there is to fix.
 
+import { castComposeValue } from './casts.js';
 import { checkDependencies } from './dependencies.js';
 import { type Finding, type Findings, mergeFindings } from './findings.js';
 import { interpolateTree } from './interpolate.js';
@@ -60,7 +61,11 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
   }
   const findings: Findings = { errors: [], warnings: [...loaded.warnings] };
   // Top-level x-* blocks are ignored by Baton, so a `${VAR:?}` inside one must not block a deploy.
-  const interpolated = interpolateTree(loaded.value, env, { skip: (p) => p.length === 1 && String(p[0]).startsWith('x-') });
+  // Strings Compose casts (`replicas: "3"`) become numbers and booleans here, before anything checks types.
+  const interpolated = interpolateTree(loaded.value, env, {
+    skip: (p) => p.length === 1 && String(p[0]).startsWith('x-'),
+    cast: castComposeValue,
+  });
   const tree = interpolated.value;
   mergeFindings(findings, interpolated.findings);
   mergeFindings(findings, checkKeyPolicy(tree));
@@ -84,7 +89,7 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
 
 /**
  * A string that failed interpolation is validated as written (`nginx:${TAG:?set TAG}`) and fails again
- * for that reason; only the interpolation error says what to fix.
+ * for that reason, as does one that failed its cast; only the first error says what to fix.
  */
 function withoutFollowOns(errors: readonly Finding[], interpolationErrors: readonly Finding[]): Finding[] {
   const failed = new Set(interpolationErrors.map((e) => JSON.stringify(e.path)));

@@ -20,11 +20,7 @@ import { fail, ok, quote, type Result } from './result.js';
 import { splitShellWords } from './shell-words.js';
 import type { DependsOnSpec, PortSpec } from './types.js';
 import { parseBytes, parseCpus, parseDuration } from './units.js';
-import { parsedBy, strictObject } from './zod-support.js';
-
-/** A schema-level message for a value of the wrong type, keeping "got ..." like the generic ones. */
-const expected = (what: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? 'is required' : `must be ${what}, got ${quote(issue.input)}`;
+import { expected, parsedBy, strictObject } from './zod-support.js';
 
 const stringOrNumber = (what: string) => z.union([z.string(), z.number()], { error: expected(what) });
 const scalarText = z
@@ -299,8 +295,9 @@ export type RawService = z.output<typeof serviceSchema>;
 export const documentSchema = strictObject(
   {
     name: z.string({ error: expected('a stack name') }).nullish(),
-    // Obsolete since Compose v2 and carries no meaning; accepted without a warning.
-    version: z.unknown().optional(),
+    // Obsolete since Compose v2 and carries no meaning; accepted without a warning. A string, though,
+    // as compose-go and stack deploy require (`version: 3.8` is refused there: "version must be a string").
+    version: z.string({ error: expected('a string such as "3.8" (in quotes)') }).nullish(),
     services: z.record(z.string(), z.unknown(), { error: expected('a mapping of service name to service') }),
   },
   ROOT_POLICY,

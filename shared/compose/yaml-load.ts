@@ -1,5 +1,5 @@
-// Reads YAML text into a plain JSON-like tree (string keys, no Maps, bounded depth), turning syntax
-// errors into findings with line and column instead of exceptions.
+// Reads YAML text into a plain JSON-like tree (string keys only, no Maps, bounded depth), turning syntax
+// errors and non-string keys into findings with line or path instead of exceptions.
 
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { type Finding, type Findings, type PathSegment, emptyFindings } from './findings.js';
@@ -71,11 +71,14 @@ function toPlain(node: unknown, path: PathSegment[], ancestors: Set<unknown>, fi
   if (node instanceof Map) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of node) {
-      if (k !== null && typeof k === 'object') {
-        findings.errors.push({ path: [...path], message: `keys must be strings, got ${quote(k)} as a key` });
+      // compose-go and stack deploy refuse `123:` or `true:` as a key ("non-string key in services: 123")
+      // rather than read it as the string it looks like; so does Baton, saying how to write the string.
+      if (typeof k !== 'string') {
+        const hint = k === null || typeof k === 'object' ? '' : ` (write "${String(k)}" in quotes for the string)`;
+        findings.errors.push({ path: [...path], message: `keys must be strings, got ${quote(k)} as a key${hint}` });
         continue;
       }
-      const key = String(k);
+      const key = k;
       // defineProperty keeps a `__proto__` key an ordinary key instead of replacing the prototype.
       Object.defineProperty(out, key, { value: child(v, key), enumerable: true, writable: true, configurable: true });
     }

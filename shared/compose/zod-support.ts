@@ -3,7 +3,6 @@
 
 import { z } from 'zod';
 import type { Finding, PathSegment } from './findings.js';
-import type { KeyPolicy } from './key-policy.js';
 import { quote, type Result } from './result.js';
 import { didYouMean } from './suggest.js';
 
@@ -11,18 +10,30 @@ function isPlainMap(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** What strictObject needs of a key-policy entry (key-policy.ts's KeyPolicy), structurally, so this file does not import the table. */
+export interface PolicyShape {
+  /** The Compose schema's type of a key Baton does not use: checked all the same, so a wrong value is still an error. */
+  readonly shape?: z.ZodType;
+}
+
 /**
  * An object schema that reports unknown keys (suggesting the closest known one), passes `x-*` extension
- * keys, and skips keys of `policy`, which the key-policy pass has already reported.
+ * keys, and skips keys of `policy`, which the key-policy pass has already reported, after checking them
+ * against their Compose `shape` where the policy gives one (`restart: [1]` is an error though `restart`
+ * is ignored). Those values are not in the output's type; nothing downstream reads them.
  */
-export function strictObject<Shape extends z.ZodRawShape>(shape: Shape, policy: Readonly<Record<string, KeyPolicy>> = {}) {
+export function strictObject<Shape extends z.ZodRawShape>(shape: Shape, policy: Readonly<Record<string, PolicyShape>> = {}) {
   const known = Object.keys(shape);
   const candidates = [...known, ...Object.keys(policy)];
+  const checked: Record<string, z.ZodType> = {};
+  for (const [key, p] of Object.entries(policy)) if (p.shape && !Object.hasOwn(shape, key)) checked[key] = p.shape.nullish();
+  // The checked keys' values pass through unused; the type says what the rest of the parser reads.
+  const inner = z.object({ ...shape, ...checked }) as unknown as z.ZodObject<Shape>;
   return z.preprocess((input, ctx) => {
     if (!isPlainMap(input)) return input;
     const kept: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(input)) {
-      if (Object.hasOwn(shape, key)) Object.defineProperty(kept, key, { value, enumerable: true, writable: true, configurable: true });
+      if (Object.hasOwn(shape, key) || Object.hasOwn(checked, key)) Object.defineProperty(kept, key, { value, enumerable: true, writable: true, configurable: true });
       else if (key.startsWith('x-') || Object.hasOwn(policy, key)) continue;
       else {
         // zod lets only this issue code through a preprocess without abandoning the rest of the
@@ -37,8 +48,12 @@ export function strictObject<Shape extends z.ZodRawShape>(shape: Shape, policy: 
       }
     }
     return kept;
-  }, z.object(shape));
+  }, inner);
 }
+
+/** A schema-level message for a value of the wrong type, keeping "got ..." like the generic ones. */
+export const expected = (what: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be ${what}, got ${quote(issue.input)}`;
 
 /** Runs a value parser as a transform: its error becomes the issue message. */
 export function parsedBy<In, Out>(parse: (value: In) => Result<Out>) {

@@ -115,3 +115,25 @@ t.test('live: the coordinator plans against its pool and changes nothing', async
   t.equal(b.code, 2);
   t.match(b.stderr, /bad\.yaml: services\.web.*imgae.*did you mean "image"/);
 });
+
+t.test('live: a refused file prints its errors, then its warnings labelled warning:, for plan and deploy (issue 11)', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'baton-refused-'));
+  const c = await Coordinator.start({ listen: '127.0.0.1:0', dataDir, logger: createLogger('c', 'silent') });
+  t.teardown(() => c.stop());
+  const target = `127.0.0.1:${c.address.port}`;
+  const file = join(dataDir, 'compose.yaml');
+  // One error, two warnings (one before the error in the file, one after).
+  await writeFile(file, 'name: demo\nservices:\n  web:\n    image: nginx:1.27\n    restart: always\n    deploy:\n      replicas: many\n    container_name: web\n');
+  const want = [
+    `baton: ${file}: services.web.deploy.replicas: must be a whole number, got "many"`,
+    `warning: ${file}: services.web.restart: ignored: deploy.restart_policy is what counts (as in docker stack deploy; without one, condition any)`,
+    `warning: ${file}: services.web.container_name: ignored: replicas need distinct names, so Baton names containers itself (docker stack deploy ignores it too)`,
+    '',
+  ];
+  for (const command of ['plan', 'deploy']) {
+    const r = await runBaton([command, '-f', file, '--coordinator', target], { BATON_CONFIG: c.adminCredentialFile });
+    t.equal(r.code, 2, `${command}: bad input`);
+    t.same(r.stderr.split('\n'), want, `${command}: errors first, then the labelled warnings`);
+  }
+  t.same(Object.keys(c.store.state.stacks), [], 'nothing deployed');
+});

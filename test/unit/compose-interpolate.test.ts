@@ -24,9 +24,10 @@ t.test('expansions', async (t) => {
     ['${EMPTY:+set}', '', []],
     ['${EMPTY+set}', 'set', []],
     ['${MISSING+set}', '', []],
-    ['${MISSING:-${TAG}}', '1.27', []], // nested default
-    ['${MISSING:-${ALSO_MISSING:-x}}', 'x', []],
-    ['${MISSING:-$OTHER}', '', ['OTHER']],
+    // A default is taken literally, `$` and all, as docker stack deploy does (issue 11; it was expanded before).
+    ['${MISSING:-${TAG}}', '${TAG}', []],
+    ['${MISSING:-${ALSO_MISSING:-x}}', '${ALSO_MISSING:-x}', []],
+    ['${MISSING:-$OTHER}', '$OTHER', []],
     ['${TAG:-$UNUSED}', '1.27', []], // an unused default is not expanded, so nothing is unset
     ['${TAG:?must be set}', '1.27', []],
     ['${EMPTY?must be set}', '', []],

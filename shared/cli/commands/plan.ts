@@ -2,6 +2,7 @@
 // changes nothing) or offline against nodes described in a file. Exit 0: all placed; 1: some
 // replicas unplaced; 2: bad input.
 import type { Command } from 'commander';
+import { formatWarning } from '../../compose/issues.js';
 import type { PlanResponse__Output } from '../../grpc/gen/baton/v1/PlanResponse.js';
 import { CONFIG_HELP, INSECURE_HELP, resolveConnection, unary, type ConnectionOptions } from '../client.js';
 import { readInput, readReferencedFiles, referencedEnv, stackNameFor } from '../compose-file.js';
@@ -43,7 +44,7 @@ export function registerPlan(program: Command): void {
         );
         out = { json: JSON.parse(res.plan_json), text: res.plan_text, warnings: res.warnings, complete: res.complete };
       }
-      for (const w of out.warnings) process.stderr.write(`warning: ${w}\n`);
+      for (const w of out.warnings) process.stderr.write(`${formatWarning(w)}\n`);
       process.stdout.write(o.json ? JSON.stringify(out.json, null, 2) + '\n' : out.text.endsWith('\n') ? out.text : out.text + '\n');
       process.exitCode = out.complete ? 0 : 1;
     });

@@ -1,5 +1,6 @@
 // `baton deploy`, `scale`, `rm`, `services`, `ps`: running services on the cluster.
 import type { Command } from 'commander';
+import { formatWarning } from '../../compose/issues.js';
 import { formatBytes, humanAge, table } from '../../format.js';
 import type { DeployResponse__Output } from '../../grpc/gen/baton/v1/DeployResponse.js';
 import type { ListReplicasResponse__Output } from '../../grpc/gen/baton/v1/ListReplicasResponse.js';
@@ -38,7 +39,7 @@ export function registerServices(program: Command): void {
         { compose_yaml: text, file_name: o.file, stack, env: referencedEnv(text, process.env), files: await readReferencedFiles(o.file, text, process.env) },
         30_000,
       );
-      for (const w of res.warnings) process.stderr.write(`warning: ${w}\n`);
+      for (const w of res.warnings) process.stderr.write(`${formatWarning(w)}\n`);
       process.stdout.write(`stack ${res.stack} generation ${res.generation}: ${res.changes.map((c) => `${c.service} ${c.change}`).join(', ')}\n`);
       for (const u of res.unplaced) process.stdout.write(`  pending ${u.service}.${u.replica}: ${u.reason}\n`);
       if (o.detach) return;
