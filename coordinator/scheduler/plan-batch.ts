@@ -11,7 +11,7 @@
 import { NodeIndex } from './capacity-index.js';
 import { constraintSignature } from './constraints.js';
 import { explainIn } from './explain.js';
-import { acceptsWork, readyMask, staticEligibility, type Eligibility } from './filters.js';
+import { acceptsWork, firstRejection, fitsNow, readyMask, STATIC_FILTERS, staticEligibility, type Eligibility } from './filters.js';
 import { improvePlan } from './improve/index.js';
 import { countUsedNodes, usedNodesLowerBound } from './lower-bound.js';
 import { pickNode } from './pick.js';
@@ -58,6 +58,15 @@ function placeGreedily(
   });
   for (const r of order) {
     const e = eligibilityOf[r]!;
+    if (requests[r]!.nodeId !== undefined) {
+      // Pinned (a global replica): its one node, if it is eligible and fits; no index to keep.
+      const j = e.members[0];
+      if (j !== undefined && fitsNow(s, j, requests[r]!)) {
+        s.place(j, requests[r]!);
+        assigned[r] = j;
+      }
+      continue;
+    }
     let ix = indexes.get(e);
     if (!ix) indexes.set(e, (ix = new NodeIndex(s, e.members)));
     const j = pickNode(s, ix, requests[r]!);
@@ -78,11 +87,16 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
   // The static filters give the same answer for every request with the same constraints.
   const bySignature = new Map<string, Eligibility>();
   const eligibilityOf = new Array<Eligibility>(n);
+  let nodeIndex: Map<string, number> | undefined;
   for (let r = 0; r < n; r++) {
     const q = requests[r]!;
-    const sig = constraintSignature(q.constraints);
+    const sig = constraintSignature(q.constraints, q.nodeId);
     let e = bySignature.get(sig);
-    if (!e) bySignature.set(sig, (e = staticEligibility(s, q)));
+    if (!e) {
+      nodeIndex ??= q.nodeId === undefined ? undefined : new Map(nodes.map((node, j) => [node.id, j]));
+      e = q.nodeId === undefined ? staticEligibility(s, q) : pinnedEligibility(s, q, nodeIndex!.get(q.nodeId));
+      bySignature.set(sig, e);
+    }
     eligibilityOf[r] = e;
   }
 
@@ -93,8 +107,9 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
   const movable = new Uint8Array(n);
   let anyMovable = false;
   for (let r = 0; r < n; r++) {
-    // Spread replicas asked to be apart: packing them tighter would undo that, so they stay put.
-    if (assigned[r]! >= 0 && requests[r]!.strategy === 'binpack') {
+    // Spread replicas asked to be apart: packing them tighter would undo that, so they stay put;
+    // a pinned replica (global service) has nowhere else to go.
+    if (assigned[r]! >= 0 && requests[r]!.strategy === 'binpack' && requests[r]!.nodeId === undefined) {
       movable[r] = 1;
       anyMovable = true;
     }
@@ -150,8 +165,10 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
 }
 
 /**
- * Largest first, by the largest of CPU and memory normalised to the biggest ready node, so the
- * dimension a replica stresses most decides; ties keep request order.
+ * Replicas pinned to a node first (a global service's replica can go nowhere else, so it is not
+ * left to find its node full: SwarmKit places preassigned tasks first too), then largest first, by
+ * the largest of CPU and memory normalised to the biggest ready node, so the dimension a replica
+ * stresses most decides; ties keep request order.
  */
 export function ffdOrder(nodes: readonly SchedNode[], requests: readonly ReplicaRequest[]): number[] {
   let maxCpu = 0, maxMem = 0;
@@ -163,5 +180,14 @@ export function ffdOrder(nodes: readonly SchedNode[], requests: readonly Replica
   const size = requests.map((q) =>
     Math.max(maxCpu > 0 ? q.cpuMillis / maxCpu : 0, maxMem > 0 ? q.memoryBytes / maxMem : 0),
   );
-  return requests.map((_, r) => r).sort((a, b) => size[b]! - size[a]! || a - b);
+  const pinned = (r: number) => (requests[r]!.nodeId === undefined ? 0 : 1);
+  return requests.map((_, r) => r).sort((a, b) => pinned(b) - pinned(a) || size[b]! - size[a]! || a - b);
+}
+
+/** The eligibility of a request pinned to node `j` (undefined: not in the snapshot): that node alone, if it passes the static filters. */
+function pinnedEligibility(s: PlanState, r: ReplicaRequest, j: number | undefined): Eligibility {
+  const mask = new Uint8Array(s.size);
+  if (j === undefined || firstRejection(STATIC_FILTERS, s, j, r)) return { mask, members: [] };
+  mask[j] = 1;
+  return { mask, members: [j] };
 }

@@ -73,6 +73,12 @@ export function normaliseService(name: string, raw: RawService, env: Env, base: 
     }
   });
 
+  const global = deploy.mode === 'global';
+  // As docker stack deploy (convertDeployMode): a global service has no replica count to give.
+  if (global && deploy.replicas != null) {
+    findings.errors.push({ path: at('deploy', 'replicas'), message: 'replicas can only be used with replicated mode (a global service runs one replica on every eligible node)' });
+  }
+
   const dependsOn = dedupeDependencies(raw.depends_on ?? []);
   const spec: ServiceSpec = {
     name,
@@ -88,7 +94,8 @@ export function normaliseService(name: string, raw: RawService, env: Env, base: 
     labels: { ...(raw.labels ?? {}), ...(deploy.labels ?? {}) },
     ...healthcheck(raw.healthcheck, raw['x-baton']?.healthcheck, findings, at),
     dependsOn: dependsOn.map(({ service, condition, required, restart }) => ({ service, condition, required, ...(restart ? { restart } : {}) })),
-    replicas: deploy.replicas ?? DEFAULT_REPLICAS,
+    ...(global ? { mode: 'global' as const } : {}),
+    replicas: global ? 0 : (deploy.replicas ?? DEFAULT_REPLICAS),
     reserved,
     reservedFrom,
     reservedSources,
