@@ -52,9 +52,12 @@ function placeGreedily(
   assigned: Int32Array,
 ): void {
   const indexes = new Map<Eligibility, NodeIndex>();
+  // Spread preferences: an index per group of nodes (by eligibility, then the group's label values).
+  const groupIndexes = new Map<Eligibility, Map<string, NodeIndex>>();
   // Every index re-sorts a node whose fill changed, so lookups always see current capacity.
   s.onChange((j) => {
     for (const ix of indexes.values()) ix.update(j);
+    for (const m of groupIndexes.values()) for (const ix of m.values()) ix.update(j);
   });
   for (const r of order) {
     const e = eligibilityOf[r]!;
@@ -62,6 +65,22 @@ function placeGreedily(
       // Pinned (a global replica): its one node, if it is eligible and fits; no index to keep.
       const j = e.members[0];
       if (j !== undefined && fitsNow(s, j, requests[r]!)) {
+        s.place(j, requests[r]!);
+        assigned[r] = j;
+      }
+      continue;
+    }
+    if (requests[r]!.spread !== undefined) {
+      let byGroup = groupIndexes.get(e);
+      if (!byGroup) groupIndexes.set(e, (byGroup = new Map()));
+      const cache = byGroup;
+      const indexOf = (path: string, members: readonly number[]) => {
+        let gx = cache.get(path);
+        if (!gx) cache.set(path, (gx = new NodeIndex(s, members)));
+        return gx;
+      };
+      const j = pickSpread(s, requests[r]!, e.members, 0, '', indexOf);
+      if (j >= 0) {
         s.place(j, requests[r]!);
         assigned[r] = j;
       }
@@ -108,8 +127,9 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
   let anyMovable = false;
   for (let r = 0; r < n; r++) {
     // Spread replicas asked to be apart: packing them tighter would undo that, so they stay put;
-    // a pinned replica (global service) has nowhere else to go.
-    if (assigned[r]! >= 0 && requests[r]!.strategy === 'binpack' && requests[r]!.nodeId === undefined) {
+    // a pinned replica (global service) has nowhere else to go; one placed by a spread preference
+    // would lose its group's balance.
+    if (assigned[r]! >= 0 && requests[r]!.strategy === 'binpack' && requests[r]!.nodeId === undefined && requests[r]!.spread === undefined) {
       movable[r] = 1;
       anyMovable = true;
     }
@@ -139,7 +159,7 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
   const unplacedIdx: number[] = [];
   for (let r = 0; r < n; r++) if (assigned[r]! < 0) unplacedIdx.push(r);
   if (unplacedIdx.length > 0 && improveStop !== 'skipped') placeGreedily(s, requests, unplacedIdx, eligibilityOf, assigned);
-  if (unplacedIdx.some((r) => assigned[r]! < 0) && repairUnplaced(s, requests, assigned, unplacedIdx, (r) => eligibilityOf[r]!.mask) > 0) {
+  if (unplacedIdx.some((r) => assigned[r]! < 0) && repairUnplaced(s, requests, assigned, unplacedIdx, (r) => eligibilityOf[r]!.mask, undefined, (r) => requests[r]!.spread !== undefined) > 0) {
     // A repair that swapped a large replica for a smaller one can free room an earlier one fits.
     const left = unplacedIdx.filter((r) => assigned[r]! < 0);
     if (left.length > 0) placeGreedily(s, requests, left, eligibilityOf, assigned);
@@ -190,4 +210,40 @@ function pinnedEligibility(s: PlanState, r: ReplicaRequest, j: number | undefine
   if (j === undefined || firstRejection(STATIC_FILTERS, s, j, r)) return { mask, members: [] };
   mask[j] = 1;
   return { mask, members: [j] };
+}
+
+/**
+ * placement.preferences, SwarmKit's decision tree one replica at a time: at each level the nodes
+ * are grouped by the label's value (nodes without the label are one more group, value ''), and the
+ * replica goes down the group running the fewest replicas of its service (ties: the smaller value),
+ * or the next one when nothing in that group fits; at the last level the usual pick (bin-pack or
+ * spread) chooses the node within the group. Placing each replica in the least-loaded group that
+ * can take it evens the groups out as SwarmKit's per-branch split does.
+ */
+function pickSpread(
+  s: PlanState,
+  r: ReplicaRequest,
+  members: readonly number[],
+  level: number,
+  path: string,
+  indexOf: (path: string, members: readonly number[]) => NodeIndex,
+): number {
+  const keys = r.spread!;
+  if (level === keys.length) return members.length ? pickNode(s, indexOf(path, members), r) : -1;
+  const key = keys[level]!;
+  const groups = new Map<string, number[]>();
+  for (const j of members) {
+    const labels = s.nodes[j]!.labels;
+    const value = Object.hasOwn(labels, key) ? labels[key]! : '';
+    const g = groups.get(value);
+    if (g) g.push(j);
+    else groups.set(value, [j]);
+  }
+  const load = (g: readonly number[]) => g.reduce((n, j) => n + s.replicasOf(j, r.service), 0);
+  const order = [...groups].map(([value, g]) => ({ value, g, n: load(g) })).sort((a, b) => a.n - b.n || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  for (const { value, g } of order) {
+    const j = pickSpread(s, r, g, level + 1, `${path}\n${value}`, indexOf);
+    if (j >= 0) return j;
+  }
+  return -1;
 }

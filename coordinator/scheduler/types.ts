@@ -51,6 +51,12 @@ export interface ReplicaRequest {
    * considered, every filter still applies, and when it does not fit the reason names the node.
    */
   readonly nodeId?: string;
+  /**
+   * placement.preferences spread (node label keys, outermost first): the replica goes to the group
+   * of nodes (by the label's value; nodes without it are one more group) that runs the fewest
+   * replicas of the service and has a node that fits, level by level, as SwarmKit spreads.
+   */
+  readonly spread?: readonly string[];
 }
 
 export interface Placement {

@@ -101,6 +101,7 @@ export function normaliseService(name: string, raw: RawService, env: Env, base: 
     reservedSources,
     limits,
     constraints: deploy.placement?.constraints ?? [],
+    ...spread(deploy.placement?.preferences),
     maxReplicasPerNode: deploy.placement?.max_replicas_per_node ?? 0,
     restartPolicy: {
       condition: deploy.restart_policy?.condition ?? DEFAULT_RESTART_POLICY.condition,
@@ -114,6 +115,12 @@ export function normaliseService(name: string, raw: RawService, env: Env, base: 
     stopGraceMs: raw.stop_grace_period ?? DEFAULT_STOP_GRACE_MS,
   };
   return { spec, dependsOn, findings };
+}
+
+/** `placement.preferences` as label keys; left out when there are none (spec hashes of files without it stay). */
+function spread(prefs: NonNullable<RawDeploy['placement']>['preferences']): { spread?: readonly string[] } {
+  const keys = (prefs ?? []).map((p) => p.spread);
+  return keys.length ? { spread: keys } : {};
 }
 
 /** `x-baton.ingress`, left out when not written so the spec (and its hash) of a file without it is what it always was. */

@@ -2,7 +2,7 @@
 // parsing. Defaults and rules spanning several fields live in normalise-service.ts.
 
 import { z } from 'zod';
-import { parseConstraint } from './constraint-syntax.js';
+import { parseConstraint, parseSpreadDescriptor } from './constraint-syntax.js';
 import type { PathSegment } from './findings.js';
 import {
   DEPENDS_ON_POLICY,
@@ -246,6 +246,12 @@ const deploySchema = strictObject(
     placement: strictObject(
       {
         constraints: constraintsSchema.nullish(),
+        // Swarm's placement preferences: `- spread: node.labels.zone`, hierarchical in list order.
+        preferences: z
+          .array(strictObject({ spread: z.string({ error: expected('a label to spread over, such as node.labels.zone') }).transform(parsedBy(parseSpreadDescriptor)) }), {
+            error: expected('a list such as [{spread: node.labels.zone}]'),
+          })
+          .nullish(),
         max_replicas_per_node: count.nullish(),
       },
       PLACEMENT_POLICY,

@@ -140,6 +140,11 @@ export interface ServiceSpec {
   /** Docker limits; undefined fields mean unlimited. */
   readonly limits: { readonly cpuMillis?: number; readonly memoryBytes?: number };
   readonly constraints: readonly Constraint[];
+  /**
+   * `placement.preferences` spread, as node label keys in order (`[zone, rack]`: even over zones,
+   * then over racks within each zone). Undefined when there is none, so older spec hashes stay.
+   */
+  readonly spread?: readonly string[];
   /** 0 = no limit. */
   readonly maxReplicasPerNode: number;
   readonly restartPolicy: RestartPolicySpec;

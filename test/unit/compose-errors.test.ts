@@ -89,6 +89,12 @@ const serviceErrors: [string, Record<string, unknown>, string[]][] = [
   ["deploy mode global with replicas", {"deploy": {"mode": "global", "replicas": 2}}, ["services.web.deploy.replicas: replicas can only be used with replicated mode (a global service runs one replica on every eligible node)"]],
   ["deploy mode global with replicas 0", {"deploy": {"mode": "global", "replicas": 0}}, ["services.web.deploy.replicas: replicas can only be used with replicated mode (a global service runs one replica on every eligible node)"]],
   ["deploy mode replicated-job", {"deploy": {"mode": "replicated-job"}}, ["services.web.deploy.mode: replicated-job mode is not supported (Baton runs long-lived services, not jobs that run to completion; use replicated or global mode)"]],
+  ["preferences: engine labels", {"deploy": {"placement": {"preferences": [{"spread": "engine.labels.dc"}]}}}, ["services.web.deploy.placement.preferences.0.spread: \"engine.labels.dc\": engine labels are not supported (Baton has no engine labels; set a node label and spread over node.labels.<key>)"]],
+  ["preferences: not a label", {"deploy": {"placement": {"preferences": [{"spread": "node.hostname"}]}}}, ["services.web.deploy.placement.preferences.0.spread: \"node.hostname\" cannot be spread over (use node.labels.<key>, e.g. node.labels.zone)"]],
+  ["preferences: label without key", {"deploy": {"placement": {"preferences": [{"spread": "node.labels."}]}}}, ["services.web.deploy.placement.preferences.0.spread: \"node.labels.\": node.labels needs a label key, e.g. node.labels.zone"]],
+  ["preferences: no spread", {"deploy": {"placement": {"preferences": [{}]}}}, ["services.web.deploy.placement.preferences.0.spread: is required"]],
+  ["preferences: unknown kind", {"deploy": {"placement": {"preferences": [{"spread": "node.labels.zone", "pack": "x"}]}}}, ["services.web.deploy.placement.preferences.0.pack: unknown key \"pack\""]],
+  ["preferences: not a list", {"deploy": {"placement": {"preferences": {"spread": "node.labels.zone"}}}}, ["services.web.deploy.placement.preferences: must be a list such as [{spread: node.labels.zone}], got a mapping"]],
   ["deploy mode global-job", {"deploy": {"mode": "global-job"}}, ["services.web.deploy.mode: global-job mode is not supported (Baton runs long-lived services, not jobs that run to completion; use replicated or global mode)"]],
   ["deploy mode invalid", {"deploy": {"mode": "daemon"}}, ["services.web.deploy.mode: must be \"replicated\", \"global\", \"replicated-job\" or \"global-job\", got \"daemon\""]],
   ["replicas negative", {"deploy": {"replicas": -1}}, ["services.web.deploy.replicas: must be at least 0, got -1"]],
@@ -190,7 +196,7 @@ const serviceWarnings: [string, Record<string, unknown>, string[]][] = [
   ["logging", {"logging": {"driver": "json-file"}}, ["services.web.logging: ignored: replicas log through the engine's default log driver"]],
   ["init", {"init": true}, ["services.web.init: ignored: replicas run without an init process"]],
   ["tty and stdin_open", {"tty": true, "stdin_open": true}, ["services.web.tty: ignored: replicas are not attached to a terminal", "services.web.stdin_open: ignored: replicas are not attached to a terminal"]],
-  ["placement preferences", {"deploy": {"placement": {"preferences": [{"spread": "node.labels.zone"}]}}}, ["services.web.deploy.placement.preferences: ignored: use x-baton.placement (binpack or spread) to choose how replicas are spread"]],
+  // placement.preferences was a warning before issue 11; the scheduler honours spread now (compose-parse.test.ts, scheduler-preferences.test.ts).
   // `expose` was a warning ("only documents ports") before issue 9; it is supported now (compose-parse.test.ts).
   // endpoint_mode's reason changed with issue 9: every service has a VIP now, so only dnsrr is ignored.
   ["endpoint_mode", {"deploy": {"endpoint_mode": "dnsrr"}}, ["services.web.deploy.endpoint_mode: ignored: every service gets a virtual IP (endpoint_mode: vip); DNS round robin is not supported"]],

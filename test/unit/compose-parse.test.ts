@@ -194,6 +194,8 @@ const cases: Case[] = [
   ['deploy.mode replicated', { deploy: { mode: 'replicated', replicas: 0 } }, {}, (s) => s.replicas, 0],
   ['deploy.mode replicated leaves mode out (same spec hash as before modes)', { deploy: { mode: 'replicated' } }, {}, (s) => 'mode' in s, false],
   ['deploy.mode global', { deploy: { mode: 'global' } }, {}, (s) => [s.mode, s.replicas], ['global', 0]],
+  ['placement.preferences spread', { deploy: { placement: { preferences: [{ spread: 'node.labels.zone' }, { spread: 'node.labels.rack' }] } } }, {}, (s) => s.spread, ['zone', 'rack']],
+  ['no placement.preferences leaves spread out (same spec hash as before)', { deploy: { placement: { preferences: [] } } }, {}, (s) => 'spread' in s, false],
   ['deploy.mode global with constraints', { deploy: { mode: 'global', placement: { constraints: ['node.role == manager'] } } }, {}, (s) => [s.mode, s.constraints.map((c) => c.text)], ['global', ['node.role == manager']]],
   ['deploy.replicas', { deploy: { replicas: 5 } }, {}, (s) => s.replicas, 5],
   [
