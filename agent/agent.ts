@@ -13,6 +13,7 @@ import { HostMetrics } from './host-metrics.js';
 import { loadOrCreateNodeId } from './identity.js';
 import { joinCluster, loadNodeTls, nodeCredentials, renewAtMs, renewCertificate, CHANNEL_OPTIONS, type NodeTls } from './security/node-tls.js';
 import { parseJoinToken, type JoinToken } from '../shared/security/token.js';
+import { defaultNodeRole, type NodeRole } from '../shared/model/node-role.js';
 import { Session } from './session.js';
 import { Worker } from './worker.js';
 
@@ -22,6 +23,8 @@ export interface AgentOptions {
   /** @default os.hostname() */
   name?: string;
   labels?: Record<string, string>;
+  /** What `node.role` constraints see. @default `manager` when `coordinator` is a loopback address (this is the coordinator's host), else `worker` */
+  role?: NodeRole;
   /** Where the node id is kept. @default './.baton-agent' */
   dataDir?: string;
   /** Address to advertise; empty lets the coordinator use the address it sees. */
@@ -57,6 +60,8 @@ export class Agent {
   private tls: NodeTls | undefined;
   private readonly token: JoinToken | undefined;
   private readonly target: string;
+  /** The role this node announces (options.role, else the loopback rule). */
+  readonly role: NodeRole;
   private readonly dataDir: string;
   private renewTimer: NodeJS.Timeout | undefined;
   private renewing = false;
@@ -74,6 +79,7 @@ export class Agent {
   constructor(private readonly options: AgentOptions) {
     this.log = options.logger ?? createLogger('agent');
     this.target = formatHostPort(parseHostPort(options.coordinator));
+    this.role = options.role ?? defaultNodeRole(parseHostPort(options.coordinator).host);
     this.dataDir = resolve(options.dataDir ?? './.baton-agent');
     if (options.token !== undefined) {
       const t = parseJoinToken(options.token);
@@ -255,6 +261,7 @@ export class Agent {
       name: o.name,
       address: o.address,
       labels: o.labels,
+      role: this.role,
       cpuMillis: o.cpuMillis,
       memoryBytes: o.memoryBytes,
       host: this.host,

@@ -23,6 +23,8 @@ export interface SessionOptions {
   /** Empty lets the coordinator use the address it sees. */
   address?: string;
   labels?: Record<string, string>;
+  /** `manager` or `worker`. @default 'worker' */
+  role?: string;
   /** Override the detected capacity. */
   cpuMillis?: number;
   memoryBytes?: number;
@@ -133,6 +135,7 @@ export class Session {
               disk_bytes: capacity.diskBytes,
             },
             labels: o.labels ?? {},
+            role: o.role ?? 'worker',
             agent_version: BATON_VERSION,
             docker_version: engine.version,
             containers: engine.containers.map(containerToWire),

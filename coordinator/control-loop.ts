@@ -13,6 +13,7 @@ import type { EventLog } from './event-log.js';
 import type { EndpointPublisher } from './ingress/endpoint-publisher.js';
 import type { NodePool, NodeView } from './node-pool.js';
 import { dependencyProgress, dependents, waitingServices } from './dependency-gate.js';
+import { desiredSlots } from './desired-slots.js';
 import { observedReplicas, type ObservedNow } from './observed.js';
 import { applyPlan } from './plan-apply.js';
 import { reconcile, type NodeLiveness } from './reconciler.js';
@@ -165,12 +166,22 @@ export class ControlLoop {
     const now = this.clock.now();
     const views = this.pool.list();
     const observed = observedReplicas(views, state.allocations);
-    const nodes = new Map<string, NodeLiveness>(views.map((n) => [n.id, { status: n.status, connected: n.connected, engineUp: n.dockerUp }]));
+    const nodes = new Map<string, NodeLiveness>(views.map((n) => [n.id, { status: n.status, connected: n.connected, engineUp: n.dockerUp, name: n.name, labels: n.labels, ...(n.role ? { role: n.role } : {}) }]));
     // The allocations by service, grouped at most once a round and only when a rollout or a
     // dependency needs them.
     let grouped: Map<string, DeepReadonly<AllocationRecord>[]> | undefined;
     const byService = () => (grouped ??= groupByService(this.store.allocations()));
-    const steps = this.stepRollouts(views, observed, byService, now);
+    // Each global service's slots (one per eligible node), worked out at most once a round.
+    const globalSlots = new Map<string, readonly number[]>();
+    const globalSlotsOf = (stack: string, service: string): readonly number[] | undefined => {
+      const svc = state.stacks[stack]?.services[service];
+      if (svc?.spec.mode !== 'global') return undefined;
+      const key = serviceKey(stack, service);
+      let slots = globalSlots.get(key);
+      if (!slots) globalSlots.set(key, (slots = desiredSlots(svc.spec, svc.replicas, byService().get(key) ?? [], views).slots));
+      return slots;
+    };
+    const steps = this.stepRollouts(views, observed, byService, globalSlotsOf, now);
     const gates = new Map<string, RolloutGate>();
     for (const [key, step] of steps) if (step.gate) gates.set(key, step.gate);
     const d = reconcile({
@@ -189,7 +200,7 @@ export class ControlLoop {
     const rolloutsChanged = [...steps.values()].some((st) => st.changed);
 
     // depends_on: slots of a service whose dependencies are not there yet wait (not placed).
-    const waitingFor = waitingServices(dependents(state.stacks), dependencyProgress(state.stacks, byService, observed));
+    const waitingFor = waitingServices(dependents(state.stacks), dependencyProgress(state.stacks, byService, observed, globalSlotsOf));
     this.waiting.clear();
     let place = d.place;
     if (waitingFor.size) {
@@ -205,7 +216,7 @@ export class ControlLoop {
     const requests: ReplicaRequest[] = [];
     for (const slot of place) {
       const svc = state.stacks[slot.stack]!.services[slot.service]!;
-      requests.push(...replicaRequestsFor(slot.stack, svc.spec, [slot.replica]));
+      for (const r of replicaRequestsFor(slot.stack, svc.spec, [slot.replica])) requests.push(slot.nodeId === undefined ? r : { ...r, nodeId: slot.nodeId });
     }
     const plan = requests.length
       ? planBatch(snapshotOf(views, this.store.allocations()), requests, { improveBudgetMs: this.improveBudgetMs })
@@ -274,6 +285,7 @@ export class ControlLoop {
     views: readonly NodeView[],
     observed: ReadonlyMap<string, ObservedNow>,
     byService: () => ReadonlyMap<string, readonly DeepReadonly<AllocationRecord>[]>,
+    globalSlotsOf: (stack: string, service: string) => readonly number[] | undefined,
     now: number,
   ): Map<string, RolloutDecision> {
     const state = this.store.state;
@@ -294,7 +306,8 @@ export class ControlLoop {
       const svc = state.stacks[stack]?.services[service];
       // Stacks writes the spec and its rollout together; a mismatch is a record left behind.
       if (!svc || svc.specHash !== record.targetSpecHash) continue;
-      const input = rolloutInputOf({ service, svc, record, allocations: allocations.get(key) ?? [], observed, connected, unplaced: unplaced.get(key) ?? new Map(), nowMs: now });
+      const slots = globalSlotsOf(stack, service);
+      const input = rolloutInputOf({ service, svc, record, allocations: allocations.get(key) ?? [], observed, connected, unplaced: unplaced.get(key) ?? new Map(), nowMs: now, ...(slots ? { slots } : {}) });
       out.set(key, rolloutStep(input));
     }
     return out;

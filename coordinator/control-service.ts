@@ -190,6 +190,7 @@ export function toNodeInfo(n: NodeView, withContainers = true): NodeInfo {
     status: n.status,
     capacity: { cpu_millis: n.capacity.cpuMillis, memory_bytes: n.capacity.memoryBytes, disk_bytes: n.capacity.diskBytes },
     labels: n.labels,
+    role: n.role ?? 'worker',
     agent_version: n.agentVersion,
     docker_version: n.dockerVersion,
     docker_up: n.dockerUp,

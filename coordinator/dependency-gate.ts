@@ -90,6 +90,8 @@ export function dependencyProgress(
   stacks: DeepReadonly<State['stacks']>,
   byService: () => ReadonlyMap<string, readonly DeepReadonly<State['allocations'][string]>[]>,
   observed: ReadonlyMap<string, ObservedNow>,
+  /** A global service's desired slots (desired-slots.ts); undefined for a replicated one (1..replicas). */
+  globalSlotsOf: (stack: string, service: string) => readonly number[] | undefined = () => undefined,
 ): (stack: string, service: string) => ServiceProgress | undefined {
   const cache = new Map<string, ServiceProgress | undefined>();
   return (stack, service) => {
@@ -99,8 +101,9 @@ export function dependencyProgress(
     let p: ServiceProgress | undefined;
     if (svc) {
       let running = 0, healthy = 0, runningWithoutCheck = 0, completed = 0;
+      const slots = svc.spec.mode === 'global' ? new Set(globalSlotsOf(stack, service) ?? []) : undefined;
       for (const a of byService().get(key) ?? []) {
-        if (a.desired !== 'run' || a.replica > svc.replicas) continue;
+        if (a.desired !== 'run' || (slots ? !slots.has(a.replica) : a.replica > svc.replicas)) continue;
         const o = observed.get(a.id);
         if (o?.state === 'running') {
           running++;
@@ -108,7 +111,7 @@ export function dependencyProgress(
           else if (o.health === 'none') runningWithoutCheck++;
         } else if ((o?.state === 'exited' || a.observed?.state === 'exited') && (o?.exitCode ?? a.observed?.exitCode) === 0) completed++;
       }
-      p = { desired: svc.replicas, running, healthy, runningWithoutCheck, completed };
+      p = { desired: slots ? slots.size : svc.replicas, running, healthy, runningWithoutCheck, completed };
     }
     cache.set(key, p);
     return p;

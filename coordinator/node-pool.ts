@@ -14,6 +14,7 @@ import type { NodeRecord, NodeStatus } from './store/schema.js';
 import type { Store } from './store/store.js';
 import { commandToWire } from './wire-out.js';
 import type { IngressReport } from '../shared/model/ingress.js';
+import type { NodeRole } from '../shared/model/node-role.js';
 import { ingressPortEvents } from './ingress/port-events.js';
 
 export interface NodeIntroduction {
@@ -22,6 +23,7 @@ export interface NodeIntroduction {
   address: string;
   capacity: { cpuMillis: number; memoryBytes: number; diskBytes: number };
   labels: Record<string, string>;
+  role: NodeRole;
   agentVersion: string;
   dockerVersion: string;
   containers: ContainerObservation[];
@@ -147,6 +149,7 @@ export class NodePool {
       name: intro.name,
       address: intro.address,
       labels: intro.labels,
+      role: intro.role,
       capacity: intro.capacity,
       status: existing?.status ?? 'ready',
       statusSinceMs: existing?.statusSinceMs ?? now,

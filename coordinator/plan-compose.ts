@@ -6,6 +6,7 @@ import { planBatch, type Plan, type PlanOptions, type ReplicaRequest, type Sched
 import { planExitCode, planToJson, renderPlanText, type PlanJson } from './scheduler/render.js';
 import { publishedPorts, type PortHolder } from './ingress/published-ports.js';
 import { replicaRequestsFor } from './scheduler/requests.js';
+import { globalSlots } from './desired-slots.js';
 import { serviceKey } from './slot-key.js';
 import type { DeepReadonly, StackRecord } from './store/schema.js';
 
@@ -35,9 +36,12 @@ export function planCompose(input: ComposePlanInput): ComposePlanResult {
   const stack = parsed.stack;
   const conflicts = portConflicts(stack, input.stacks ?? []);
   if (conflicts.length) return { ok: false, errors: conflicts, warnings };
-  const requests = stack.services.flatMap((svc) =>
-    replicaRequestsFor(stack.name, svc, Array.from({ length: svc.replicas }, (_, i) => i + 1)),
-  );
+  const requests = stack.services.flatMap((svc) => {
+    if (svc.mode !== 'global') return replicaRequestsFor(stack.name, svc, Array.from({ length: svc.replicas }, (_, i) => i + 1));
+    // A global service: one replica pinned to each node that meets its constraints, numbered as a deploy would.
+    const slots = globalSlots(svc.constraints, [], input.nodes);
+    return [...slots.nodeOf!].map(([replica, nodeId]) => ({ ...replicaRequestsFor(stack.name, svc, [replica])[0]!, nodeId }));
+  });
   const plan = planBatch(input.nodes, requests, input.options);
   return {
     ok: true,
@@ -68,6 +72,7 @@ export function offlineNodes(nodes: readonly NodeCapacity[]): SchedNode[] {
     name: n.name,
     status: 'ready',
     labels: n.labels,
+    role: n.role,
     cpuMillis: n.cpuMillis,
     memoryBytes: n.memoryBytes,
     reservedCpuMillis: 0,

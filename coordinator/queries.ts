@@ -4,6 +4,7 @@
 import type { PortSpec } from '../shared/compose/types.js';
 import { NotFoundError } from '../shared/errors.js';
 import { runsCurrentSpec } from './allocation-spec.js';
+import { desiredSlots } from './desired-slots.js';
 import type { HealthStatus } from '../shared/model/health.js';
 import type { ControlLoop } from './control-loop.js';
 import type { EndpointPublisher } from './ingress/endpoint-publisher.js';
@@ -16,9 +17,9 @@ import { rolloutInputOf } from './rollout/from-state.js';
 import type { RevisionOutcome } from './rollout/history.js';
 import { progressOf } from './rollout/progress.js';
 import type { RolloutKind } from './rollout/record.js';
-import { serviceKey } from './slot-key.js';
+import { groupByService, serviceKey } from './slot-key.js';
 import { resolveService, toUnplacedInfo, type UnplacedInfo } from './stacks.js';
-import type { DeepReadonly } from './store/schema.js';
+import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 import type { Store } from './store/store.js';
 
 export interface ServiceRow {
@@ -27,6 +28,8 @@ export interface ServiceRow {
   image: string;
   desired: number;
   running: number;
+  /** `global`: one replica per eligible node (desired counts them). */
+  mode: 'replicated' | 'global';
   generation: number;
   /** `8080->80/tcp (ingress)`, `127.0.0.1:53->53/udp (host)`: published (or assigned) -> target, and how it is published. */
   ports: string[];
@@ -134,6 +137,8 @@ export class Queries {
       if (o.health !== 'none') reportsHealth.add(key);
       if (o.health === 'healthy') healthy.set(key, (healthy.get(key) ?? 0) + 1);
     }
+    let grouped: Map<string, DeepReadonly<AllocationRecord>[]> | undefined;
+    const allocationsOf = (key: string) => (grouped ??= groupByService(this.store.allocations())).get(key) ?? [];
     return Object.values(state.stacks).flatMap((stack) =>
       Object.entries(stack.services).map(([name, svc]) => {
         const key = serviceKey(stack.name, name);
@@ -142,7 +147,8 @@ export class Queries {
           stack: stack.name,
           name,
           image: svc.spec.image,
-          desired: svc.replicas,
+          desired: desiredSlots(svc.spec, svc.replicas, svc.spec.mode === 'global' ? allocationsOf(key) : [], views).slots.length,
+          mode: svc.spec.mode ?? 'replicated',
           running: running.get(serviceKey(stack.name, name)) ?? 0,
           generation: svc.generation,
           ports: svc.spec.ports.map((p) => portText(p, svc.assignedPorts)),
@@ -230,11 +236,13 @@ export class Queries {
     const views = this.pool.list();
     const observed = observedReplicas(views, state.allocations);
     const allocations = this.store.allocations().filter((a) => a.stack === stack && a.service === service);
-    const input = rolloutInputOf({ service, svc, record, allocations, observed, connected: new Set(views.filter((n) => n.connected).map((n) => n.id)), unplaced: new Map(), nowMs: 0 });
-    const p = progressOf(record, svc.replicas, input.allocations);
+    const slots = desiredSlots(svc.spec, svc.replicas, allocations, views).slots;
+    const input = rolloutInputOf({ service, svc, record, allocations, observed, connected: new Set(views.filter((n) => n.connected).map((n) => n.id)), unplaced: new Map(), nowMs: 0, slots });
+    const p = progressOf(record, slots, input.allocations);
+    const inService = new Set(slots);
     const expectsHealth = specExpectsHealth(svc.spec.healthcheck as Parameters<typeof specExpectsHealth>[0]);
     const healthy = input.allocations.filter(
-      (a) => a.desired === 'run' && a.slot <= svc.replicas && a.specHash === record.targetSpecHash && a.live === 'running' && (a.health === 'healthy' || (!expectsHealth && (a.health === '' || a.health === 'none'))),
+      (a) => a.desired === 'run' && inService.has(a.slot) && a.specHash === record.targetSpecHash && a.live === 'running' && (a.health === 'healthy' || (!expectsHealth && (a.health === '' || a.health === 'none'))),
     ).length;
     return {
       stack,

@@ -2,6 +2,8 @@
 // what agents report to the changes that move the cluster toward the desired state. It decides;
 // the orchestrator applies, places (with the scheduler) and sends commands.
 import { runsCurrentSpec } from './allocation-spec.js';
+import type { NodeRole } from '../shared/model/node-role.js';
+import { desiredSlots, type SlotNode } from './desired-slots.js';
 import type { RolloutGate } from './rollout/step.js';
 import type { AllocationRecord, DeepReadonly, NodeStatus, StackRecord } from './store/schema.js';
 
@@ -14,6 +16,10 @@ export interface NodeLiveness {
   readonly connected: boolean;
   /** Its engine answered the last listing; an empty list from a failed one proves nothing. @default true */
   readonly engineUp?: boolean;
+  /** What global services' constraints read (desired-slots.ts). @default the node id, no labels, a worker */
+  readonly name?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly role?: NodeRole;
 }
 
 export interface ReconcileInput {
@@ -39,6 +45,8 @@ export interface Slot {
   readonly stack: string;
   readonly service: string;
   readonly replica: number;
+  /** A global service's slot is placed on its node only. */
+  readonly nodeId?: string;
 }
 
 export interface ReconcileDecision {
@@ -84,6 +92,11 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
     else services.set(a.service, [a]);
   }
 
+  // The nodes as global services' slots read them, built once and only if a global service exists.
+  let slotNodes: SlotNode[] | undefined;
+  const slotNodesOf = () =>
+    (slotNodes ??= [...input.nodes].map(([id, n]) => ({ id, name: n.name ?? id, labels: n.labels ?? {}, status: n.status, ...(n.role ? { role: n.role } : {}) })));
+
   const desiredServices = new Map<string, Set<string>>();
   for (const stack of input.stacks) {
     let names = desiredServices.get(stack.name);
@@ -93,11 +106,19 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
       names.add(name);
       const gate = input.rollouts?.get(key);
       const all = byService.get(stack.name)?.get(name) ?? [];
+      const global = svc.spec.mode === 'global';
+      const desired = desiredSlots(svc.spec, svc.replicas, all, global ? slotNodesOf() : []);
       const live: Alloc[] = [];
       for (const a of all) {
         if (a.desired !== 'run') continue;
-        if (a.replica > svc.replicas) stop.push({ allocationId: a.id, reason: 'scaled down' });
-        else if (gone(input.nodes.get(a.nodeId)?.status)) stop.push({ allocationId: a.id, reason: `node ${input.nodes.get(a.nodeId)?.status ?? 'unknown'}: rescheduled` });
+        const nodeStatus = input.nodes.get(a.nodeId)?.status;
+        // A global replica belongs to its node: it goes when the node goes and is not moved (the
+        // `node ` prefix is what lets the reconciler take the copy back when the node returns).
+        if (global && gone(nodeStatus)) stop.push({ allocationId: a.id, reason: `node ${nodeStatus ?? 'unknown'}: a global replica stays with its node` });
+        else if (global && desired.slotOf!.get(a.nodeId) === undefined) stop.push({ allocationId: a.id, reason: 'its node no longer meets the constraints' });
+        else if (global && desired.slotOf!.get(a.nodeId) !== a.replica) stop.push({ allocationId: a.id, reason: `its node runs ${name}.${desired.slotOf!.get(a.nodeId)} (one replica per node)` });
+        else if (!global && a.replica > svc.replicas) stop.push({ allocationId: a.id, reason: 'scaled down' });
+        else if (gone(nodeStatus)) stop.push({ allocationId: a.id, reason: `node ${nodeStatus ?? 'unknown'}: rescheduled` });
         else if (replaceable(a, svc.spec.restartPolicy, input)) stop.push({ allocationId: a.id, reason: `failed: ${a.observed!.error || `exit code ${a.observed!.exitCode}`}` });
         else live.push(a);
       }
@@ -105,14 +126,15 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
       // thousands of replicas).
       const liveBySlot = groupByReplica(live);
       const stoppedBySlot = groupByReplica(all.filter((a) => a.desired === 'stop'));
-      for (let replica = 1; replica <= svc.replicas; replica++) {
+      for (const replica of desired.slots) {
         const cands = liveBySlot.get(replica) ?? [];
         // A lost copy of this slot that runs again on its returned node, while nothing else runs
         // the slot: keep it and drop the replacements that have not started, rather than stop
         // the one running copy (never zero because of a handover).
+        const nodeId = desired.nodeOf?.get(replica);
         const back = cands.some(running)
           ? undefined
-          : stoppedBySlot.get(replica)?.find((a) => runsCurrentSpec(a, svc) && a.stopReason?.startsWith('node ') && running(a) && input.nodes.get(a.nodeId)?.connected);
+          : stoppedBySlot.get(replica)?.find((a) => runsCurrentSpec(a, svc) && a.stopReason?.startsWith('node ') && running(a) && input.nodes.get(a.nodeId)?.connected && (nodeId === undefined || a.nodeId === nodeId));
         if (back) {
           revive.push(back.id);
           for (const a of cands) stop.push({ allocationId: a.id, reason: `superseded by ${back.id}, running again on its node` });
@@ -123,7 +145,7 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
           // During a rollout an old copy waits for its slot's turn; a slot with nothing left is
           // filled at once (never empty for pacing), unless its new replica failed in this rollout.
           if (gate && (gate.hold.has(replica) || (cands.length > 0 && !gate.place.has(replica)))) continue;
-          place.push({ stack: stack.name, service: name, replica });
+          place.push(nodeId === undefined ? { stack: stack.name, service: name, replica } : { stack: stack.name, service: name, replica, nodeId });
           continue;
         }
         // Keep one current allocation: a running one if any, else the newest. Others are stopped

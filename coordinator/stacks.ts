@@ -192,6 +192,10 @@ export class Stacks {
 
   async scale(serviceRef: string, value: string): Promise<{ stack: string; service: string; from: number; to: number; unplaced: UnplacedInfo[] }> {
     const [stack, service] = resolveService(this.store.state, serviceRef);
+    // As `docker service scale`: a global service's count is its nodes', not the operator's.
+    if (this.store.state.stacks[stack]!.services[service]!.spec.mode === 'global') {
+      throw new InputError(`${service}: scale can only be used with replicated mode (${service} is global: one replica on every node that meets its constraints)`);
+    }
     const m = /^([+-]?)(\d+)$/.exec(value.trim());
     if (!m) throw new InputError(`"${value}" is not a replica count (use 5, +6 or -2)`);
     const from = this.store.state.stacks[stack]!.services[service]!.replicas;

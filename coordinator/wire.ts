@@ -7,6 +7,7 @@ import type { Report__Output } from '../shared/grpc/gen/baton/v1/Report.js';
 import { fail, ok, type Result } from '../shared/result.js';
 import { PROTOCOL_VERSION } from '../shared/version.js';
 import { HEALTH_STATUSES, toHealthStatus } from '../shared/model/health.js';
+import { isNodeRole } from '../shared/model/node-role.js';
 import { isReplicaState, REPLICA_STATES } from '../shared/model/replica-state.js';
 import type { ContainerObservation } from '../shared/observations.js';
 import { ingressReportFromWire, isIPv4, portMappingsFromWire } from '../shared/wire/ingress.js';
@@ -33,6 +34,9 @@ export function parseHello(h: Hello__Output): Result<NodeIntroduction> {
   const labels = checkLabels(h.labels, 'hello.labels');
   if (!labels.ok) return labels;
   if (h.agent_version.length > MAX_TEXT || h.docker_version.length > MAX_TEXT) return fail('hello.agent_version/docker_version: too long');
+  // Empty from agents that predate roles: they are workers.
+  const role = h.role === '' ? 'worker' : h.role;
+  if (!isNodeRole(role)) return fail(`hello.role: ${JSON.stringify(h.role.slice(0, 40))} is not a node role (expected manager or worker)`);
   const containers = parseContainers(h.containers, 'hello.containers');
   if (!containers.ok) return containers;
   return ok({
@@ -41,6 +45,7 @@ export function parseHello(h: Hello__Output): Result<NodeIntroduction> {
     address: h.address,
     capacity: { cpuMillis: cap.cpu_millis, memoryBytes: cap.memory_bytes, diskBytes: cap.disk_bytes },
     labels: labels.value,
+    role,
     agentVersion: h.agent_version,
     dockerVersion: h.docker_version,
     containers: containers.value,

@@ -18,6 +18,8 @@ export interface RolloutStateView {
   readonly observed: ReadonlyMap<string, ObservedNow>;
   /** Nodes with a live session. */
   readonly connected: ReadonlySet<string>;
+  /** The slots that should run when they are not 1..replicas (a global service's: desired-slots.ts). */
+  readonly slots?: readonly number[];
   /** Slots of this service the last round could not place, with why. */
   readonly unplaced: ReadonlyMap<number, string>;
   readonly nowMs: number;
@@ -48,6 +50,7 @@ export function rolloutInputOf(v: RolloutStateView): RolloutInput {
     service: v.service,
     record: v.record,
     replicas: v.svc.replicas,
+    ...(v.slots ? { slots: v.slots } : {}),
     expectsHealth: specExpectsHealth(v.svc.spec.healthcheck as Parameters<typeof specExpectsHealth>[0]),
     deadlineMs: healthDeadlineMs(v.svc.spec.healthcheck as Parameters<typeof healthDeadlineMs>[0], v.record.config.monitorMs, imageCheck),
     allocations,

@@ -29,6 +29,8 @@ export interface RolloutInput {
   readonly record: DeepReadonly<RolloutRecord>;
   /** Desired replicas now (scale during a rollout changes it). */
   readonly replicas: number;
+  /** The slots that should run when they are not 1..replicas: a global service's, one per eligible node (desired-slots.ts). */
+  readonly slots?: readonly number[];
   /** The target spec names a health check of its own: its replicas must report healthy. */
   readonly expectsHealth: boolean;
   /** See healthDeadlineMs (deadline.ts). */

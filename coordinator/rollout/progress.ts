@@ -15,15 +15,23 @@ export interface RolloutProgress {
   readonly pending: readonly number[];
 }
 
-/** Pending: slots within `replicas` the record has not touched that still run an old spec, ascending. */
-export function progressOf(record: DeepReadonly<RolloutRecord>, replicas: number, allocations: readonly RolloutAllocation[]): RolloutProgress {
+/** Whether a slot is one the service should run: 1..replicas, or the given slots (a global service's). */
+export function slotFilter(desired: number | readonly number[]): (slot: number) => boolean {
+  if (typeof desired === 'number') return (slot) => slot <= desired;
+  const set = new Set(desired);
+  return (slot) => set.has(slot);
+}
+
+/** Pending: slots within `desired` (1..replicas, or the slots listed) the record has not touched that still run an old spec, ascending. */
+export function progressOf(record: DeepReadonly<RolloutRecord>, desired: number | readonly number[], allocations: readonly RolloutAllocation[]): RolloutProgress {
+  const inService = slotFilter(desired);
   let updated = 0;
   let failed = 0;
   let inFlight = 0;
   const touched = new Set<number>();
   for (const [key, s] of Object.entries(record.slots)) {
     const slot = Number(key);
-    if (slot > replicas) continue;
+    if (!inService(slot)) continue;
     touched.add(slot);
     if (s.outcome === 'updated') updated++;
     else if (s.outcome === 'failed') failed++;
@@ -31,7 +39,7 @@ export function progressOf(record: DeepReadonly<RolloutRecord>, replicas: number
   }
   const pendingSet = new Set<number>();
   for (const a of allocations) {
-    if (a.desired === 'run' && a.slot <= replicas && a.specHash !== record.targetSpecHash && !touched.has(a.slot)) pendingSet.add(a.slot);
+    if (a.desired === 'run' && inService(a.slot) && a.specHash !== record.targetSpecHash && !touched.has(a.slot)) pendingSet.add(a.slot);
   }
   const pending = [...pendingSet].sort((a, b) => a - b);
   return { total: touched.size + pending.length, updated, failed, inFlight, pending };

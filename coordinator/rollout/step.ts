@@ -5,7 +5,7 @@
 // it fails, exits, turns unhealthy or misses its deadline; failures over `max_failure_ratio` of the
 // slots to move trigger `failure_action`. Nothing here reads a clock or the store.
 import type { RolloutAllocation, RolloutInput } from './input.js';
-import { failureSummary, progressOf, type RolloutProgress } from './progress.js';
+import { failureSummary, progressOf, slotFilter, type RolloutProgress } from './progress.js';
 import type { FailureKind, RolloutRecord, RolloutSlotRecord } from './record.js';
 
 /** What the reconciler may do for a service whose rollout is not over. */
@@ -67,16 +67,18 @@ export function rolloutStep(input: RolloutInput): RolloutDecision {
     if (list) list.push(a);
     else bySlot.set(a.slot, [a]);
   }
-  for (const key of Object.keys(rec.slots)) if (Number(key) > input.replicas) delete rec.slots[key];
+  const desired = input.slots ?? input.replicas;
+  const inService = slotFilter(desired);
+  for (const key of Object.keys(rec.slots)) if (!inService(Number(key))) delete rec.slots[key];
 
   if (rec.state === 'completed') {
-    return { record: rec, changed: JSON.stringify(rec) !== before, gate: undefined, stop, events, progress: progressOf(rec, input.replicas, input.allocations) };
+    return { record: rec, changed: JSON.stringify(rec) !== before, gate: undefined, stop, events, progress: progressOf(rec, desired, input.allocations) };
   }
 
   // 1. Follow each touched slot's new replica; adopt new replicas placed while the rollout runs
   // (after a node loss or a scale-up: they are new code too). Target-spec replicas from before the
   // rollout started are clean: kept as they are (a deploy back to the old spec keeps the old replicas).
-  for (let slot = 1; slot <= input.replicas; slot++) {
+  for (const slot of input.slots ?? Array.from({ length: input.replicas }, (_, i) => i + 1)) {
     const allocs = bySlot.get(slot) ?? [];
     const news = allocs.filter((a) => a.desired === 'run' && a.specHash === target).sort((a, b) => b.createdAtMs - a.createdAtMs);
     let entry = rec.slots[slot];
@@ -122,7 +124,7 @@ export function rolloutStep(input: RolloutInput): RolloutDecision {
   }
 
   // 2. Failures over the ratio (SwarmKit: failures / slots to move > max_failure_ratio).
-  let progress = progressOf(rec, input.replicas, input.allocations);
+  let progress = progressOf(rec, desired, input.allocations);
   let rollback: RollbackRequest | undefined;
   if (rec.state === 'running' && cfg.failureAction !== 'continue' && progress.total > 0 && progress.failed / progress.total > cfg.maxFailureRatio) {
     const kinds = Object.values(rec.slots).flatMap((s) => (s.outcome === 'failed' && s.failureKind ? [s.failureKind] : []));
@@ -179,7 +181,7 @@ export function rolloutStep(input: RolloutInput): RolloutDecision {
   }
 
   // 6. Done when no slot waits or still runs an old spec.
-  progress = progressOf(rec, input.replicas, input.allocations);
+  progress = progressOf(rec, desired, input.allocations);
   if (rec.state === 'running' && !rollback && progress.inFlight === 0 && progress.pending.length === 0) {
     rec.state = 'completed';
     rec.endedAtMs = now;

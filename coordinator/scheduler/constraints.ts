@@ -6,7 +6,7 @@ import type { SchedNode } from './types.js';
 const LABEL_PREFIX = 'node.labels.';
 
 /** What a constraint reads of a node (a scheduler node, or a pool view for x-baton.ingress.constraints). */
-export type ConstraintNode = Pick<SchedNode, 'id' | 'name' | 'labels' | 'os' | 'arch'>;
+export type ConstraintNode = Pick<SchedNode, 'id' | 'name' | 'labels' | 'os' | 'arch' | 'role'>;
 
 /** The node's value for a constraint attribute, or undefined when the node has none. */
 export function nodeAttribute(node: ConstraintNode, attribute: string): string | undefined {
@@ -24,8 +24,8 @@ export function nodeAttribute(node: ConstraintNode, attribute: string): string |
     case 'node.platform.arch':
       return node.arch;
     case 'node.role':
-      // Baton has no manager/worker split: every node that can receive work is a worker.
-      return 'worker';
+      // What the agent announced (baton agent --role; manager by default on the coordinator's host).
+      return node.role ?? 'worker';
     default:
       return undefined;
   }
@@ -44,9 +44,11 @@ export function firstFailedConstraint(node: ConstraintNode, constraints: readonl
 }
 
 /** A key that is equal for requests whose constraints select the same nodes. */
-export function constraintSignature(constraints: readonly Constraint[]): string {
-  return constraints
+export function constraintSignature(constraints: readonly Constraint[], nodeId?: string): string {
+  const text = constraints
     .map((c) => `${c.attribute}${c.op}${c.value.toLowerCase()}`)
     .sort()
     .join('\n');
+  // A request pinned to a node (a global replica) is eligible on that node only.
+  return nodeId === undefined ? text : `${text}\n@${nodeId}`;
 }

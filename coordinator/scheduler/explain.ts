@@ -15,6 +15,7 @@ export function explainUnplaced(nodes: readonly SchedNode[], r: ReplicaRequest):
 
 /** Explains against a working state, i.e. after the replicas a plan placed so far. */
 export function explainIn(s: PlanState, r: ReplicaRequest): Unplaced {
+  if (r.nodeId !== undefined) return explainPinned(s, r, r.nodeId);
   const byLabel = new Map<string, { filter: FilterName; count: number }>();
   const rejections: Partial<Record<FilterName, number>> = {};
   let fit = 0;
@@ -49,4 +50,23 @@ export function explainIn(s: PlanState, r: ReplicaRequest): Unplaced {
   const summary = `${fit}/${s.size} nodes fit`;
   const reason = s.size === 0 ? `${summary}: no nodes` : parts.length > 0 ? `${summary}: ${parts.join(', ')}` : summary;
   return { service: r.service, replica: r.replica, reason, rejections };
+}
+
+/**
+ * A replica pinned to one node (a global service's) is explained by that node alone, e.g.
+ * `node edge-2: insufficient memory (needs 512 MiB, 300 MiB free)`.
+ */
+function explainPinned(s: PlanState, r: ReplicaRequest, nodeId: string): Unplaced {
+  const j = s.nodes.findIndex((n) => n.id === nodeId);
+  if (j < 0) return { service: r.service, replica: r.replica, reason: `node ${nodeId} is not in the pool`, rejections: { node: 1 } };
+  const name = s.nodes[j]!.name;
+  const rej = firstRejection(FILTERS, s, j, r);
+  if (!rej) return { service: r.service, replica: r.replica, reason: `node ${name} fits it but it was not placed`, rejections: {} };
+  const detail =
+    rej.filter === 'cpu'
+      ? ` (needs ${formatCpu(r.cpuMillis)}, ${formatCpu(s.freeCpuMillis[j]!)} free)`
+      : rej.filter === 'memory'
+        ? ` (needs ${formatBytes(r.memoryBytes)}, ${formatBytes(s.freeMemoryBytes[j]!)} free)`
+        : '';
+  return { service: r.service, replica: r.replica, reason: `node ${name}: ${rej.label}${detail}`, rejections: { [rej.filter]: 1 } };
 }

@@ -17,6 +17,12 @@ export function acceptsWork(node: SchedNode): boolean {
   return node.status === 'ready';
 }
 
+/** A request pinned to a node (a global service's replica) may go there only. */
+export const nodeFilter: Filter = {
+  name: 'node',
+  check: (s, j, r) => (r.nodeId === undefined || s.nodes[j]!.id === r.nodeId ? undefined : { filter: 'node', label: 'another node\'s replica' }),
+};
+
 /** Only `ready` nodes receive work; suspect, down and left nodes are counted by status. */
 export const statusFilter: Filter = {
   name: 'status',
@@ -72,7 +78,7 @@ export const maxPerNodeFilter: Filter = {
  * Filters that depend only on the node and the request's constraints, never on what the plan
  * placed: their result holds for the whole plan and for every request with the same constraints.
  */
-export const STATIC_FILTERS: readonly Filter[] = [statusFilter, constraintFilter];
+export const STATIC_FILTERS: readonly Filter[] = [nodeFilter, statusFilter, constraintFilter];
 /** Filters that change as replicas are placed. */
 export const DYNAMIC_FILTERS: readonly Filter[] = [cpuFilter, memoryFilter, hostPortFilter, maxPerNodeFilter];
 export const FILTERS: readonly Filter[] = [...STATIC_FILTERS, ...DYNAMIC_FILTERS];

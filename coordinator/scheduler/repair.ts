@@ -23,16 +23,18 @@ export function repairUnplaced(
   unplacedOrder: readonly number[],
   eligible: (r: number) => Uint8Array,
   workCap = REPAIR_WORK_CAP,
+  /** Replicas placed by a rule repair would break (placement preferences): never moved, never repaired. */
+  keep: (r: number) => boolean = () => false,
 ): number {
   const onNode = new Map<number, number[]>();
   for (let r = 0; r < assigned.length; r++) {
     const j = assigned[r]!;
-    if (j >= 0) onNode.set(j, [...(onNode.get(j) ?? []), r]);
+    if (j >= 0 && !keep(r)) onNode.set(j, [...(onNode.get(j) ?? []), r]);
   }
   let work = 0;
   let placed = 0;
   for (const r of unplacedOrder) {
-    if (assigned[r]! >= 0) continue;
+    if (assigned[r]! >= 0 || keep(r)) continue;
     const req = requests[r]!;
     const mask = eligible(r);
     let done = false;

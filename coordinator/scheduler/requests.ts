@@ -29,5 +29,6 @@ export function replicaRequestsFor(stackName: string, svc: ServiceSpec, replicas
     constraints: svc.constraints,
     maxReplicasPerNode: svc.maxReplicasPerNode,
     strategy: svc.placementStrategy,
+    ...(svc.spread?.length ? { spread: svc.spread } : {}),
   }));
 }

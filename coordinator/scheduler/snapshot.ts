@@ -4,7 +4,7 @@ import type { AllocationRecord, DeepReadonly, NodeRecord } from '../store/schema
 import type { HostPort, SchedNode } from './types.js';
 
 /** What the snapshot reads of a node: identity, status, labels and capacity. */
-export type SnapshotNode = Pick<NodeRecord, 'id' | 'name' | 'status' | 'labels'> & {
+export type SnapshotNode = Pick<NodeRecord, 'id' | 'name' | 'status' | 'labels' | 'role'> & {
   readonly capacity: Pick<NodeRecord['capacity'], 'cpuMillis' | 'memoryBytes'>;
 };
 /** What the snapshot reads of an allocation: where it runs and what it reserves. */
@@ -39,6 +39,7 @@ export function snapshotOf(nodes: readonly SnapshotNode[], allocations: Iterable
       name: n.name,
       status: n.status,
       labels: n.labels,
+      ...(n.role ? { role: n.role } : {}),
       cpuMillis: n.capacity.cpuMillis,
       memoryBytes: n.capacity.memoryBytes,
       reservedCpuMillis: p?.cpuMillis ?? 0,

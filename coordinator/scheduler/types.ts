@@ -1,6 +1,7 @@
 // Inputs and outputs of the placement scheduler. The scheduler is pure: it reads a snapshot of
 // nodes and a list of replica requests and returns a plan; nothing here performs I/O.
 import type { Constraint, PlacementStrategy } from '../../shared/compose/types.js';
+import type { NodeRole } from '../../shared/model/node-role.js';
 import type { NodeStatus } from '../../shared/model/node-status.js';
 
 export type { NodeStatus };
@@ -28,6 +29,8 @@ export interface SchedNode {
   /** Optional platform attributes for constraints. */
   readonly os?: string;
   readonly arch?: string;
+  /** `node.role`; undefined: a worker. */
+  readonly role?: NodeRole;
 }
 
 /** One replica to place. */
@@ -43,6 +46,17 @@ export interface ReplicaRequest {
   /** 0 = unlimited. */
   readonly maxReplicasPerNode: number;
   readonly strategy: PlacementStrategy;
+  /**
+   * A global service's replica belongs to one node (SwarmKit's preassigned task): only that node is
+   * considered, every filter still applies, and when it does not fit the reason names the node.
+   */
+  readonly nodeId?: string;
+  /**
+   * placement.preferences spread (node label keys, outermost first): the replica goes to the group
+   * of nodes (by the label's value; nodes without it are one more group) that runs the fewest
+   * replicas of the service and has a node that fits, level by level, as SwarmKit spreads.
+   */
+  readonly spread?: readonly string[];
 }
 
 export interface Placement {
@@ -85,7 +99,7 @@ export interface Plan {
 }
 
 /** The feasibility filters, in pipeline order. A node is counted under the first one it fails. */
-export type FilterName = 'status' | 'constraint' | 'cpu' | 'memory' | 'host-port' | 'max-per-node';
+export type FilterName = 'node' | 'status' | 'constraint' | 'cpu' | 'memory' | 'host-port' | 'max-per-node';
 
 /** Why one node cannot take one replica. An expected outcome, so a value rather than an exception. */
 export interface Rejection {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ServiceSpec } from '../../shared/compose/types.js';
 import { NODE_STATUSES, type NodeStatus } from '../../shared/model/node-status.js';
 import type { HealthStatus } from '../../shared/model/health.js';
+import type { NodeRole } from '../../shared/model/node-role.js';
 import type { ReplicaState } from '../../shared/model/replica-state.js';
 import type { RevisionRecord } from '../rollout/history.js';
 import type { RolloutRecord } from '../rollout/record.js';
@@ -23,6 +24,8 @@ export interface NodeRecord {
   name: string;
   address: string;
   labels: Record<string, string>;
+  /** As the agent said in its hello (`baton agent --role`); undefined in state from before roles: a worker. */
+  role?: NodeRole;
   capacity: { cpuMillis: number; memoryBytes: number; diskBytes: number };
   status: NodeStatus;
   statusSinceMs: number;

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 // Constants only (no coordinator code): the flags' defaults are the coordinator's own.
 import { COORDINATOR_DEFAULTS } from '../../coordinator/defaults.js';
 import { readInput, readReferencedFiles, stackNameFor } from './compose-file.js';
+import { isNodeRole, type NodeRole } from '../model/node-role.js';
 import { parseLabels } from './labels.js';
 
 /** Runs until SIGINT/SIGTERM, then stops gracefully (a second signal exits at once). */
@@ -32,6 +33,12 @@ function positiveInt(name: string) {
     if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}: expected a positive integer, got "${v}"`);
     return n;
   };
+}
+
+/** `--role`: checked when the flag is read, before anything starts. */
+export function nodeRoleOption(v: string): NodeRole {
+  if (!isNodeRole(v)) throw new Error(`--role: expected manager or worker, got "${v}"`);
+  return v;
 }
 
 /** The three daemon commands, in the order `baton --help` lists them. */
@@ -143,6 +150,7 @@ export function registerAgent(program: Command): void {
     .requiredOption('--coordinator <host:port>', 'coordinator to join')
     .option('--name <name>', 'node name (default: hostname)')
     .option('--labels <k=v,...>', 'node labels')
+    .option('--role <manager|worker>', 'what node.role constraints match (default: manager when --coordinator is a loopback address, i.e. on the coordinator\'s host; else worker)', nodeRoleOption)
     .option('--data-dir <dir>', 'where the node identity is kept', './.baton-agent')
     .option('--advertise-address <addr>', 'address other hosts reach this node at (default: as the coordinator sees it)')
     .option('--cpus <cores>', 'CPU capacity to offer (default: all cores)')
@@ -150,7 +158,7 @@ export function registerAgent(program: Command): void {
     .option('--cleanup-ingress', 'delete the ingress rules (nftables table ip baton) when the agent stops (default: they stay, traffic keeps flowing)')
     .option('--token <token>', 'join token from `baton token` (only for the first start; the certificate it gets is kept in the data dir)', process.env.BATON_TOKEN)
     .option('--insecure', 'plaintext, no certificate: only against a coordinator started with --insecure')
-    .action(async (o: { coordinator: string; name?: string; labels?: string; dataDir: string; advertiseAddress?: string; cpus?: string; memoryBytes?: string; cleanupIngress?: boolean; token?: string; insecure?: boolean }) => {
+    .action(async (o: { coordinator: string; name?: string; labels?: string; role?: NodeRole; dataDir: string; advertiseAddress?: string; cpus?: string; memoryBytes?: string; cleanupIngress?: boolean; token?: string; insecure?: boolean }) => {
       const { Agent } = await import('../../agent/agent.js');
       const cpus = o.cpus === undefined ? undefined : Number(o.cpus);
       if (cpus !== undefined && !(cpus > 0)) throw new Error(`--cpus: expected a positive number, got "${o.cpus}"`);
@@ -160,6 +168,7 @@ export function registerAgent(program: Command): void {
         coordinator: o.coordinator,
         name: o.name,
         labels: parseLabels(o.labels),
+        ...(o.role !== undefined ? { role: o.role } : {}),
         dataDir: o.dataDir,
         address: o.advertiseAddress,
         cpuMillis: cpus === undefined ? undefined : Math.round(cpus * 1000),

@@ -36,3 +36,16 @@ export function parseConstraint(text: string): Result<Constraint> {
   if (value === '') return fail(`${quote(text)} has no value after ${op}`);
   return ok({ attribute, op, value, text });
 }
+
+/**
+ * A `placement.preferences` `spread:` descriptor, as SwarmKit reads it: `node.labels.<key>` -> the
+ * label key. Engine labels (SwarmKit's other kind) do not exist in Baton; other attributes SwarmKit
+ * ignores, so a file naming one would not spread at all there: refused here instead of ignored.
+ */
+export function parseSpreadDescriptor(text: string): Result<string> {
+  const d = text.trim();
+  if (d.startsWith('engine.labels.')) return fail(`${quote(text)}: engine labels are not supported (Baton has no engine labels; set a node label and spread over node.labels.<key>)`);
+  if (!d.startsWith('node.labels.')) return fail(`${quote(text)} cannot be spread over (use node.labels.<key>, e.g. node.labels.zone)`);
+  if (d.length === 'node.labels.'.length) return fail(`${quote(text)}: node.labels needs a label key, e.g. node.labels.zone`);
+  return ok(d.slice('node.labels.'.length));
+}

@@ -28,7 +28,6 @@
 // | deploy                       | endpoint_mode (other than `vip`)                               | warning  |
 // | deploy.resources.limits      | pids                                                           | error    |
 // | deploy.resources.reservations| devices, generic_resources                                     | error    |
-// | deploy.placement             | preferences                                                    | warning  |
 // | ports (long syntax)          | name, app_protocol                                             | warning  |
 // | depends_on (long syntax)     | restart                                                        | warning  |
 //
@@ -221,9 +220,7 @@ export const RESERVATIONS_POLICY: Readonly<Record<string, KeyPolicy>> = {
   generic_resources: error('Baton reserves CPU and memory only'),
 };
 
-export const PLACEMENT_POLICY: Readonly<Record<string, KeyPolicy>> = {
-  preferences: warning('use x-baton.placement (binpack or spread) to choose how replicas are spread'),
-};
+export const PLACEMENT_POLICY: Readonly<Record<string, KeyPolicy>> = {};
 
 export const PORT_POLICY: Readonly<Record<string, KeyPolicy>> = {
   name: shaped(warning('port names are not used'), text('a port name')),

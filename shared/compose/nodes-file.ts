@@ -14,6 +14,8 @@ export interface NodeCapacity {
   readonly cpuMillis: number;
   readonly memoryBytes: number;
   readonly labels: Readonly<Record<string, string>>;
+  /** What node.role constraints match. @default 'worker' */
+  readonly role: 'manager' | 'worker';
 }
 
 export interface NodesFileOptions {
@@ -35,6 +37,7 @@ const nodesFileSchema = strictObject({
         cpus: cpusSchema.refine((m) => m > 0, { error: 'must be more than 0' }),
         memory: bytesSchema.refine((b) => b > 0, { error: 'must be more than 0' }),
         labels: labelsSchema.nullish(),
+        role: z.enum(['manager', 'worker']).nullish(),
       }),
     )
     .min(1, { error: 'must list at least one node' }),
@@ -60,7 +63,7 @@ export function parseNodesFile(text: string, opts: NodesFileOptions): NodesFileR
         return;
       }
       firstIndex.set(n.name, i);
-      nodes.push({ name: n.name, cpuMillis: n.cpus, memoryBytes: n.memory, labels: n.labels ?? {} });
+      nodes.push({ name: n.name, cpuMillis: n.cpus, memoryBytes: n.memory, labels: n.labels ?? {}, role: n.role ?? 'worker' });
     });
   }
   const warnings = issues(loaded.warnings, loaded.value);

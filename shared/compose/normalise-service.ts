@@ -82,6 +82,12 @@ export function normaliseService(
     }
   });
 
+  const global = deploy.mode === 'global';
+  // As docker stack deploy (convertDeployMode): a global service has no replica count to give.
+  if (global && deploy.replicas != null) {
+    findings.errors.push({ path: at('deploy', 'replicas'), message: 'replicas can only be used with replicated mode (a global service runs one replica on every eligible node)' });
+  }
+
   const dependsOn = dedupeDependencies(raw.depends_on ?? []);
   const spec: ServiceSpec = {
     name,
@@ -97,12 +103,14 @@ export function normaliseService(
     labels: { ...(raw.labels ?? {}), ...(deploy.labels ?? {}) },
     ...healthcheck(raw.healthcheck, raw['x-baton']?.healthcheck, findings, at),
     dependsOn: dependsOn.map(({ service, condition, required, restart }) => ({ service, condition, required, ...(restart ? { restart } : {}) })),
-    replicas: deploy.replicas ?? DEFAULT_REPLICAS,
+    ...(global ? { mode: 'global' as const } : {}),
+    replicas: global ? 0 : (deploy.replicas ?? DEFAULT_REPLICAS),
     reserved,
     reservedFrom,
     reservedSources,
     limits,
     constraints: deploy.placement?.constraints ?? [],
+    ...spread(deploy.placement?.preferences),
     maxReplicasPerNode: deploy.placement?.max_replicas_per_node ?? 0,
     restartPolicy: {
       condition: deploy.restart_policy?.condition ?? DEFAULT_RESTART_POLICY.condition,
@@ -147,6 +155,12 @@ function envFiles(
     for (const [k, v] of Object.entries(parsed.value)) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
   });
   return out;
+}
+
+/** `placement.preferences` as label keys; left out when there are none (spec hashes of files without it stay). */
+function spread(prefs: NonNullable<RawDeploy['placement']>['preferences']): { spread?: readonly string[] } {
+  const keys = (prefs ?? []).map((p) => p.spread);
+  return keys.length ? { spread: keys } : {};
 }
 
 /** `x-baton.ingress`, left out when not written so the spec (and its hash) of a file without it is what it always was. */

@@ -2,7 +2,7 @@
 // parsing. Defaults and rules spanning several fields live in normalise-service.ts.
 
 import { z } from 'zod';
-import { parseConstraint } from './constraint-syntax.js';
+import { parseConstraint, parseSpreadDescriptor } from './constraint-syntax.js';
 import type { PathSegment } from './findings.js';
 import {
   DEPENDS_ON_POLICY,
@@ -223,11 +223,12 @@ const updateConfigSchema = <A extends readonly [string, ...string[]]>(failureAct
     order: z.enum(['stop-first', 'start-first']).nullish(),
   }).nullish();
 
+// Swarm's modes. Jobs run to completion and are not restarted; Baton runs long-lived services
+// (its restart policy, health checks and rollouts assume a replica that keeps running), so they are refused.
 const modeSchema = z.enum(['replicated', 'global', 'replicated-job', 'global-job']).transform(
-  parsedBy((mode: string): Result<'replicated'> => {
-    if (mode === 'replicated') return ok('replicated');
-    if (mode === 'global') return fail('global mode is not supported yet (use replicated mode with max_replicas_per_node: 1)');
-    return fail(`${mode} mode is not supported yet (Baton runs long-lived services only)`);
+  parsedBy((mode: string): Result<'replicated' | 'global'> => {
+    if (mode === 'replicated' || mode === 'global') return ok(mode);
+    return fail(`${mode} mode is not supported (Baton runs long-lived services, not jobs that run to completion; use replicated or global mode)`);
   }),
 );
 
@@ -242,6 +243,12 @@ const deploySchema = strictObject(
     placement: strictObject(
       {
         constraints: constraintsSchema.nullish(),
+        // Swarm's placement preferences: `- spread: node.labels.zone`, hierarchical in list order.
+        preferences: z
+          .array(strictObject({ spread: z.string({ error: expected('a label to spread over, such as node.labels.zone') }).transform(parsedBy(parseSpreadDescriptor)) }), {
+            error: expected('a list such as [{spread: node.labels.zone}]'),
+          })
+          .nullish(),
         max_replicas_per_node: count.nullish(),
       },
       PLACEMENT_POLICY,

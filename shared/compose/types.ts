@@ -189,6 +189,13 @@ export interface ServiceSpec {
   readonly labels: Readonly<Record<string, string>>;
   readonly healthcheck?: HealthcheckSpec;
   readonly dependsOn: readonly DependsOnSpec[];
+  /**
+   * `deploy.mode: global`: one replica on every node that meets the constraints, tied to that node
+   * (see coordinator/desired-slots.ts). Undefined: replicated (set only for global, so the spec
+   * hashes of replicated services stay what they were).
+   */
+  readonly mode?: 'global';
+  /** Desired replicas of a replicated service; 0 for a global one (its count follows the nodes). */
   readonly replicas: number;
   /** What each replica reserves for placement (see README: reservations, else limits, else the default). */
   readonly reserved: { readonly cpuMillis: number; readonly memoryBytes: number };
@@ -202,6 +209,11 @@ export interface ServiceSpec {
   /** Docker limits; undefined fields mean unlimited. */
   readonly limits: { readonly cpuMillis?: number; readonly memoryBytes?: number };
   readonly constraints: readonly Constraint[];
+  /**
+   * `placement.preferences` spread, as node label keys in order (`[zone, rack]`: even over zones,
+   * then over racks within each zone). Undefined when there is none, so older spec hashes stay.
+   */
+  readonly spread?: readonly string[];
   /** 0 = no limit. */
   readonly maxReplicasPerNode: number;
   readonly restartPolicy: RestartPolicySpec;

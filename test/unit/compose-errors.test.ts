@@ -87,8 +87,16 @@ const serviceErrors: [string, Record<string, unknown>, string[]][] = [
   ["depends_on required not boolean", {"depends_on": {"db": {"required": "nope"}}}, ["services.web.depends_on.db.required: must be true or false, got \"nope\""]],
   ["stop_grace_period bad", {"stop_grace_period": "10 seconds"}, ["services.web.stop_grace_period: \"10 seconds\" is not a duration (use a number with a unit, e.g. 10s, 1m30s or 500ms)"]],
   ["deploy not a mapping", {"deploy": "replicated"}, ["services.web.deploy: must be a mapping, got \"replicated\""]],
-  ["deploy mode global", {"deploy": {"mode": "global"}}, ["services.web.deploy.mode: global mode is not supported yet (use replicated mode with max_replicas_per_node: 1)"]],
-  ["deploy mode replicated-job", {"deploy": {"mode": "replicated-job"}}, ["services.web.deploy.mode: replicated-job mode is not supported yet (Baton runs long-lived services only)"]],
+  ["deploy mode global with replicas", {"deploy": {"mode": "global", "replicas": 2}}, ["services.web.deploy.replicas: replicas can only be used with replicated mode (a global service runs one replica on every eligible node)"]],
+  ["deploy mode global with replicas 0", {"deploy": {"mode": "global", "replicas": 0}}, ["services.web.deploy.replicas: replicas can only be used with replicated mode (a global service runs one replica on every eligible node)"]],
+  ["deploy mode replicated-job", {"deploy": {"mode": "replicated-job"}}, ["services.web.deploy.mode: replicated-job mode is not supported (Baton runs long-lived services, not jobs that run to completion; use replicated or global mode)"]],
+  ["preferences: engine labels", {"deploy": {"placement": {"preferences": [{"spread": "engine.labels.dc"}]}}}, ["services.web.deploy.placement.preferences.0.spread: \"engine.labels.dc\": engine labels are not supported (Baton has no engine labels; set a node label and spread over node.labels.<key>)"]],
+  ["preferences: not a label", {"deploy": {"placement": {"preferences": [{"spread": "node.hostname"}]}}}, ["services.web.deploy.placement.preferences.0.spread: \"node.hostname\" cannot be spread over (use node.labels.<key>, e.g. node.labels.zone)"]],
+  ["preferences: label without key", {"deploy": {"placement": {"preferences": [{"spread": "node.labels."}]}}}, ["services.web.deploy.placement.preferences.0.spread: \"node.labels.\": node.labels needs a label key, e.g. node.labels.zone"]],
+  ["preferences: no spread", {"deploy": {"placement": {"preferences": [{}]}}}, ["services.web.deploy.placement.preferences.0.spread: is required"]],
+  ["preferences: unknown kind", {"deploy": {"placement": {"preferences": [{"spread": "node.labels.zone", "pack": "x"}]}}}, ["services.web.deploy.placement.preferences.0.pack: unknown key \"pack\""]],
+  ["preferences: not a list", {"deploy": {"placement": {"preferences": {"spread": "node.labels.zone"}}}}, ["services.web.deploy.placement.preferences: must be a list such as [{spread: node.labels.zone}], got a mapping"]],
+  ["deploy mode global-job", {"deploy": {"mode": "global-job"}}, ["services.web.deploy.mode: global-job mode is not supported (Baton runs long-lived services, not jobs that run to completion; use replicated or global mode)"]],
   ["deploy mode invalid", {"deploy": {"mode": "daemon"}}, ["services.web.deploy.mode: must be \"replicated\", \"global\", \"replicated-job\" or \"global-job\", got \"daemon\""]],
   ["replicas negative", {"deploy": {"replicas": -1}}, ["services.web.deploy.replicas: must be at least 0, got -1"]],
   ["replicas fraction", {"deploy": {"replicas": 1.5}}, ["services.web.deploy.replicas: must be a whole number, got 1.5"]],
@@ -187,7 +195,7 @@ t.test('document errors', async (t) => {
 const serviceWarnings: [string, Record<string, unknown>, string[]][] = [
   // hostname, logging and init were ignored with a warning before issue 11; they reach Docker now (compose-container.test.ts).
   ["tty and stdin_open", {"tty": true, "stdin_open": true}, ["services.web.tty: ignored: replicas are not attached to a terminal", "services.web.stdin_open: ignored: replicas are not attached to a terminal"]],
-  ["placement preferences", {"deploy": {"placement": {"preferences": [{"spread": "node.labels.zone"}]}}}, ["services.web.deploy.placement.preferences: ignored: use x-baton.placement (binpack or spread) to choose how replicas are spread"]],
+  // placement.preferences was a warning before issue 11; the scheduler honours spread now (compose-parse.test.ts, scheduler-preferences.test.ts).
   // `expose` was a warning ("only documents ports") before issue 9; it is supported now (compose-parse.test.ts).
   // endpoint_mode's reason changed with issue 9: every service has a VIP now, so only dnsrr is ignored.
   ["endpoint_mode", {"deploy": {"endpoint_mode": "dnsrr"}}, ["services.web.deploy.endpoint_mode: ignored: every service gets a virtual IP (endpoint_mode: vip); DNS round robin is not supported"]],

@@ -13,9 +13,9 @@ t.test('the fixture', async (t) => {
     ok: true,
     warnings: [],
     nodes: [
-      { name: 'edge-1', cpuMillis: 4000, memoryBytes: 8 * GiB, labels: { zone: 'north', role: 'gateway' } },
-      { name: 'edge-2', cpuMillis: 2500, memoryBytes: 4 * GiB, labels: { zone: 'north' } },
-      { name: 'edge-3', cpuMillis: 1000, memoryBytes: GiB, labels: {} },
+      { name: 'edge-1', cpuMillis: 4000, memoryBytes: 8 * GiB, labels: { zone: 'north', role: 'gateway' }, role: 'worker' },
+      { name: 'edge-2', cpuMillis: 2500, memoryBytes: 4 * GiB, labels: { zone: 'north' }, role: 'worker' },
+      { name: 'edge-3', cpuMillis: 1000, memoryBytes: GiB, labels: {}, role: 'worker' },
     ],
   });
 });
@@ -40,9 +40,10 @@ t.test('errors', async (t) => {
         'nodes.0.name: must start with a letter or digit and contain only letters, digits, "_", "." and "-"',
         'nodes.0.cpus: -1 is not a CPU count (must not be negative)',
         'nodes.0.memory: "8GiB" is not a byte value (use bytes or a number with unit b, k, kb, m, mb, g, gb, t or tb, e.g. 512k, 64M, 1.5G)',
-        'nodes.0.zone: unknown key "zone"',
+        'nodes.0.zone: unknown key "zone" (did you mean "role"?)',
       ],
     ],
+    ['role not manager or worker', 'nodes:\n  - {name: a, cpus: 1, memory: 1G, role: leader}', ['nodes.0.role: must be "manager" or "worker", got "leader"']],
     ['zero capacity', 'nodes:\n  - {name: a, cpus: 0, memory: 0}', ['nodes.0.cpus: must be more than 0', 'nodes.0.memory: must be more than 0']],
     [
       'duplicate names',
@@ -51,6 +52,8 @@ t.test('errors', async (t) => {
     ],
   ];
   for (const [name, text, want] of cases) t.same(lines(parseNodesFile(text, { file: 'nodes.yaml' })), want, name);
+  const roles = parseNodesFile('nodes:\n  - {name: m, cpus: 1, memory: 1G, role: manager}\n  - {name: w, cpus: 1, memory: 1G}', { file: 'nodes.yaml' });
+  t.same(roles.ok && roles.nodes.map((n) => `${n.name}:${n.role}`), ['m:manager', 'w:worker'], 'role: manager as written, worker by default');
   const r = parseNodesFile('nodes: []', { file: 'plan/nodes.yaml' });
   t.same(r.ok ? [] : r.errors, [{ file: 'plan/nodes.yaml', path: 'nodes', message: 'must list at least one node' }]);
 });

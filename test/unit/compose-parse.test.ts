@@ -192,6 +192,11 @@ const cases: Case[] = [
   ['depends_on list duplicates', { depends_on: ['db', 'db'] }, {}, (s) => s.dependsOn.length, 1],
   ['stop_grace_period', { stop_grace_period: '1m30s' }, {}, (s) => s.stopGraceMs, 90_000],
   ['deploy.mode replicated', { deploy: { mode: 'replicated', replicas: 0 } }, {}, (s) => s.replicas, 0],
+  ['deploy.mode replicated leaves mode out (same spec hash as before modes)', { deploy: { mode: 'replicated' } }, {}, (s) => 'mode' in s, false],
+  ['deploy.mode global', { deploy: { mode: 'global' } }, {}, (s) => [s.mode, s.replicas], ['global', 0]],
+  ['placement.preferences spread', { deploy: { placement: { preferences: [{ spread: 'node.labels.zone' }, { spread: 'node.labels.rack' }] } } }, {}, (s) => s.spread, ['zone', 'rack']],
+  ['no placement.preferences leaves spread out (same spec hash as before)', { deploy: { placement: { preferences: [] } } }, {}, (s) => 'spread' in s, false],
+  ['deploy.mode global with constraints', { deploy: { mode: 'global', placement: { constraints: ['node.role == manager'] } } }, {}, (s) => [s.mode, s.constraints.map((c) => c.text)], ['global', ['node.role == manager']]],
   ['deploy.replicas', { deploy: { replicas: 5 } }, {}, (s) => s.replicas, 5],
   [
     'reservations win',

@@ -18,7 +18,7 @@ function setup(store = Store.memory()) {
   const pool = new NodePool(store, events, clock, log, { timeouts: DEFAULT_TIMEOUTS, heartbeatIntervalMs: 1000 });
   const session: SessionHandle = { peer: 'ipv4:10.0.0.1:5000', end: () => {}, send: () => {} };
   const join = (id: string): string => {
-    const r = pool.admit({ nodeId: id, name: id, address: '', capacity: { cpuMillis: 1000, memoryBytes: 1e9, diskBytes: 0 }, labels: {}, agentVersion: 't', dockerVersion: 't', containers: [] }, session);
+    const r = pool.admit({ nodeId: id, name: id, address: '', capacity: { cpuMillis: 1000, memoryBytes: 1e9, diskBytes: 0 }, labels: {}, role: 'worker', agentVersion: 't', dockerVersion: 't', containers: [] }, session);
     if (!r.ok) throw new Error(r.message);
     return r.sessionId;
   };

@@ -336,3 +336,17 @@ t.test('the health deadline from the check timings and monitor', async (t) => {
   // No check in the spec, but the image reports health: Docker's default timings are assumed.
   t.equal(healthDeadlineMs(undefined, 5000, true), 300_000);
 });
+
+t.test('a global service: the slots are its nodes\' numbers, not 1..replicas', async (t) => {
+  // Slots 2 and 5 run (their nodes); a stale record entry for slot 1 (a node that left) is dropped.
+  const d = rolloutStep(input({ replicas: 0, slots: [2, 5], record: record({ parallelism: 2 }, { 1: { allocationId: 'x' } }), allocations: [old(2), old(5)] }));
+  t.same(seen(d).slots, { 2: '-', 5: '-' }, 'both admitted (parallelism 2); slot 1 forgotten');
+  t.same(seen(d).place, [2, 5]);
+  t.equal(d.progress.total, 2);
+  // Once both new replicas are healthy past the check, the old ones go and the rollout completes.
+  const healthy = (slot: number) => neu(slot, { health: 'healthy' });
+  const admitted = record({ parallelism: 2 }, { 2: { allocationId: 'new.2' }, 5: { allocationId: 'new.5' } });
+  const done = rolloutStep(input({ replicas: 0, slots: [2, 5], record: admitted, allocations: [old(2), old(5), healthy(2), healthy(5)] }));
+  t.same(seen(done).stop.sort(), ['old.2', 'old.5']);
+  t.same(seen(done).slots, { 2: 'updated', 5: 'updated' });
+});

@@ -11,6 +11,8 @@ export interface NodeJson {
   id: string;
   name: string;
   status: string;
+  /** `manager` or `worker` (what node.role constraints match). */
+  role: string;
   address: string;
   labels: Record<string, string>;
   capacity: { cpuMillis: number; memoryBytes: number; diskBytes: number };
@@ -30,6 +32,8 @@ export function nodeJson(n: NodeInfo__Output): NodeJson {
     id: n.id,
     name: n.name,
     status: n.status,
+    // A coordinator before roles sends none: every node was a worker then.
+    role: n.role || 'worker',
     address: n.address,
     labels: n.labels,
     capacity: {
@@ -60,7 +64,7 @@ export function nodeJson(n: NodeInfo__Output): NodeJson {
 
 export function nodesTable(nodes: NodeJson[], nowMs: number): string {
   return table(
-    ['NAME', 'ADDRESS', 'STATUS', 'CPU USED/TOTAL', 'MEMORY USED/TOTAL', 'DOCKER', 'CONTAINERS', 'LAST SEEN'],
+    ['NAME', 'ADDRESS', 'STATUS', 'ROLE', 'CPU USED/TOTAL', 'MEMORY USED/TOTAL', 'DOCKER', 'CONTAINERS', 'LAST SEEN'],
     nodes.map((n) => {
       const cores = n.capacity.cpuMillis / 1000;
       const usedCores = n.usage ? (n.usage.cpuPercent / 100) * cores : undefined;
@@ -68,6 +72,7 @@ export function nodesTable(nodes: NodeJson[], nowMs: number): string {
         n.name,
         n.address,
         n.status,
+        n.role,
         `${usedCores === undefined ? '-' : usedCores.toFixed(1)}/${cores.toFixed(1)} cores`,
         `${n.usage ? formatBytes(n.usage.memoryBytes) : '-'}/${formatBytes(n.capacity.memoryBytes)}`,
         n.dockerUp ? 'up' : 'down',

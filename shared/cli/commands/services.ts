@@ -116,7 +116,7 @@ export function registerServices(program: Command): void {
     .action(async (o: { json?: boolean } & ConnectionOptions) => {
       const services = await listServices(resolveConnection(o));
       const json = services.map((s: ServiceInfo__Output) => ({
-        name: s.name, stack: s.stack, desired: s.desired, running: s.running, image: s.image, ports: s.ports, generation: s.generation,
+        name: s.name, stack: s.stack, mode: s.mode || 'replicated', desired: s.desired, running: s.running, image: s.image, ports: s.ports, generation: s.generation,
         pending: s.pending.map((p) => ({ replica: p.replica, reason: p.reason, kind: p.kind })),
         // Only for services with a health check: a count of 0 would otherwise read as "all unhealthy".
         ...(s.health_checked ? { healthy: s.healthy } : {}),
@@ -129,7 +129,7 @@ export function registerServices(program: Command): void {
         process.stdout.write(
           table(
             ['STACK', 'SERVICE', 'REPLICAS', 'HEALTH', 'IMAGE', 'PORTS', 'INGRESS'],
-            json.map((s) => [s.stack, s.name, `${s.running}/${s.desired}${replicaNote(s.pending)}`, s.healthy !== undefined ? `${s.healthy}/${s.desired} healthy` : '-', s.image, s.ports.join(','), ingressText(s.ingress)]),
+            json.map((s) => [s.stack, s.name, `${s.running}/${s.desired}${s.mode === 'global' ? ' (global)' : ''}${replicaNote(s.pending)}`, s.healthy !== undefined ? `${s.healthy}/${s.desired} healthy` : '-', s.image, s.ports.join(','), ingressText(s.ingress)]),
           ) + '\n',
         );
       // A node that cannot serve a port says why, under the table (the column only counts).

@@ -14,6 +14,7 @@ export interface Hello {
   'containers'?: (_baton_v1_ContainerState)[];
   'join_token'?: (string);
   'protocol'?: (number);
+  'role'?: (string);
 }
 
 export interface Hello__Output {
@@ -27,4 +28,5 @@ export interface Hello__Output {
   'containers': (_baton_v1_ContainerState__Output)[];
   'join_token': (string);
   'protocol': (number);
+  'role': (string);
 }

@@ -24,6 +24,7 @@ export interface NodeInfo {
   'reserved_memory_bytes'?: (number | string | Long);
   'status'?: (_baton_v1_NodeStatus);
   'container_count'?: (number);
+  'role'?: (string);
 }
 
 export interface NodeInfo__Output {
@@ -44,4 +45,5 @@ export interface NodeInfo__Output {
   'reserved_memory_bytes': (number);
   'status': (_baton_v1_NodeStatus__Output);
   'container_count': (number);
+  'role': (string);
 }

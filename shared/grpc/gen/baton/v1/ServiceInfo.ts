@@ -17,6 +17,7 @@ export interface ServiceInfo {
   'health_checked'?: (boolean);
   'ingress'?: (_baton_v1_IngressPortSummary)[];
   'vip'?: (string);
+  'mode'?: (string);
 }
 
 export interface ServiceInfo__Output {
@@ -32,4 +33,5 @@ export interface ServiceInfo__Output {
   'health_checked': (boolean);
   'ingress': (_baton_v1_IngressPortSummary__Output)[];
   'vip': (string);
+  'mode': (string);
 }
