@@ -40,7 +40,7 @@ export interface ControlDeps {
 }
 
 /** Every ControlService call but the security ones (security/admin-service.ts). */
-export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'WhoAmI'> {
+export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'WhoAmI' | 'CreateSecret' | 'ListSecrets' | 'RemoveSecret' | 'CreateConfig' | 'ListConfigs' | 'RemoveConfig' | 'InspectConfig'> {
   const failed = (err: unknown) => {
     if (!isExpectedError(err)) deps.log.error({ err }, 'control request failed');
     return toGrpcStatus(err);
@@ -82,8 +82,9 @@ export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHa
   const unplacedWire = (u: UnplacedInfo[]) => u.map((x) => ({ service: x.service, replica: x.replica, reason: x.reason, kind: x.kind }));
 
   return {
-    Deploy: unary(async (req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string> }) => {
-      const r = await services().stacks.deploy({ text: req.compose_yaml, file: req.file_name || 'compose.yaml', stackName: req.stack || undefined, env: req.env });
+    Deploy: unary(async (req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string>; files?: Record<string, Buffer> }) => {
+      const files = new Map(Object.entries(req.files ?? {}));
+      const r = await services().stacks.deploy({ text: req.compose_yaml, file: req.file_name || 'compose.yaml', stackName: req.stack || undefined, env: req.env, files });
       return { stack: r.stack, generation: r.generation, changes: r.changes, unplaced: unplacedWire(r.unplaced), warnings: r.warnings };
     }),
     Scale: unary(async (req: { service: string; replicas: string }) => {

@@ -6,10 +6,10 @@
 //
 // | where                        | key(s)                                                         | severity |
 // |------------------------------|----------------------------------------------------------------|----------|
-// | top level                    | networks (other than an empty `default`), volumes, configs,    | error    |
-// |                              | secrets, include, models                                       |          |
+// | top level                    | networks (other than an empty `default`), volumes, include,    | error    |
+// |                              | models                                                         |          |
 // | service                      | build, extends, profiles, volumes, volumes_from, tmpfs,        | error    |
-// |                              | configs, secrets, env_file, label_file, networks (other than   |          |
+// |                              | env_file, label_file, networks (other than                     |          |
 // |                              | `default`), network_mode, links, external_links, extra_hosts,  |          |
 // |                              | dns, dns_opt, dns_search, pid, ipc, uts, privileged, cap_add,  |          |
 // |                              | cap_drop, security_opt, devices, device_cgroup_rules, gpus,    |          |
@@ -68,8 +68,6 @@ const STORAGE = 'Baton does not manage volumes or mounts yet, and a replica may 
 export const ROOT_POLICY: Readonly<Record<string, KeyPolicy>> = {
   networks: error(NETWORKING, onlyDefaultNetwork),
   volumes: error(STORAGE),
-  configs: error('Baton has no config store yet'),
-  secrets: error('Baton has no secret store yet'),
   include: error('put all services in one file'),
   models: error('Baton runs containers only'),
 };
@@ -81,8 +79,6 @@ export const SERVICE_POLICY: Readonly<Record<string, KeyPolicy>> = {
   volumes: error(STORAGE),
   volumes_from: error(STORAGE),
   tmpfs: error(STORAGE),
-  configs: error('Baton has no config store yet'),
-  secrets: error('Baton has no secret store yet'),
   env_file: error('list the variables under environment'),
   label_file: error('list the labels under labels'),
   networks: error(NETWORKING, onlyDefaultNetwork),

@@ -6,6 +6,7 @@
 // problems, so one run lists everything there is to fix.
 
 import { checkDependencies } from './dependencies.js';
+import { parseServiceMounts, parseTopLevel } from './file-objects.js';
 import { type Finding, type Findings, mergeFindings } from './findings.js';
 import { interpolateTree } from './interpolate.js';
 import { sortByDocumentOrder, toSpecIssue } from './issues.js';
@@ -13,7 +14,7 @@ import { checkKeyPolicy } from './key-policy.js';
 import { normaliseService } from './normalise-service.js';
 import { quote } from './result.js';
 import { documentSchema, serviceSchema } from './service-schema.js';
-import type { ServiceSpec, SpecIssue, StackSpec } from './types.js';
+import type { FileMountSpec, ServiceSpec, SpecIssue, StackSpec } from './types.js';
 import { loadYaml } from './yaml-load.js';
 import { PARSE_PARAMS, zodFindings } from './zod-support.js';
 
@@ -24,6 +25,8 @@ export interface ParseOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The stack name when the file has no top-level `name`. */
   readonly stackName?: string;
+  /** Files the stack references (secrets/configs `file:`), read by the CLI, keyed by the path as written. */
+  readonly files?: ReadonlyMap<string, Uint8Array>;
 }
 
 export type ParseResult =
@@ -70,11 +73,34 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
   const name =
     fileName == null || typeof fileName === 'string' ? stackName(fileName ?? undefined, opts.stackName, findings) : undefined;
 
-  if (findings.errors.length > 0 || name === undefined) {
+  const objects = name !== undefined && isPlainMap(tree) ? fileObjects(tree, rawServices, name, opts.files, findings) : undefined;
+
+  if (findings.errors.length > 0 || name === undefined || objects === undefined) {
     const errors = withoutFollowOns(findings.errors, interpolated.findings.errors);
     return { ok: false, errors: issues(errors, tree), warnings: issues(findings.warnings, tree) };
   }
-  return { ok: true, stack: { name, services }, warnings: issues(findings.warnings, tree) };
+  const withMounts = services.map((s) => {
+    const m = objects.mounts.get(s.name);
+    return m?.secrets || m?.configs ? { ...s, ...(m.secrets ? { secrets: m.secrets } : {}), ...(m.configs ? { configs: m.configs } : {}) } : s;
+  });
+  const stack = { name, services: withMounts, ...(objects.secrets.length > 0 ? { secrets: objects.secrets } : {}), ...(objects.configs.length > 0 ? { configs: objects.configs } : {}) };
+  return { ok: true, stack, warnings: issues(findings.warnings, tree) };
+}
+
+/** Top-level secrets/configs and each service's references to them; only the ones some service uses are kept. */
+function fileObjects(tree: Record<string, unknown>, rawServices: Record<string, unknown> | undefined, stack: string, files: ReadonlyMap<string, Uint8Array> | undefined, findings: Findings) {
+  const secrets = parseTopLevel('secrets', tree['secrets'], stack, files, findings);
+  const configs = parseTopLevel('configs', tree['configs'], stack, files, findings);
+  const mounts = new Map<string, { secrets?: FileMountSpec[]; configs?: FileMountSpec[] }>();
+  const used = new Set<string>();
+  for (const [name, raw] of Object.entries(rawServices ?? {})) {
+    if (!isPlainMap(raw)) continue;
+    const s = parseServiceMounts('secrets', raw['secrets'], secrets, ['services', name, 'secrets'], findings.errors);
+    const c = parseServiceMounts('configs', raw['configs'], configs, ['services', name, 'configs'], findings.errors);
+    for (const m of [...(s ?? []), ...(c ?? [])]) used.add(m.source);
+    mounts.set(name, { ...(s ? { secrets: s } : {}), ...(c ? { configs: c } : {}) });
+  }
+  return { secrets: [...secrets.values()].filter((d) => used.has(d.name)), configs: [...configs.values()].filter((d) => used.has(d.name)), mounts };
 }
 
 /**

@@ -287,6 +287,9 @@ export const serviceSchema = strictObject(
     stop_grace_period: durationSchema.nullish(),
     deploy: deploySchema.nullish(),
     'x-baton': batonSchema.nullish(),
+    // Checked against the top-level definitions by file-objects.ts.
+    secrets: z.unknown().optional(),
+    configs: z.unknown().optional(),
   },
   SERVICE_POLICY,
 );
@@ -300,6 +303,9 @@ export const documentSchema = strictObject(
     // Obsolete since Compose v2 and carries no meaning; accepted without a warning.
     version: z.unknown().optional(),
     services: z.record(z.string(), z.unknown(), { error: expected('a mapping of service name to service') }),
+    // Checked by file-objects.ts.
+    secrets: z.unknown().optional(),
+    configs: z.unknown().optional(),
   },
   ROOT_POLICY,
 );

@@ -10,6 +10,7 @@ import type { ServiceInfo__Output } from '../../grpc/gen/baton/v1/ServiceInfo.js
 import { CliError, CONFIG_HELP, COORDINATOR_HELP, EXIT_BAD_INPUT, INSECURE_HELP, list, resolveConnection, unary, type Connection, type ConnectionOptions } from '../client.js';
 import { readInput, referencedEnv, stackNameFor } from '../compose-file.js';
 import { watchRollouts } from './rollout.js';
+import { referencedFiles } from './secrets.js';
 
 export const listServices = (conn: Connection) => list(conn, (c, r, o) => c.ListServices(r, o), {}, (b: ListServicesResponse__Output) => b.services);
 
@@ -35,7 +36,7 @@ export function registerServices(program: Command): void {
       const res = await unary<object, DeployResponse__Output>(
         conn,
         (c, r, opts, cb) => c.Deploy(r, opts, cb),
-        { compose_yaml: text, file_name: o.file, stack, env: referencedEnv(text, process.env) },
+        { compose_yaml: text, file_name: o.file, stack, env: referencedEnv(text, process.env), files: await referencedFiles(o.file, text) },
         30_000,
       );
       for (const w of res.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -6,6 +6,7 @@ export interface DeployRequest {
   'file_name'?: (string);
   'stack'?: (string);
   'env'?: ({[key: string]: string});
+  'files'?: ({[key: string]: Buffer | Uint8Array | string});
 }
 
 export interface DeployRequest__Output {
@@ -13,4 +14,5 @@ export interface DeployRequest__Output {
   'file_name': (string);
   'stack': (string);
   'env': ({[key: string]: string});
+  'files': ({[key: string]: Buffer});
 }

@@ -6,6 +6,7 @@ export interface PlanRequest {
   'file_name'?: (string);
   'stack'?: (string);
   'env'?: ({[key: string]: string});
+  'files'?: ({[key: string]: Buffer | Uint8Array | string});
 }
 
 export interface PlanRequest__Output {
@@ -13,4 +14,5 @@ export interface PlanRequest__Output {
   'file_name': (string);
   'stack': (string);
   'env': ({[key: string]: string});
+  'files': ({[key: string]: Buffer});
 }

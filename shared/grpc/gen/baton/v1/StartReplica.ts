@@ -4,6 +4,7 @@ import type { PortBinding as _baton_v1_PortBinding, PortBinding__Output as _bato
 import type { Argv as _baton_v1_Argv, Argv__Output as _baton_v1_Argv__Output } from '../../baton/v1/Argv.js';
 import type { RestartPolicy as _baton_v1_RestartPolicy, RestartPolicy__Output as _baton_v1_RestartPolicy__Output } from '../../baton/v1/RestartPolicy.js';
 import type { Healthcheck as _baton_v1_Healthcheck, Healthcheck__Output as _baton_v1_Healthcheck__Output } from '../../baton/v1/Healthcheck.js';
+import type { FileMount as _baton_v1_FileMount, FileMount__Output as _baton_v1_FileMount__Output } from '../../baton/v1/FileMount.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface StartReplica {
@@ -24,6 +25,8 @@ export interface StartReplica {
   'restart_policy'?: (_baton_v1_RestartPolicy | null);
   'healthcheck'?: (_baton_v1_Healthcheck | null);
   'extra_hosts'?: ({[key: string]: string});
+  'secrets'?: (_baton_v1_FileMount)[];
+  'configs'?: (_baton_v1_FileMount)[];
   '_cpu_limit_millis'?: "cpu_limit_millis";
   '_memory_limit_bytes'?: "memory_limit_bytes";
   '_stop_grace_ms'?: "stop_grace_ms";
@@ -47,6 +50,8 @@ export interface StartReplica__Output {
   'restart_policy': (_baton_v1_RestartPolicy__Output | null);
   'healthcheck': (_baton_v1_Healthcheck__Output | null);
   'extra_hosts': ({[key: string]: string});
+  'secrets': (_baton_v1_FileMount__Output)[];
+  'configs': (_baton_v1_FileMount__Output)[];
   '_cpu_limit_millis'?: "cpu_limit_millis";
   '_memory_limit_bytes'?: "memory_limit_bytes";
   '_stop_grace_ms'?: "stop_grace_ms";
