@@ -181,8 +181,6 @@ export class Coordinator {
     // reconnect: no endpoint set goes out before then unless they are all back.
     const endpoints = new EndpointPublisher(pool, clock, log, { settleMs: o.timeouts.suspectAfterMs });
     const metrics = new CoordinatorMetrics(pool, endpoints);
-    const dispatcher = new Dispatcher(store, pool, events, clock, log);
-    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints });
     let sealingKey;
     try {
       sealingKey = await openSealingKey(o.dataDir);
@@ -191,6 +189,8 @@ export class Coordinator {
       throw err;
     }
     const secrets = new SecretStore(store, sealingKey, clock);
+    const dispatcher = new Dispatcher(store, pool, events, clock, log, { fileContent: (kind, name) => secrets.content(kind, name) });
+    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints });
     const stacks = new Stacks(store, events, loop, clock, { serviceCidr: o.serviceCidr, secrets });
     // State from before service addresses (or from another --service-cidr) gets them before the first round.
     for (const warning of stacks.assignAddresses()) log.warn({ warning }, 'published ports conflict in stored state');

@@ -36,4 +36,19 @@ export interface ReplicaSpec {
   readonly stopGraceMs: number;
   /** Name -> address lines for the container's /etc/hosts (service discovery); undefined: none. */
   readonly extraHosts?: Readonly<Record<string, string>>;
+  /** Secrets and configs mounted as files (the agent keeps them in a tmpfs); undefined: none. */
+  readonly files?: readonly ReplicaFile[];
+}
+
+/** A secret's or config's content and where the container sees it. Never logged. */
+export interface ReplicaFile {
+  readonly kind: 'secret' | 'config';
+  /** The store name. */
+  readonly name: string;
+  /** Absolute path in the container. */
+  readonly target: string;
+  readonly uid: string;
+  readonly gid: string;
+  readonly mode: number;
+  readonly data: Uint8Array;
 }

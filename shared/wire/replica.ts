@@ -10,7 +10,8 @@ import type { PortBinding, PortBinding__Output } from '../grpc/gen/baton/v1/Port
 import type { RestartCondition__Output } from '../grpc/gen/baton/v1/RestartCondition.js';
 import type { RestartPolicy, RestartPolicy__Output } from '../grpc/gen/baton/v1/RestartPolicy.js';
 import type { StartReplica, StartReplica__Output } from '../grpc/gen/baton/v1/StartReplica.js';
-import type { ReplicaPort, ReplicaSpec } from '../model/replica-spec.js';
+import type { FileMount, FileMount__Output } from '../grpc/gen/baton/v1/FileMount.js';
+import type { ReplicaFile, ReplicaPort, ReplicaSpec } from '../model/replica-spec.js';
 import { fail, ok, type Result } from '../result.js';
 
 /** Which allocation a start is for: the part of the coordinator's record the message carries. */
@@ -26,7 +27,7 @@ export interface AllocationRef {
 export type ReplicaTemplate = Pick<
   ServiceSpec,
   'image' | 'command' | 'entrypoint' | 'environment' | 'labels' | 'limits' | 'restartPolicy' | 'healthcheck' | 'stopGraceMs'
-> & { readonly ports: readonly ReplicaPort[]; readonly extraHosts?: Readonly<Record<string, string>> };
+> & { readonly ports: readonly ReplicaPort[]; readonly extraHosts?: Readonly<Record<string, string>>; readonly files?: readonly ReplicaFile[] };
 
 type Condition = RestartPolicySpec['condition'];
 
@@ -54,7 +55,38 @@ export function toStartReplica(allocation: AllocationRef, service: ReplicaTempla
     healthcheck: service.healthcheck ? healthcheckToWire(service.healthcheck) : null,
     stop_grace_ms: service.stopGraceMs,
     extra_hosts: { ...service.extraHosts },
+    secrets: (service.files ?? []).filter((f) => f.kind === 'secret').map(fileToWire),
+    configs: (service.files ?? []).filter((f) => f.kind === 'config').map(fileToWire),
   };
+}
+
+function fileToWire(f: ReplicaFile): FileMount {
+  return { name: f.name, target: f.target, uid: f.uid, gid: f.gid, mode: f.mode, data: Buffer.from(f.data) };
+}
+
+/** Largest secret or config (as shared/compose/file-objects.ts MAX_FILE_OBJECT_BYTES, not imported: the agent's graph stays lean). */
+const MAX_FILE_BYTES = 500 * 1024;
+
+/** Secrets and configs as the agent will write them: every error names the field, never the content. */
+function filesFromWire(secrets: readonly FileMount__Output[], configs: readonly FileMount__Output[]): Result<ReplicaFile[]> {
+  const out: ReplicaFile[] = [];
+  const targets = new Set<string>();
+  for (const [kind, list] of [['secret', secrets], ['config', configs]] as const) {
+    for (const [i, f] of list.entries()) {
+      const path = `start.${kind}s.${i}`;
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(f.name)) return fail(`${path}.name: ${JSON.stringify(f.name.slice(0, 70))} is not a ${kind} name`);
+      if (!f.target.startsWith('/') || f.target.endsWith('/') || f.target.includes('\0') || f.target.split('/').includes('..') || f.target.length > 4096) {
+        return fail(`${path}.target: expected an absolute file path without "..", got ${JSON.stringify(f.target.slice(0, 80))}`);
+      }
+      if (targets.has(f.target)) return fail(`${path}.target: ${f.target} is mounted twice`);
+      targets.add(f.target);
+      for (const k of ['uid', 'gid'] as const) if (!/^\d{1,10}$/.test(f[k]) || Number(f[k]) > 0xffffffff) return fail(`${path}.${k}: expected a numeric id, got ${JSON.stringify(f[k].slice(0, 20))}`);
+      if (!Number.isInteger(f.mode) || f.mode < 0 || f.mode > 0o7777) return fail(`${path}.mode: expected a file mode 0-07777, got ${f.mode}`);
+      if (f.data.length > MAX_FILE_BYTES) return fail(`${path}.data: ${f.data.length} bytes, more than ${MAX_FILE_BYTES}`);
+      out.push({ kind, name: f.name, target: f.target, uid: f.uid, gid: f.gid, mode: f.mode, data: f.data });
+    }
+  }
+  return ok(out);
 }
 
 /**
@@ -85,6 +117,8 @@ export function fromStartReplica(s: StartReplica__Output): Result<ReplicaSpec> {
   if (!isCount(stopGraceMs)) return fail(`start.stop_grace_ms: expected a whole number of milliseconds below 2^53, got ${stopGraceMs}`);
   const extraHosts = extraHostsFromWire(s.extra_hosts);
   if (!extraHosts.ok) return extraHosts;
+  const files = filesFromWire(s.secrets ?? [], s.configs ?? []);
+  if (!files.ok) return files;
   return ok({
     allocationId: s.allocation_id,
     generation: s.generation,
@@ -103,6 +137,7 @@ export function fromStartReplica(s: StartReplica__Output): Result<ReplicaSpec> {
     ...(healthcheck ? { healthcheck: healthcheck.value } : {}),
     stopGraceMs,
     ...(Object.keys(extraHosts.value).length ? { extraHosts: extraHosts.value } : {}),
+    ...(files.value.length ? { files: files.value } : {}),
   });
 }
 
