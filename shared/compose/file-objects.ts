@@ -83,8 +83,18 @@ export function parseTopLevel(kind: FileObjectKind, raw: unknown, stack: string,
 
 const MOUNT_KEYS = new Set(['source', 'target', 'uid', 'gid', 'mode']);
 
-/** A service's `secrets:` or `configs:` list, against the top-level definitions. */
-export function parseServiceMounts(kind: FileObjectKind, raw: unknown, defined: ReadonlyMap<string, StackFileObject>, path: readonly PathSegment[], errors: Finding[]): FileMountSpec[] | undefined {
+/**
+ * A service's `secrets:` or `configs:` list, against the top-level definitions. `sourceOf` gives a
+ * scalar's text as written: Compose (YAML 1.1) reads `mode: 0440` as octal, YAML 1.2 as 440.
+ */
+export function parseServiceMounts(
+  kind: FileObjectKind,
+  raw: unknown,
+  defined: ReadonlyMap<string, StackFileObject>,
+  path: readonly PathSegment[],
+  errors: Finding[],
+  sourceOf: (path: readonly PathSegment[]) => string | undefined = () => undefined,
+): FileMountSpec[] | undefined {
   if (raw == null) return undefined;
   const one = kind === 'secrets' ? 'secret' : 'config';
   const err = (p: PathSegment[], message: string) => void errors.push({ path: p, message });
@@ -120,8 +130,13 @@ export function parseServiceMounts(kind: FileObjectKind, raw: unknown, defined: 
       }
       const m = item['mode'];
       if (m != null) {
-        // YAML 1.1's 0440 is read as the number 288 (octal) by Compose; a string is taken as octal too.
-        const n = typeof m === 'number' ? m : typeof m === 'string' && /^0?o?[0-7]{1,4}$/.test(m) ? parseInt(m.replace(/^0?o/, ''), 8) : NaN;
+        // Compose reads `0440` as octal (YAML 1.1): so does Baton, from the text as written; `0o440`
+        // and decimals (288) are numbers already; a string is taken as octal.
+        const written = typeof m === 'number' ? sourceOf([...p, 'mode']) : undefined;
+        const n =
+          typeof m === 'number'
+            ? written !== undefined && /^0[0-7]+$/.test(written) ? parseInt(written, 8) : m
+            : typeof m === 'string' && /^(0|0o)?[0-7]{1,4}$/.test(m) ? parseInt(m.replace(/^0o/, ''), 8) : NaN;
         if (!Number.isInteger(n) || n < 0 || n > 0o7777) return err([...p, 'mode'], `must be a file mode such as 0440, got ${quote(m)}`);
         mode = n;
       }

@@ -7,7 +7,8 @@
 
 import { checkDependencies } from './dependencies.js';
 import { parseServiceMounts, parseTopLevel } from './file-objects.js';
-import { type Finding, type Findings, mergeFindings } from './findings.js';
+import { parseDocument, isScalar } from 'yaml';
+import { type Finding, type Findings, mergeFindings, type PathSegment } from './findings.js';
 import { interpolateTree } from './interpolate.js';
 import { sortByDocumentOrder, toSpecIssue } from './issues.js';
 import { checkKeyPolicy } from './key-policy.js';
@@ -73,7 +74,7 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
   const name =
     fileName == null || typeof fileName === 'string' ? stackName(fileName ?? undefined, opts.stackName, findings) : undefined;
 
-  const objects = name !== undefined && isPlainMap(tree) ? fileObjects(tree, rawServices, name, opts.files, findings) : undefined;
+  const objects = name !== undefined && isPlainMap(tree) ? fileObjects(tree, rawServices, name, opts.files, findings, scalarSource(text)) : undefined;
 
   if (findings.errors.length > 0 || name === undefined || objects === undefined) {
     const errors = withoutFollowOns(findings.errors, interpolated.findings.errors);
@@ -87,16 +88,33 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
   return { ok: true, stack, warnings: issues(findings.warnings, tree) };
 }
 
+/** A scalar's text as written at a path (the document parsed again, only when asked: for file modes). */
+function scalarSource(text: string): (path: readonly PathSegment[]) => string | undefined {
+  let doc: ReturnType<typeof parseDocument> | undefined;
+  return (path) => {
+    doc ??= parseDocument(text, { merge: true });
+    const node = doc.getIn(path, true);
+    return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
+  };
+}
+
 /** Top-level secrets/configs and each service's references to them; only the ones some service uses are kept. */
-function fileObjects(tree: Record<string, unknown>, rawServices: Record<string, unknown> | undefined, stack: string, files: ReadonlyMap<string, Uint8Array> | undefined, findings: Findings) {
+function fileObjects(
+  tree: Record<string, unknown>,
+  rawServices: Record<string, unknown> | undefined,
+  stack: string,
+  files: ReadonlyMap<string, Uint8Array> | undefined,
+  findings: Findings,
+  sourceOf: (path: readonly PathSegment[]) => string | undefined,
+) {
   const secrets = parseTopLevel('secrets', tree['secrets'], stack, files, findings);
   const configs = parseTopLevel('configs', tree['configs'], stack, files, findings);
   const mounts = new Map<string, { secrets?: FileMountSpec[]; configs?: FileMountSpec[] }>();
   const used = new Set<string>();
   for (const [name, raw] of Object.entries(rawServices ?? {})) {
     if (!isPlainMap(raw)) continue;
-    const s = parseServiceMounts('secrets', raw['secrets'], secrets, ['services', name, 'secrets'], findings.errors);
-    const c = parseServiceMounts('configs', raw['configs'], configs, ['services', name, 'configs'], findings.errors);
+    const s = parseServiceMounts('secrets', raw['secrets'], secrets, ['services', name, 'secrets'], findings.errors, sourceOf);
+    const c = parseServiceMounts('configs', raw['configs'], configs, ['services', name, 'configs'], findings.errors, sourceOf);
     for (const m of [...(s ?? []), ...(c ?? [])]) used.add(m.source);
     mounts.set(name, { ...(s ? { secrets: s } : {}), ...(c ? { configs: c } : {}) });
   }
