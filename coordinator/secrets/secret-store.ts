@@ -34,7 +34,7 @@ export class SecretStore {
   create(kind: FileObjectKind, name: string, content: Uint8Array): { name: string; sizeBytes: number } {
     checkName(kind, name);
     checkSize(kind, name, content);
-    if (this.store.state[kind][name]) throw new ConflictError(`${ONE[kind]} ${name} exists; its content cannot change: create the new content under a new name (and point the services at it), or rm this one first`);
+    if (own(this.store.state[kind], name)) throw new ConflictError(`${ONE[kind]} ${name} exists; its content cannot change: create the new content under a new name (and point the services at it), or rm this one first`);
     const now = this.clock.now();
     this.store.transact((s) => this.put(s, kind, name, content, undefined, now));
     return { name, sizeBytes: content.length };
@@ -48,7 +48,7 @@ export class SecretStore {
   }
 
   remove(kind: FileObjectKind, name: string): void {
-    if (!this.store.state[kind][name]) throw new NotFoundError(`${ONE[kind]} ${JSON.stringify(name)}: no such ${ONE[kind]}`, `${ONE[kind]} ${name}`);
+    if (!own(this.store.state[kind], name)) throw new NotFoundError(`${ONE[kind]} ${JSON.stringify(name)}: no such ${ONE[kind]}`, `${ONE[kind]} ${name}`);
     const users = this.users(kind).get(name);
     if (users?.length) throw new ConflictError(`${ONE[kind]} ${name} is in use by ${users.join(', ')}: remove it from those services (or remove them) first`);
     this.store.transact((s) => {
@@ -58,7 +58,7 @@ export class SecretStore {
 
   /** A config's content (configs are not secret). */
   configContent(name: string): Buffer {
-    const r = this.store.state.configs[name];
+    const r = own(this.store.state.configs, name);
     if (!r) throw new NotFoundError(`config ${JSON.stringify(name)}: no such config`, `config ${name}`);
     return Buffer.from(r.data, 'base64');
   }
@@ -66,10 +66,10 @@ export class SecretStore {
   /** What an agent is sent for a replica: the plain text of a secret or config, or why it cannot be had. */
   content(kind: FileObjectKind, name: string): Result<Buffer> {
     if (kind === 'configs') {
-      const r = this.store.state.configs[name];
+      const r = own(this.store.state.configs, name);
       return r ? { ok: true, value: Buffer.from(r.data, 'base64') } : { ok: false, error: `config ${name}: not in the store` };
     }
-    const r = this.store.state.secrets[name];
+    const r = own(this.store.state.secrets, name);
     if (!r) return { ok: false, error: `secret ${name}: not in the store` };
     return open(this.key, name, r.sealed);
   }
@@ -83,7 +83,7 @@ export class SecretStore {
     for (const kind of ['secrets', 'configs'] as const) {
       const users = this.users(kind);
       for (const d of stack[kind] ?? []) {
-        const have = this.store.state[kind][d.name];
+        const have = own(this.store.state[kind], d.name);
         if (d.external) {
           if (!have) errors.push(`${kind}.${d.key}: external ${ONE[kind]} ${d.name} does not exist: create it with \`baton ${ONE[kind]} create ${d.name} FILE\``);
           continue;
@@ -112,7 +112,7 @@ export class SecretStore {
     for (const kind of ['secrets', 'configs'] as const) {
       for (const d of stack[kind] ?? []) {
         if (d.external || !d.content) continue;
-        const have = s[kind][d.name];
+        const have = own(s[kind], d.name);
         if (have) {
           const cur = this.content(kind, d.name);
           if (cur.ok && Buffer.compare(cur.value, Buffer.from(d.content)) === 0) continue;
@@ -157,6 +157,11 @@ function usersIn(s: Pick<State, 'stacks'>, kind: FileObjectKind): Map<string, st
     }
   }
   return out;
+}
+
+/** A record by name that is the object's own (a name such as `toString` or `__proto__` finds nothing). */
+function own<R extends Readonly<Record<string, unknown>>>(records: R, name: string): R[string] | undefined {
+  return Object.hasOwn(records, name) ? (records[name] as R[string]) : undefined;
 }
 
 function checkName(kind: FileObjectKind, name: string): void {

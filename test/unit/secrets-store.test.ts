@@ -115,6 +115,10 @@ t.test('the store: plain text never on disk; create, ls, rm (refused while in us
   t.same(secrets.list('secrets').find((s) => s.name === 'app_pw')?.usedBy, ['app/db']);
   t.throws(() => secrets.remove('secrets', 'app_pw'), { name: 'ConflictError', message: /app_pw is in use by app\/db/ });
   t.throws(() => secrets.remove('secrets', 'nope'), NotFoundError);
+  // Names of Object.prototype's members find nothing (the fuzz test found InspectConfig toString answering INTERNAL).
+  t.throws(() => secrets.configContent('toString'), NotFoundError);
+  t.throws(() => secrets.remove('configs', 'constructor'), NotFoundError);
+  t.notOk(secrets.content('secrets', 'hasOwnProperty').ok);
   // The same content again: nothing to do. Another content while used: refused with the way out.
   t.same(secrets.checkStack(parsed.stack), []);
   const changed = parseCompose(stack('./pw.txt'), { file: 'c.yaml', files: new Map([['./pw.txt', Buffer.from('new')]]) });
