@@ -129,7 +129,11 @@ t.test('the store: plain text never on disk; create, ls, rm (refused while in us
 
   // A tampered stored value: a clear error, the record kept as it was.
   const before = store.state.secrets['app_pw']!.sealed;
-  const bad = before.slice(0, -4) + (before.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+  const parts = before.split(':');
+  const body = Buffer.from(parts[4]!, 'base64');
+  body[0]! ^= 1;
+  parts[4] = body.toString('base64');
+  const bad = parts.join(':');
   store.transact((s) => {
     s.secrets['app_pw']!.sealed = bad;
   });
