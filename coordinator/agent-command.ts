@@ -2,6 +2,7 @@
 // messages (coordinator/wire-out.ts) at the session edge; nothing else builds CoordinatorMessages.
 import type { ServiceSpec } from '../shared/compose/types.js';
 import type { EndpointSet } from '../shared/model/ingress.js';
+import type { ReplicaFile } from '../shared/model/replica-spec.js';
 import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 
 export type AgentCommand =
@@ -13,6 +14,8 @@ export type AgentCommand =
       readonly spec: DeepReadonly<ServiceSpec>;
       /** Service names -> addresses for the container's /etc/hosts (service discovery). */
       readonly extraHosts?: Readonly<Record<string, string>>;
+      /** The secrets and configs the spec mounts, with their content (only ever sent to this node). */
+      readonly files?: readonly ReplicaFile[];
     }
   /** Stop (and with `remove`, remove) an allocation's container. */
   | { readonly kind: 'stop'; readonly commandId: string; readonly allocationId: string; readonly remove: boolean; readonly stopGraceMs: number; readonly reason: string }

@@ -26,6 +26,9 @@ import { AGENT_MAX_RECONNECT_MS } from '../shared/reconnect.js';
 import type { AgentServiceOptions } from './agent-service.js';
 import { ensureAdminCredential } from './security/admin-file.js';
 import { ClusterAuthority } from './security/authority.js';
+import { openSealingKey } from './secrets/sealing.js';
+import { secretHandlers } from './secrets/secret-service.js';
+import { SecretStore } from './secrets/secret-store.js';
 import { authorizationInterceptor, callerOf } from './security/authorize.js';
 import { securityHandlers } from './security/admin-service.js';
 import { joinServiceHandlers } from './security/join-service.js';
@@ -178,9 +181,17 @@ export class Coordinator {
     // reconnect: no endpoint set goes out before then unless they are all back.
     const endpoints = new EndpointPublisher(pool, clock, log, { settleMs: o.timeouts.suspectAfterMs });
     const metrics = new CoordinatorMetrics(pool, endpoints);
-    const dispatcher = new Dispatcher(store, pool, events, clock, log);
+    let sealingKey;
+    try {
+      sealingKey = await openSealingKey(o.dataDir);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    const secrets = new SecretStore(store, sealingKey, clock);
+    const dispatcher = new Dispatcher(store, pool, events, clock, log, { fileContent: (kind, name) => secrets.content(kind, name) });
     const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints });
-    const stacks = new Stacks(store, events, loop, clock, { serviceCidr: o.serviceCidr });
+    const stacks = new Stacks(store, events, loop, clock, { serviceCidr: o.serviceCidr, secrets });
     // State from before service addresses (or from another --service-cidr) gets them before the first round.
     for (const warning of stacks.assignAddresses()) log.warn({ warning }, 'published ports conflict in stored state');
     loop.onRollback((req) => stacks.autoRollback(req));
@@ -246,7 +257,7 @@ export class Coordinator {
       }));
     server.addService(
       proto.baton.v1.ControlService.service,
-      { ...controlServiceHandlers({ pool, events, log, stacks, queries, logs, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log) },
+      { ...controlServiceHandlers({ pool, events, log, stacks, queries, logs, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log), ...secretHandlers(secrets, log) },
     );
     if (authority) server.addService(proto.baton.v1.JoinService.service, joinServiceHandlers(authority, log, onRefusal));
     let bound: { listener: NetServer; port: number };

@@ -14,10 +14,16 @@ import { LABEL_ALLOCATION } from '../shared/model/labels.js';
 import type { NodePool, NodeView } from './node-pool.js';
 import type { ObservedNow } from './observed.js';
 import type { Store } from './store/store.js';
+import type { DeepReadonly } from './store/schema.js';
+import type { ServiceSpec } from '../shared/compose/types.js';
+import type { ReplicaFile } from '../shared/model/replica-spec.js';
+import { fail, ok, type Result } from '../shared/result.js';
 
 export interface DispatcherOptions {
   /** A command not followed by the expected state is sent again after this long. @default 10000 */
   resendMs?: number;
+  /** A secret's (opened) or config's content by store name; undefined: services that mount one are not started. */
+  fileContent?: (kind: 'secrets' | 'configs', name: string) => Result<Buffer>;
 }
 
 export class Dispatcher {
@@ -37,6 +43,22 @@ export class Dispatcher {
     options: DispatcherOptions = {},
   ) {
     this.resendMs = options.resendMs ?? 10_000;
+    this.fileContent = options.fileContent;
+  }
+
+  private readonly fileContent: DispatcherOptions['fileContent'];
+
+  /** The content of every secret and config a spec mounts, for a start command. */
+  private filesFor(spec: DeepReadonly<ServiceSpec>): Result<ReplicaFile[]> {
+    const out: ReplicaFile[] = [];
+    for (const [kind, mounts] of [['secret', spec.secrets], ['config', spec.configs]] as const) {
+      for (const m of mounts ?? []) {
+        const data = this.fileContent ? this.fileContent(kind === 'secret' ? 'secrets' : 'configs', m.source) : fail<Buffer>(`${kind} ${m.source}: this coordinator has no secret store`);
+        if (!data.ok) return data;
+        out.push({ kind, name: m.source, target: m.target, uid: m.uid, gid: m.gid, mode: m.mode, data: data.value });
+      }
+    }
+    return ok(out);
   }
 
   /** A node's session started: tell it the complete set it should run; what is missing is started by the next round. */
@@ -106,7 +128,18 @@ export class Dispatcher {
         // replaced by the reconciler. Otherwise the start is re-sent every resendMs.
         if (o && last !== undefined) continue;
         const extraHosts = hostsFor(a.stack);
-        const cmd = { kind: 'start', commandId: this.commandId(), allocation: a, spec: svc.spec, ...(Object.keys(extraHosts).length ? { extraHosts } : {}) } as const;
+        const files = this.filesFor(svc.spec);
+        if (!files.ok) {
+          // Names only: the message never carries content. Retried every resendMs (the secret may be restored).
+          this.log.warn({ allocationId: a.id, service: `${a.stack}/${a.service}`, error: files.error }, 'replica not started: a secret or config it mounts is unavailable');
+          this.sentAt.set(a.id, now);
+          continue;
+        }
+        const cmd = {
+          kind: 'start', commandId: this.commandId(), allocation: a, spec: svc.spec,
+          ...(Object.keys(extraHosts).length ? { extraHosts } : {}),
+          ...(files.value.length ? { files: files.value } : {}),
+        } as const;
         if (this.pool.send(a.nodeId, cmd)) this.sentAt.set(a.id, now);
       } else if (a.desired === 'stop' && o) {
         const stopGraceMs = state.stacks[a.stack]?.services[a.service]?.spec.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;

@@ -8,6 +8,7 @@ import { specHash } from '../shared/compose/spec-hash.js';
 import type { ServiceSpec } from '../shared/compose/types.js';
 import type { Clock } from '../shared/clock.js';
 import { ConflictError, InputError, NotFoundError } from '../shared/errors.js';
+import type { SecretStore } from './secrets/secret-store.js';
 import type { ControlLoop, PendingReplica } from './control-loop.js';
 import type { EventLog } from './event-log.js';
 import { serviceAddresses, type ServiceAddresses } from './ingress/service-addresses.js';
@@ -70,6 +71,8 @@ export interface DeployRequest {
 export interface StacksOptions {
   /** Where service VIPs come from. @default DEFAULT_SERVICE_CIDR */
   serviceCidr?: ServiceCidr;
+  /** Secrets and configs; undefined: a stack that uses them is refused. */
+  secrets?: SecretStore;
 }
 
 const DEFAULT_CIDR = (() => {
@@ -80,6 +83,7 @@ const DEFAULT_CIDR = (() => {
 
 export class Stacks {
   private readonly serviceCidr: ServiceCidr;
+  private readonly secrets: SecretStore | undefined;
 
   constructor(
     private readonly store: Store,
@@ -89,6 +93,7 @@ export class Stacks {
     options: StacksOptions = {},
   ) {
     this.serviceCidr = options.serviceCidr ?? DEFAULT_CIDR;
+    this.secrets = options.secrets;
   }
 
   /**
@@ -123,9 +128,14 @@ export class Stacks {
       services: parsed.stack.services.map((spec) => ({ name: spec.name, spec, vip: stored?.[spec.name]?.vip, assignedPorts: stored?.[spec.name]?.assignedPorts })),
     });
     if (addresses.errors.length) throw new InputError(formatRefusal(addresses.errors, warnings));
+    const usesObjects = !!(parsed.stack.secrets?.length || parsed.stack.configs?.length);
+    if (usesObjects && !this.secrets) throw new InputError('this coordinator has no secret store: secrets and configs cannot be deployed');
+    const objectErrors = this.secrets?.checkStack(parsed.stack) ?? [];
+    if (objectErrors.length) throw new InputError(formatRefusal(objectErrors, warnings));
     const changes: DeployResult['changes'] = [];
     const rolloutEvents: { type: string; message: string }[] = [];
     const generation = this.store.transact((s) => {
+      if (usesObjects) this.secrets?.writeStack(s, parsed.stack, now);
       const old = s.stacks[name];
       const stack: StackRecord = old ?? { name, generation: 0, file: req.file, services: {}, createdAtMs: now, updatedAtMs: now };
       let changed = !old;
@@ -231,6 +241,8 @@ export class Stacks {
       this.store.transact((s) => {
         for (const service of Object.keys(s.stacks[stackName]!.services)) forgetService(s, serviceKey(stackName, service));
         delete s.stacks[stackName];
+        // As `docker stack rm`: the secrets and configs the stack's file created go with it.
+        this.secrets?.removeStackObjects(s, stackName);
       });
     }
     this.events.append({ type: 'service.removed', nodeId: '', nodeName: '', from: '', to: '', reason: '', message: removed.join(', ') });

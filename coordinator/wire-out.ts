@@ -24,7 +24,7 @@ function endpointServicesToWire(services: readonly IngressService[]): EndpointSe
 export function commandToWire(cmd: AgentCommand): CoordinatorMessage {
   switch (cmd.kind) {
     case 'start':
-      return { command: { command_id: cmd.commandId, start: toStartReplica(cmd.allocation, { ...cmd.spec, ports: replicaPorts(cmd.spec), extraHosts: cmd.extraHosts }) } };
+      return { command: { command_id: cmd.commandId, start: toStartReplica(cmd.allocation, { ...cmd.spec, ports: replicaPorts(cmd.spec), extraHosts: cmd.extraHosts, files: cmd.files }) } };
     case 'stop':
       return {
         command: { command_id: cmd.commandId, stop: { allocation_id: cmd.allocationId, remove: cmd.remove, stop_grace_ms: cmd.stopGraceMs, reason: cmd.reason } },

@@ -130,6 +130,27 @@ export interface IdentityRecord {
   createdAtMs: number;
 }
 
+/** A secret (written by secrets/secret-store.ts only): its content sealed with the secrets key (secrets/sealing.ts). */
+export interface SecretRecord {
+  name: string;
+  /** `v1:<key id>:<nonce>:<tag>:<ciphertext>`: never the plain text. */
+  sealed: string;
+  sizeBytes: number;
+  /** The stack whose `file:` created it (removed with the stack); absent: `baton secret create`. */
+  stack?: string;
+  createdAtMs: number;
+}
+
+/** A config (written by secrets/secret-store.ts only): plain, as Swarm stores configs. */
+export interface ConfigRecord {
+  name: string;
+  /** Base64 of the content. */
+  data: string;
+  sizeBytes: number;
+  stack?: string;
+  createdAtMs: number;
+}
+
 export interface State {
   schema: 1;
   nodes: Record<string, NodeRecord>;
@@ -143,10 +164,14 @@ export interface State {
   history: Record<string, RevisionRecord[]>;
   /** Certificates the coordinator accepts, by identity. */
   identities: Record<string, IdentityRecord>;
+  /** By name. */
+  secrets: Record<string, SecretRecord>;
+  /** By name. */
+  configs: Record<string, ConfigRecord>;
 }
 
 export function emptyState(): State {
-  return { schema: 1, nodes: {}, events: [], eventSeq: 0, allocations: {}, stacks: {}, rollouts: {}, history: {}, identities: {} };
+  return { schema: 1, nodes: {}, events: [], eventSeq: 0, allocations: {}, stacks: {}, rollouts: {}, history: {}, identities: {}, secrets: {}, configs: {} };
 }
 
 // Loose on purpose: it guards against a file that is not Baton state at all (or truncated into
@@ -164,6 +189,8 @@ const stateShape = z.object({
   rollouts: z.record(z.string(), z.object({ state: z.enum(['running', 'paused', 'completed']), targetSpecHash: z.string(), slots: z.record(z.string(), z.object({}).passthrough()) }).passthrough()).optional(),
   history: z.record(z.string(), z.array(z.object({ generation: z.number(), specHash: z.string(), spec: z.object({}).passthrough() }).passthrough())).optional(),
   identities: z.record(z.string(), z.object({ kind: z.enum(['node', 'operator']), serials: z.array(z.object({ serial: z.string(), notAfterMs: z.number() })) }).passthrough()).optional(),
+  secrets: z.record(z.string(), z.object({ name: z.string(), sealed: z.string() }).passthrough()).optional(),
+  configs: z.record(z.string(), z.object({ name: z.string(), data: z.string() }).passthrough()).optional(),
 });
 
 /** Returns a description of what is wrong with `data`, or undefined when it looks like Baton state. */
@@ -175,6 +202,8 @@ export function checkState(data: unknown): string | undefined {
     (data as State).rollouts ??= {};
     (data as State).history ??= {};
     (data as State).identities ??= {};
+    (data as State).secrets ??= {};
+    (data as State).configs ??= {};
     return undefined;
   }
   const first = r.error.issues[0];

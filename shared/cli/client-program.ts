@@ -7,6 +7,7 @@ import { registerEndpoints } from './commands/endpoints.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerRollout } from './commands/rollout.js';
+import { registerSecrets } from './commands/secrets.js';
 import { registerSecurity } from './commands/security.js';
 import { registerServices } from './commands/services.js';
 import { rootCommand } from './root-command.js';
@@ -20,5 +21,6 @@ export function clientProgram(): Command {
   registerEndpoints(program);
   registerLogs(program);
   registerSecurity(program);
+  registerSecrets(program);
   return program;
 }

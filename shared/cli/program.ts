@@ -6,6 +6,7 @@ import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerPlan } from './commands/plan.js';
 import { registerRollout } from './commands/rollout.js';
+import { registerSecrets } from './commands/secrets.js';
 import { registerSecurity } from './commands/security.js';
 import { registerServices } from './commands/services.js';
 import { registerDaemons } from './launch.js';
@@ -23,5 +24,6 @@ export function buildProgram(): Command {
   registerEndpoints(program);
   registerLogs(program);
   registerSecurity(program);
+  registerSecrets(program);
   return program;
 }

@@ -6,11 +6,10 @@
 //
 // | where                        | key(s)                                                         | severity |
 // |------------------------------|----------------------------------------------------------------|----------|
-// | top level                    | networks (other than an empty `default`), volumes, configs,    | error    |
-// |                              | secrets, include, models                                       |          |
-// | service                      | build (without image), extends, profiles, volumes,             | error    |
-// |                              | volumes_from, tmpfs,                                           |          |
-// |                              | configs, secrets, env_file, label_file, networks (other than   |          |
+// | top level                    | networks (other than an empty `default`), volumes, include,    | error    |
+// |                              | models                                                         |          |
+// | service                      | build (without image), extends, profiles, volumes, volumes_from, tmpfs,        | error    |
+// |                              | env_file, label_file, networks (other than                     |          |
 // |                              | `default`), network_mode, links, external_links, extra_hosts,  |          |
 // |                              | dns, dns_opt, dns_search, pid, ipc, uts, privileged, cap_add,  |          |
 // |                              | cap_drop, security_opt, devices, device_cgroup_rules, gpus,    |          |
@@ -128,8 +127,6 @@ const STORAGE = 'Baton does not manage volumes or mounts yet, and a replica may 
 export const ROOT_POLICY: Readonly<Record<string, KeyPolicy>> = {
   networks: error(NETWORKING, onlyDefaultNetwork),
   volumes: error(STORAGE),
-  configs: error('Baton has no config store yet'),
-  secrets: error('Baton has no secret store yet'),
   include: error('put all services in one file'),
   models: error('Baton runs containers only'),
 };
@@ -145,8 +142,6 @@ export const SERVICE_POLICY: Readonly<Record<string, KeyPolicy>> = {
   profiles: error('every service in the file is deployed; remove the services you do not want'),
   volumes: error(STORAGE),
   volumes_from: error(STORAGE),
-  configs: error('Baton has no config store yet'),
-  secrets: error('Baton has no secret store yet'),
   label_file: error('list the labels under labels'),
   networks: error(NETWORKING, onlyDefaultNetwork),
   links: error(NETWORKING),

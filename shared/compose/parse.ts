@@ -7,14 +7,16 @@
 
 import { castComposeValue } from './casts.js';
 import { checkDependencies } from './dependencies.js';
-import { type Finding, type Findings, mergeFindings } from './findings.js';
+import { parseServiceMounts, parseTopLevel } from './file-objects.js';
+import { parseDocument, isScalar } from 'yaml';
+import { type Finding, type Findings, mergeFindings, type PathSegment } from './findings.js';
 import { interpolateTree } from './interpolate.js';
 import { sortByDocumentOrder, toSpecIssue } from './issues.js';
 import { checkKeyPolicy } from './key-policy.js';
 import { normaliseService } from './normalise-service.js';
 import { quote } from './result.js';
 import { documentSchema, serviceSchema } from './service-schema.js';
-import type { ServiceSpec, SpecIssue, StackSpec } from './types.js';
+import type { FileMountSpec, ServiceSpec, SpecIssue, StackSpec } from './types.js';
 import { loadYaml } from './yaml-load.js';
 import { PARSE_PARAMS, zodFindings } from './zod-support.js';
 
@@ -80,11 +82,51 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
   const name =
     fileName == null || typeof fileName === 'string' ? stackName(fileName ?? undefined, opts.stackName, findings) : undefined;
 
-  if (findings.errors.length > 0 || name === undefined) {
+  const objects = name !== undefined && isPlainMap(tree) ? fileObjects(tree, rawServices, name, opts.files, findings, scalarSource(text)) : undefined;
+
+  if (findings.errors.length > 0 || name === undefined || objects === undefined) {
     const errors = withoutFollowOns(findings.errors, interpolated.findings.errors);
     return { ok: false, errors: issues(errors, tree), warnings: issues(findings.warnings, tree) };
   }
-  return { ok: true, stack: { name, services }, warnings: issues(findings.warnings, tree) };
+  const withMounts = services.map((s) => {
+    const m = objects.mounts.get(s.name);
+    return m?.secrets || m?.configs ? { ...s, ...(m.secrets ? { secrets: m.secrets } : {}), ...(m.configs ? { configs: m.configs } : {}) } : s;
+  });
+  const stack = { name, services: withMounts, ...(objects.secrets.length > 0 ? { secrets: objects.secrets } : {}), ...(objects.configs.length > 0 ? { configs: objects.configs } : {}) };
+  return { ok: true, stack, warnings: issues(findings.warnings, tree) };
+}
+
+/** A scalar's text as written at a path (the document parsed again, only when asked: for file modes). */
+function scalarSource(text: string): (path: readonly PathSegment[]) => string | undefined {
+  let doc: ReturnType<typeof parseDocument> | undefined;
+  return (path) => {
+    doc ??= parseDocument(text, { merge: true });
+    const node = doc.getIn(path, true);
+    return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;
+  };
+}
+
+/** Top-level secrets/configs and each service's references to them; only the ones some service uses are kept. */
+function fileObjects(
+  tree: Record<string, unknown>,
+  rawServices: Record<string, unknown> | undefined,
+  stack: string,
+  files: ReadonlyMap<string, Uint8Array> | undefined,
+  findings: Findings,
+  sourceOf: (path: readonly PathSegment[]) => string | undefined,
+) {
+  const secrets = parseTopLevel('secrets', tree['secrets'], stack, files, findings);
+  const configs = parseTopLevel('configs', tree['configs'], stack, files, findings);
+  const mounts = new Map<string, { secrets?: FileMountSpec[]; configs?: FileMountSpec[] }>();
+  const used = new Set<string>();
+  for (const [name, raw] of Object.entries(rawServices ?? {})) {
+    if (!isPlainMap(raw)) continue;
+    const s = parseServiceMounts('secrets', raw['secrets'], secrets, ['services', name, 'secrets'], findings.errors, sourceOf);
+    const c = parseServiceMounts('configs', raw['configs'], configs, ['services', name, 'configs'], findings.errors, sourceOf);
+    for (const m of [...(s ?? []), ...(c ?? [])]) used.add(m.source);
+    mounts.set(name, { ...(s ? { secrets: s } : {}), ...(c ? { configs: c } : {}) });
+  }
+  return { secrets: [...secrets.values()].filter((d) => used.has(d.name)), configs: [...configs.values()].filter((d) => used.has(d.name)), mounts };
 }
 
 /**

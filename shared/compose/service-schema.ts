@@ -292,6 +292,9 @@ export const serviceSchema = strictObject(
     deploy: deploySchema.nullish(),
     'x-baton': batonSchema.nullish(),
     ...containerShape,
+    // Checked against the top-level definitions by file-objects.ts.
+    secrets: z.unknown().optional(),
+    configs: z.unknown().optional(),
   },
   SERVICE_POLICY,
 );
@@ -306,6 +309,9 @@ export const documentSchema = strictObject(
     // as compose-go and stack deploy require (`version: 3.8` is refused there: "version must be a string").
     version: z.string({ error: expected('a string such as "3.8" (in quotes)') }).nullish(),
     services: z.record(z.string(), z.unknown(), { error: expected('a mapping of service name to service') }),
+    // Checked by file-objects.ts.
+    secrets: z.unknown().optional(),
+    configs: z.unknown().optional(),
   },
   ROOT_POLICY,
 );

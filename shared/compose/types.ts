@@ -225,12 +225,44 @@ export interface ServiceSpec {
   readonly container?: ContainerSettings;
   /** Compose service `volumes`, in file order; undefined: none. */
   readonly mounts?: readonly MountSpec[];
+  /** Service `secrets`, as files in the container (default target /run/secrets/<name>). Undefined: none. */
+  readonly secrets?: readonly FileMountSpec[];
+  /** Service `configs` (default target /<name>). Undefined: none. */
+  readonly configs?: readonly FileMountSpec[];
+}
+
+/** A secret or config a service mounts as a file. */
+export interface FileMountSpec {
+  /** The stack-scoped store name (`<stack>_<key>`, or the top-level `name:`, or the external name). */
+  readonly source: string;
+  /** Absolute path in the container. */
+  readonly target: string;
+  readonly uid: string;
+  readonly gid: string;
+  /** File mode, e.g. 0o444. */
+  readonly mode: number;
+}
+
+/** A top-level `secrets:`/`configs:` entry of a stack file. */
+export interface StackFileObject {
+  /** The key in the file (what services name). */
+  readonly key: string;
+  /** The store name it stands for. */
+  readonly name: string;
+  /** `external: true`: must exist in the store at deploy; else `content` is what `file:` held. */
+  readonly external: boolean;
+  readonly content?: Uint8Array;
+  /** The `file:` as written, for messages. */
+  readonly file?: string;
 }
 
 export interface StackSpec {
   readonly name: string;
   /** In file order. */
   readonly services: readonly ServiceSpec[];
+  /** Top-level `secrets` the services use. Undefined: none. */
+  readonly secrets?: readonly StackFileObject[];
+  readonly configs?: readonly StackFileObject[];
 }
 
 /** A problem found in a Compose (or nodes) file. `path` is the dotted path in the document. */

@@ -40,4 +40,19 @@ export interface ReplicaSpec {
   readonly container?: ContainerSettings;
   /** Volumes, binds and tmpfs mounts; undefined: none. */
   readonly mounts?: readonly MountSpec[];
+  /** Secrets and configs mounted as files (the agent keeps them in a tmpfs); undefined: none. */
+  readonly files?: readonly ReplicaFile[];
+}
+
+/** A secret's or config's content and where the container sees it. Never logged. */
+export interface ReplicaFile {
+  readonly kind: 'secret' | 'config';
+  /** The store name. */
+  readonly name: string;
+  /** Absolute path in the container. */
+  readonly target: string;
+  readonly uid: string;
+  readonly gid: string;
+  readonly mode: number;
+  readonly data: Uint8Array;
 }

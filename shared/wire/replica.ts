@@ -11,7 +11,8 @@ import type { RestartCondition__Output } from '../grpc/gen/baton/v1/RestartCondi
 import type { RestartPolicy, RestartPolicy__Output } from '../grpc/gen/baton/v1/RestartPolicy.js';
 import type { StartReplica, StartReplica__Output } from '../grpc/gen/baton/v1/StartReplica.js';
 import type { MountSpec } from '../compose/types.js';
-import type { ReplicaPort, ReplicaSpec } from '../model/replica-spec.js';
+import type { FileMount, FileMount__Output } from '../grpc/gen/baton/v1/FileMount.js';
+import type { ReplicaFile, ReplicaPort, ReplicaSpec } from '../model/replica-spec.js';
 import { fail, ok, type Result } from '../result.js';
 import { containerFromWire, containerToWire, mountFromWire, mountToWire } from './container.js';
 
@@ -28,7 +29,7 @@ export interface AllocationRef {
 export type ReplicaTemplate = Pick<
   ServiceSpec,
   'image' | 'command' | 'entrypoint' | 'environment' | 'labels' | 'limits' | 'restartPolicy' | 'healthcheck' | 'stopGraceMs' | 'container' | 'mounts'
-> & { readonly ports: readonly ReplicaPort[]; readonly extraHosts?: Readonly<Record<string, string>> };
+> & { readonly ports: readonly ReplicaPort[]; readonly extraHosts?: Readonly<Record<string, string>>; readonly files?: readonly ReplicaFile[] };
 
 type Condition = RestartPolicySpec['condition'];
 
@@ -58,7 +59,38 @@ export function toStartReplica(allocation: AllocationRef, service: ReplicaTempla
     extra_hosts: { ...service.extraHosts },
     container: containerToWire(service.container),
     mounts: (service.mounts ?? []).map((m) => mountToWire(m, allocation.stack)),
+    secrets: (service.files ?? []).filter((f) => f.kind === 'secret').map(fileToWire),
+    configs: (service.files ?? []).filter((f) => f.kind === 'config').map(fileToWire),
   };
+}
+
+function fileToWire(f: ReplicaFile): FileMount {
+  return { name: f.name, target: f.target, uid: f.uid, gid: f.gid, mode: f.mode, data: Buffer.from(f.data) };
+}
+
+/** Largest secret or config (as shared/compose/file-objects.ts MAX_FILE_OBJECT_BYTES, not imported: the agent's graph stays lean). */
+const MAX_FILE_BYTES = 500 * 1024;
+
+/** Secrets and configs as the agent will write them: every error names the field, never the content. */
+function filesFromWire(secrets: readonly FileMount__Output[], configs: readonly FileMount__Output[]): Result<ReplicaFile[]> {
+  const out: ReplicaFile[] = [];
+  const targets = new Set<string>();
+  for (const [kind, list] of [['secret', secrets], ['config', configs]] as const) {
+    for (const [i, f] of list.entries()) {
+      const path = `start.${kind}s.${i}`;
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(f.name)) return fail(`${path}.name: ${JSON.stringify(f.name.slice(0, 70))} is not a ${kind} name`);
+      if (!f.target.startsWith('/') || f.target.endsWith('/') || f.target.includes('\0') || f.target.split('/').includes('..') || f.target.length > 4096) {
+        return fail(`${path}.target: expected an absolute file path without "..", got ${JSON.stringify(f.target.slice(0, 80))}`);
+      }
+      if (targets.has(f.target)) return fail(`${path}.target: ${f.target} is mounted twice`);
+      targets.add(f.target);
+      for (const k of ['uid', 'gid'] as const) if (!/^\d{1,10}$/.test(f[k]) || Number(f[k]) > 0xffffffff) return fail(`${path}.${k}: expected a numeric id, got ${JSON.stringify(f[k].slice(0, 20))}`);
+      if (!Number.isInteger(f.mode) || f.mode < 0 || f.mode > 0o7777) return fail(`${path}.mode: expected a file mode 0-07777, got ${f.mode}`);
+      if (f.data.length > MAX_FILE_BYTES) return fail(`${path}.data: ${f.data.length} bytes, more than ${MAX_FILE_BYTES}`);
+      out.push({ kind, name: f.name, target: f.target, uid: f.uid, gid: f.gid, mode: f.mode, data: f.data });
+    }
+  }
+  return ok(out);
 }
 
 /**
@@ -98,6 +130,8 @@ export function fromStartReplica(s: StartReplica__Output): Result<ReplicaSpec> {
     if (!mount.ok) return mount;
     mounts.push(mount.value);
   }
+  const files = filesFromWire(s.secrets ?? [], s.configs ?? []);
+  if (!files.ok) return files;
   return ok({
     allocationId: s.allocation_id,
     generation: s.generation,
@@ -118,6 +152,7 @@ export function fromStartReplica(s: StartReplica__Output): Result<ReplicaSpec> {
     ...(Object.keys(extraHosts.value).length ? { extraHosts: extraHosts.value } : {}),
     ...(container.value ? { container: container.value } : {}),
     ...(mounts.length ? { mounts } : {}),
+    ...(files.value.length ? { files: files.value } : {}),
   });
 }
 

@@ -311,6 +311,10 @@ services:
 `;
 
   const ref = { service: 'fuzz/web' };
+  const storable = (q: Record<string, unknown>) => {
+    const size = (q.data as Buffer | undefined)?.length ?? 0;
+    return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(String(q.name ?? '')) && size > 0 && size <= 500 * 1024;
+  };
   /** Per method: the base request, and whether a decoded mutation is safe to send as admin (else: as viewer, refused). */
   const CONTROL: Record<string, { base: Record<string, unknown>; adminIf?: (req: Record<string, unknown>) => boolean; follows?: boolean }> = {
     ListNodes: { base: { container_counts_only: true } },
@@ -340,6 +344,14 @@ services:
     RevokeCredential: { base: { name: 'fuzz-nobody' }, adminIf: (q) => !Object.hasOwn(c.store.state.identities, `operator/${String(q.name)}`) },
     RemoveNode: { base: { node: 'fuzz-nowhere', force: false }, adminIf: (q) => !q.node || c.pool.get(String(q.node)) === undefined },
     WhoAmI: { base: {} },
+    // As admin only when the server's own rules refuse it (name, size), or nothing of that name exists.
+    CreateSecret: { base: { name: 'fuzz-secret', data: Buffer.from('x') }, adminIf: (q) => !storable(q) },
+    ListSecrets: { base: {} },
+    RemoveSecret: { base: { name: 'fuzz-nothing' }, adminIf: (q) => !Object.hasOwn(c.store.state.secrets, String(q.name)) },
+    CreateConfig: { base: { name: 'fuzz-config', data: Buffer.from('x') }, adminIf: (q) => !storable(q) },
+    ListConfigs: { base: {} },
+    RemoveConfig: { base: { name: 'fuzz-nothing' }, adminIf: (q) => !Object.hasOwn(c.store.state.configs, String(q.name)) },
+    InspectConfig: { base: { name: 'fuzz-nothing' } },
   };
   const control = F.service('ControlService');
   t.test('every ControlService method covered', async (t) => {

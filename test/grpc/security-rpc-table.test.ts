@@ -80,10 +80,10 @@ const METHOD_RULES: Record<string, Rule> = {
   '/baton.v1.JoinService/Renew': 'node',
   '/baton.v1.AgentService/Connect': 'node',
   ...Object.fromEntries(
-    ['ListNodes', 'GetNode', 'WatchEvents', 'ListEvents', 'Plan', 'ListServices', 'ListReplicas', 'Logs', 'RolloutStatus', 'History', 'ListEndpoints', 'WhoAmI'].map((m) => [`/baton.v1.ControlService/${m}`, 'read']),
+    ['ListNodes', 'GetNode', 'WatchEvents', 'ListEvents', 'Plan', 'ListServices', 'ListReplicas', 'Logs', 'RolloutStatus', 'History', 'ListEndpoints', 'WhoAmI', 'ListSecrets', 'ListConfigs', 'InspectConfig'].map((m) => [`/baton.v1.ControlService/${m}`, 'read']),
   ),
   ...Object.fromEntries(
-    ['Deploy', 'Scale', 'Remove', 'Rollback', 'GetJoinToken', 'CreateCredential', 'RevokeCredential', 'RemoveNode'].map((m) => [`/baton.v1.ControlService/${m}`, 'admin']),
+    ['Deploy', 'Scale', 'Remove', 'Rollback', 'GetJoinToken', 'CreateCredential', 'RevokeCredential', 'RemoveNode', 'CreateSecret', 'RemoveSecret', 'CreateConfig', 'RemoveConfig'].map((m) => [`/baton.v1.ControlService/${m}`, 'admin']),
   ),
 };
 

@@ -22,6 +22,7 @@ import type {
 import { apiAtLeast, createOptions, START_INTERVAL_API, type EngineFeatures } from './create-options.js';
 import { dockerMessage, exitCodeFromStatus, statusCodeOf } from './docker-client.js';
 import { watchDockerExits } from './exit-watcher.js';
+import { defaultFilesRoot, FileMounts } from '../../secrets/file-mounts.js';
 
 export interface DockerExecutorOptions {
   /** @default dockerFromEnv() (DOCKER_HOST, else /var/run/docker.sock) */
@@ -43,6 +44,8 @@ export interface DockerExecutorOptions {
    * misconfigured host) never touch each other's replicas. Unset: every Baton container.
    */
   nodeId?: string;
+  /** Where secrets and configs are written (a tmpfs). @default a FileMounts at defaultFilesRoot(nodeId) */
+  fileMounts?: FileMounts;
 }
 
 /** Stop/remove intents are kept this long after a remove so late `die` events are recognised. */
@@ -71,7 +74,10 @@ export class DockerExecutor implements Executor {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
     this.nodeId = options.nodeId;
+    this.fileMounts = options.fileMounts ?? new FileMounts(defaultFilesRoot(options.nodeId ?? ''));
   }
+
+  private readonly fileMounts: FileMounts;
 
   private readonly nodeId: string | undefined;
 
@@ -147,9 +153,13 @@ export class DockerExecutor implements Executor {
     if (!options.restarting) this.setIntent(allocationId, 'remove');
     return this.locks.run(allocationId, async () => {
       const info = await this.find(allocationId);
-      if (!info) return { ok: true, existed: false };
+      if (!info) {
+        if (!options.restarting) await this.fileMounts.release(allocationId);
+        return { ok: true, existed: false };
+      }
       try {
         await this.docker.getContainer(info.Id).remove({ force: true, v: true });
+        if (!options.restarting) await this.fileMounts.release(allocationId);
         return { ok: true, containerId: info.Id, existed: true };
       } catch (err) {
         const code = statusCodeOf(err);
@@ -296,6 +306,11 @@ export class DockerExecutor implements Executor {
       try {
         const options = createOptions(spec, name, await this.engineFeatures(spec));
         if (this.nodeId) options.Labels = { ...options.Labels, [LABEL_NODE]: this.nodeId };
+        if (spec.files?.length) {
+          const mounts = await this.fileMounts.prepare(spec.allocationId, spec.files);
+          if (!mounts.ok) return { ok: false, reason: 'start-rejected', error: mounts.error };
+          options.HostConfig = { ...options.HostConfig, Mounts: [...(options.HostConfig?.Mounts ?? []), ...mounts.value] };
+        }
         const container = await this.docker.createContainer(options);
         return this.startExisting(container.id, 'created', true);
       } catch (err) {

@@ -8,12 +8,14 @@ import type { Capacity as _baton_v1_Capacity, Capacity__Output as _baton_v1_Capa
 import type { ClusterCA as _baton_v1_ClusterCA, ClusterCA__Output as _baton_v1_ClusterCA__Output } from './baton/v1/ClusterCA.js';
 import type { Command as _baton_v1_Command, Command__Output as _baton_v1_Command__Output } from './baton/v1/Command.js';
 import type { CommandAck as _baton_v1_CommandAck, CommandAck__Output as _baton_v1_CommandAck__Output } from './baton/v1/CommandAck.js';
+import type { ConfigContent as _baton_v1_ConfigContent, ConfigContent__Output as _baton_v1_ConfigContent__Output } from './baton/v1/ConfigContent.js';
 import type { ContainerEvent as _baton_v1_ContainerEvent, ContainerEvent__Output as _baton_v1_ContainerEvent__Output } from './baton/v1/ContainerEvent.js';
 import type { ContainerSettings as _baton_v1_ContainerSettings, ContainerSettings__Output as _baton_v1_ContainerSettings__Output } from './baton/v1/ContainerSettings.js';
 import type { ContainerState as _baton_v1_ContainerState, ContainerState__Output as _baton_v1_ContainerState__Output } from './baton/v1/ContainerState.js';
 import type { ControlServiceClient as _baton_v1_ControlServiceClient, ControlServiceDefinition as _baton_v1_ControlServiceDefinition } from './baton/v1/ControlService.js';
 import type { CoordinatorMessage as _baton_v1_CoordinatorMessage, CoordinatorMessage__Output as _baton_v1_CoordinatorMessage__Output } from './baton/v1/CoordinatorMessage.js';
 import type { CreateCredentialRequest as _baton_v1_CreateCredentialRequest, CreateCredentialRequest__Output as _baton_v1_CreateCredentialRequest__Output } from './baton/v1/CreateCredentialRequest.js';
+import type { CreateFileObjectRequest as _baton_v1_CreateFileObjectRequest, CreateFileObjectRequest__Output as _baton_v1_CreateFileObjectRequest__Output } from './baton/v1/CreateFileObjectRequest.js';
 import type { Credential as _baton_v1_Credential, Credential__Output as _baton_v1_Credential__Output } from './baton/v1/Credential.js';
 import type { DeployRequest as _baton_v1_DeployRequest, DeployRequest__Output as _baton_v1_DeployRequest__Output } from './baton/v1/DeployRequest.js';
 import type { DeployResponse as _baton_v1_DeployResponse, DeployResponse__Output as _baton_v1_DeployResponse__Output } from './baton/v1/DeployResponse.js';
@@ -22,6 +24,9 @@ import type { EndpointConnections as _baton_v1_EndpointConnections, EndpointConn
 import type { EndpointSet as _baton_v1_EndpointSet, EndpointSet__Output as _baton_v1_EndpointSet__Output } from './baton/v1/EndpointSet.js';
 import type { EndpointsResponse as _baton_v1_EndpointsResponse, EndpointsResponse__Output as _baton_v1_EndpointsResponse__Output } from './baton/v1/EndpointsResponse.js';
 import type { Event as _baton_v1_Event, Event__Output as _baton_v1_Event__Output } from './baton/v1/Event.js';
+import type { FileMount as _baton_v1_FileMount, FileMount__Output as _baton_v1_FileMount__Output } from './baton/v1/FileMount.js';
+import type { FileObjectInfo as _baton_v1_FileObjectInfo, FileObjectInfo__Output as _baton_v1_FileObjectInfo__Output } from './baton/v1/FileObjectInfo.js';
+import type { FileObjectRef as _baton_v1_FileObjectRef, FileObjectRef__Output as _baton_v1_FileObjectRef__Output } from './baton/v1/FileObjectRef.js';
 import type { GetClusterCARequest as _baton_v1_GetClusterCARequest, GetClusterCARequest__Output as _baton_v1_GetClusterCARequest__Output } from './baton/v1/GetClusterCARequest.js';
 import type { GetJoinTokenRequest as _baton_v1_GetJoinTokenRequest, GetJoinTokenRequest__Output as _baton_v1_GetJoinTokenRequest__Output } from './baton/v1/GetJoinTokenRequest.js';
 import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output as _baton_v1_GetNodeRequest__Output } from './baton/v1/GetNodeRequest.js';
@@ -43,6 +48,8 @@ import type { JoinServiceClient as _baton_v1_JoinServiceClient, JoinServiceDefin
 import type { JoinTokenInfo as _baton_v1_JoinTokenInfo, JoinTokenInfo__Output as _baton_v1_JoinTokenInfo__Output } from './baton/v1/JoinTokenInfo.js';
 import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from './baton/v1/ListEventsRequest.js';
 import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from './baton/v1/ListEventsResponse.js';
+import type { ListFileObjectsRequest as _baton_v1_ListFileObjectsRequest, ListFileObjectsRequest__Output as _baton_v1_ListFileObjectsRequest__Output } from './baton/v1/ListFileObjectsRequest.js';
+import type { ListFileObjectsResponse as _baton_v1_ListFileObjectsResponse, ListFileObjectsResponse__Output as _baton_v1_ListFileObjectsResponse__Output } from './baton/v1/ListFileObjectsResponse.js';
 import type { ListNodesRequest as _baton_v1_ListNodesRequest, ListNodesRequest__Output as _baton_v1_ListNodesRequest__Output } from './baton/v1/ListNodesRequest.js';
 import type { ListNodesResponse as _baton_v1_ListNodesResponse, ListNodesResponse__Output as _baton_v1_ListNodesResponse__Output } from './baton/v1/ListNodesResponse.js';
 import type { ListReplicasRequest as _baton_v1_ListReplicasRequest, ListReplicasRequest__Output as _baton_v1_ListReplicasRequest__Output } from './baton/v1/ListReplicasRequest.js';
@@ -107,12 +114,14 @@ export interface ProtoGrpcType {
       ClusterCA: MessageTypeDefinition<_baton_v1_ClusterCA, _baton_v1_ClusterCA__Output>
       Command: MessageTypeDefinition<_baton_v1_Command, _baton_v1_Command__Output>
       CommandAck: MessageTypeDefinition<_baton_v1_CommandAck, _baton_v1_CommandAck__Output>
+      ConfigContent: MessageTypeDefinition<_baton_v1_ConfigContent, _baton_v1_ConfigContent__Output>
       ContainerEvent: MessageTypeDefinition<_baton_v1_ContainerEvent, _baton_v1_ContainerEvent__Output>
       ContainerSettings: MessageTypeDefinition<_baton_v1_ContainerSettings, _baton_v1_ContainerSettings__Output>
       ContainerState: MessageTypeDefinition<_baton_v1_ContainerState, _baton_v1_ContainerState__Output>
       ControlService: SubtypeConstructor<typeof grpc.Client, _baton_v1_ControlServiceClient> & { service: _baton_v1_ControlServiceDefinition }
       CoordinatorMessage: MessageTypeDefinition<_baton_v1_CoordinatorMessage, _baton_v1_CoordinatorMessage__Output>
       CreateCredentialRequest: MessageTypeDefinition<_baton_v1_CreateCredentialRequest, _baton_v1_CreateCredentialRequest__Output>
+      CreateFileObjectRequest: MessageTypeDefinition<_baton_v1_CreateFileObjectRequest, _baton_v1_CreateFileObjectRequest__Output>
       Credential: MessageTypeDefinition<_baton_v1_Credential, _baton_v1_Credential__Output>
       DeployRequest: MessageTypeDefinition<_baton_v1_DeployRequest, _baton_v1_DeployRequest__Output>
       DeployResponse: MessageTypeDefinition<_baton_v1_DeployResponse, _baton_v1_DeployResponse__Output>
@@ -121,6 +130,9 @@ export interface ProtoGrpcType {
       EndpointSet: MessageTypeDefinition<_baton_v1_EndpointSet, _baton_v1_EndpointSet__Output>
       EndpointsResponse: MessageTypeDefinition<_baton_v1_EndpointsResponse, _baton_v1_EndpointsResponse__Output>
       Event: MessageTypeDefinition<_baton_v1_Event, _baton_v1_Event__Output>
+      FileMount: MessageTypeDefinition<_baton_v1_FileMount, _baton_v1_FileMount__Output>
+      FileObjectInfo: MessageTypeDefinition<_baton_v1_FileObjectInfo, _baton_v1_FileObjectInfo__Output>
+      FileObjectRef: MessageTypeDefinition<_baton_v1_FileObjectRef, _baton_v1_FileObjectRef__Output>
       GetClusterCARequest: MessageTypeDefinition<_baton_v1_GetClusterCARequest, _baton_v1_GetClusterCARequest__Output>
       GetJoinTokenRequest: MessageTypeDefinition<_baton_v1_GetJoinTokenRequest, _baton_v1_GetJoinTokenRequest__Output>
       GetNodeRequest: MessageTypeDefinition<_baton_v1_GetNodeRequest, _baton_v1_GetNodeRequest__Output>
@@ -142,6 +154,8 @@ export interface ProtoGrpcType {
       JoinTokenInfo: MessageTypeDefinition<_baton_v1_JoinTokenInfo, _baton_v1_JoinTokenInfo__Output>
       ListEventsRequest: MessageTypeDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsRequest__Output>
       ListEventsResponse: MessageTypeDefinition<_baton_v1_ListEventsResponse, _baton_v1_ListEventsResponse__Output>
+      ListFileObjectsRequest: MessageTypeDefinition<_baton_v1_ListFileObjectsRequest, _baton_v1_ListFileObjectsRequest__Output>
+      ListFileObjectsResponse: MessageTypeDefinition<_baton_v1_ListFileObjectsResponse, _baton_v1_ListFileObjectsResponse__Output>
       ListNodesRequest: MessageTypeDefinition<_baton_v1_ListNodesRequest, _baton_v1_ListNodesRequest__Output>
       ListNodesResponse: MessageTypeDefinition<_baton_v1_ListNodesResponse, _baton_v1_ListNodesResponse__Output>
       ListReplicasRequest: MessageTypeDefinition<_baton_v1_ListReplicasRequest, _baton_v1_ListReplicasRequest__Output>

@@ -2,18 +2,24 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ConfigContent as _baton_v1_ConfigContent, ConfigContent__Output as _baton_v1_ConfigContent__Output } from '../../baton/v1/ConfigContent.js';
 import type { CreateCredentialRequest as _baton_v1_CreateCredentialRequest, CreateCredentialRequest__Output as _baton_v1_CreateCredentialRequest__Output } from '../../baton/v1/CreateCredentialRequest.js';
+import type { CreateFileObjectRequest as _baton_v1_CreateFileObjectRequest, CreateFileObjectRequest__Output as _baton_v1_CreateFileObjectRequest__Output } from '../../baton/v1/CreateFileObjectRequest.js';
 import type { Credential as _baton_v1_Credential, Credential__Output as _baton_v1_Credential__Output } from '../../baton/v1/Credential.js';
 import type { DeployRequest as _baton_v1_DeployRequest, DeployRequest__Output as _baton_v1_DeployRequest__Output } from '../../baton/v1/DeployRequest.js';
 import type { DeployResponse as _baton_v1_DeployResponse, DeployResponse__Output as _baton_v1_DeployResponse__Output } from '../../baton/v1/DeployResponse.js';
 import type { EndpointsResponse as _baton_v1_EndpointsResponse, EndpointsResponse__Output as _baton_v1_EndpointsResponse__Output } from '../../baton/v1/EndpointsResponse.js';
 import type { Event as _baton_v1_Event, Event__Output as _baton_v1_Event__Output } from '../../baton/v1/Event.js';
+import type { FileObjectInfo as _baton_v1_FileObjectInfo, FileObjectInfo__Output as _baton_v1_FileObjectInfo__Output } from '../../baton/v1/FileObjectInfo.js';
+import type { FileObjectRef as _baton_v1_FileObjectRef, FileObjectRef__Output as _baton_v1_FileObjectRef__Output } from '../../baton/v1/FileObjectRef.js';
 import type { GetJoinTokenRequest as _baton_v1_GetJoinTokenRequest, GetJoinTokenRequest__Output as _baton_v1_GetJoinTokenRequest__Output } from '../../baton/v1/GetJoinTokenRequest.js';
 import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output as _baton_v1_GetNodeRequest__Output } from '../../baton/v1/GetNodeRequest.js';
 import type { HistoryResponse as _baton_v1_HistoryResponse, HistoryResponse__Output as _baton_v1_HistoryResponse__Output } from '../../baton/v1/HistoryResponse.js';
 import type { JoinTokenInfo as _baton_v1_JoinTokenInfo, JoinTokenInfo__Output as _baton_v1_JoinTokenInfo__Output } from '../../baton/v1/JoinTokenInfo.js';
 import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from '../../baton/v1/ListEventsRequest.js';
 import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from '../../baton/v1/ListEventsResponse.js';
+import type { ListFileObjectsRequest as _baton_v1_ListFileObjectsRequest, ListFileObjectsRequest__Output as _baton_v1_ListFileObjectsRequest__Output } from '../../baton/v1/ListFileObjectsRequest.js';
+import type { ListFileObjectsResponse as _baton_v1_ListFileObjectsResponse, ListFileObjectsResponse__Output as _baton_v1_ListFileObjectsResponse__Output } from '../../baton/v1/ListFileObjectsResponse.js';
 import type { ListNodesRequest as _baton_v1_ListNodesRequest, ListNodesRequest__Output as _baton_v1_ListNodesRequest__Output } from '../../baton/v1/ListNodesRequest.js';
 import type { ListNodesResponse as _baton_v1_ListNodesResponse, ListNodesResponse__Output as _baton_v1_ListNodesResponse__Output } from '../../baton/v1/ListNodesResponse.js';
 import type { ListReplicasRequest as _baton_v1_ListReplicasRequest, ListReplicasRequest__Output as _baton_v1_ListReplicasRequest__Output } from '../../baton/v1/ListReplicasRequest.js';
@@ -41,6 +47,15 @@ import type { WhoAmIRequest as _baton_v1_WhoAmIRequest, WhoAmIRequest__Output as
 import type { WhoAmIResponse as _baton_v1_WhoAmIResponse, WhoAmIResponse__Output as _baton_v1_WhoAmIResponse__Output } from '../../baton/v1/WhoAmIResponse.js';
 
 export interface ControlServiceClient extends grpc.Client {
+  CreateConfig(argument: _baton_v1_CreateFileObjectRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  CreateConfig(argument: _baton_v1_CreateFileObjectRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  CreateConfig(argument: _baton_v1_CreateFileObjectRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  CreateConfig(argument: _baton_v1_CreateFileObjectRequest, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  createConfig(argument: _baton_v1_CreateFileObjectRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  createConfig(argument: _baton_v1_CreateFileObjectRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  createConfig(argument: _baton_v1_CreateFileObjectRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  createConfig(argument: _baton_v1_CreateFileObjectRequest, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  
   CreateCredential(argument: _baton_v1_CreateCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
   CreateCredential(argument: _baton_v1_CreateCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
   CreateCredential(argument: _baton_v1_CreateCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
@@ -49,6 +64,15 @@ export interface ControlServiceClient extends grpc.Client {
   createCredential(argument: _baton_v1_CreateCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
   createCredential(argument: _baton_v1_CreateCredentialRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
   createCredential(argument: _baton_v1_CreateCredentialRequest, callback: grpc.requestCallback<_baton_v1_Credential__Output>): grpc.ClientUnaryCall;
+  
+  CreateSecret(argument: _baton_v1_CreateFileObjectRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  CreateSecret(argument: _baton_v1_CreateFileObjectRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  CreateSecret(argument: _baton_v1_CreateFileObjectRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  CreateSecret(argument: _baton_v1_CreateFileObjectRequest, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  createSecret(argument: _baton_v1_CreateFileObjectRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  createSecret(argument: _baton_v1_CreateFileObjectRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  createSecret(argument: _baton_v1_CreateFileObjectRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
+  createSecret(argument: _baton_v1_CreateFileObjectRequest, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
   
   Deploy(argument: _baton_v1_DeployRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
   Deploy(argument: _baton_v1_DeployRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_DeployResponse__Output>): grpc.ClientUnaryCall;
@@ -86,6 +110,20 @@ export interface ControlServiceClient extends grpc.Client {
   history(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
   history(argument: _baton_v1_ServiceRef, callback: grpc.requestCallback<_baton_v1_HistoryResponse__Output>): grpc.ClientUnaryCall;
   
+  InspectConfig(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ConfigContent__Output>): grpc.ClientUnaryCall;
+  InspectConfig(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ConfigContent__Output>): grpc.ClientUnaryCall;
+  InspectConfig(argument: _baton_v1_FileObjectRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ConfigContent__Output>): grpc.ClientUnaryCall;
+  InspectConfig(argument: _baton_v1_FileObjectRef, callback: grpc.requestCallback<_baton_v1_ConfigContent__Output>): grpc.ClientUnaryCall;
+  inspectConfig(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ConfigContent__Output>): grpc.ClientUnaryCall;
+  inspectConfig(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ConfigContent__Output>): grpc.ClientUnaryCall;
+  inspectConfig(argument: _baton_v1_FileObjectRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ConfigContent__Output>): grpc.ClientUnaryCall;
+  inspectConfig(argument: _baton_v1_FileObjectRef, callback: grpc.requestCallback<_baton_v1_ConfigContent__Output>): grpc.ClientUnaryCall;
+  
+  ListConfigs(argument: _baton_v1_ListFileObjectsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListFileObjectsResponse__Output>;
+  ListConfigs(argument: _baton_v1_ListFileObjectsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListFileObjectsResponse__Output>;
+  listConfigs(argument: _baton_v1_ListFileObjectsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListFileObjectsResponse__Output>;
+  listConfigs(argument: _baton_v1_ListFileObjectsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListFileObjectsResponse__Output>;
+  
   ListEndpoints(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_EndpointsResponse__Output>): grpc.ClientUnaryCall;
   ListEndpoints(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_EndpointsResponse__Output>): grpc.ClientUnaryCall;
   ListEndpoints(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_EndpointsResponse__Output>): grpc.ClientUnaryCall;
@@ -109,6 +147,11 @@ export interface ControlServiceClient extends grpc.Client {
   ListReplicas(argument: _baton_v1_ListReplicasRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListReplicasResponse__Output>;
   listReplicas(argument: _baton_v1_ListReplicasRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListReplicasResponse__Output>;
   listReplicas(argument: _baton_v1_ListReplicasRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListReplicasResponse__Output>;
+  
+  ListSecrets(argument: _baton_v1_ListFileObjectsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListFileObjectsResponse__Output>;
+  ListSecrets(argument: _baton_v1_ListFileObjectsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListFileObjectsResponse__Output>;
+  listSecrets(argument: _baton_v1_ListFileObjectsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListFileObjectsResponse__Output>;
+  listSecrets(argument: _baton_v1_ListFileObjectsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListFileObjectsResponse__Output>;
   
   ListServices(argument: _baton_v1_ListServicesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListServicesResponse__Output>;
   ListServices(argument: _baton_v1_ListServicesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListServicesResponse__Output>;
@@ -138,6 +181,15 @@ export interface ControlServiceClient extends grpc.Client {
   remove(argument: _baton_v1_RemoveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
   remove(argument: _baton_v1_RemoveRequest, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
   
+  RemoveConfig(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  RemoveConfig(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  RemoveConfig(argument: _baton_v1_FileObjectRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  RemoveConfig(argument: _baton_v1_FileObjectRef, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  removeConfig(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  removeConfig(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  removeConfig(argument: _baton_v1_FileObjectRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  removeConfig(argument: _baton_v1_FileObjectRef, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  
   RemoveNode(argument: _baton_v1_RemoveNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
   RemoveNode(argument: _baton_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
   RemoveNode(argument: _baton_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
@@ -146,6 +198,15 @@ export interface ControlServiceClient extends grpc.Client {
   removeNode(argument: _baton_v1_RemoveNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
   removeNode(argument: _baton_v1_RemoveNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
   removeNode(argument: _baton_v1_RemoveNodeRequest, callback: grpc.requestCallback<_baton_v1_RemoveNodeResponse__Output>): grpc.ClientUnaryCall;
+  
+  RemoveSecret(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  RemoveSecret(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  RemoveSecret(argument: _baton_v1_FileObjectRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  RemoveSecret(argument: _baton_v1_FileObjectRef, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  removeSecret(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  removeSecret(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  removeSecret(argument: _baton_v1_FileObjectRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
+  removeSecret(argument: _baton_v1_FileObjectRef, callback: grpc.requestCallback<_baton_v1_FileObjectRef__Output>): grpc.ClientUnaryCall;
   
   RevokeCredential(argument: _baton_v1_RevokeCredentialRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RevokeCredentialResponse__Output>): grpc.ClientUnaryCall;
   RevokeCredential(argument: _baton_v1_RevokeCredentialRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RevokeCredentialResponse__Output>): grpc.ClientUnaryCall;
@@ -200,7 +261,11 @@ export interface ControlServiceClient extends grpc.Client {
 }
 
 export interface ControlServiceHandlers extends grpc.UntypedServiceImplementation {
+  CreateConfig: grpc.handleUnaryCall<_baton_v1_CreateFileObjectRequest__Output, _baton_v1_FileObjectInfo>;
+  
   CreateCredential: grpc.handleUnaryCall<_baton_v1_CreateCredentialRequest__Output, _baton_v1_Credential>;
+  
+  CreateSecret: grpc.handleUnaryCall<_baton_v1_CreateFileObjectRequest__Output, _baton_v1_FileObjectInfo>;
   
   Deploy: grpc.handleUnaryCall<_baton_v1_DeployRequest__Output, _baton_v1_DeployResponse>;
   
@@ -210,6 +275,10 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   History: grpc.handleUnaryCall<_baton_v1_ServiceRef__Output, _baton_v1_HistoryResponse>;
   
+  InspectConfig: grpc.handleUnaryCall<_baton_v1_FileObjectRef__Output, _baton_v1_ConfigContent>;
+  
+  ListConfigs: grpc.handleServerStreamingCall<_baton_v1_ListFileObjectsRequest__Output, _baton_v1_ListFileObjectsResponse>;
+  
   ListEndpoints: grpc.handleUnaryCall<_baton_v1_ServiceRef__Output, _baton_v1_EndpointsResponse>;
   
   ListEvents: grpc.handleServerStreamingCall<_baton_v1_ListEventsRequest__Output, _baton_v1_ListEventsResponse>;
@@ -217,6 +286,8 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   ListNodes: grpc.handleServerStreamingCall<_baton_v1_ListNodesRequest__Output, _baton_v1_ListNodesResponse>;
   
   ListReplicas: grpc.handleServerStreamingCall<_baton_v1_ListReplicasRequest__Output, _baton_v1_ListReplicasResponse>;
+  
+  ListSecrets: grpc.handleServerStreamingCall<_baton_v1_ListFileObjectsRequest__Output, _baton_v1_ListFileObjectsResponse>;
   
   ListServices: grpc.handleServerStreamingCall<_baton_v1_ListServicesRequest__Output, _baton_v1_ListServicesResponse>;
   
@@ -226,7 +297,11 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   Remove: grpc.handleUnaryCall<_baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse>;
   
+  RemoveConfig: grpc.handleUnaryCall<_baton_v1_FileObjectRef__Output, _baton_v1_FileObjectRef>;
+  
   RemoveNode: grpc.handleUnaryCall<_baton_v1_RemoveNodeRequest__Output, _baton_v1_RemoveNodeResponse>;
+  
+  RemoveSecret: grpc.handleUnaryCall<_baton_v1_FileObjectRef__Output, _baton_v1_FileObjectRef>;
   
   RevokeCredential: grpc.handleUnaryCall<_baton_v1_RevokeCredentialRequest__Output, _baton_v1_RevokeCredentialResponse>;
   
@@ -243,20 +318,27 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
 }
 
 export interface ControlServiceDefinition extends grpc.ServiceDefinition {
+  CreateConfig: MethodDefinition<_baton_v1_CreateFileObjectRequest, _baton_v1_FileObjectInfo, _baton_v1_CreateFileObjectRequest__Output, _baton_v1_FileObjectInfo__Output>
   CreateCredential: MethodDefinition<_baton_v1_CreateCredentialRequest, _baton_v1_Credential, _baton_v1_CreateCredentialRequest__Output, _baton_v1_Credential__Output>
+  CreateSecret: MethodDefinition<_baton_v1_CreateFileObjectRequest, _baton_v1_FileObjectInfo, _baton_v1_CreateFileObjectRequest__Output, _baton_v1_FileObjectInfo__Output>
   Deploy: MethodDefinition<_baton_v1_DeployRequest, _baton_v1_DeployResponse, _baton_v1_DeployRequest__Output, _baton_v1_DeployResponse__Output>
   GetJoinToken: MethodDefinition<_baton_v1_GetJoinTokenRequest, _baton_v1_JoinTokenInfo, _baton_v1_GetJoinTokenRequest__Output, _baton_v1_JoinTokenInfo__Output>
   GetNode: MethodDefinition<_baton_v1_GetNodeRequest, _baton_v1_NodeInfo, _baton_v1_GetNodeRequest__Output, _baton_v1_NodeInfo__Output>
   History: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_HistoryResponse, _baton_v1_ServiceRef__Output, _baton_v1_HistoryResponse__Output>
+  InspectConfig: MethodDefinition<_baton_v1_FileObjectRef, _baton_v1_ConfigContent, _baton_v1_FileObjectRef__Output, _baton_v1_ConfigContent__Output>
+  ListConfigs: MethodDefinition<_baton_v1_ListFileObjectsRequest, _baton_v1_ListFileObjectsResponse, _baton_v1_ListFileObjectsRequest__Output, _baton_v1_ListFileObjectsResponse__Output>
   ListEndpoints: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_EndpointsResponse, _baton_v1_ServiceRef__Output, _baton_v1_EndpointsResponse__Output>
   ListEvents: MethodDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsResponse, _baton_v1_ListEventsRequest__Output, _baton_v1_ListEventsResponse__Output>
   ListNodes: MethodDefinition<_baton_v1_ListNodesRequest, _baton_v1_ListNodesResponse, _baton_v1_ListNodesRequest__Output, _baton_v1_ListNodesResponse__Output>
   ListReplicas: MethodDefinition<_baton_v1_ListReplicasRequest, _baton_v1_ListReplicasResponse, _baton_v1_ListReplicasRequest__Output, _baton_v1_ListReplicasResponse__Output>
+  ListSecrets: MethodDefinition<_baton_v1_ListFileObjectsRequest, _baton_v1_ListFileObjectsResponse, _baton_v1_ListFileObjectsRequest__Output, _baton_v1_ListFileObjectsResponse__Output>
   ListServices: MethodDefinition<_baton_v1_ListServicesRequest, _baton_v1_ListServicesResponse, _baton_v1_ListServicesRequest__Output, _baton_v1_ListServicesResponse__Output>
   Logs: MethodDefinition<_baton_v1_LogsRequest, _baton_v1_LogLine, _baton_v1_LogsRequest__Output, _baton_v1_LogLine__Output>
   Plan: MethodDefinition<_baton_v1_PlanRequest, _baton_v1_PlanResponse, _baton_v1_PlanRequest__Output, _baton_v1_PlanResponse__Output>
   Remove: MethodDefinition<_baton_v1_RemoveRequest, _baton_v1_RemoveResponse, _baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse__Output>
+  RemoveConfig: MethodDefinition<_baton_v1_FileObjectRef, _baton_v1_FileObjectRef, _baton_v1_FileObjectRef__Output, _baton_v1_FileObjectRef__Output>
   RemoveNode: MethodDefinition<_baton_v1_RemoveNodeRequest, _baton_v1_RemoveNodeResponse, _baton_v1_RemoveNodeRequest__Output, _baton_v1_RemoveNodeResponse__Output>
+  RemoveSecret: MethodDefinition<_baton_v1_FileObjectRef, _baton_v1_FileObjectRef, _baton_v1_FileObjectRef__Output, _baton_v1_FileObjectRef__Output>
   RevokeCredential: MethodDefinition<_baton_v1_RevokeCredentialRequest, _baton_v1_RevokeCredentialResponse, _baton_v1_RevokeCredentialRequest__Output, _baton_v1_RevokeCredentialResponse__Output>
   Rollback: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_RollbackResponse, _baton_v1_ServiceRef__Output, _baton_v1_RollbackResponse__Output>
   RolloutStatus: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_RolloutInfo, _baton_v1_ServiceRef__Output, _baton_v1_RolloutInfo__Output>

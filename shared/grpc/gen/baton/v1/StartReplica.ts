@@ -6,6 +6,7 @@ import type { RestartPolicy as _baton_v1_RestartPolicy, RestartPolicy__Output as
 import type { Healthcheck as _baton_v1_Healthcheck, Healthcheck__Output as _baton_v1_Healthcheck__Output } from '../../baton/v1/Healthcheck.js';
 import type { ContainerSettings as _baton_v1_ContainerSettings, ContainerSettings__Output as _baton_v1_ContainerSettings__Output } from '../../baton/v1/ContainerSettings.js';
 import type { Mount as _baton_v1_Mount, Mount__Output as _baton_v1_Mount__Output } from '../../baton/v1/Mount.js';
+import type { FileMount as _baton_v1_FileMount, FileMount__Output as _baton_v1_FileMount__Output } from '../../baton/v1/FileMount.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface StartReplica {
@@ -28,6 +29,8 @@ export interface StartReplica {
   'extra_hosts'?: ({[key: string]: string});
   'container'?: (_baton_v1_ContainerSettings | null);
   'mounts'?: (_baton_v1_Mount)[];
+  'secrets'?: (_baton_v1_FileMount)[];
+  'configs'?: (_baton_v1_FileMount)[];
   '_cpu_limit_millis'?: "cpu_limit_millis";
   '_memory_limit_bytes'?: "memory_limit_bytes";
   '_stop_grace_ms'?: "stop_grace_ms";
@@ -53,6 +56,8 @@ export interface StartReplica__Output {
   'extra_hosts': ({[key: string]: string});
   'container': (_baton_v1_ContainerSettings__Output | null);
   'mounts': (_baton_v1_Mount__Output)[];
+  'secrets': (_baton_v1_FileMount__Output)[];
+  'configs': (_baton_v1_FileMount__Output)[];
   '_cpu_limit_millis'?: "cpu_limit_millis";
   '_memory_limit_bytes'?: "memory_limit_bytes";
   '_stop_grace_ms'?: "stop_grace_ms";

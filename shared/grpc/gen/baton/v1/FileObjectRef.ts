@@ -1,0 +1,10 @@
+// Original file: proto/baton.proto
+
+
+export interface FileObjectRef {
+  'name'?: (string);
+}
+
+export interface FileObjectRef__Output {
+  'name': (string);
+}

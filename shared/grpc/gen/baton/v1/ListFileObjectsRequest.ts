@@ -1,0 +1,8 @@
+// Original file: proto/baton.proto
+
+
+export interface ListFileObjectsRequest {
+}
+
+export interface ListFileObjectsRequest__Output {
+}
