@@ -122,11 +122,10 @@ function onlyDefaultNetwork(v: unknown): boolean {
 const ISOLATION = 'Baton runs replicas with Docker defaults and does not pass this through yet';
 const RESOURCES = 'set resources under deploy.resources (limits and reservations)';
 const NETWORKING = 'replicas run on the default network and are reached through published ports';
-const STORAGE = 'Baton does not manage volumes or mounts yet, and a replica may be placed on any node';
+const STORAGE = 'a replica may run on any node: name the volumes it shares under the top-level volumes instead';
 
 export const ROOT_POLICY: Readonly<Record<string, KeyPolicy>> = {
   networks: error(NETWORKING, onlyDefaultNetwork),
-  volumes: error(STORAGE),
   include: error('put all services in one file'),
   models: error('Baton runs containers only'),
 };
@@ -140,7 +139,6 @@ export const SERVICE_POLICY: Readonly<Record<string, KeyPolicy>> = {
   },
   extends: error('write the service out in full'),
   profiles: error('every service in the file is deployed; remove the services you do not want'),
-  volumes: error(STORAGE),
   volumes_from: error(STORAGE),
   label_file: error('list the labels under labels'),
   networks: error(NETWORKING, onlyDefaultNetwork),

@@ -8,6 +8,7 @@
 import { castComposeValue } from './casts.js';
 import { checkDependencies } from './dependencies.js';
 import { parseServiceMounts, parseTopLevel } from './file-objects.js';
+import { parseServiceVolumes, parseVolumeDefinitions } from './volumes.js';
 import { parseDocument, isScalar } from 'yaml';
 import { type Finding, type Findings, mergeFindings, type PathSegment } from './findings.js';
 import { interpolateTree } from './interpolate.js';
@@ -16,7 +17,7 @@ import { checkKeyPolicy } from './key-policy.js';
 import { normaliseService } from './normalise-service.js';
 import { quote } from './result.js';
 import { documentSchema, serviceSchema } from './service-schema.js';
-import type { FileMountSpec, ServiceSpec, SpecIssue, StackSpec } from './types.js';
+import type { FileMountSpec, MountSpec, ServiceSpec, SpecIssue, StackSpec } from './types.js';
 import { loadYaml } from './yaml-load.js';
 import { PARSE_PARAMS, zodFindings } from './zod-support.js';
 
@@ -90,7 +91,13 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
   }
   const withMounts = services.map((s) => {
     const m = objects.mounts.get(s.name);
-    return m?.secrets || m?.configs ? { ...s, ...(m.secrets ? { secrets: m.secrets } : {}), ...(m.configs ? { configs: m.configs } : {}) } : s;
+    const volumes = objects.volumes.get(s.name);
+    return {
+      ...s,
+      ...(volumes ? { mounts: volumes } : {}),
+      ...(m?.secrets ? { secrets: m.secrets } : {}),
+      ...(m?.configs ? { configs: m.configs } : {}),
+    };
   });
   const stack = { name, services: withMounts, ...(objects.secrets.length > 0 ? { secrets: objects.secrets } : {}), ...(objects.configs.length > 0 ? { configs: objects.configs } : {}) };
   return { ok: true, stack, warnings: issues(findings.warnings, tree) };
@@ -118,6 +125,8 @@ function fileObjects(
   const secrets = parseTopLevel('secrets', tree['secrets'], stack, files, findings);
   const configs = parseTopLevel('configs', tree['configs'], stack, files, findings);
   const mounts = new Map<string, { secrets?: FileMountSpec[]; configs?: FileMountSpec[] }>();
+  const volumeDefs = parseVolumeDefinitions(tree['volumes'], stack, findings);
+  const volumes = new Map<string, MountSpec[]>();
   const used = new Set<string>();
   for (const [name, raw] of Object.entries(rawServices ?? {})) {
     if (!isPlainMap(raw)) continue;
@@ -125,8 +134,10 @@ function fileObjects(
     const c = parseServiceMounts('configs', raw['configs'], configs, ['services', name, 'configs'], findings.errors, sourceOf);
     for (const m of [...(s ?? []), ...(c ?? [])]) used.add(m.source);
     mounts.set(name, { ...(s ? { secrets: s } : {}), ...(c ? { configs: c } : {}) });
+    const v = parseServiceVolumes(raw['volumes'], volumeDefs, ['services', name, 'volumes'], findings.errors);
+    if (v) volumes.set(name, v);
   }
-  return { secrets: [...secrets.values()].filter((d) => used.has(d.name)), configs: [...configs.values()].filter((d) => used.has(d.name)), mounts };
+  return { secrets: [...secrets.values()].filter((d) => used.has(d.name)), configs: [...configs.values()].filter((d) => used.has(d.name)), mounts, volumes };
 }
 
 /**

@@ -295,6 +295,8 @@ export const serviceSchema = strictObject(
     // Checked against the top-level definitions by file-objects.ts.
     secrets: z.unknown().optional(),
     configs: z.unknown().optional(),
+    // Checked against the top-level definitions by volumes.ts.
+    volumes: z.unknown().optional(),
   },
   SERVICE_POLICY,
 );
@@ -312,6 +314,8 @@ export const documentSchema = strictObject(
     // Checked by file-objects.ts.
     secrets: z.unknown().optional(),
     configs: z.unknown().optional(),
+    // Checked against the top-level definitions by volumes.ts.
+    volumes: z.unknown().optional(),
   },
   ROOT_POLICY,
 );

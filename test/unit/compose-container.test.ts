@@ -98,3 +98,52 @@ t.test('the agent maps them to the create request; host network publishes nothin
   t.equal(o.HostConfig?.PortBindings, undefined);
   t.strictSame(o.HostConfig?.LogConfig, { Type: '', Config: { 'max-size': '1m' } });
 });
+
+t.test('volumes: named (stack-scoped, name:, external), anonymous, bind, tmpfs; short and long syntax', async (t) => {
+  const r = parseCompose(`name: shop
+services:
+  web:
+    image: busybox
+    volumes:
+      - data:/data
+      - cache:/cache:ro,nocopy
+      - /scratch
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+      - { type: bind, source: /srv/www, target: /www, bind: { propagation: rshared } }
+      - { type: tmpfs, target: /tmp, tmpfs: { size: 1m, mode: 0o1777 } }
+      - { type: volume, source: shared, target: /shared, read_only: true }
+volumes:
+  data: { driver: local, driver_opts: { type: tmpfs, device: tmpfs, o: size=10m } }
+  cache: { name: global-cache }
+  shared: { external: true }
+`, { file: 'c.yaml' });
+  if (!r.ok) return t.fail(JSON.stringify(r.errors));
+  t.strictSame(r.stack.services[0]!.mounts, [
+    { type: 'volume', source: 'shop_data', volume: { name: 'data', driver: 'local', driverOptions: { type: 'tmpfs', device: 'tmpfs', o: 'size=10m' } }, target: '/data' },
+    { type: 'volume', source: 'global-cache', volume: { name: 'cache', driver: '', driverOptions: {} }, target: '/cache', readOnly: true, noCopy: true },
+    { type: 'volume', target: '/scratch' },
+    { type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: true },
+    { type: 'bind', source: '/srv/www', target: '/www', propagation: 'rshared' },
+    { type: 'tmpfs', target: '/tmp', tmpfsSizeBytes: 1024 * 1024, tmpfsMode: 0o1777 },
+    { type: 'volume', source: 'shared', volume: { name: 'shared', driver: '', driverOptions: {}, external: true }, target: '/shared', readOnly: true },
+  ]);
+});
+
+t.test('volumes: what stack deploy would refuse in a cluster is refused with the path', async (t) => {
+  const cases: [string, string][] = [
+    ['      - ./data:/data\n', 'services.web.volumes.0: bind mount source "./data" must be an absolute path on the node'],
+    ['      - undefined:/data\n', 'services.web.volumes.0: volume "undefined" is not defined under the top-level volumes'],
+    ['      - data:relative\n', 'services.web.volumes.0: the target "relative" must be an absolute path in the container'],
+    ['      - data:/a:rx\n', 'services.web.volumes.0: unknown mode "rx"'],
+    ['      - { type: npipe, source: x, target: /x }\n', 'services.web.volumes.0.type: npipe mounts are for Windows hosts'],
+    ['      - data:/a\n      - /b:/a\n', 'services.web.volumes.1: /a is already mounted by volumes.0'],
+  ];
+  for (const [items, want] of cases) {
+    const r = parseCompose(`name: s\nservices:\n  web:\n    image: busybox\n    volumes:\n${items}volumes:\n  data: {}\n`, { file: 'c.yaml' });
+    t.notOk(r.ok, items.trim());
+    if (!r.ok) t.match(r.errors.map((e) => `${e.path}: ${e.message}`).join('\n'), want, items.trim());
+  }
+  const ext = parseCompose('name: s\nservices:\n  web:\n    image: busybox\nvolumes:\n  data: { external: true, driver: local }\n', { file: 'c.yaml' });
+  if (!ext.ok) t.match(ext.errors[0]!.message, 'an external volume already exists on the node');
+  else t.fail('external with a driver accepted');
+});

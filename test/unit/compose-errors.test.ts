@@ -132,7 +132,7 @@ const serviceErrors: [string, Record<string, unknown>, string[]][] = [
   ["x-baton typo", {"x-baton": {"placment": "spread"}}, ["services.web.x-baton.placment: unknown key \"placment\" (did you mean \"placement\"?)"]],
   // build next to image, container_name and restart are warnings since issue 11 (stack deploy ignores them).
   ["build without image", {"image": undefined, "build": "."}, ["services.web.image: is required", "services.web.build: not supported: Baton runs prebuilt images; build and push the image, then set image"]],
-  ["volumes", {"volumes": ["./data:/data"]}, ["services.web.volumes: not supported: Baton does not manage volumes or mounts yet, and a replica may be placed on any node"]],
+  ["volumes: relative bind source", {"volumes": ["./data:/data"]}, ["services.web.volumes.0: bind mount source \"./data\" must be an absolute path on the node: the replica runs on a node, not next to the Compose file (stack deploy has the same rule in a cluster)"]],
   ["privileged", {"privileged": true}, ["services.web.privileged: not supported: Baton runs replicas with Docker defaults and does not pass this through yet"]],
   ["network_mode", {"network_mode": "service:db"}, ["services.web.network_mode: \"service:db\" is not supported: Baton runs replicas on the default network or, with \"host\", on the host's network (service:/container: modes would tie replicas to containers Baton does not place)"]],
   ["custom networks", {"networks": ["backend"]}, ["services.web.networks: not supported: replicas run on the default network and are reached through published ports"]],
@@ -174,7 +174,7 @@ const documentErrors: [string, string, string[]][] = [
   ["unknown top-level key", "name: a\nservics:\n  web:\n    image: nginx\n", ["services: is required", "servics: unknown key \"servics\" (did you mean \"services\"?)"]],
   ["bad stack name", "name: My_App\nservices:\n  web:\n    image: nginx\n", ["name: \"My_App\" must start with a lowercase letter or digit and contain only lowercase letters, digits, \"_\" and \"-\""]],
   ["name wrong type", "name: [a]\nservices:\n  web:\n    image: nginx\n", ["name: must be a stack name, got a list"]],
-  ["top-level volumes", "name: a\nservices:\n  web:\n    image: nginx\nvolumes:\n  data: {}\n", ["volumes: not supported: Baton does not manage volumes or mounts yet, and a replica may be placed on any node"]],
+  ["top-level volumes: a definition that is not a mapping", "name: a\nservices:\n  web:\n    image: nginx\nvolumes:\n  data: 5\n", ["volumes.data: must be a mapping (driver, driver_opts, external, name) or empty, got 5"]],
   ["top-level networks", "name: a\nservices:\n  web:\n    image: nginx\nnetworks:\n  backend: {}\n", ["networks: not supported: replicas run on the default network and are reached through published ports"]],
   ["top-level secrets file not sent", "name: a\nservices:\n  web:\n    image: nginx\nsecrets:\n  pw:\n    file: ./pw\n", ["secrets.pw.file: \"./pw\": the file's content was not sent with the deploy (deploy it with the baton CLI, which reads it)"]],
   ["dependency cycle", "name: a\nservices:\n  a:\n    image: x\n    depends_on: [b]\n  b:\n    image: x\n    depends_on: [c]\n  c:\n    image: x\n    depends_on: [a]\n", ["services.a.depends_on: dependency cycle: a -> b -> c -> a"]],
