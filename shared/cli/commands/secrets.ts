@@ -8,11 +8,10 @@ import type { ConfigContent__Output } from '../../grpc/gen/baton/v1/ConfigConten
 import type { FileObjectInfo__Output } from '../../grpc/gen/baton/v1/FileObjectInfo.js';
 import type { FileObjectRef__Output } from '../../grpc/gen/baton/v1/FileObjectRef.js';
 import type { ListFileObjectsResponse__Output } from '../../grpc/gen/baton/v1/ListFileObjectsResponse.js';
+import { MAX_FILE_OBJECT_BYTES as MAX_BYTES } from '../../compose/file-objects.js';
 import { CliError, CONFIG_HELP, COORDINATOR_HELP, EXIT_BAD_INPUT, INSECURE_HELP, list, resolveConnection, unary, type ConnectionOptions } from '../client.js';
 
 const TIMEOUT_MS = 10_000;
-/** As the coordinator's limit (shared/compose/file-objects.ts MAX_FILE_OBJECT_BYTES), checked before sending. */
-const MAX_BYTES = 500 * 1024;
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
