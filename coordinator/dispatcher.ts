@@ -107,11 +107,12 @@ export class Dispatcher {
   /** Sends start/stop commands for allocations whose node is connected and not yet where they should be. */
   dispatch(views: readonly NodeView[], observed: ReadonlyMap<string, ObservedNow>, now: number): void {
     const state = this.store.state;
-    // Service names -> VIPs for each starting replica's /etc/hosts, worked out once per stack per round.
-    const hostsByStack = new Map<string, Record<string, string>>();
-    const hostsFor = (stack: string): Record<string, string> => {
-      let hosts = hostsByStack.get(stack);
-      if (!hosts) hostsByStack.set(stack, (hosts = extraHostsFor(stack, Object.values(state.stacks))));
+    // Service names -> VIPs for each starting replica's /etc/hosts, worked out once per service per round.
+    const hostsByService = new Map<string, Record<string, string>>();
+    const hostsFor = (stack: string, service: string): Record<string, string> => {
+      const key = `${stack}/${service}`;
+      let hosts = hostsByService.get(key);
+      if (!hosts) hostsByService.set(key, (hosts = extraHostsFor(stack, service, Object.values(state.stacks))));
       return hosts;
     };
     const connected = new Set(views.filter((n) => n.connected && n.status === 'ready').map((n) => n.id));
@@ -127,7 +128,7 @@ export class Dispatcher {
         // A container that exited is the agent's restart policy's business; a failed one is
         // replaced by the reconciler. Otherwise the start is re-sent every resendMs.
         if (o && last !== undefined) continue;
-        const extraHosts = hostsFor(a.stack);
+        const extraHosts = hostsFor(a.stack, a.service);
         const files = this.filesFor(svc.spec);
         if (!files.ok) {
           // Names only: the message never carries content. Retried every resendMs (the secret may be restored).

@@ -6,24 +6,19 @@
 //
 // | where                        | key(s)                                                         | severity |
 // |------------------------------|----------------------------------------------------------------|----------|
-// | top level                    | networks (other than an empty `default`), volumes, include,    | error    |
-// |                              | models                                                         |          |
-// | service                      | build (without image), extends, profiles, volumes, volumes_from, tmpfs,        | error    |
-// |                              | env_file, label_file, networks (other than                     |          |
-// |                              | `default`), network_mode, links, external_links, extra_hosts,  |          |
-// |                              | dns, dns_opt, dns_search, pid, ipc, uts, privileged, cap_add,  |          |
-// |                              | cap_drop, security_opt, devices, device_cgroup_rules, gpus,    |          |
-// |                              | sysctls, ulimits, userns_mode, cgroup, cgroup_parent, runtime, |          |
-// |                              | isolation, storage_opt, read_only, group_add, credential_spec, |          |
-// |                              | user, working_dir, stop_signal, platform,                      |          |
-// |                              | scale, cpus, cpu_*, cpuset, mem_limit,                         |          |
+// | top level                    | include, models                                                | error    |
+// | service                      | build (without image), extends, profiles, volumes_from,        | error    |
+// |                              | label_file, pid, ipc, uts, privileged, security_opt, devices,  |          |
+// |                              | device_cgroup_rules, gpus, userns_mode, cgroup, cgroup_parent, |          |
+// |                              | runtime, isolation, storage_opt, group_add, credential_spec,   |          |
+// |                              | platform, scale, cpus, cpu_*, cpuset, mem_limit,               |          |
 // |                              | mem_reservation, mem_swappiness, memswap_limit, pids_limit,    |          |
-// |                              | shm_size, oom_kill_disable, oom_score_adj, blkio_config,       |          |
-// |                              | post_start, pre_stop, provider, use_api_socket, models         |          |
-// | service                      | hostname, domainname, logging, init, tty, stdin_open, attach,  | warning  |
-// |                              | mac_address, pull_policy, annotations, develop                 |          |
-// | service (stack deploy        | build (next to image), restart, container_name                 | warning  |
-// | ignores them too)            |                                                                |          |
+// |                              | oom_kill_disable, oom_score_adj, blkio_config, post_start,     |          |
+// |                              | pre_stop, provider, use_api_socket, models                     |          |
+// | service                      | tty, stdin_open, attach, mac_address, pull_policy,             | warning  |
+// |                              | annotations, develop                                           |          |
+// | service (stack deploy        | build (next to image), restart, container_name, links,         | warning  |
+// | ignores them too)            | external_links                                                 |          |
 // | deploy                       | endpoint_mode (other than `vip`)                               | warning  |
 // | deploy.resources.limits      | pids                                                           | error    |
 // | deploy.resources.reservations| devices, generic_resources                                     | error    |
@@ -112,20 +107,12 @@ function isEmptyOrOff(v: unknown): boolean {
   return v === null || v === undefined || v === false || v === '' || (Array.isArray(v) && v.length === 0) || (isPlainMap(v) && Object.keys(v).length === 0);
 }
 
-/** Every replica joins the one default network, so naming only `default` (with no settings) is fine. */
-function onlyDefaultNetwork(v: unknown): boolean {
-  if (Array.isArray(v)) return v.every((n) => n === 'default');
-  if (isPlainMap(v)) return Object.entries(v).every(([k, cfg]) => k === 'default' && isEmptyOrOff(cfg));
-  return false;
-}
-
 const ISOLATION = 'Baton runs replicas with Docker defaults and does not pass this through yet';
 const RESOURCES = 'set resources under deploy.resources (limits and reservations)';
-const NETWORKING = 'replicas run on the default network and are reached through published ports';
+const LINKS = 'docker stack deploy ignores it too: services on a shared network reach each other by name and alias';
 const STORAGE = 'a replica may run on any node: name the volumes it shares under the top-level volumes instead';
 
 export const ROOT_POLICY: Readonly<Record<string, KeyPolicy>> = {
-  networks: error(NETWORKING, onlyDefaultNetwork),
   include: error('put all services in one file'),
   models: error('Baton runs containers only'),
 };
@@ -141,9 +128,8 @@ export const SERVICE_POLICY: Readonly<Record<string, KeyPolicy>> = {
   profiles: error('every service in the file is deployed; remove the services you do not want'),
   volumes_from: error(STORAGE),
   label_file: error('list the labels under labels'),
-  networks: error(NETWORKING, onlyDefaultNetwork),
-  links: error(NETWORKING),
-  external_links: error(NETWORKING),
+  links: shaped(warning(LINKS), strings),
+  external_links: shaped(warning(LINKS), strings),
   pid: error(ISOLATION),
   ipc: error(ISOLATION),
   uts: error(ISOLATION),

@@ -9,6 +9,7 @@ import { castComposeValue } from './casts.js';
 import { checkDependencies } from './dependencies.js';
 import { parseServiceMounts, parseTopLevel } from './file-objects.js';
 import { parseServiceVolumes, parseVolumeDefinitions } from './volumes.js';
+import { parseNetworkDefinitions, parseServiceNetworks } from './networks.js';
 import { parseDocument, isScalar } from 'yaml';
 import { type Finding, type Findings, mergeFindings, type PathSegment } from './findings.js';
 import { interpolateTree } from './interpolate.js';
@@ -17,7 +18,7 @@ import { checkKeyPolicy } from './key-policy.js';
 import { normaliseService } from './normalise-service.js';
 import { quote } from './result.js';
 import { documentSchema, serviceSchema } from './service-schema.js';
-import type { FileMountSpec, MountSpec, ServiceSpec, SpecIssue, StackSpec } from './types.js';
+import type { FileMountSpec, MountSpec, NetworkAttachment, ServiceSpec, SpecIssue, StackSpec } from './types.js';
 import { loadYaml } from './yaml-load.js';
 import { PARSE_PARAMS, zodFindings } from './zod-support.js';
 
@@ -92,9 +93,11 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
   const withMounts = services.map((s) => {
     const m = objects.mounts.get(s.name);
     const volumes = objects.volumes.get(s.name);
+    const networks = objects.networks.get(s.name);
     return {
       ...s,
       ...(volumes ? { mounts: volumes } : {}),
+      ...(networks ? { networks } : {}),
       ...(m?.secrets ? { secrets: m.secrets } : {}),
       ...(m?.configs ? { configs: m.configs } : {}),
     };
@@ -127,6 +130,8 @@ function fileObjects(
   const mounts = new Map<string, { secrets?: FileMountSpec[]; configs?: FileMountSpec[] }>();
   const volumeDefs = parseVolumeDefinitions(tree['volumes'], stack, findings);
   const volumes = new Map<string, MountSpec[]>();
+  const networkDefs = parseNetworkDefinitions(tree['networks'], stack, findings);
+  const networks = new Map<string, NetworkAttachment[]>();
   const used = new Set<string>();
   for (const [name, raw] of Object.entries(rawServices ?? {})) {
     if (!isPlainMap(raw)) continue;
@@ -136,8 +141,10 @@ function fileObjects(
     mounts.set(name, { ...(s ? { secrets: s } : {}), ...(c ? { configs: c } : {}) });
     const v = parseServiceVolumes(raw['volumes'], volumeDefs, ['services', name, 'volumes'], findings.errors);
     if (v) volumes.set(name, v);
+    const n = parseServiceNetworks(raw['networks'], networkDefs, ['services', name, 'networks'], findings);
+    if (n) networks.set(name, n);
   }
-  return { secrets: [...secrets.values()].filter((d) => used.has(d.name)), configs: [...configs.values()].filter((d) => used.has(d.name)), mounts, volumes };
+  return { secrets: [...secrets.values()].filter((d) => used.has(d.name)), configs: [...configs.values()].filter((d) => used.has(d.name)), mounts, volumes, networks };
 }
 
 /**

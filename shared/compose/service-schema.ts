@@ -297,6 +297,8 @@ export const serviceSchema = strictObject(
     configs: z.unknown().optional(),
     // Checked against the top-level definitions by volumes.ts.
     volumes: z.unknown().optional(),
+    // Checked against the top-level definitions by networks.ts.
+    networks: z.unknown().optional(),
   },
   SERVICE_POLICY,
 );
@@ -316,6 +318,8 @@ export const documentSchema = strictObject(
     configs: z.unknown().optional(),
     // Checked against the top-level definitions by volumes.ts.
     volumes: z.unknown().optional(),
+    // Checked by networks.ts.
+    networks: z.unknown().optional(),
   },
   ROOT_POLICY,
 );

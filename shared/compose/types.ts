@@ -147,6 +147,14 @@ export interface ContainerSettings {
   readonly networkMode?: 'host';
 }
 
+/** A network a service is on: the names it resolves, and is resolved by, are those of the services on the same network. */
+export interface NetworkAttachment {
+  /** The network's identity across the cluster: `<stack>_<key>`, its `name:`, or '' for Baton's default network. */
+  readonly network: string;
+  /** Extra names the service is resolved by on this network (Compose `aliases`). */
+  readonly aliases?: readonly string[];
+}
+
 /** One entry of a service's `volumes`: a named or anonymous volume, a bind mount or a tmpfs. */
 export interface MountSpec {
   readonly type: 'volume' | 'bind' | 'tmpfs';
@@ -225,6 +233,8 @@ export interface ServiceSpec {
   readonly container?: ContainerSettings;
   /** Compose service `volumes`, in file order; undefined: none. */
   readonly mounts?: readonly MountSpec[];
+  /** Compose service `networks` (name scopes, see shared/compose/networks.ts); undefined: the default network only. */
+  readonly networks?: readonly NetworkAttachment[];
   /** Service `secrets`, as files in the container (default target /run/secrets/<name>). Undefined: none. */
   readonly secrets?: readonly FileMountSpec[];
   /** Service `configs` (default target /<name>). Undefined: none. */

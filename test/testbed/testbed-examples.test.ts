@@ -66,6 +66,16 @@ t.test('the examples/ stack files deploy unchanged on three hosts', { skip }, as
   const [vote] = await running('voting', 'vote');
   const v = await inspectOf(vote!);
   t.ok(v.Config.Env.includes('OPTION_A=Cats') && v.Config.Env.includes('REDIS_HOST=redis'), 'env_file variables in the vote container');
+  // Networks as in Docker's example: vote (frontend) resolves redis and the worker, not db (backend).
+  const hostsOf = async (x: { host: (typeof hosts)[number]; id: string }) => (await x.host.docker(['exec', x.id, 'cat', '/etc/hosts'])).stdout;
+  const named = (text: string, name: string) => new RegExp(`\\s${name}(\\s|$)`, 'm').test(text);
+  const voteHosts = await hostsOf(vote!);
+  t.ok(named(voteHosts, 'redis') && named(voteHosts, 'worker') && !named(voteHosts, 'db') && !named(voteHosts, 'result'), `vote resolves redis and worker, not db or result:\n${voteHosts}`);
+  const [worker] = await running('voting', 'worker');
+  const workerHosts = await hostsOf(worker!);
+  t.ok(['redis', 'db', 'vote', 'result', 'voting-worker'].every((n) => named(workerHosts, n)), `the worker, on both networks, resolves every service:\n${workerHosts}`);
+  const dbHosts = await hostsOf(db!);
+  t.ok(named(dbHosts, 'voting-worker') && !named(voteHosts, 'voting-worker'), "the worker's alias is on backend only: db resolves it, vote does not");
   const [proxy] = await running('proxy', 'proxy');
   const px = await inspectOf(proxy!);
   t.match(px.Mounts.find((m: { Destination: string }) => m.Destination === '/var/run/docker.sock'), { Type: 'bind', RW: false }, 'the proxy has the socket, read-only');

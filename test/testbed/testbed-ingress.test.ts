@@ -197,6 +197,73 @@ services:
     }
   });
 
+  await t.test('networks scope names: a service resolves those it shares a network with, by name and alias, across hosts and stacks', async (t) => {
+    const far = await deploy('nets2', `name: nets2
+services:
+  far:
+    image: ${NODE_WEB_IMAGE}
+    expose: ["8080"]
+    x-baton: { ${CHECK} }
+    networks:
+      common: { aliases: [far-alias] }
+    deploy:
+      placement: { constraints: ["node.hostname == ${h2.name}"] }
+networks:
+  common: { external: true }
+`);
+    t.equal(far.code, 0, far.stdout + far.stderr);
+    const d = await deploy('nets', `name: nets
+services:
+  client:
+    image: ${TEST_IMAGE}
+    command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+    networks: [back, common]
+    deploy:
+      placement: { constraints: ["node.hostname == ${h1.name}"] }
+  api:
+    image: ${NODE_WEB_IMAGE}
+    expose: ["8080"]
+    x-baton: { ${CHECK} }
+    networks:
+      back: { aliases: [backend] }
+      front:
+    deploy:
+      placement: { constraints: ["node.hostname == ${h3.name}"] }
+  other:
+    image: ${NODE_WEB_IMAGE}
+    expose: ["8080"]
+    x-baton: { ${CHECK} }
+    networks: [front]
+    deploy:
+      placement: { constraints: ["node.hostname == ${h2.name}"] }
+networks:
+  back: { driver: overlay }
+  front:
+  common: { external: true }
+`);
+    t.equal(d.code, 0, d.stdout + d.stderr);
+    await serving('nets/api', 1);
+    await serving('nets/other', 1);
+    await serving('nets2/far', 1);
+    const client = (await containers('nets', 'client'))[0];
+    const api = (await containers('nets', 'api'))[0];
+    const farC = (await containers('nets2', 'far'))[0];
+    t.ok(client?.host === h1 && api?.host === h3 && farC?.host === h2, 'client on host 1, api on host 3, far on host 2');
+    for (const [name, answers] of [['api', api], ['backend', api], ['api.nets', api], ['far.nets2', farC], ['far-alias', farC]] as const) {
+      const w = await h1.docker(['exec', client!.id, 'timeout', '5', 'wget', '-q', '-O-', `http://${name}:8080/`]);
+      t.equal(w.code, 0, `wget http://${name}:8080/ from client: ${w.stderr.trim()}`);
+      t.match(w.stdout, new RegExp(`"replica":"${answers!.id.slice(0, 12)}"`), `${name} answered by its container`);
+    }
+    const hosts = (await h1.docker(['exec', client!.id, 'cat', '/etc/hosts'])).stdout;
+    for (const name of ['other', 'other.nets', 'b', 'b.disc', 'far']) {
+      t.notMatch(hosts, new RegExp(`\\s${name.replace('.', '\\.')}(\\s|$)`, 'm'), `${name} is not in client's /etc/hosts (no shared network)`);
+      const w = await h1.docker(['exec', client!.id, 'timeout', '5', 'wget', '-q', '-O-', `http://${name}:8080/`]);
+      t.not(w.code, 0, `wget http://${name}:8080/ from client fails`);
+    }
+    t.equal((await runBaton(['rm', '--stack', 'nets'], c.env)).code, 0);
+    t.equal((await runBaton(['rm', '--stack', 'nets2'], c.env)).code, 0);
+  });
+
   // Zero downtime: 4 replicas spread over the three hosts, traffic through all three nodes.
   const zd = (version: string, replicas: number) => `name: zd
 services:
