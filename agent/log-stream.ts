@@ -175,7 +175,9 @@ export class LogStreams {
           method: 'GET',
           isStream: true,
           abortSignal: s.abort.signal,
-          statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+          // 501: the logging driver keeps nothing to read back (`none`, or a driver with Docker's
+          // dual-logging cache disabled); json-file, local, journald and, through that cache, the rest can be read.
+          statusCodes: { 200: true, 404: 'no such container', 500: 'server error', 501: "its logging driver keeps no log Docker can read back (Compose logging.driver none, or a driver's cache-disabled option)" },
           options: { stdout: true, stderr: true, follow: req.follow, timestamps: false, tail: req.tail === 0 ? 'all' : String(Math.max(0, req.tail)) },
         },
         (err, res) => (err ? reject(err) : resolve(res as Readable)),

@@ -46,6 +46,10 @@ t.test('baton logs against a real agent and engine', { skip }, async (t) => {
     image: ${TEST_IMAGE}
     command: ["sh", "-c", "seq 1 200000; trap 'exit 0' TERM; while true; do sleep 1; done"]
     stop_grace_period: 1s
+  quiet:
+${service(1)}    logging: { driver: none }
+  sys:
+${service(1)}    logging: { driver: syslog, options: { syslog-address: "udp://127.0.0.1:5514" } }
 `);
   const deployed = await runBaton(['deploy', '-f', file, '--coordinator', target, '--timeout', '40']);
   t.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
@@ -148,6 +152,18 @@ t.test('baton logs against a real agent and engine', { skip }, async (t) => {
     t.ok(largestChunk > 0 && largestChunk <= 64 * 1024, `largest chunk ${largestChunk} bytes: never more than 64 KiB`);
     t.ok(c.pool.list().some((n) => n.connected), 'the session survived');
     t.notMatch(agent.output(), /stream error|session failed/);
+  });
+
+  await t.test('logging drivers: read back through Docker where it can (syslog via its cache), the reason where it cannot (none)', async (t) => {
+    t.equal(docker('inspect', '-f', '{{.HostConfig.LogConfig.Type}}', containerOf('quiet', 1)), 'none');
+    t.equal(docker('inspect', '-f', '{{.HostConfig.LogConfig.Type}}', containerOf('sys', 1)), 'syslog');
+    const sys = await logs(`${stack}/sys`, '--tail', '50');
+    t.equal(sys.code, 0, sys.stderr);
+    t.match(sys.stdout, /tick-\d+/, 'syslog: the lines come back through Docker\'s dual-logging cache');
+    const quiet = await logs(`${stack}/quiet`);
+    t.equal(quiet.code, 1, 'none: an error');
+    t.match(quiet.stderr, /logging driver keeps no log Docker can read back \(Compose logging.driver none/, quiet.stderr);
+    t.equal(lines(quiet.stderr).length, 1, 'one line');
   });
 
   await t.test('one-line errors: unknown service or replica exit 2', async (t) => {
