@@ -14,7 +14,8 @@ NOSHELL_IMAGE=baton/httpd-noshell:test
 NODE_WEB_IMAGE=baton/node-web:test
 NODE_WEB_SERVER=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test/fixtures/images/node-web/server.mjs
 # nftables: the agent programs the ingress with nft (issue 9).
-PACKAGES=(docker.io busybox-static iproute2 iptables nftables conntrack)
+# systemd: for systemd-analyze verify of the units `baton agent install` writes (test/docker/daemon-install).
+PACKAGES=(docker.io busybox-static iproute2 iptables nftables conntrack systemd)
 # Applets the tests rely on; a pre-existing image missing any of them is rebuilt.
 APPLETS=(sh httpd sleep echo cat ls wget nc true false env ps kill date)
 DOCKERD_LOG=${BATON_DOCKERD_LOG:-/var/log/baton-ci-dockerd.log}

@@ -147,7 +147,8 @@ export function registerAgent(program: Command): void {
   program
     .command('agent')
     .description('run the agent on this host')
-    .requiredOption('--coordinator <host:port>', 'coordinator to join')
+    // Not a requiredOption: commander would then ask it of `baton agent install|uninstall` too.
+    .option('--coordinator <host:port>', 'coordinator to join (required)')
     .option('--name <name>', 'node name (default: hostname)')
     .option('--labels <k=v,...>', 'node labels')
     .option('--role <manager|worker>', 'what node.role constraints match (default: manager when --coordinator is a loopback address, i.e. on the coordinator\'s host; else worker)', nodeRoleOption)
@@ -158,14 +159,16 @@ export function registerAgent(program: Command): void {
     .option('--cleanup-ingress', 'delete the ingress rules (nftables table ip baton) when the agent stops (default: they stay, traffic keeps flowing)')
     .option('--token <token>', 'join token from `baton token` (only for the first start; the certificate it gets is kept in the data dir)', process.env.BATON_TOKEN)
     .option('--insecure', 'plaintext, no certificate: only against a coordinator started with --insecure')
-    .action(async (o: { coordinator: string; name?: string; labels?: string; role?: NodeRole; dataDir: string; advertiseAddress?: string; cpus?: string; memoryBytes?: string; cleanupIngress?: boolean; token?: string; insecure?: boolean }) => {
+    .action(async function (this: Command, o: { coordinator?: string; name?: string; labels?: string; role?: NodeRole; dataDir: string; advertiseAddress?: string; cpus?: string; memoryBytes?: string; cleanupIngress?: boolean; token?: string; insecure?: boolean }) {
+      if (o.coordinator === undefined) this.error("error: required option '--coordinator <host:port>' not specified");
+      const coordinator = o.coordinator!;
       const { Agent } = await import('../../agent/agent.js');
       const cpus = o.cpus === undefined ? undefined : Number(o.cpus);
       if (cpus !== undefined && !(cpus > 0)) throw new Error(`--cpus: expected a positive number, got "${o.cpus}"`);
       const mem = o.memoryBytes === undefined ? undefined : Number(o.memoryBytes);
       if (mem !== undefined && !(Number.isSafeInteger(mem) && mem > 0)) throw new Error(`--memory-bytes: expected a positive integer, got "${o.memoryBytes}"`);
       const agent = new Agent({
-        coordinator: o.coordinator,
+        coordinator,
         name: o.name,
         labels: parseLabels(o.labels),
         ...(o.role !== undefined ? { role: o.role } : {}),
@@ -178,7 +181,7 @@ export function registerAgent(program: Command): void {
         insecure: o.insecure === true,
       });
       await agent.start();
-      process.stderr.write(`baton agent ${agent.nodeId} joining ${o.coordinator}\n`);
+      process.stderr.write(`baton agent ${agent.nodeId} joining ${coordinator}\n`);
       untilSignal(() => agent.stop('agent shutdown'));
     });
 }

@@ -16,7 +16,9 @@ import { existsSync } from 'node:fs';
 import { CLIENT_COMMANDS } from './client-commands.js';
 
 const command = process.argv[2];
-if (command === 'agent') {
+// `baton agent install|uninstall` write files and run systemctl: the full program, not the agent.
+const installing = process.argv[3] === 'install' || process.argv[3] === 'uninstall';
+if (command === 'agent' && !installing) {
   const bundle = new URL('../../agent.mjs', import.meta.url);
   // Run from sources (no bundle beside them), the same entry runs unbundled.
   await import(existsSync(bundle) ? bundle.href : './agent-main.js');

@@ -2,6 +2,7 @@
 // errors). The agent's own entry (agent-main.ts) builds the same root with only `agent` under it.
 import type { Command } from 'commander';
 import { registerEndpoints } from './commands/endpoints.js';
+import { registerInstall } from './commands/install.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerPlan } from './commands/plan.js';
@@ -25,5 +26,6 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerSecurity(program);
   registerSecrets(program);
+  registerInstall(program);
   return program;
 }
