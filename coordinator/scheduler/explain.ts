@@ -67,7 +67,7 @@ function explainPinned(s: PlanState, r: ReplicaRequest, nodeId: string): Unplace
   if (!rej) return { service: r.service, replica: r.replica, reason: `${pinned(name)}node ${name} fits it but it was not placed`, rejections: {} };
   // A sticky replica whose home is not ready waits for it: nothing else holds its data.
   if (r.pinReason && rej.filter === 'status') {
-    return { service: r.service, replica: r.replica, reason: `${pinned(name)}${name} is ${node.status}: waiting for it (\`baton node rm ${name}\` places it anew, without its data)`, rejections: { status: 1 } };
+    return { service: r.service, replica: r.replica, reason: `${pinned(name)}${name} ${node.status === 'left' ? 'has left (its agent stopped)' : `is ${node.status}`}: waiting for it (\`baton node rm ${name}\` places it anew, without its data)`, rejections: { status: 1 } };
   }
   const detail =
     rej.filter === 'cpu'
