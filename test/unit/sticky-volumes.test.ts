@@ -93,6 +93,14 @@ volumes:
   ]);
 });
 
+t.test('deploy returns the bind-mount warning (the CLI prints it labelled warning:)', async (t) => {
+  const h = new Harness();
+  h.join('n1');
+  h.reportAll();
+  const r = await h.stacks.deploy({ text: 'name: s\nservices:\n  proxy:\n    image: traefik:3\n    volumes: [/var/run/docker.sock:/var/run/docker.sock:ro]\n', file: 'compose.yaml', stackName: undefined, env: {} });
+  t.same(r.warnings, ["compose.yaml: services.proxy.volumes.0: bind mount /var/run/docker.sock gives the container the host's files; the path must exist on every node that runs it"]);
+});
+
 t.test('state: files from before sticky volumes load (no homes); a homes map of the wrong shape is named', async (t) => {
   const s = emptyState() as unknown as Record<string, unknown>;
   s['stacks'] = { shop: { name: 'shop', services: { db: { spec: {}, specHash: 'x', generation: 1, replicas: 1 } } } };
@@ -136,6 +144,9 @@ t.test('each slot\'s first node becomes its home, written with the allocation', 
   t.same(homes(h), want, 'homes match where the replicas went');
   const plain = await cluster(undefined, dbStack({ baton: ' {}' }));
   t.same(homes(plain), {}, 'a service without a sticky volume has no homes');
+  const global = await cluster(undefined, dbStack({ extra: '      mode: global\n' }).replace('      replicas: 3\n', ''));
+  t.equal(global.placed().length, 4, 'global: one per node');
+  t.same(homes(global), {}, 'a global service is pinned per node already: no homes');
 });
 
 t.test('home down: the replica is not started elsewhere and stays pending, explained; back on its node when it returns', async (t) => {
