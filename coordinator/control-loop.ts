@@ -21,6 +21,7 @@ import { rolloutInputOf } from './rollout/from-state.js';
 import { rolloutStep, type RollbackRequest, type RolloutDecision, type RolloutGate } from './rollout/step.js';
 import { planBatch, snapshotOf, type ReplicaRequest } from './scheduler/index.js';
 import { replicaRequestsFor } from './scheduler/requests.js';
+import { recordHome } from './sticky.js';
 import { groupByService, parseSlotKey, serviceKey, slotKey, slotKeyOf, splitServiceKey, type SlotRef } from './slot-key.js';
 import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 import type { Store } from './store/store.js';
@@ -216,7 +217,7 @@ export class ControlLoop {
     const requests: ReplicaRequest[] = [];
     for (const slot of place) {
       const svc = state.stacks[slot.stack]!.services[slot.service]!;
-      for (const r of replicaRequestsFor(slot.stack, svc.spec, [slot.replica])) requests.push(slot.nodeId === undefined ? r : { ...r, nodeId: slot.nodeId });
+      for (const r of replicaRequestsFor(slot.stack, svc.spec, [slot.replica])) requests.push(slot.nodeId === undefined ? r : { ...r, nodeId: slot.nodeId, ...(slot.pinReason ? { pinReason: slot.pinReason } : {}) });
     }
     const plan = requests.length
       ? planBatch(snapshotOf(views, this.store.allocations()), requests, { improveBudgetMs: this.improveBudgetMs })
@@ -232,7 +233,11 @@ export class ControlLoop {
     if (applied.records.length || d.stop.length || d.revive.length || d.forget.length || rolloutsChanged) {
       this.store.transact((s) => {
         // The spec each runs, by hash: what rollouts and the reconciler match on.
-        for (const rec of applied.records) s.allocations[rec.id] = { ...rec, specHash: s.stacks[rec.stack]!.services[rec.service]!.specHash };
+        for (const rec of applied.records) {
+          s.allocations[rec.id] = { ...rec, specHash: s.stacks[rec.stack]!.services[rec.service]!.specHash };
+          // A sticky slot's first node is its home from now on (written with the allocation, before any agent hears of it).
+          recordHome(s, rec.stack, rec.service, rec.replica, rec.nodeId);
+        }
         for (const [key, step] of steps) if (step.changed && s.rollouts[key]) s.rollouts[key] = step.record;
         for (const stop of d.stop) {
           const a = s.allocations[stop.allocationId];

@@ -16,6 +16,7 @@ import { commandToWire } from './wire-out.js';
 import type { IngressReport } from '../shared/model/ingress.js';
 import type { NodeRole } from '../shared/model/node-role.js';
 import { ingressPortEvents } from './ingress/port-events.js';
+import { releaseHomes } from './sticky.js';
 
 export interface NodeIntroduction {
   nodeId: string;
@@ -292,10 +293,12 @@ export class NodePool {
       this.live.delete(v.id);
       s?.end(7 /* PERMISSION_DENIED */, reason);
     }
-    this.store.transact((st) => {
+    // Gone for good: sticky slots that called it home are placed anew (without their data), in the same write.
+    const released = this.store.transact((st) => {
       delete st.nodes[v.id];
+      return releaseHomes(st, v.id);
     });
-    this.log.warn({ nodeId: v.id, node: v.name, reason }, 'node removed');
+    this.log.warn({ nodeId: v.id, node: v.name, reason, ...(released.length ? { releasedSticky: released } : {}) }, 'node removed');
     this.events.append({ type: 'node.removed', nodeId: v.id, nodeName: v.name, from: v.status, to: '', reason, message: '' });
     for (const f of this.containerListeners) f();
     return { ok: true, nodeId: v.id, name: v.name };

@@ -8,6 +8,7 @@ import { publishedPorts, type PortHolder } from './ingress/published-ports.js';
 import { replicaRequestsFor } from './scheduler/requests.js';
 import { globalSlots } from './desired-slots.js';
 import { serviceKey } from './slot-key.js';
+import { homeOf, isSticky, pinReason } from './sticky.js';
 import type { DeepReadonly, StackRecord } from './store/schema.js';
 
 export interface ComposePlanInput {
@@ -36,8 +37,20 @@ export function planCompose(input: ComposePlanInput): ComposePlanResult {
   const stack = parsed.stack;
   const conflicts = portConflicts(stack, input.stacks ?? []);
   if (conflicts.length) return { ok: false, errors: conflicts, warnings };
+  const stored = input.stacks?.find((s) => s.name === stack.name)?.services;
+  const known = new Set(input.nodes.map((n) => n.id));
   const requests = stack.services.flatMap((svc) => {
-    if (svc.mode !== 'global') return replicaRequestsFor(stack.name, svc, Array.from({ length: svc.replicas }, (_, i) => i + 1));
+    if (svc.mode !== 'global') {
+      const reqs = replicaRequestsFor(stack.name, svc, Array.from({ length: svc.replicas }, (_, i) => i + 1));
+      // A sticky slot with a home (live plan of a deployed stack) goes back there only, as a deploy would place it.
+      const rec = stored?.[svc.name];
+      if (!rec || !isSticky(svc)) return reqs;
+      const why = pinReason(svc);
+      return reqs.map((r) => {
+        const home = homeOf({ spec: svc, homes: rec.homes }, r.replica, (id) => known.has(id));
+        return home === undefined ? r : { ...r, nodeId: home, pinReason: why };
+      });
+    }
     // A global service: one replica pinned to each node that meets its constraints, numbered as a deploy would.
     const slots = globalSlots(svc.constraints, [], input.nodes);
     return [...slots.nodeOf!].map(([replica, nodeId]) => ({ ...replicaRequestsFor(stack.name, svc, [replica])[0]!, nodeId }));

@@ -5,6 +5,7 @@ import { runsCurrentSpec } from './allocation-spec.js';
 import type { NodeRole } from '../shared/model/node-role.js';
 import { desiredSlots, type SlotNode } from './desired-slots.js';
 import type { RolloutGate } from './rollout/step.js';
+import { homeOf, isSticky, pinReason } from './sticky.js';
 import type { AllocationRecord, DeepReadonly, NodeStatus, StackRecord } from './store/schema.js';
 
 /** Allocations as the store hands them out: read only. */
@@ -45,8 +46,10 @@ export interface Slot {
   readonly stack: string;
   readonly service: string;
   readonly replica: number;
-  /** A global service's slot is placed on its node only. */
+  /** A global service's slot is placed on its node only; so is a sticky one on its home. */
   readonly nodeId?: string;
+  /** A sticky slot: why it is pinned, for explanations (sticky.ts pinReason). */
+  readonly pinReason?: string;
 }
 
 export interface ReconcileDecision {
@@ -107,6 +110,8 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
       const gate = input.rollouts?.get(key);
       const all = byService.get(stack.name)?.get(name) ?? [];
       const global = svc.spec.mode === 'global';
+      // A sticky slot goes back to its home only, however it lost its replica (sticky.ts).
+      const sticky = isSticky(svc.spec);
       const desired = desiredSlots(svc.spec, svc.replicas, all, global ? slotNodesOf() : []);
       const live: Alloc[] = [];
       for (const a of all) {
@@ -118,7 +123,7 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
         else if (global && desired.slotOf!.get(a.nodeId) === undefined) stop.push({ allocationId: a.id, reason: 'its node no longer meets the constraints' });
         else if (global && desired.slotOf!.get(a.nodeId) !== a.replica) stop.push({ allocationId: a.id, reason: `its node runs ${name}.${desired.slotOf!.get(a.nodeId)} (one replica per node)` });
         else if (!global && a.replica > svc.replicas) stop.push({ allocationId: a.id, reason: 'scaled down' });
-        else if (gone(nodeStatus)) stop.push({ allocationId: a.id, reason: `node ${nodeStatus ?? 'unknown'}: rescheduled` });
+        else if (gone(nodeStatus)) stop.push({ allocationId: a.id, reason: `node ${nodeStatus ?? 'unknown'}: ${sticky && nodeStatus !== undefined ? 'a sticky replica waits for its node' : 'rescheduled'}` });
         else if (replaceable(a, svc.spec.restartPolicy, input)) stop.push({ allocationId: a.id, reason: `failed: ${a.observed!.error || `exit code ${a.observed!.exitCode}`}` });
         else live.push(a);
       }
@@ -131,7 +136,8 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
         // A lost copy of this slot that runs again on its returned node, while nothing else runs
         // the slot: keep it and drop the replacements that have not started, rather than stop
         // the one running copy (never zero because of a handover).
-        const nodeId = desired.nodeOf?.get(replica);
+        const home = sticky ? homeOf(svc, replica, (id) => input.nodes.has(id)) : undefined;
+        const nodeId = desired.nodeOf?.get(replica) ?? home;
         const back = cands.some(running)
           ? undefined
           : stoppedBySlot.get(replica)?.find((a) => runsCurrentSpec(a, svc) && a.stopReason?.startsWith('node ') && running(a) && input.nodes.get(a.nodeId)?.connected && (nodeId === undefined || a.nodeId === nodeId));
@@ -145,7 +151,7 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
           // During a rollout an old copy waits for its slot's turn; a slot with nothing left is
           // filled at once (never empty for pacing), unless its new replica failed in this rollout.
           if (gate && (gate.hold.has(replica) || (cands.length > 0 && !gate.place.has(replica)))) continue;
-          place.push(nodeId === undefined ? { stack: stack.name, service: name, replica } : { stack: stack.name, service: name, replica, nodeId });
+          place.push(nodeId === undefined ? { stack: stack.name, service: name, replica } : { stack: stack.name, service: name, replica, nodeId, ...(home !== undefined ? { pinReason: pinReason(svc.spec) } : {}) });
           continue;
         }
         // Keep one current allocation: a running one if any, else the newest. Others are stopped

@@ -19,6 +19,7 @@ import { specChanges } from './rollout/spec-diff.js';
 import { serviceKey } from './slot-key.js';
 import type { DeepReadonly, ServiceRecord, StackRecord, State } from './store/schema.js';
 import type { Store } from './store/store.js';
+import { carriedHomes } from './sticky.js';
 
 /** The most replicas one service may ask for. */
 export const MAX_REPLICAS = 10_000;
@@ -153,7 +154,8 @@ export class Stacks {
           s.history[key] = [{ generation: 1, specHash: hash, spec, atMs: now, change: 'created', outcome: 'deployed', outcomeReason: '' }];
         } else if (withoutRestart(prev.specHash) !== hash) {
           const generation = prev.generation + 1;
-          next[spec.name] = { spec, specHash: hash, generation, replicas: spec.replicas };
+          // A sticky slot's data stays where it is: an update goes back to the same homes.
+          next[spec.name] = { spec, specHash: hash, generation, replicas: spec.replicas, ...carriedHomes(prev, spec) };
           changes.push({ service: spec.name, change: 'updated', replicas: spec.replicas, generation });
           changed = true;
           const superseded = s.rollouts[key];
@@ -341,7 +343,7 @@ export class Stacks {
       const generation = svc.generation + 1;
       const from = { generation: svc.generation, specHash: svc.specHash };
       const config = svc.spec.rollbackConfig;
-      st.services[service] = { spec: structuredClone(revision.spec) as ServiceSpec, specHash: revision.specHash, generation, replicas: svc.replicas };
+      st.services[service] = { spec: structuredClone(revision.spec) as ServiceSpec, specHash: revision.specHash, generation, replicas: svc.replicas, ...carriedHomes(svc, revision.spec) };
       writeAddresses(st.services[service]!, addresses, key);
       pushRevision(s.history[key]!, { generation, specHash: revision.specHash, spec: structuredClone(revision.spec) as ServiceSpec, atMs: now, change: `rollback to generation ${revision.generation}`, outcome: '', outcomeReason: '' });
       s.rollouts[key] = newRollout({ kind: 'rollback', target: { generation, specHash: revision.specHash }, from, config, nowMs: now, reason, restoresGeneration: revision.generation });

@@ -53,20 +53,27 @@ export function explainIn(s: PlanState, r: ReplicaRequest): Unplaced {
 }
 
 /**
- * A replica pinned to one node (a global service's) is explained by that node alone, e.g.
- * `node edge-2: insufficient memory (needs 512 MiB, 300 MiB free)`.
+ * A replica pinned to one node (a global service's, or a sticky one's home) is explained by that
+ * node alone, e.g. `node edge-2: insufficient memory (needs 512 MiB, 300 MiB free)`, or
+ * `pinned to node-b, which holds its volume data (x-baton sticky volume "data"); node-b is down: ...`.
  */
 function explainPinned(s: PlanState, r: ReplicaRequest, nodeId: string): Unplaced {
   const j = s.nodes.findIndex((n) => n.id === nodeId);
-  if (j < 0) return { service: r.service, replica: r.replica, reason: `node ${nodeId} is not in the pool`, rejections: { node: 1 } };
-  const name = s.nodes[j]!.name;
+  const pinned = (name: string) => (r.pinReason ? `pinned to ${name}, ${r.pinReason}; ` : '');
+  if (j < 0) return { service: r.service, replica: r.replica, reason: `${pinned(nodeId)}node ${nodeId} is not in the pool`, rejections: { node: 1 } };
+  const node = s.nodes[j]!;
+  const name = node.name;
   const rej = firstRejection(FILTERS, s, j, r);
-  if (!rej) return { service: r.service, replica: r.replica, reason: `node ${name} fits it but it was not placed`, rejections: {} };
+  if (!rej) return { service: r.service, replica: r.replica, reason: `${pinned(name)}node ${name} fits it but it was not placed`, rejections: {} };
+  // A sticky replica whose home is not ready waits for it: nothing else holds its data.
+  if (r.pinReason && rej.filter === 'status') {
+    return { service: r.service, replica: r.replica, reason: `${pinned(name)}${name} ${node.status === 'left' ? 'has left (its agent stopped)' : `is ${node.status}`}: waiting for it (\`baton node rm ${name}\` places it anew, without its data)`, rejections: { status: 1 } };
+  }
   const detail =
     rej.filter === 'cpu'
       ? ` (needs ${formatCpu(r.cpuMillis)}, ${formatCpu(s.freeCpuMillis[j]!)} free)`
       : rej.filter === 'memory'
         ? ` (needs ${formatBytes(r.memoryBytes)}, ${formatBytes(s.freeMemoryBytes[j]!)} free)`
         : '';
-  return { service: r.service, replica: r.replica, reason: `node ${name}: ${rej.label}${detail}`, rejections: { [rej.filter]: 1 } };
+  return { service: r.service, replica: r.replica, reason: `${pinned(name)}node ${name}: ${rej.label}${detail}`, rejections: { [rej.filter]: 1 } };
 }

@@ -4,7 +4,8 @@ import type { Plan, ReplicaRequest, SchedNode } from './types.js';
 
 /** The JSON document `baton plan --json` prints. Service names are as written in the Compose file (no stack prefix). */
 export interface PlanJson {
-  readonly placements: { readonly service: string; readonly replica: number; readonly node: string }[];
+  /** `pinned`: why the replica may go to that node only (a sticky replica's home), when it is pinned for a reason. */
+  readonly placements: { readonly service: string; readonly replica: number; readonly node: string; readonly pinned?: string }[];
   readonly unplaced: { readonly service: string; readonly replica: number; readonly reason: string }[];
   /** Every node of the snapshot; `reserved*` is after the plan. */
   readonly nodes: {
@@ -60,8 +61,12 @@ function nodesAfter(nodes: readonly SchedNode[], requests: readonly ReplicaReque
 }
 
 export function planToJson(nodes: readonly SchedNode[], requests: readonly ReplicaRequest[], plan: Plan): PlanJson {
+  const pins = pinsOf(requests);
   return {
-    placements: plan.placements.map((p) => ({ service: plainServiceName(p.service), replica: p.replica, node: p.nodeName })),
+    placements: plan.placements.map((p) => {
+      const why = pins.get(`${p.service}\n${p.replica}`);
+      return { service: plainServiceName(p.service), replica: p.replica, node: p.nodeName, ...(why ? { pinned: `pinned to ${p.nodeName}, ${why}` } : {}) };
+    }),
     unplaced: plan.unplaced.map((u) => ({ service: plainServiceName(u.service), replica: u.replica, reason: u.reason })),
     nodes: nodesAfter(nodes, requests, plan).map((n) => ({
       name: n.node.name,
@@ -84,6 +89,16 @@ export function renderPlanText(nodes: readonly SchedNode[], requests: readonly R
     lines.push('placements:');
     const width = Math.max(...plan.placements.map((p) => label(p.service, p.replica).length));
     for (const p of plan.placements) lines.push(`  ${label(p.service, p.replica).padEnd(width)}  -> ${p.nodeName}`);
+  }
+  // Replicas that may go to one node only for a reason (sticky homes), placed or not; the unplaced ones say more below.
+  const pins = pinsOf(requests);
+  if (pins.size > 0) {
+    const names = new Map(nodes.map((n) => [n.id, n.name]));
+    lines.push('', 'pinned:');
+    for (const r of requests) {
+      const why = pins.get(`${r.service}\n${r.replica}`);
+      if (why) lines.push(`  ${label(r.service, r.replica)}: pinned to ${names.get(r.nodeId!) ?? r.nodeId}, ${why}`);
+    }
   }
   const after = nodesAfter(nodes, requests, plan);
   const shown = after.length <= LIST_ALL_NODES_UP_TO ? after : after.filter((n) => n.placed > 0);
@@ -109,6 +124,13 @@ export function renderPlanText(nodes: readonly SchedNode[], requests: readonly R
     `${plan.placements.length} placed on ${usedNodes} node${usedNodes === 1 ? '' : 's'}, ${plan.unplaced.length} unplaced`,
   );
   return lines.join('\n') + '\n';
+}
+
+/** `service\nreplica` -> why it is pinned, for the requests pinned for a reason. */
+function pinsOf(requests: readonly ReplicaRequest[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of requests) if (r.nodeId !== undefined && r.pinReason) out.set(`${r.service}\n${r.replica}`, r.pinReason);
+  return out;
 }
 
 /** `[#####.....]  50%`; a node without that resource shows `n/a`. */

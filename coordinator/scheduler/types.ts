@@ -52,6 +52,11 @@ export interface ReplicaRequest {
    */
   readonly nodeId?: string;
   /**
+   * Why it is pinned to `nodeId`, after the node's name, for explanations: a sticky replica's
+   * `which holds its volume data (x-baton sticky volume "data")`. Undefined: a global replica.
+   */
+  readonly pinReason?: string;
+  /**
    * placement.preferences spread (node label keys, outermost first): the replica goes to the group
    * of nodes (by the label's value; nodes without it are one more group) that runs the fewest
    * replicas of the service and has a node that fits, level by level, as SwarmKit spreads.

@@ -97,6 +97,13 @@ export interface ServiceRecord {
   vip?: string;
   /** Published ports Baton chose for `mode: ingress` ports written without one (Swarm's 30000-32767), by target `port/protocol`. */
   assignedPorts?: Record<string, number>;
+  /**
+   * A sticky service's (coordinator/sticky.ts) replica slot -> the node it was first placed on,
+   * where its volume data is: it is placed there only. Kept on scale-down (as a StatefulSet keeps
+   * its volume claims), released by `baton node rm` of the node, gone with the service. Undefined:
+   * none (every service in state written before sticky volumes).
+   */
+  homes?: Record<string, string>;
 }
 
 export interface StackRecord {
@@ -185,7 +192,7 @@ const stateShape = z.object({
   events: z.array(z.object({ seq: z.number() }).passthrough()),
   eventSeq: z.number(),
   allocations: z.record(z.string(), z.object({ id: z.string(), nodeId: z.string(), desired: z.enum(['run', 'stop']) }).passthrough()),
-  stacks: z.record(z.string(), z.object({ name: z.string(), services: z.record(z.string(), z.object({ spec: z.object({}).passthrough() }).passthrough()) }).passthrough()).default({}),
+  stacks: z.record(z.string(), z.object({ name: z.string(), services: z.record(z.string(), z.object({ spec: z.object({}).passthrough(), homes: z.record(z.string(), z.string()).optional() }).passthrough()) }).passthrough()).default({}),
   rollouts: z.record(z.string(), z.object({ state: z.enum(['running', 'paused', 'completed']), targetSpecHash: z.string(), slots: z.record(z.string(), z.object({}).passthrough()) }).passthrough()).optional(),
   history: z.record(z.string(), z.array(z.object({ generation: z.number(), specHash: z.string(), spec: z.object({}).passthrough() }).passthrough())).optional(),
   identities: z.record(z.string(), z.object({ kind: z.enum(['node', 'operator']), serials: z.array(z.object({ serial: z.string(), notAfterMs: z.number() })) }).passthrough()).optional(),

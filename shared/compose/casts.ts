@@ -53,6 +53,7 @@ const CASTS: readonly (readonly [string, Cast])[] = [
   ['networks.*.enable_ipv4', 'boolean'],
   ['networks.*.enable_ipv6', 'boolean'],
   ['volumes.*.external', 'boolean'],
+  ['volumes.*.x-baton.sticky', 'boolean'],
   ['secrets.*.external', 'boolean'],
   ['configs.*.external', 'boolean'],
 ];

@@ -96,6 +96,7 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
     const networks = objects.networks.get(s.name);
     return {
       ...s,
+      ...stickyOrder(s, volumes, rawServices?.[s.name]),
       ...(volumes ? { mounts: volumes } : {}),
       ...(networks ? { networks } : {}),
       ...(m?.secrets ? { secrets: m.secrets } : {}),
@@ -104,6 +105,21 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
   });
   const stack = { name, services: withMounts, ...(objects.secrets.length > 0 ? { secrets: objects.secrets } : {}), ...(objects.configs.length > 0 ? { configs: objects.configs } : {}) };
   return { ok: true, stack, warnings: issues(findings.warnings, tree) };
+}
+
+/**
+ * A service with a sticky volume updates stop-first unless its file says otherwise: its new replica
+ * goes to the same node and the same data, which two copies of a database must not open at once
+ * (a StatefulSet also stops a pod before starting its replacement).
+ */
+function stickyOrder(spec: ServiceSpec, mounts: readonly MountSpec[] | undefined, raw: unknown): Partial<Pick<ServiceSpec, 'updateConfig' | 'rollbackConfig'>> {
+  if (spec.mode === 'global' || !mounts?.some((m) => m.volume?.sticky)) return {};
+  const deploy = isPlainMap(raw) && isPlainMap(raw['deploy']) ? raw['deploy'] : {};
+  const written = (key: string) => isPlainMap(deploy[key]) && deploy[key]['order'] != null;
+  return {
+    ...(written('update_config') ? {} : { updateConfig: { ...spec.updateConfig, order: 'stop-first' as const } }),
+    ...(written('rollback_config') ? {} : { rollbackConfig: { ...spec.rollbackConfig, order: 'stop-first' as const } }),
+  };
 }
 
 /** A scalar's text as written at a path (the document parsed again, only when asked: for file modes). */
@@ -129,6 +145,11 @@ function fileObjects(
   const configs = parseTopLevel('configs', tree['configs'], stack, files, findings);
   const mounts = new Map<string, { secrets?: FileMountSpec[]; configs?: FileMountSpec[] }>();
   const volumeDefs = parseVolumeDefinitions(tree['volumes'], stack, findings);
+  // The issue's spelling (`x-baton.volumes.<key>.sticky` at the top level) would otherwise be an x- key ignored in silence.
+  const topBaton = tree['x-baton'];
+  if (isPlainMap(topBaton) && topBaton['volumes'] !== undefined) {
+    findings.errors.push({ path: ['x-baton', 'volumes'], message: 'a sticky volume is marked in its own definition: volumes: { data: { x-baton: { sticky: true } } }' });
+  }
   const volumes = new Map<string, MountSpec[]>();
   const networkDefs = parseNetworkDefinitions(tree['networks'], stack, findings);
   const networks = new Map<string, NetworkAttachment[]>();
@@ -139,7 +160,7 @@ function fileObjects(
     const c = parseServiceMounts('configs', raw['configs'], configs, ['services', name, 'configs'], findings.errors, sourceOf);
     for (const m of [...(s ?? []), ...(c ?? [])]) used.add(m.source);
     mounts.set(name, { ...(s ? { secrets: s } : {}), ...(c ? { configs: c } : {}) });
-    const v = parseServiceVolumes(raw['volumes'], volumeDefs, ['services', name, 'volumes'], findings.errors);
+    const v = parseServiceVolumes(raw['volumes'], volumeDefs, ['services', name, 'volumes'], findings);
     if (v) volumes.set(name, v);
     const n = parseServiceNetworks(raw['networks'], networkDefs, ['services', name, 'networks'], findings);
     if (n) networks.set(name, n);

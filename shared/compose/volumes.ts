@@ -2,6 +2,8 @@
 // named volumes (a volume per node, created there by Docker with the definition's driver and
 // options, named `<stack>_<key>` unless `name:` or `external`), anonymous volumes, bind mounts
 // (absolute host paths only: the path is on the node, not next to the Compose file) and tmpfs.
+// Baton's one addition: `x-baton: { sticky: true }` in a volume definition keeps each replica of
+// a service that mounts it on the node that holds its data (coordinator/sticky.ts).
 import type { Finding, Findings, PathSegment } from './findings.js';
 import { quote } from './result.js';
 import type { MountSpec } from './types.js';
@@ -12,11 +14,14 @@ interface VolumeDefinition {
   readonly driver: string;
   readonly driverOptions: Readonly<Record<string, string>>;
   readonly external: boolean;
+  /** `x-baton: { sticky: true }`. */
+  readonly sticky: boolean;
 }
 
 const VOLUME_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const PROPAGATION = ['rprivate', 'private', 'rshared', 'shared', 'rslave', 'slave'];
 const TOP_KEYS = new Set(['driver', 'driver_opts', 'external', 'name', 'labels']);
+const BATON_KEYS = new Set(['sticky']);
 const LONG_KEYS = new Set(['type', 'source', 'target', 'read_only', 'bind', 'volume', 'tmpfs', 'consistency']);
 
 function isPlainMap(v: unknown): v is Record<string, unknown> {
@@ -59,16 +64,34 @@ export function parseVolumeDefinitions(raw: unknown, stack: string, findings: Fi
     if (explicit !== undefined && (typeof explicit !== 'string' || !VOLUME_NAME_RE.test(explicit))) {
       findings.errors.push({ path: [...at, 'name'], message: `must be a volume name (letters, digits, "_", ".", "-"), got ${quote(explicit)}` });
     }
+    const sticky = batonVolume(d['x-baton'], [...at, 'x-baton'], findings.errors);
     // As stack deploy: external volumes keep their name; others are scoped to the stack unless named.
     const name = typeof explicit === 'string' ? explicit : external ? key : `${stack}_${key}`;
-    out.set(key, { name, driver: typeof driver === 'string' ? driver : '', driverOptions: opts, external });
+    out.set(key, { name, driver: typeof driver === 'string' ? driver : '', driverOptions: opts, external, sticky });
   }
   return out;
 }
 
+/** A volume definition's `x-baton` (Baton's own keys, which other Compose tools ignore): whether it is sticky. */
+function batonVolume(raw: unknown, at: PathSegment[], errors: Finding[]): boolean {
+  if (raw == null) return false;
+  if (!isPlainMap(raw)) {
+    errors.push({ path: at, message: `must be a mapping such as {sticky: true}, got ${quote(raw)}` });
+    return false;
+  }
+  for (const k of Object.keys(raw)) if (!BATON_KEYS.has(k)) errors.push({ path: [...at, k], message: `unknown key ${quote(k)} (x-baton in a volume takes sticky)` });
+  const sticky = raw['sticky'];
+  if (sticky !== undefined && sticky !== null && typeof sticky !== 'boolean') {
+    errors.push({ path: [...at, 'sticky'], message: `must be true or false (true keeps each replica on the node that holds its data), got ${quote(sticky)}` });
+    return false;
+  }
+  return sticky === true;
+}
+
 /** One service's `volumes` entries (short `[SOURCE:]TARGET[:MODE]` or long syntax) as mounts. */
-export function parseServiceVolumes(raw: unknown, defs: ReadonlyMap<string, VolumeDefinition>, base: readonly PathSegment[], errors: Finding[]): MountSpec[] | undefined {
+export function parseServiceVolumes(raw: unknown, defs: ReadonlyMap<string, VolumeDefinition>, base: readonly PathSegment[], findings: Findings): MountSpec[] | undefined {
   if (raw == null) return undefined;
+  const errors = findings.errors;
   if (!Array.isArray(raw)) {
     errors.push({ path: [...base], message: `must be a list of volumes ("name:/path", "/host:/path:ro" or mappings with type, source and target), got ${quote(raw)}` });
     return undefined;
@@ -83,6 +106,8 @@ export function parseServiceVolumes(raw: unknown, defs: ReadonlyMap<string, Volu
     const other = targets.get(mount.target);
     if (other !== undefined) errors.push({ path: at, message: `${mount.target} is already mounted by volumes.${other}` });
     targets.set(mount.target, i);
+    // Allowed (deploy needs the admin role), but worth a look in every plan and deploy.
+    if (mount.type === 'bind') findings.warnings.push({ path: at, message: `bind mount ${mount.source} gives the container the host's files; the path must exist on every node that runs it` });
     out.push(mount);
   });
   return out.length ? out : undefined;
@@ -104,7 +129,7 @@ function named(source: string, defs: ReadonlyMap<string, VolumeDefinition>, at: 
     errors.push({ path: at, message: `volume ${quote(source)} is not defined under the top-level volumes (add "volumes: { ${source}: {} }")` });
     return undefined;
   }
-  return { source: def.name, volume: { name: source, driver: def.driver, driverOptions: def.driverOptions, ...(def.external ? { external: true as const } : {}) } };
+  return { source: def.name, volume: { name: source, driver: def.driver, driverOptions: def.driverOptions, ...(def.external ? { external: true as const } : {}), ...(def.sticky ? { sticky: true as const } : {}) } };
 }
 
 function shortSyntax(item: string, defs: ReadonlyMap<string, VolumeDefinition>, at: PathSegment[], errors: Finding[]): MountSpec | undefined {
