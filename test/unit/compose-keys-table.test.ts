@@ -15,7 +15,7 @@ const FILES = new Map([
 ]);
 
 type Row =
-  | { key: string; yaml: string; accepted: (s: ServiceSpec, stack: StackSpec) => unknown; want: unknown }
+  | { key: string; yaml: string; accepted: (s: ServiceSpec, stack: StackSpec) => unknown; want: unknown; warning?: string }
   | { key: string; yaml: string; warned: string }
   | { key: string; yaml: string; refused: string };
 
@@ -62,8 +62,9 @@ const rows: Row[] = [
   { key: 'named volume', yaml: svc('    volumes: [data:/data]\n', 'volumes:\n  data: { driver: local, driver_opts: { type: tmpfs, device: tmpfs } }\n'), accepted: (s) => s.mounts?.[0] && { source: s.mounts[0].source, driver: s.mounts[0].volume?.driver, opts: s.mounts[0].volume?.driverOptions }, want: { source: 's_data', driver: 'local', opts: { type: 'tmpfs', device: 'tmpfs' } } },
   { key: 'external volume', yaml: svc('    volumes: [data:/data]\n', 'volumes:\n  data: { external: true }\n'), accepted: (s) => [s.mounts?.[0]?.source, s.mounts?.[0]?.volume?.external], want: ['data', true] },
   { key: 'anonymous volume', yaml: svc('    volumes: [/cache]\n'), accepted: (s) => s.mounts?.[0], want: { type: 'volume', target: '/cache' } },
-  { key: 'bind mount of the Docker socket', yaml: svc('    volumes: ["/var/run/docker.sock:/var/run/docker.sock:ro"]\n'), accepted: (s) => s.mounts?.[0], want: { type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: true } },
-  { key: 'long-syntax bind', yaml: svc('    volumes: [{ type: bind, source: /srv, target: /srv }]\n'), accepted: (s) => s.mounts?.[0]?.type, want: 'bind' },
+  { key: 'bind mount of the Docker socket', yaml: svc('    volumes: ["/var/run/docker.sock:/var/run/docker.sock:ro"]\n'), accepted: (s) => s.mounts?.[0], want: { type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock', readOnly: true }, warning: "services.web.volumes.0: bind mount /var/run/docker.sock gives the container the host's files" },
+  { key: 'long-syntax bind', yaml: svc('    volumes: [{ type: bind, source: /srv, target: /srv }]\n'), accepted: (s) => s.mounts?.[0]?.type, want: 'bind', warning: "services.web.volumes.0: bind mount /srv gives the container the host's files" },
+  { key: 'sticky named volume', yaml: svc('    volumes: [data:/data]\n', 'volumes:\n  data: { x-baton: { sticky: true } }\n'), accepted: (s) => s.mounts?.[0]?.volume?.sticky, want: true },
   { key: 'a relative bind source', yaml: svc('    volumes: ["./data:/data"]\n'), refused: 'services.web.volumes.0: bind mount source "./data" must be an absolute path on the node' },
   { key: 'tmpfs mount', yaml: svc('    volumes: [{ type: tmpfs, target: /scratch, tmpfs: { size: 1m } }]\n'), accepted: (s) => [s.mounts?.[0]?.type, s.mounts?.[0]?.tmpfsSizeBytes], want: ['tmpfs', 1024 * 1024] },
   { key: 'an undefined named volume', yaml: svc('    volumes: [data:/data]\n'), refused: 'services.web.volumes.0: volume "data" is not defined under the top-level volumes' },
@@ -102,7 +103,8 @@ for (const row of rows) {
       t.ok(warnings.some((w) => w.startsWith(row.warned)), `a warning starting ${JSON.stringify(row.warned)}; got ${JSON.stringify(warnings)}`);
       return;
     }
-    t.strictSame(warnings, [], 'no warning');
+    if (row.warning) t.ok(warnings.length === 1 && warnings[0]!.startsWith(row.warning), `one warning starting ${JSON.stringify(row.warning)}; got ${JSON.stringify(warnings)}`);
+    else t.strictSame(warnings, [], 'no warning');
     const web = r.stack.services.find((s) => s.name === 'web')!;
     t.strictSame(row.accepted(web, r.stack), row.want);
   });
