@@ -22,6 +22,7 @@ import { rolloutStep, type RollbackRequest, type RolloutDecision, type RolloutGa
 import { planBatch, snapshotOf, type ReplicaRequest } from './scheduler/index.js';
 import { replicaRequestsFor } from './scheduler/requests.js';
 import { recordHome } from './sticky.js';
+import { drainExpired, type NodeSchedules } from './node-schedule.js';
 import { groupByService, parseSlotKey, serviceKey, slotKey, slotKeyOf, splitServiceKey, type SlotRef } from './slot-key.js';
 import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 import type { Store } from './store/store.js';
@@ -37,6 +38,8 @@ export interface ControlLoopOptions {
   events?: EventLog;
   /** Sends the nodes the endpoint set after every round's decisions; no ingress when absent. */
   endpoints?: EndpointPublisher;
+  /** Cordon and drain (node-schedule.ts): drains are marked done each round; none when absent. */
+  schedules?: NodeSchedules;
 }
 
 /** Carries out an automatic rollback (Stacks.autoRollback: the desired-state writer); false when it cannot. */
@@ -75,6 +78,7 @@ export class ControlLoop {
   private readonly newId: (slot: SlotRef) => string;
   private readonly events: EventLog | undefined;
   private readonly endpoints: EndpointPublisher | undefined;
+  private readonly schedules: NodeSchedules | undefined;
   private rollbackHandler: RollbackHandler | undefined;
   private restartHandler: ((stack: string, dependency: string) => string[]) | undefined;
 
@@ -91,6 +95,7 @@ export class ControlLoop {
     this.newId = options.newId ?? randomAllocationId;
     this.events = options.events;
     this.endpoints = options.endpoints;
+    this.schedules = options.schedules;
   }
 
   /** Who rolls a service back when its rollout fails (set once the desired-state API exists). */
@@ -162,12 +167,24 @@ export class ControlLoop {
     if (Object.keys(state.stacks).length === 0 && Object.keys(state.allocations).length === 0 && this.pending.size === 0 && this.waiting.size === 0) {
       // The last service went: the nodes still route it until they are sent the empty set.
       if (this.endpoints?.current()?.model.services.length) this.publishEndpoints(this.pool.list(), new Map());
+      this.schedules?.finishDrains(this.clock.now());
       return;
     }
     const now = this.clock.now();
     const views = this.pool.list();
     const observed = observedReplicas(views, state.allocations);
-    const nodes = new Map<string, NodeLiveness>(views.map((n) => [n.id, { status: n.status, connected: n.connected, engineUp: n.dockerUp, name: n.name, labels: n.labels, ...(n.role ? { role: n.role } : {}) }]));
+    const nodes = new Map<string, NodeLiveness>(
+      views.map((n) => [
+        n.id,
+        {
+          status: n.status, connected: n.connected, engineUp: n.dockerUp, name: n.name, labels: n.labels, ...(n.role ? { role: n.role } : {}),
+          ...(n.schedule?.state === 'draining' ? { draining: true, ...(drainExpired(n.schedule, now) ? { drainExpired: true } : {}) } : {}),
+        },
+      ]),
+    );
+    // What a drain waits for before it stops a copy: its replacement running and healthy (or unchecked).
+    const serving = new Set<string>();
+    for (const [id, o] of observed) if (o.state === 'running' && o.health !== 'starting' && o.health !== 'unhealthy') serving.add(id);
     // The allocations by service, grouped at most once a round and only when a rollout or a
     // dependency needs them.
     let grouped: Map<string, DeepReadonly<AllocationRecord>[]> | undefined;
@@ -192,6 +209,7 @@ export class ControlLoop {
       observed: new Map([...observed].map(([id, o]) => [id, o.state])),
       nowMs: now,
       rollouts: gates,
+      serving,
     });
     const stopping = new Set(d.stop.map((s) => s.allocationId));
     for (const step of steps.values()) for (const st of step.stop) if (!stopping.has(st.allocationId)) {
@@ -266,6 +284,16 @@ export class ControlLoop {
         const [stack, service] = splitServiceKey(key);
         if (this.restartHandler(stack, service).length) this.again = true;
       }
+    }
+    // Drains with nothing left are done; what a deadline stopped is recorded with its node.
+    if (this.schedules) {
+      const lost = new Map<string, string[]>();
+      for (const st of d.stop) {
+        if (!st.reason.startsWith('drain deadline')) continue;
+        const a = state.allocations[st.allocationId];
+        if (a) lost.set(a.nodeId, [...(lost.get(a.nodeId) ?? []), `${a.stack}/${a.service}.${a.replica}`]);
+      }
+      this.schedules.finishDrains(now, lost);
     }
     // Durable before any agent hears of it.
     if (applied.records.length || d.stop.length || d.revive.length || d.forget.length || rolloutsChanged) await this.store.flush();

@@ -25,12 +25,15 @@ import { writeBatches } from './list-stream.js';
 import type { PlanHandler } from './live-plan.js';
 import type { LogRouter, LogsClient } from './log-router.js';
 import type { NodePool, NodeView } from './node-pool.js';
+import type { NodeSchedules } from './node-schedule.js';
 import type { Queries } from './queries.js';
 import type { Stacks, UnplacedInfo } from './stacks.js';
 import type { EventRecord } from './store/schema.js';
 
 export interface ControlDeps {
   pool: NodePool;
+  /** Cordon and drain state (node-schedule.ts); drains show no progress without it. */
+  schedules?: NodeSchedules;
   events: EventLog;
   log: Logger;
   plan?: PlanHandler;
@@ -40,7 +43,7 @@ export interface ControlDeps {
 }
 
 /** Every ControlService call but the security ones (security/admin-service.ts). */
-export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'WhoAmI' | 'CreateSecret' | 'ListSecrets' | 'RemoveSecret' | 'CreateConfig' | 'ListConfigs' | 'RemoveConfig' | 'InspectConfig'> {
+export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'SetNodeSchedule' | 'WhoAmI' | 'CreateSecret' | 'ListSecrets' | 'RemoveSecret' | 'CreateConfig' | 'ListConfigs' | 'RemoveConfig' | 'InspectConfig'> {
   const failed = (err: unknown) => {
     if (!isExpectedError(err)) deps.log.error({ err }, 'control request failed');
     return toGrpcStatus(err);
@@ -121,14 +124,17 @@ export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHa
       (replicas) => ({ replicas }),
     ),
     ListNodes: listing(
-      (_req: ListNodesRequest__Output) => deps.pool.list(),
-      (n, req) => toNodeInfo(n, !req.container_counts_only),
+      (_req: ListNodesRequest__Output) => {
+        const left = deps.schedules?.remaining();
+        return deps.pool.list().map((n) => [n, left?.get(n.id)?.length ?? 0] as const);
+      },
+      ([n, left], req) => toNodeInfo(n, !req.container_counts_only, left),
       (nodes) => ({ nodes }),
     ),
     GetNode: unary((req: { node: string }) => {
       const n = deps.pool.get(req.node);
       if (!n) throw new NotFoundError(`no node with id or name ${JSON.stringify(req.node)}`, `node ${req.node}`);
-      return toNodeInfo(n);
+      return toNodeInfo(n, true, deps.schedules?.remaining().get(n.id)?.length ?? 0);
     }),
     ListEvents: listing((req: ListEventsRequest__Output) => deps.events.list(0, req.limit || undefined), toEvent, (events) => ({ events })),
     Plan: unary((req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string>; files: Record<string, Buffer> }) => {
@@ -181,9 +187,15 @@ function logsClient(call: ServerWritableStream<LogsRequest__Output, LogLine>): L
 }
 
 /** `withContainers` false: `containers` left empty, `container_count` still set (ListNodes' counts-only request). */
-export function toNodeInfo(n: NodeView, withContainers = true): NodeInfo {
+export function toNodeInfo(n: NodeView, withContainers = true, drainRemaining = 0): NodeInfo {
   const u = n.usage;
+  const sch = n.schedule;
   return {
+    schedule: sch?.state ?? '',
+    schedule_since_ms: sch?.sinceMs ?? 0,
+    drain_deadline_ms: sch?.deadlineAtMs ?? 0,
+    drain_remaining: sch?.state === 'draining' ? drainRemaining : 0,
+    drain_lost: [...(sch?.lost ?? [])],
     id: n.id,
     name: n.name,
     address: n.address,

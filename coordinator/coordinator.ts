@@ -31,6 +31,7 @@ import { secretHandlers } from './secrets/secret-service.js';
 import { SecretStore } from './secrets/secret-store.js';
 import { authorizationInterceptor, callerOf } from './security/authorize.js';
 import { securityHandlers } from './security/admin-service.js';
+import { NodeSchedules } from './node-schedule.js';
 import { joinServiceHandlers } from './security/join-service.js';
 
 export interface CoordinatorOptions {
@@ -190,7 +191,8 @@ export class Coordinator {
     }
     const secrets = new SecretStore(store, sealingKey, clock);
     const dispatcher = new Dispatcher(store, pool, events, clock, log, { fileContent: (kind, name) => secrets.content(kind, name) });
-    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints });
+    const schedules = new NodeSchedules(store, events, clock);
+    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints, schedules });
     const stacks = new Stacks(store, events, loop, clock, { serviceCidr: o.serviceCidr, secrets });
     // State from before service addresses (or from another --service-cidr) gets them before the first round.
     for (const warning of stacks.assignAddresses()) log.warn({ warning }, 'published ports conflict in stored state');
@@ -257,7 +259,7 @@ export class Coordinator {
       }));
     server.addService(
       proto.baton.v1.ControlService.service,
-      { ...controlServiceHandlers({ pool, events, log, stacks, queries, logs, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log), ...secretHandlers(secrets, log) },
+      { ...controlServiceHandlers({ pool, schedules, events, log, stacks, queries, logs, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log, schedules), ...secretHandlers(secrets, log) },
     );
     if (authority) server.addService(proto.baton.v1.JoinService.service, joinServiceHandlers(authority, log, onRefusal));
     let bound: { listener: NetServer; port: number };

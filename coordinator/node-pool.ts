@@ -158,6 +158,8 @@ export class NodePool {
       lastSeenMs: now,
       agentVersion: intro.agentVersion,
       dockerVersion: intro.dockerVersion,
+      // An operator's cordon or drain outlives the node's sessions.
+      ...(existing?.schedule ? { schedule: structuredClone(existing.schedule) as NodeRecord['schedule'] } : {}),
     };
     this.store.transact((s) => {
       s.nodes[record.id] = record;

@@ -101,6 +101,8 @@ export function applyPlan(input: ApplyPlanInput): ApplyPlanResult {
 /** Why `node`, already carrying `load`, cannot take `req` now; undefined when it can. */
 function whyNodeCannotTake(node: DeepReadonly<NodeRecord>, load: NodeLoad, req: ReplicaRequest): string | undefined {
   if (!isSchedulable(node.status)) return `node ${node.name} is ${node.status}, not ready for placements`;
+  // Cordoned since the plan was made (`baton node cordon|drain`): only what is pinned to it may still go there.
+  if (node.schedule && (req.nodeId === undefined || (req.pinReason !== undefined && node.schedule.state === 'draining'))) return `node ${node.name} is ${node.schedule.state}`;
   if (load.cpuMillis + req.cpuMillis > node.capacity.cpuMillis) {
     return `node ${node.name} has no room: needs ${req.cpuMillis} millicores, ${node.capacity.cpuMillis - load.cpuMillis} free`;
   }

@@ -21,6 +21,10 @@ export interface NodeLiveness {
   readonly name?: string;
   readonly labels?: Readonly<Record<string, string>>;
   readonly role?: NodeRole;
+  /** `baton node drain` (node-schedule.ts): its replicas move off, each service within its budget. */
+  readonly draining?: boolean;
+  /** Draining past its deadline: what is still there stops, with or without somewhere to go. */
+  readonly drainExpired?: boolean;
 }
 
 export interface ReconcileInput {
@@ -37,6 +41,22 @@ export interface ReconcileInput {
    * Services without one are replaced all at once, as before rollouts.
    */
   readonly rollouts?: ReadonlyMap<string, RolloutGate>;
+  /**
+   * Allocations whose container runs and is healthy (or has no check): what a drain waits for
+   * before it stops the copy it replaces. Undefined: running is enough.
+   */
+  readonly serving?: ReadonlySet<string>;
+}
+
+/**
+ * How many replicas of a service a drain may have on the move at once: `update_config.parallelism`,
+ * as for a rolling update (0: all at once, as Swarm reads it). Each moves start-first: its
+ * replacement serves before the drained copy is stopped, so the service never runs fewer than
+ * desired while there is room elsewhere.
+ */
+export function drainBudget(spec: DeepReadonly<{ updateConfig: { parallelism: number } }>): number {
+  const p = spec.updateConfig.parallelism;
+  return p > 0 ? p : Number.POSITIVE_INFINITY;
 }
 
 /** A failed replica is replaced no sooner than this after it failed (or its policy's delay, if longer). */
@@ -83,6 +103,9 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
   const revive: string[] = [];
   const forget: string[] = [];
   const running = (a: Alloc) => input.observed.get(a.id) === 'running' && !gone(input.nodes.get(a.nodeId)?.status);
+  const serving = (a: Alloc) => running(a) && (input.serving === undefined || input.serving.has(a.id));
+  const draining = (a: Alloc) => input.nodes.get(a.nodeId)?.draining === true;
+  const anyDraining = [...input.nodes.values()].some((n) => n.draining);
 
   // By stack, then service: keyed by the records' own strings, not a `stack/service` string built
   // per allocation (two per allocation and round, at 100,000 allocations most of a round's time).
@@ -125,12 +148,26 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
         else if (!global && a.replica > svc.replicas) stop.push({ allocationId: a.id, reason: 'scaled down' });
         else if (gone(nodeStatus)) stop.push({ allocationId: a.id, reason: `node ${nodeStatus ?? 'unknown'}: ${sticky && nodeStatus !== undefined ? 'a sticky replica waits for its node' : 'rescheduled'}` });
         else if (replaceable(a, svc.spec.restartPolicy, input)) stop.push({ allocationId: a.id, reason: `failed: ${a.observed!.error || `exit code ${a.observed!.exitCode}`}` });
+        // A drain's deadline passed: what has not moved stops here (a global replica stays with its node).
+        else if (!global && input.nodes.get(a.nodeId)?.drainExpired) stop.push({ allocationId: a.id, reason: 'drain deadline passed: stopped on its draining node' });
         else live.push(a);
       }
       // Per slot, in the order above (one pass each, not one scan per slot: a service may have
       // thousands of replicas).
       const liveBySlot = groupByReplica(live);
       const stoppedBySlot = groupByReplica(all.filter((a) => a.desired === 'stop'));
+      // A drain moves a replicated service's slots off draining nodes, at most its budget on the
+      // move at once (not during its rollout, which replaces them anyway). On the move: a slot
+      // with a copy on a draining node and one elsewhere that does not serve yet.
+      const drains = anyDraining && !global && !gate && live.some(draining);
+      let moving = 0;
+      if (drains) {
+        for (const cands of liveBySlot.values()) {
+          const current = cands.filter((a) => runsCurrentSpec(a, svc));
+          if (current.some(draining) && current.some((a) => !draining(a)) && !current.some((a) => !draining(a) && serving(a))) moving++;
+        }
+      }
+      const budget = drains ? drainBudget(svc.spec) : 0;
       for (const replica of desired.slots) {
         const cands = liveBySlot.get(replica) ?? [];
         // A lost copy of this slot that runs again on its returned node, while nothing else runs
@@ -152,6 +189,21 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
           // filled at once (never empty for pacing), unless its new replica failed in this rollout.
           if (gate && (gate.hold.has(replica) || (cands.length > 0 && !gate.place.has(replica)))) continue;
           place.push(nodeId === undefined ? { stack: stack.name, service: name, replica } : { stack: stack.name, service: name, replica, nodeId, ...(home !== undefined ? { pinReason: pinReason(svc.spec) } : {}) });
+          continue;
+        }
+        if (drains && current.some(draining)) {
+          const elsewhere = current.filter((a) => !draining(a));
+          const ready = elsewhere.find(serving);
+          if (!ready) {
+            // Only copies on draining nodes: start a replacement elsewhere if the budget allows
+            // (a sticky slot cannot leave its data: it stays, and the drain reports it).
+            if (elsewhere.length === 0 && home === undefined && moving < budget) {
+              moving++;
+              place.push({ stack: stack.name, service: name, replica });
+            }
+            continue;
+          }
+          for (const a of cands) if (a !== ready) stop.push({ allocationId: a.id, reason: draining(a) ? `drained: replaced by ${ready.id}` : `duplicate of ${ready.id}` });
           continue;
         }
         // Keep one current allocation: a running one if any, else the newest. Others are stopped

@@ -44,11 +44,12 @@ export function firstFailedConstraint(node: ConstraintNode, constraints: readonl
 }
 
 /** A key that is equal for requests whose constraints select the same nodes. */
-export function constraintSignature(constraints: readonly Constraint[], nodeId?: string): string {
+export function constraintSignature(constraints: readonly Constraint[], nodeId?: string, pinned?: string): string {
   const text = constraints
     .map((c) => `${c.attribute}${c.op}${c.value.toLowerCase()}`)
     .sort()
     .join('\n');
   // A request pinned to a node (a global replica) is eligible on that node only.
-  return nodeId === undefined ? text : `${text}\n@${nodeId}`;
+  // A sticky one (a pin reason) is eligible on fewer cordoned nodes than a global one.
+  return nodeId === undefined ? text : `${text}\n@${nodeId}${pinned ? '\n!sticky' : ''}`;
 }

@@ -12,9 +12,15 @@ export interface Filter {
   check(s: PlanState, j: number, r: ReplicaRequest): Rejection | undefined;
 }
 
-/** The status filter's rule, for loops over nodes that involve no request (capacity references). */
+/** The status filter's rule, for loops over nodes that involve no request (capacity references, moves): ready and not cordoned. */
 export function acceptsWork(node: SchedNode): boolean {
-  return node.status === 'ready';
+  return node.status === 'ready' && node.availability === undefined;
+}
+
+/** A cordoned or draining node takes only what is pinned to it: a global replica, or a sticky one coming home to a cordoned (not draining) node. */
+function admitsOnCordon(node: SchedNode, r: ReplicaRequest): boolean {
+  if (r.nodeId === undefined) return false;
+  return r.pinReason === undefined || node.availability === 'cordoned';
 }
 
 /** A request pinned to a node (a global service's replica) may go there only. */
@@ -23,12 +29,14 @@ export const nodeFilter: Filter = {
   check: (s, j, r) => (r.nodeId === undefined || s.nodes[j]!.id === r.nodeId ? undefined : { filter: 'node', label: 'another node\'s replica' }),
 };
 
-/** Only `ready` nodes receive work; suspect, down and left nodes are counted by status. */
+/** Only `ready` nodes receive work; suspect, down and left nodes are counted by status, cordoned and draining ones as such. */
 export const statusFilter: Filter = {
   name: 'status',
-  check: (s, j) => {
+  check: (s, j, r) => {
     const node = s.nodes[j]!;
-    return acceptsWork(node) ? undefined : { filter: 'status', label: `node ${node.status}` };
+    if (node.status !== 'ready') return { filter: 'status', label: `node ${node.status}` };
+    if (node.availability !== undefined && !admitsOnCordon(node, r)) return { filter: 'status', label: `node ${node.availability}` };
+    return undefined;
   },
 };
 
@@ -109,7 +117,7 @@ export function staticEligibility(s: PlanState, r: ReplicaRequest): Eligibility 
   return { mask, members };
 }
 
-/** Node index -> 1 where the status filter lets work in (it does not depend on the request). */
+/** Node index -> 1 where the status filter lets unpinned work in. */
 export function readyMask(s: PlanState): Uint8Array {
   const mask = new Uint8Array(s.size);
   for (let j = 0; j < s.size; j++) mask[j] = acceptsWork(s.nodes[j]!) ? 1 : 0;

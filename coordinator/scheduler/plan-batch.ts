@@ -109,7 +109,7 @@ export function planBatch(nodes: readonly SchedNode[], requests: readonly Replic
   let nodeIndex: Map<string, number> | undefined;
   for (let r = 0; r < n; r++) {
     const q = requests[r]!;
-    const sig = constraintSignature(q.constraints, q.nodeId);
+    const sig = constraintSignature(q.constraints, q.nodeId, q.pinReason);
     let e = bySignature.get(sig);
     if (!e) {
       nodeIndex ??= q.nodeId === undefined ? undefined : new Map(nodes.map((node, j) => [node.id, j]));

@@ -5,6 +5,8 @@ import type { HostPort, SchedNode } from './types.js';
 
 /** What the snapshot reads of a node: identity, status, labels and capacity. */
 export type SnapshotNode = Pick<NodeRecord, 'id' | 'name' | 'status' | 'labels' | 'role'> & {
+  /** `baton node cordon|drain`; a drained node stays cordoned. */
+  readonly schedule?: { readonly state: 'cordoned' | 'draining' | 'drained' } | undefined;
   readonly capacity: Pick<NodeRecord['capacity'], 'cpuMillis' | 'memoryBytes'>;
 };
 /** What the snapshot reads of an allocation: where it runs and what it reserves. */
@@ -40,6 +42,7 @@ export function snapshotOf(nodes: readonly SnapshotNode[], allocations: Iterable
       status: n.status,
       labels: n.labels,
       ...(n.role ? { role: n.role } : {}),
+      ...(n.schedule ? { availability: n.schedule.state === 'draining' ? ('draining' as const) : ('cordoned' as const) } : {}),
       cpuMillis: n.capacity.cpuMillis,
       memoryBytes: n.capacity.memoryBytes,
       reservedCpuMillis: p?.cpuMillis ?? 0,

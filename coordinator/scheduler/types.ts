@@ -31,6 +31,12 @@ export interface SchedNode {
   readonly arch?: string;
   /** `node.role`; undefined: a worker. */
   readonly role?: NodeRole;
+  /**
+   * `baton node cordon` / `drain` (coordinator/node-schedule.ts): no new work, except a replica
+   * pinned to it (a global service's stays with its node, as a DaemonSet tolerates a cordon; a
+   * sticky one may return to a cordoned home, not to a draining one). Undefined: schedulable.
+   */
+  readonly availability?: 'cordoned' | 'draining';
 }
 
 /** One replica to place. */

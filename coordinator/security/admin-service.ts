@@ -1,16 +1,19 @@
 // The security calls of ControlService (admin only, by the interceptor's table): the join token,
-// operator credentials, node removal, and who the caller is.
+// operator credentials, node removal and cordon/drain (operator actions on a node, named in their
+// events), and who the caller is.
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import { GrpcError, isExpectedError, Status, toGrpcStatus } from '../../shared/grpc/errors.js';
 import type { ControlServiceHandlers } from '../../shared/grpc/gen/baton/v1/ControlService.js';
 import type { Logger } from '../../shared/logger.js';
 import type { NodePool } from '../node-pool.js';
+import type { NodeSchedules } from '../node-schedule.js';
+import { toNodeInfo } from '../control-service.js';
 import type { ClusterAuthority } from './authority.js';
 import { callerOf, describePrincipal } from './authorize.js';
 
-type SecurityHandlers = Pick<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'WhoAmI'>;
+type SecurityHandlers = Pick<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'WhoAmI' | 'SetNodeSchedule'>;
 
-export function securityHandlers(authority: ClusterAuthority | undefined, pool: NodePool, log: Logger): SecurityHandlers {
+export function securityHandlers(authority: ClusterAuthority | undefined, pool: NodePool, log: Logger, schedules?: NodeSchedules): SecurityHandlers {
   const run =
     <Req, Res>(fn: (req: Req, who: string) => Promise<Res> | Res) =>
     (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
@@ -55,6 +58,13 @@ export function securityHandlers(authority: ClusterAuthority | undefined, pool: 
       if (!r.ok) throw new GrpcError(r.notFound ? Status.NOT_FOUND : Status.FAILED_PRECONDITION, r.message);
       if (authority) await authority.revoke('node', r.nodeId);
       return { node_id: r.nodeId, name: r.name };
+    }),
+    // Here for the caller's name in the event (an operator action on a node, as RemoveNode).
+    SetNodeSchedule: run(async (req: { node: string; action: string; deadline_ms: number | string }, who) => {
+      if (!schedules) throw new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not schedule work');
+      const id = await schedules.set(req.node, req.action, Number(req.deadline_ms), who);
+      log.info({ who, node: req.node, action: req.action }, 'node schedule changed');
+      return toNodeInfo(pool.get(id)!, false, schedules.remaining().get(id)?.length ?? 0);
     }),
     WhoAmI(call, callback) {
       const p = callerOf(call, authority);

@@ -34,6 +34,21 @@ export interface NodeRecord {
   lastSeenMs: number;
   agentVersion: string;
   dockerVersion: string;
+  /**
+   * `baton node cordon|drain` (coordinator/node-schedule.ts): no new work while set; `draining`
+   * moves its replicas off within each service's disruption budget, then it is `drained` (still
+   * no new work) until `baton node uncordon`. Undefined: schedulable.
+   */
+  schedule?: NodeSchedule;
+}
+
+export interface NodeSchedule {
+  state: 'cordoned' | 'draining' | 'drained';
+  sinceMs: number;
+  /** Draining: when replicas still there are stopped even with nowhere to go. Undefined: no deadline. */
+  deadlineAtMs?: number;
+  /** Draining, once the deadline passed: replicas stopped with nowhere to go (`stack/service.N`). */
+  lost?: readonly string[];
 }
 
 export interface EventRecord {

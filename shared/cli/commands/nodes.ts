@@ -24,6 +24,10 @@ export interface NodeJson {
   lastSeen: string;
   lastSeenMs: number;
   statusSince: string;
+  /** `baton node cordon|drain`: '' (schedulable), cordoned, draining (with what is left) or drained. */
+  schedule: string;
+  drainRemaining: number;
+  drainLost: string[];
 }
 
 export function nodeJson(n: NodeInfo__Output): NodeJson {
@@ -59,12 +63,15 @@ export function nodeJson(n: NodeInfo__Output): NodeJson {
     lastSeen: new Date(n.last_seen_ms).toISOString(),
     lastSeenMs: n.last_seen_ms,
     statusSince: new Date(n.status_since_ms).toISOString(),
+    schedule: n.schedule,
+    drainRemaining: n.drain_remaining,
+    drainLost: n.drain_lost,
   };
 }
 
 export function nodesTable(nodes: NodeJson[], nowMs: number): string {
   return table(
-    ['NAME', 'ADDRESS', 'STATUS', 'ROLE', 'CPU USED/TOTAL', 'MEMORY USED/TOTAL', 'DOCKER', 'CONTAINERS', 'LAST SEEN'],
+    ['NAME', 'ADDRESS', 'STATUS', 'SCHEDULING', 'ROLE', 'CPU USED/TOTAL', 'MEMORY USED/TOTAL', 'DOCKER', 'CONTAINERS', 'LAST SEEN'],
     nodes.map((n) => {
       const cores = n.capacity.cpuMillis / 1000;
       const usedCores = n.usage ? (n.usage.cpuPercent / 100) * cores : undefined;
@@ -72,6 +79,7 @@ export function nodesTable(nodes: NodeJson[], nowMs: number): string {
         n.name,
         n.address,
         n.status,
+        n.schedule === 'draining' ? `draining (${n.drainRemaining} left)` : n.schedule || 'active',
         n.role,
         `${usedCores === undefined ? '-' : usedCores.toFixed(1)}/${cores.toFixed(1)} cores`,
         `${n.usage ? formatBytes(n.usage.memoryBytes) : '-'}/${formatBytes(n.capacity.memoryBytes)}`,

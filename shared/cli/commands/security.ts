@@ -11,6 +11,7 @@ import type { RevokeCredentialResponse__Output } from '../../grpc/gen/baton/v1/R
 import type { WhoAmIResponse__Output } from '../../grpc/gen/baton/v1/WhoAmIResponse.js';
 import { fail, ok, type Result } from '../../result.js';
 import { isOperatorRole, type OperatorRole } from '../../security/names.js';
+import { registerNodeSchedule } from './node-schedule.js';
 import { CliError, CONFIG_HELP, COORDINATOR_HELP, EXIT_BAD_INPUT, INSECURE_HELP, resolveConnection, unary, type ConnectionOptions } from '../client.js';
 import { CREDENTIAL_NAME_HINT, CREDENTIAL_NAME_RE, CredentialFileExistsError, isLoopbackHost, writeCredentialFile, type ClientCredential } from '../config.js';
 
@@ -146,6 +147,7 @@ export function registerSecurity(program: Command): void {
       const r = await unary<object, RemoveNodeResponse__Output>(conn, (c, q, opts, cb) => c.RemoveNode(q, opts, cb), { node: name, force: !!o.force }, TIMEOUT_MS);
       process.stdout.write(`removed node ${r.name || name}${r.node_id && r.node_id !== r.name ? ` (${r.node_id})` : ''}: its certificate is refused from now on\n`);
     });
+  registerNodeSchedule(node);
 
   program
     .command('whoami')

@@ -89,6 +89,7 @@ import type { ServiceChange as _baton_v1_ServiceChange, ServiceChange__Output as
 import type { ServiceInfo as _baton_v1_ServiceInfo, ServiceInfo__Output as _baton_v1_ServiceInfo__Output } from './baton/v1/ServiceInfo.js';
 import type { ServiceRef as _baton_v1_ServiceRef, ServiceRef__Output as _baton_v1_ServiceRef__Output } from './baton/v1/ServiceRef.js';
 import type { SessionEnd as _baton_v1_SessionEnd, SessionEnd__Output as _baton_v1_SessionEnd__Output } from './baton/v1/SessionEnd.js';
+import type { SetNodeScheduleRequest as _baton_v1_SetNodeScheduleRequest, SetNodeScheduleRequest__Output as _baton_v1_SetNodeScheduleRequest__Output } from './baton/v1/SetNodeScheduleRequest.js';
 import type { StartReplica as _baton_v1_StartReplica, StartReplica__Output as _baton_v1_StartReplica__Output } from './baton/v1/StartReplica.js';
 import type { StopReplica as _baton_v1_StopReplica, StopReplica__Output as _baton_v1_StopReplica__Output } from './baton/v1/StopReplica.js';
 import type { StreamLogs as _baton_v1_StreamLogs, StreamLogs__Output as _baton_v1_StreamLogs__Output } from './baton/v1/StreamLogs.js';
@@ -198,6 +199,7 @@ export interface ProtoGrpcType {
       ServiceInfo: MessageTypeDefinition<_baton_v1_ServiceInfo, _baton_v1_ServiceInfo__Output>
       ServiceRef: MessageTypeDefinition<_baton_v1_ServiceRef, _baton_v1_ServiceRef__Output>
       SessionEnd: MessageTypeDefinition<_baton_v1_SessionEnd, _baton_v1_SessionEnd__Output>
+      SetNodeScheduleRequest: MessageTypeDefinition<_baton_v1_SetNodeScheduleRequest, _baton_v1_SetNodeScheduleRequest__Output>
       StartReplica: MessageTypeDefinition<_baton_v1_StartReplica, _baton_v1_StartReplica__Output>
       StopReplica: MessageTypeDefinition<_baton_v1_StopReplica, _baton_v1_StopReplica__Output>
       StreamLogs: MessageTypeDefinition<_baton_v1_StreamLogs, _baton_v1_StreamLogs__Output>

@@ -42,6 +42,7 @@ import type { RolloutInfo as _baton_v1_RolloutInfo, RolloutInfo__Output as _bato
 import type { ScaleRequest as _baton_v1_ScaleRequest, ScaleRequest__Output as _baton_v1_ScaleRequest__Output } from '../../baton/v1/ScaleRequest.js';
 import type { ScaleResponse as _baton_v1_ScaleResponse, ScaleResponse__Output as _baton_v1_ScaleResponse__Output } from '../../baton/v1/ScaleResponse.js';
 import type { ServiceRef as _baton_v1_ServiceRef, ServiceRef__Output as _baton_v1_ServiceRef__Output } from '../../baton/v1/ServiceRef.js';
+import type { SetNodeScheduleRequest as _baton_v1_SetNodeScheduleRequest, SetNodeScheduleRequest__Output as _baton_v1_SetNodeScheduleRequest__Output } from '../../baton/v1/SetNodeScheduleRequest.js';
 import type { WatchEventsRequest as _baton_v1_WatchEventsRequest, WatchEventsRequest__Output as _baton_v1_WatchEventsRequest__Output } from '../../baton/v1/WatchEventsRequest.js';
 import type { WhoAmIRequest as _baton_v1_WhoAmIRequest, WhoAmIRequest__Output as _baton_v1_WhoAmIRequest__Output } from '../../baton/v1/WhoAmIRequest.js';
 import type { WhoAmIResponse as _baton_v1_WhoAmIResponse, WhoAmIResponse__Output as _baton_v1_WhoAmIResponse__Output } from '../../baton/v1/WhoAmIResponse.js';
@@ -244,6 +245,15 @@ export interface ControlServiceClient extends grpc.Client {
   scale(argument: _baton_v1_ScaleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
   scale(argument: _baton_v1_ScaleRequest, callback: grpc.requestCallback<_baton_v1_ScaleResponse__Output>): grpc.ClientUnaryCall;
   
+  SetNodeSchedule(argument: _baton_v1_SetNodeScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  SetNodeSchedule(argument: _baton_v1_SetNodeScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  SetNodeSchedule(argument: _baton_v1_SetNodeScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  SetNodeSchedule(argument: _baton_v1_SetNodeScheduleRequest, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  setNodeSchedule(argument: _baton_v1_SetNodeScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  setNodeSchedule(argument: _baton_v1_SetNodeScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  setNodeSchedule(argument: _baton_v1_SetNodeScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  setNodeSchedule(argument: _baton_v1_SetNodeScheduleRequest, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  
   WatchEvents(argument: _baton_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_Event__Output>;
   WatchEvents(argument: _baton_v1_WatchEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_Event__Output>;
   watchEvents(argument: _baton_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_Event__Output>;
@@ -311,6 +321,8 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   Scale: grpc.handleUnaryCall<_baton_v1_ScaleRequest__Output, _baton_v1_ScaleResponse>;
   
+  SetNodeSchedule: grpc.handleUnaryCall<_baton_v1_SetNodeScheduleRequest__Output, _baton_v1_NodeInfo>;
+  
   WatchEvents: grpc.handleServerStreamingCall<_baton_v1_WatchEventsRequest__Output, _baton_v1_Event>;
   
   WhoAmI: grpc.handleUnaryCall<_baton_v1_WhoAmIRequest__Output, _baton_v1_WhoAmIResponse>;
@@ -343,6 +355,7 @@ export interface ControlServiceDefinition extends grpc.ServiceDefinition {
   Rollback: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_RollbackResponse, _baton_v1_ServiceRef__Output, _baton_v1_RollbackResponse__Output>
   RolloutStatus: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_RolloutInfo, _baton_v1_ServiceRef__Output, _baton_v1_RolloutInfo__Output>
   Scale: MethodDefinition<_baton_v1_ScaleRequest, _baton_v1_ScaleResponse, _baton_v1_ScaleRequest__Output, _baton_v1_ScaleResponse__Output>
+  SetNodeSchedule: MethodDefinition<_baton_v1_SetNodeScheduleRequest, _baton_v1_NodeInfo, _baton_v1_SetNodeScheduleRequest__Output, _baton_v1_NodeInfo__Output>
   WatchEvents: MethodDefinition<_baton_v1_WatchEventsRequest, _baton_v1_Event, _baton_v1_WatchEventsRequest__Output, _baton_v1_Event__Output>
   WhoAmI: MethodDefinition<_baton_v1_WhoAmIRequest, _baton_v1_WhoAmIResponse, _baton_v1_WhoAmIRequest__Output, _baton_v1_WhoAmIResponse__Output>
 }

@@ -25,6 +25,11 @@ export interface NodeInfo {
   'status'?: (_baton_v1_NodeStatus);
   'container_count'?: (number);
   'role'?: (string);
+  'schedule'?: (string);
+  'schedule_since_ms'?: (number | string | Long);
+  'drain_deadline_ms'?: (number | string | Long);
+  'drain_remaining'?: (number);
+  'drain_lost'?: (string)[];
 }
 
 export interface NodeInfo__Output {
@@ -46,4 +51,9 @@ export interface NodeInfo__Output {
   'status': (_baton_v1_NodeStatus__Output);
   'container_count': (number);
   'role': (string);
+  'schedule': (string);
+  'schedule_since_ms': (number);
+  'drain_deadline_ms': (number);
+  'drain_remaining': (number);
+  'drain_lost': (string)[];
 }

@@ -1,0 +1,135 @@
+// Cordon, uncordon and drain (`baton node cordon|uncordon|drain`), as Kubernetes and Nomad give
+// them. A cordoned node takes no new work; what runs there stays. A draining node is cordoned and
+// its replicas of replicated services move off: the reconciler starts each replacement elsewhere
+// and stops the drained copy once the replacement serves, at most `update_config.parallelism`
+// slots of a service on the move at once (reconciler.ts drainBudget), so a service never runs
+// fewer than desired while there is room elsewhere. Global replicas stay with their node (as
+// `kubectl drain --ignore-daemonsets`), and so does a sticky replica (its data is there). With a
+// deadline, what is still there when it passes is stopped, and the drain says what was lost. Once
+// nothing is left the node is `drained`, still cordoned, until `baton node uncordon` (nothing
+// moves back by itself). The state is the node record's `schedule`, durable through restarts.
+//
+// Pure functions, plus NodeSchedules, which applies an operator's action through the store.
+import type { EventLog } from './event-log.js';
+import type { AllocationRecord, DeepReadonly, NodeRecord, NodeSchedule, StackRecord } from './store/schema.js';
+import type { Store } from './store/store.js';
+import { InputError, NotFoundError } from '../shared/errors.js';
+import type { Clock } from '../shared/clock.js';
+
+export type ScheduleAction = 'cordon' | 'uncordon' | 'drain';
+const ACTIONS: readonly ScheduleAction[] = ['cordon', 'uncordon', 'drain'];
+
+export function isScheduleAction(v: string): v is ScheduleAction {
+  return (ACTIONS as readonly string[]).includes(v);
+}
+
+/** The schedule after `action` (undefined: schedulable). Draining again keeps the drain's start and takes the new deadline. Pure. */
+export function nextSchedule(current: DeepReadonly<NodeSchedule> | undefined, action: ScheduleAction, nowMs: number, deadlineMs: number): NodeSchedule | undefined {
+  if (action === 'uncordon') return undefined;
+  if (action === 'cordon') return current && current.state !== 'cordoned' ? structuredClone(current) as NodeSchedule : { state: 'cordoned', sinceMs: current?.sinceMs ?? nowMs };
+  const sinceMs = current?.state === 'draining' ? current.sinceMs : nowMs;
+  return { state: 'draining', sinceMs, ...(deadlineMs > 0 ? { deadlineAtMs: nowMs + deadlineMs } : {}) };
+}
+
+/**
+ * What a drain still has to move off each draining node: the replicas of replicated services
+ * that should run there (`stack/service.N`). Global replicas stay with their node and are not
+ * counted. Pure.
+ */
+export function drainRemaining(
+  nodes: Iterable<DeepReadonly<Pick<NodeRecord, 'id' | 'schedule'>>>,
+  stacks: DeepReadonly<Record<string, StackRecord>>,
+  allocations: Iterable<DeepReadonly<Pick<AllocationRecord, 'nodeId' | 'stack' | 'service' | 'replica' | 'desired'>>>,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const n of nodes) if (n.schedule?.state === 'draining') out.set(n.id, []);
+  if (out.size === 0) return out;
+  for (const a of allocations) {
+    const left = out.get(a.nodeId);
+    if (!left || a.desired !== 'run') continue;
+    if (stacks[a.stack]?.services[a.service]?.spec.mode === 'global') continue;
+    left.push(`${a.stack}/${a.service}.${a.replica}`);
+  }
+  for (const left of out.values()) left.sort();
+  return out;
+}
+
+/** A draining node past its deadline. Pure. */
+export function drainExpired(schedule: DeepReadonly<NodeSchedule> | undefined, nowMs: number): boolean {
+  return schedule?.state === 'draining' && schedule.deadlineAtMs !== undefined && nowMs >= schedule.deadlineAtMs;
+}
+
+/** Applies operators' actions and marks drains done; the store is the writer. */
+export class NodeSchedules {
+  constructor(
+    private readonly store: Store,
+    private readonly events: EventLog,
+    private readonly clock: Clock,
+  ) {}
+
+  /** What each draining node still has to move (drainRemaining over the current state). */
+  remaining(): Map<string, string[]> {
+    const state = this.store.state;
+    return drainRemaining(Object.values(state.nodes), state.stacks, this.store.allocations());
+  }
+
+  /** `node` by name or id. Returns the node's id. */
+  async set(node: string, action: string, deadlineMs: number, who: string): Promise<string> {
+    if (!node) throw new InputError('node: required (a node name or id)');
+    if (!isScheduleAction(action)) throw new InputError(`action: expected cordon, uncordon or drain, got ${JSON.stringify(action)}`);
+    if (!Number.isFinite(deadlineMs) || deadlineMs < 0) throw new InputError(`deadline_ms: expected 0 (none) or a positive number of milliseconds, got ${deadlineMs}`);
+    if (deadlineMs > 0 && action !== 'drain') throw new InputError('deadline_ms: only a drain takes a deadline');
+    const nodes = this.store.state.nodes;
+    const rec = (Object.hasOwn(nodes, node) ? nodes[node] : undefined) ?? Object.values(nodes).find((n) => n.name === node);
+    if (!rec) throw new NotFoundError(`no node with id or name ${JSON.stringify(node)}`, `node ${node}`);
+    const now = this.clock.now();
+    const before = rec.schedule?.state ?? 'schedulable';
+    const next = nextSchedule(rec.schedule, action, now, deadlineMs);
+    this.store.transact((s) => {
+      const n = s.nodes[rec.id];
+      if (!n) return;
+      if (next) n.schedule = next;
+      else delete n.schedule;
+    });
+    const to = next?.state ?? 'schedulable';
+    const deadline = next?.deadlineAtMs !== undefined ? `, deadline ${new Date(next.deadlineAtMs).toISOString()}` : '';
+    this.events.append({ type: `node.${action}`, nodeId: rec.id, nodeName: rec.name, from: before, to, reason: `by ${who}${deadline}`, message: '' });
+    // Nothing to move: drained at once.
+    if (action === 'drain') this.finishDrains(now);
+    await this.store.flush();
+    return rec.id;
+  }
+
+  /**
+   * Marks draining nodes with nothing left as drained (an event each, with what the deadline cost),
+   * and records the replicas a deadline stopped. Called by the control loop every round.
+   */
+  finishDrains(nowMs: number, lostNow: ReadonlyMap<string, readonly string[]> = new Map()): void {
+    const state = this.store.state;
+    const remaining = drainRemaining(Object.values(state.nodes), state.stacks, this.store.allocations());
+    if (remaining.size === 0) return;
+    const done = [...remaining].filter(([, left]) => left.length === 0).map(([id]) => id);
+    const lost = [...lostNow].filter(([id, l]) => l.length && remaining.has(id));
+    if (done.length === 0 && lost.length === 0) return;
+    this.store.transact((s) => {
+      for (const [id, l] of lost) {
+        const sch = s.nodes[id]?.schedule;
+        if (sch) sch.lost = [...(sch.lost ?? []), ...l];
+      }
+      for (const id of done) {
+        const sch = s.nodes[id]?.schedule;
+        if (sch?.state === 'draining') {
+          sch.state = 'drained';
+          delete sch.deadlineAtMs;
+        }
+      }
+    });
+    for (const id of done) {
+      const n = this.store.state.nodes[id];
+      if (!n?.schedule) continue;
+      const took = Math.max(0, nowMs - n.schedule.sinceMs);
+      const lostText = n.schedule.lost?.length ? `; stopped at the deadline before a replacement served: ${n.schedule.lost.join(', ')}` : '';
+      this.events.append({ type: 'node.drained', nodeId: id, nodeName: n.name, from: 'draining', to: 'drained', reason: `in ${(took / 1000).toFixed(1)} s${lostText}`, message: '' });
+    }
+  }
+}
