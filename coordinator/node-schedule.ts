@@ -32,9 +32,11 @@ export function nextSchedule(current: DeepReadonly<NodeSchedule> | undefined, ac
 }
 
 /**
- * What a drain still has to move off each draining node: the replicas of replicated services
- * that should run there (`stack/service.N`). Global replicas stay with their node and are not
- * counted. Pure.
+ * What a drain still has on each draining node: the replicas of replicated services that should
+ * run there or are still stopping there (a stopped replica's record goes once its node no longer
+ * reports the container), as `stack/service.N`, so a drain ends when its containers are gone, as
+ * `kubectl drain` waits for its pods to terminate. Global replicas stay with their node and are
+ * not counted. Pure.
  */
 export function drainRemaining(
   nodes: Iterable<DeepReadonly<Pick<NodeRecord, 'id' | 'schedule'>>>,
@@ -46,8 +48,9 @@ export function drainRemaining(
   if (out.size === 0) return out;
   for (const a of allocations) {
     const left = out.get(a.nodeId);
-    if (!left || a.desired !== 'run') continue;
-    if (stacks[a.stack]?.services[a.service]?.spec.mode === 'global') continue;
+    if (!left) continue;
+    // A global replica stays (unless it is stopping for a reason of its own: then it is waited for too).
+    if (a.desired === 'run' && stacks[a.stack]?.services[a.service]?.spec.mode === 'global') continue;
     left.push(`${a.stack}/${a.service}.${a.replica}`);
   }
   for (const left of out.values()) left.sort();

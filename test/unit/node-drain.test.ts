@@ -21,7 +21,7 @@ t.test('nextSchedule and drainExpired', async (t) => {
   t.notOk(drainExpired({ state: 'drained', sinceMs: 0, deadlineAtMs: 10 }, 10));
 });
 
-t.test('drainRemaining counts replicated replicas that should run there, not global ones', async (t) => {
+t.test('drainRemaining counts replicated replicas that run or are still stopping there, not global ones', async (t) => {
   const stacks = {
     s: { name: 's', services: { web: { spec: { mode: undefined } }, agent: { spec: { mode: 'global' } } } },
   } as never;
@@ -33,7 +33,7 @@ t.test('drainRemaining counts replicated replicas that should run there, not glo
     { nodeId: 'n2', stack: 's', service: 'web', replica: 4, desired: 'run' as const },
   ];
   const left = drainRemaining([{ id: 'n1', schedule: { state: 'draining', sinceMs: 0 } }, { id: 'n2' }], stacks, allocations);
-  t.same([...left], [['n1', ['s/web.1', 's/web.2']]]);
+  t.same([...left], [['n1', ['s/web.1', 's/web.2', 's/web.3']]], 'web.3 is still stopping: the drain waits for its container to go');
 });
 
 // ---- the coordinator ----
@@ -155,7 +155,7 @@ t.test('global replicas stay with a draining node; a new one is not refused by t
   const h = await cluster({ n1: { cpus: 1 }, n2: { cpus: 8 } }, stack({ replicas: 1, services: '  exporter:\n    image: exp:1\n    deploy: { mode: global }\n' }));
   t.equal(runningOn(h, 'exporter')['n1'], 1);
   await h.schedules.set('n1', 'drain', 0, 'admin test');
-  await settle(h, 6);
+  await settle(h, 10);
   t.same(runningOn(h), { n2: 1 }, 'web moved');
   t.same(runningOn(h, 'exporter'), { n1: 1, n2: 1 }, 'the global replica stays on n1 (as kubectl drain --ignore-daemonsets)');
   t.equal(h.store.state.nodes['n1']!.schedule?.state, 'drained', 'drained with its global replica still there');

@@ -1,0 +1,57 @@
+// Issue 13 on the multi-host testbed: `baton node drain` moves a host's replicas to the other hosts
+// start-first (Docker on the hosts never runs fewer than desired), follows the drain to its end,
+// and leaves the host drained (no new work) through a coordinator restart until `baton node
+// uncordon`; cordon keeps new work off a host. What runs where is read from each host's Docker.
+import t from 'tap';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { byName, listNodes } from '../fixtures/control.js';
+import { TEST_IMAGE, testbedSkip } from '../fixtures/docker-env.js';
+import { drainRun } from '../fixtures/drain-run.js';
+import { runBaton, waitFor } from '../fixtures/processes.js';
+import { startCluster } from '../fixtures/testbed-cluster.js';
+
+const skip = await testbedSkip(t);
+
+t.test('drain and cordon on three namespace hosts', { skip }, async (t) => {
+  const c = await startCluster(3, { images: [TEST_IMAGE] });
+  t.teardown(() => c.stop());
+  const [h1, h2, h3] = [c.tb.host(1), c.tb.host(2), c.tb.host(3)];
+
+  const r = await drainRun(c, { stack: 'dr', replicas: 4, parallelism: 1 });
+  t.equal(r.cli.code, 0, r.cli.stdout + r.cli.stderr);
+  t.match(r.cli.stdout, `draining ${h1.name}: 4 replicas left`);
+  t.match(r.cli.stdout, `drained ${h1.name}`);
+  t.ok(r.samples > 3, `Docker polled ${r.samples} times during the drain`);
+  t.equal(r.minRunningDuringDrain, 4, 'never fewer than the 4 desired running on the hosts (start-first)');
+  t.same(r.after[h1.name] ?? 0, 0, `no replica left on ${h1.name}'s Docker when the drain command returns`);
+  t.equal((r.after[h2.name] ?? 0) + (r.after[h3.name] ?? 0), 4, 'all four on the other hosts');
+
+  const nodes = await runBaton(['nodes'], c.env);
+  t.match(nodes.stdout, new RegExp(`${h1.name}\\s+\\S+\\s+ready\\s+drained`), nodes.stdout);
+  await c.restartCoordinator();
+  await waitFor('h1 back', async () => byName(await listNodes(c.target))[h1.name]?.status === 'ready', 30_000, 200);
+  const again = await runBaton(['nodes', '--json'], c.env);
+  t.equal((JSON.parse(again.stdout) as { name: string; schedule: string }[]).find((n) => n.name === h1.name)?.schedule, 'drained', 'still drained after a coordinator restart');
+
+  // Drained = cordoned: a new service does not go to h1; uncordon lets it, nothing moves back.
+  const file = join(c.dir, 'more.yaml');
+  await writeFile(file, `name: more\nservices:\n  x:\n    image: ${TEST_IMAGE}\n    command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]\n    stop_grace_period: 1s\n    deploy:\n      replicas: 3\n      placement: { max_replicas_per_node: 1 }\n      resources: { reservations: { cpus: "0.01", memory: 4M } }\n`);
+  const d = await runBaton(['deploy', '-f', file, '--timeout', '10'], c.env);
+  t.not(d.code, 0, 'one of three replicas cannot be placed (max 1 per node, h1 drained)');
+  t.match(d.stdout + d.stderr, /draining|drained|cordoned/, d.stdout + d.stderr);
+  await waitFor('two x running', async () => (await c.running(c.tb.hosts, 'more')).length === 2, 30_000, 200);
+  t.same((await c.running([h1], 'more')).length, 0, `nothing new on ${h1.name}`);
+  const u = await runBaton(['node', 'uncordon', h1.name], c.env);
+  t.equal(u.code, 0, u.stderr);
+  t.match(u.stdout, `uncordoned ${h1.name}`);
+  await waitFor('third x on h1', async () => (await c.running([h1], 'more')).length === 1, 30_000, 200);
+  t.same((await c.running([h1], 'dr')).length, 0, 'the drained service did not move back');
+
+  const bad = await runBaton(['node', 'drain', h1.name, '--deadline', 'soon'], c.env);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, '--deadline: expected a duration such as 10m or 90s, got "soon"');
+  const none = await runBaton(['node', 'cordon', 'no-such-node'], c.env);
+  t.not(none.code, 0);
+  t.match(none.stderr, 'no node with id or name "no-such-node"');
+});
