@@ -11,6 +11,7 @@ import { SHORT_ID_LENGTH } from '../shared/model/labels.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EventLog } from './event-log.js';
 import type { EndpointPublisher } from './ingress/endpoint-publisher.js';
+import type { Volumes } from './volumes.js';
 import type { NodePool, NodeView } from './node-pool.js';
 import { dependencyProgress, dependents, waitingServices } from './dependency-gate.js';
 import { desiredSlots } from './desired-slots.js';
@@ -36,6 +37,8 @@ export interface ControlLoopOptions {
   events?: EventLog;
   /** Sends the nodes the endpoint set after every round's decisions; no ingress when absent. */
   endpoints?: EndpointPublisher;
+  /** Tells nodes to remove a removed stack's volumes (`rm --volumes`) once its containers are gone there. */
+  volumes?: Pick<Volumes, 'dispatch'>;
 }
 
 /** Carries out an automatic rollback (Stacks.autoRollback: the desired-state writer); false when it cannot. */
@@ -74,6 +77,7 @@ export class ControlLoop {
   private readonly newId: (slot: SlotRef) => string;
   private readonly events: EventLog | undefined;
   private readonly endpoints: EndpointPublisher | undefined;
+  private readonly volumes: ControlLoopOptions['volumes'];
   private rollbackHandler: RollbackHandler | undefined;
   private restartHandler: ((stack: string, dependency: string) => string[]) | undefined;
 
@@ -90,6 +94,7 @@ export class ControlLoop {
     this.newId = options.newId ?? randomAllocationId;
     this.events = options.events;
     this.endpoints = options.endpoints;
+    this.volumes = options.volumes;
   }
 
   /** Who rolls a service back when its rollout fails (set once the desired-state API exists). */
@@ -161,6 +166,8 @@ export class ControlLoop {
     if (Object.keys(state.stacks).length === 0 && Object.keys(state.allocations).length === 0 && this.pending.size === 0 && this.waiting.size === 0) {
       // The last service went: the nodes still route it until they are sent the empty set.
       if (this.endpoints?.current()?.model.services.length) this.publishEndpoints(this.pool.list(), new Map());
+      // The last stack went with --volumes: its volumes go once its containers are gone.
+      if (Object.keys(state.volumeRemovals).length) this.volumes?.dispatch(this.pool.list(), this.clock.now());
       return;
     }
     const now = this.clock.now();
@@ -268,6 +275,8 @@ export class ControlLoop {
     // set in the message before its stop command (the agent drains it then).
     this.publishEndpoints(views, observed);
     this.dispatcher.dispatch(views, observed, now);
+    // After this round's stops: a stack's volumes go only once its containers and records are gone.
+    this.volumes?.dispatch(views, now);
   }
 
   /** A fault in the endpoint model is logged, never a reason to leave the round's commands unsent. */

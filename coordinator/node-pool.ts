@@ -15,6 +15,7 @@ import type { Store } from './store/store.js';
 import { commandToWire } from './wire-out.js';
 import type { IngressReport } from '../shared/model/ingress.js';
 import type { NodeRole } from '../shared/model/node-role.js';
+import type { VolumeObservation } from '../shared/model/volume.js';
 import { ingressPortEvents } from './ingress/port-events.js';
 
 export interface NodeIntroduction {
@@ -38,6 +39,8 @@ export interface UsageReport {
   containers: ContainerObservation[];
   /** The node's ingress as its last report said (undefined before one says). */
   ingress?: IngressReport;
+  /** The node's Baton volumes, when they changed since the session's last report (undefined: unchanged). */
+  volumes?: VolumeObservation[];
 }
 
 /** What the pool needs from a live session: to write to it and to end it. */
@@ -63,6 +66,9 @@ interface Live {
   containers: ContainerObservation[];
   /** The node's ingress as its last report said (undefined before one says). */
   ingress?: IngressReport;
+  /** Its Baton volumes as last reported, kept when the session ends (undefined: none reported since this coordinator started). */
+  volumes?: readonly VolumeObservation[];
+  volumesReportedAtMs: number;
 }
 
 export interface NodeView extends NodeRecord {
@@ -75,6 +81,10 @@ export interface NodeView extends NodeRecord {
   containers: ContainerObservation[];
   /** The node's ingress as its last report said (undefined before one says). */
   ingress?: IngressReport;
+  /** Its Baton volumes as last reported (undefined: none reported since this coordinator started); out of date when not connected. */
+  volumes?: readonly VolumeObservation[];
+  /** When the volumes were last reported (0 or undefined: never). */
+  volumesReportedAtMs?: number;
 }
 
 export type AdmitResult =
@@ -167,6 +177,8 @@ export class NodePool {
       session,
       containers: intro.containers,
       dockerUp: intro.dockerVersion !== '',
+      // The last known volumes stay until the new session's first report replaces them.
+      ...(live?.volumes ? { volumes: live.volumes, volumesReportedAtMs: live.volumesReportedAtMs } : {}),
     };
     this.live.set(record.id, l);
     this.bySession.set(sessionId, record.id);
@@ -199,6 +211,10 @@ export class NodePool {
       }
       l.ingress = r.ingress;
     }
+    if (r.volumes) {
+      l.volumes = r.volumes;
+      l.volumesReportedAtMs = now;
+    } else if (l.volumes) l.volumesReportedAtMs = now; // unchanged, and current as of this report
     const changed = this.containerListeners.size > 0 && containersChanged(l.containers, r.containers);
     l.containers = r.containers;
     const status = this.store.state.nodes[id]?.status;
@@ -322,6 +338,17 @@ export class NodePool {
     return true;
   }
 
+  /**
+   * The node's agent removed these volumes (its RemoveVolumes ack): they leave the listing now
+   * rather than with its next report, which would say the same.
+   */
+  forgetVolumes(nodeId: string, names: readonly string[]): void {
+    const l = this.live.get(nodeId);
+    if (!l?.volumes || !names.length) return;
+    const gone = new Set(names);
+    l.volumes = l.volumes.filter((v) => !gone.has(v.name));
+  }
+
   /** Whether the node has a live session (commands sent now reach it). */
   isConnected(nodeId: string): boolean {
     return this.live.get(nodeId)?.session !== undefined;
@@ -342,6 +369,8 @@ export class NodePool {
       dockerError: l.dockerError,
       containers: l.containers,
       ingress: l.ingress,
+      volumes: l.volumes,
+      volumesReportedAtMs: l.volumesReportedAtMs,
     };
   }
 
@@ -400,6 +429,8 @@ function emptyLive(now: number): Live {
     dockerError: '',
     containers: [],
     ingress: undefined,
+    volumes: undefined,
+    volumesReportedAtMs: 0,
   };
 }
 

@@ -9,6 +9,7 @@ import { registerRollout } from './commands/rollout.js';
 import { registerSecrets } from './commands/secrets.js';
 import { registerSecurity } from './commands/security.js';
 import { registerServices } from './commands/services.js';
+import { registerVolumes } from './commands/volumes.js';
 import { registerDaemons } from './launch.js';
 import { rootCommand } from './root-command.js';
 
@@ -25,5 +26,6 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerSecurity(program);
   registerSecrets(program);
+  registerVolumes(program);
   return program;
 }
