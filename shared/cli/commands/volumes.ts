@@ -33,7 +33,7 @@ export function volumeNotes(l: VolumeListing, nowMs: number): string[] {
   const notes: string[] = [];
   for (const n of l.nodes) {
     if (!n.known) notes.push(`${n.node}: ${n.connected ? 'connected, no volume report yet' : `${n.status}, not connected since the coordinator started`}: its volumes are unknown`);
-    else if (!n.connected) notes.push(`${n.node}: ${n.status}, not connected: its volumes as it reported them ${humanAge(nowMs - Number(n.reported_at_ms))} ago (stale)`);
+    else if (!n.connected || n.status !== 'ready') notes.push(`${n.node}: ${n.status}, not connected: its volumes as it reported them ${humanAge(nowMs - Number(n.reported_at_ms))} ago (stale)`);
     for (const s of n.pending_removals) notes.push(`${n.node}: removes the volumes of stack ${s} once it is connected and the stack's containers are gone from it`);
   }
   for (const v of l.volumes) if (v.removal_error) notes.push(`${v.node}: ${v.name} was not removed: ${v.removal_error}`);
@@ -82,7 +82,7 @@ export async function awaitVolumeRemoval(conn: Connection, stack: string, before
   let after: VolumeListing;
   for (;;) {
     after = await listVolumes(conn, '', stack);
-    const waiting = after.nodes.filter((n) => n.connected && n.pending_removals.includes(stack));
+    const waiting = after.nodes.filter((n) => n.connected && n.status === 'ready' && n.pending_removals.includes(stack));
     if (waiting.length === 0) break;
     if (timeoutS > 0 && Date.now() > deadline) {
       throw new CliError(`timed out after ${timeoutS}s waiting for ${waiting.map((n) => n.node).join(', ')} to remove the volumes of ${stack} (they still will; see \`baton volume ls --stack ${stack}\`)`, 1);
@@ -99,7 +99,7 @@ export async function awaitVolumeRemoval(conn: Connection, stack: string, before
     }
   }
   for (const n of after.nodes) {
-    if (!n.connected && n.pending_removals.includes(stack)) process.stdout.write(`  ${n.node} is ${n.status} (not connected): it removes the volumes of ${stack} when it is back\n`);
+    if ((!n.connected || n.status !== 'ready') && n.pending_removals.includes(stack)) process.stdout.write(`  ${n.node} is ${n.status}${n.connected ? '' : ' (not connected)'}: it removes the volumes of ${stack} when it is back\n`);
   }
   if (refused) throw new CliError(`${refused} volume(s) of ${stack} were not removed (Docker refused: see above); remove what uses them, then run \`baton rm --stack ${stack} --volumes\` again`, 1);
 }
