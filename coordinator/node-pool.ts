@@ -69,6 +69,8 @@ interface Live {
   /** Its Baton volumes as last reported, kept when the session ends (undefined: none reported since this coordinator started). */
   volumes?: readonly VolumeObservation[];
   volumesReportedAtMs: number;
+  /** The current session has reported them (else they are a previous session's). */
+  volumesCurrent: boolean;
 }
 
 export interface NodeView extends NodeRecord {
@@ -85,6 +87,8 @@ export interface NodeView extends NodeRecord {
   volumes?: readonly VolumeObservation[];
   /** When the volumes were last reported (0 or undefined: never). */
   volumesReportedAtMs?: number;
+  /** The current session reported them (false: from an earlier session, or none). */
+  volumesCurrent?: boolean;
 }
 
 export type AdmitResult =
@@ -214,7 +218,8 @@ export class NodePool {
     if (r.volumes) {
       l.volumes = r.volumes;
       l.volumesReportedAtMs = now;
-    } else if (l.volumes) l.volumesReportedAtMs = now; // unchanged, and current as of this report
+      l.volumesCurrent = true;
+    } else if (l.volumesCurrent) l.volumesReportedAtMs = now; // unchanged since this session's last list, so current now
     const changed = this.containerListeners.size > 0 && containersChanged(l.containers, r.containers);
     l.containers = r.containers;
     const status = this.store.state.nodes[id]?.status;
@@ -371,6 +376,7 @@ export class NodePool {
       ingress: l.ingress,
       volumes: l.volumes,
       volumesReportedAtMs: l.volumesReportedAtMs,
+      volumesCurrent: l.volumesCurrent,
     };
   }
 
@@ -431,6 +437,7 @@ function emptyLive(now: number): Live {
     ingress: undefined,
     volumes: undefined,
     volumesReportedAtMs: 0,
+    volumesCurrent: false,
   };
 }
 

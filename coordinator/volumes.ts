@@ -21,7 +21,7 @@ export interface VolumeListItem extends VolumeObservation {
   readonly kind: 'volume';
   readonly nodeId: string;
   readonly node: string;
-  /** The node is not connected (or not ready: silent): its last report, possibly out of date. */
+  /** The node is not connected, not ready (silent), or has not listed them on this session: its last list, possibly out of date. */
   readonly stale: boolean;
   readonly reportedAtMs: number;
   /** Why the last removal left it (Docker's message); '' otherwise. */
@@ -125,8 +125,9 @@ export class Volumes {
     const out: VolumeListEntry[] = [];
     for (const n of nodes) {
       const reportedAtMs = n.volumesReportedAtMs ?? 0;
-      // A node that is down may still hold a half-open session: what counts is that it reports.
-      const stale = !n.connected || n.status !== 'ready';
+      // A node that is down may still hold a half-open session: what counts is that it reports, and
+      // that this session has listed them (a reconnected agent whose engine is down has not).
+      const stale = !n.connected || n.status !== 'ready' || n.volumesCurrent !== true;
       out.push({ kind: 'node', nodeId: n.id, node: n.name, status: n.status, connected: n.connected, known: n.volumes !== undefined, reportedAtMs, pendingRemovals: (pending.get(n.id) ?? []).sort() });
       const mine = (n.volumes ?? []).filter((v) => !stack || v.stack === stack);
       for (const v of [...mine].sort((a, b) => a.name.localeCompare(b.name))) {

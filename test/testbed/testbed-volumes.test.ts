@@ -129,6 +129,7 @@ volumes:
     await waitFor('h3 left', async () => byName(await listNodes(c.target))[h3.name]?.status === 'left', 15_000);
 
     const r = await runBaton(['rm', '--stack', STACK, '--volumes', '--timeout', '60'], c.env);
+    t.comment(`baton rm --stack ${STACK} --volumes:\n${r.stdout}${r.stderr}`);
     t.equal(r.code, 1, `a refused volume makes it exit 1\n${r.stdout}${r.stderr}`);
     t.match(r.stdout, new RegExp(`removed ${STACK}_data on ${h1.name}`));
     t.match(r.stdout, new RegExp(`removed ${STACK}_pre on ${h1.name}`));
@@ -142,6 +143,7 @@ volumes:
     t.match(l.find((v) => v.node === h2.name), { name: `${STACK}_data`, removalError: /in use/ }, 'volume ls shows why it stayed');
     t.ok(l.filter((v) => v.node === h3.name).every((v) => v.stale), `${h3.name}'s volumes are marked stale`);
     const text = await runBaton(['volume', 'ls'], c.env);
+    t.comment(`baton volume ls:\n${text.stdout}`);
     t.match(text.stdout, new RegExp(`${h3.name}: removes the volumes of stack ${STACK} once it is connected`));
     t.match(text.stdout, new RegExp(`${h3.name} \\(stale\\)\\s+${STACK}_data`));
   });
