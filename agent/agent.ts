@@ -268,6 +268,7 @@ export class Agent {
       // Health from the supervisor on top of what the engine lists (Baton's checks, check output).
       engine: { observe: async (withStats) => this.worker.withHealth(await this.engine.observe(withStats)) },
       worker: this.worker,
+      volumes: this.worker.volumes,
       welcomeTimeoutMs: o.welcomeTimeoutMs,
       onWelcome: () => {
         this.sessions++;

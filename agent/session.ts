@@ -10,9 +10,11 @@ import type { CoordinatorMessage__Output } from '../shared/grpc/gen/baton/v1/Coo
 import type { Logger } from '../shared/logger.js';
 import { containerToWire, hostUsageToWire } from '../shared/observations.js';
 import { ingressReportToWire } from '../shared/wire/ingress.js';
+import { volumeInventoryToWire } from '../shared/wire/volume.js';
 import { BATON_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
 import type { EngineObservation } from './docker-observer.js';
 import type { HostCapacity, HostSample } from './host-metrics.js';
+import type { VolumeListing } from './volumes.js';
 import type { Worker } from './worker.js';
 
 export interface SessionOptions {
@@ -30,6 +32,8 @@ export interface SessionOptions {
   memoryBytes?: number;
   host: { capacity(): Promise<HostCapacity>; sample(): Promise<HostSample> };
   engine: { observe(withStats: boolean): Promise<EngineObservation> };
+  /** The node's Baton volumes; reports carry them when they changed. None: reports never do. */
+  volumes?: { current(): Promise<VolumeListing | undefined> };
   worker: Pick<Worker, 'currentEvents' | 'handle' | 'sessionEnded'> & Partial<Pick<Worker, 'ingressReport'>>;
   /** @default 10000 */
   welcomeTimeoutMs?: number;
@@ -69,12 +73,16 @@ export class Session {
         let seq = 0;
         let sampling = false;
         let sessionId = '';
+        // The volume list version this session's coordinator has (0: none yet).
+        let volumesSent = 0;
         const sendReport = async () => {
           if (sampling) return; // a slow sample skips a beat rather than piling up
           sampling = true;
           try {
-            const [host, eng, ingress] = await Promise.all([o.host.sample(), o.engine.observe(true), o.worker.ingressReport?.()]);
+            const [host, eng, ingress, volumes] = await Promise.all([o.host.sample(), o.engine.observe(true), o.worker.ingressReport?.(), o.volumes?.current()]);
             if (!this.open) return;
+            const newVolumes = volumes && volumes.version !== volumesSent ? volumes : undefined;
+            if (newVolumes) volumesSent = newVolumes.version;
             call.write({
               report: {
                 session_id: sessionId,
@@ -86,6 +94,8 @@ export class Session {
                 containers: eng.containers.map(containerToWire),
                 // Once an endpoint set arrived: what this node applied and what flows through it.
                 ...(ingress ? { ingress: ingressReportToWire(ingress) } : {}),
+                // Only when changed since this session's last report (the first one always has them).
+                ...(newVolumes ? { volumes: volumeInventoryToWire(newVolumes.volumes) } : {}),
               },
             });
           } catch (err) {

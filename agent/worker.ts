@@ -1,5 +1,6 @@
 // The agent's worker (SwarmKit's name), its side of the command traffic: turns coordinator commands
-// (start, stop, reconcile, logs) into supervisor calls and log streams, acknowledges each one, and
+// (start, stop, reconcile, logs, remove volumes) into supervisor calls, log streams and volume
+// removals, acknowledges each one, and
 // reports every replica status change as a ContainerEvent. Repeated command ids are answered from
 // memory, never executed twice.
 import type Docker from 'dockerode';
@@ -11,11 +12,13 @@ import type { Logger } from '../shared/logger.js';
 import { LABEL_ALLOCATION } from '../shared/model/labels.js';
 import { endpointSetFromWire } from '../shared/wire/ingress.js';
 import { fromStartReplica } from '../shared/wire/replica.js';
+import { volumeRemovalToWire } from '../shared/wire/volume.js';
 import type { EngineObservation } from './docker-observer.js';
 import { DockerExecutor, type ReplicaStatus } from './executor/index.js';
 import { RestartSupervisor } from './supervisor/restart-supervisor.js';
 import { LogStreams } from './log-stream.js';
 import { Ingress, localVerdict, type IngressOptions } from './ingress/ingress.js';
+import { Volumes } from './volumes.js';
 
 /** How many answered command ids are remembered for de-duplication. */
 const REMEMBERED_COMMANDS = 2000;
@@ -26,6 +29,8 @@ export class Worker {
   private readonly answered = new Map<string, Promise<CommandAck>>();
   private readonly logs: LogStreams;
   readonly ingress: Ingress;
+  /** The node's Baton volumes: listed for reports, removed per stack. */
+  readonly volumes: Volumes;
 
   constructor(
     docker: Docker,
@@ -42,6 +47,7 @@ export class Worker {
     this.executor = new DockerExecutor({ docker, nodeId, logger: log });
     this.logs = new LogStreams({ docker, list: () => this.executor.list(), log, send: sendLog });
     this.ingress = new Ingress({ ...ingress, nodeId, log });
+    this.volumes = new Volumes(docker, nodeId);
     this.supervisor = new RestartSupervisor({
       executor: this.executor,
       logger: log,
@@ -50,6 +56,10 @@ export class Worker {
         const verdict = localVerdict(s);
         if (verdict === 'drop') void this.ingress.dropLocal(s.allocationId);
         else if (verdict === 'serve') this.ingress.serving(s.allocationId);
+        // A container was created (Docker may have made its named volumes) or went (they may be free
+        // now); a running replica's health turning healthy or unhealthy changes neither.
+        const healthOnly = s.state === 'running' && (s.health === 'healthy' || s.health === 'unhealthy');
+        if (!healthOnly) this.volumes.changed();
         this.emit(toEvent(s));
       },
     });
@@ -101,7 +111,7 @@ export class Worker {
     const id = cmd.command_id;
     const seen = id ? this.answered.get(id) : undefined;
     if (seen) return seen;
-    const ack = this.execute(cmd).then(
+    const ack = cmd.kind === 'remove_volumes' ? this.removeVolumes(id, cmd.remove_volumes!.stack) : this.execute(cmd).then(
       (error): CommandAck => ({ command_id: id, ok: error === undefined, error: error ?? '' }),
       (err: Error): CommandAck => ({ command_id: id, ok: false, error: `agent error: ${err.message}` }),
     );
@@ -110,6 +120,19 @@ export class Worker {
       if (this.answered.size > REMEMBERED_COMMANDS) this.answered.delete(this.answered.keys().next().value as string);
     }
     return ack;
+  }
+
+  /** `baton rm --stack --volumes`: the ack carries what was removed and what Docker refused. */
+  private async removeVolumes(commandId: string, stack: string): Promise<CommandAck> {
+    if (stack === '') return { command_id: commandId, ok: false, error: 'remove_volumes.stack: expected a stack name' };
+    try {
+      const r = await this.volumes.removeStack(stack);
+      for (const name of r.removed) this.log.info({ stack, volume: name }, 'volume removed');
+      for (const x of r.refused) this.log.warn({ stack, volume: x.name, err: x.error }, 'volume not removed');
+      return { command_id: commandId, ok: true, error: '', volumes: volumeRemovalToWire(r) };
+    } catch (err) {
+      return { command_id: commandId, ok: false, error: `cannot remove volumes of ${stack}: ${(err as Error).message}` };
+    }
   }
 
   /** Returns an error text, or undefined on success. */

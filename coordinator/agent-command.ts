@@ -23,6 +23,8 @@ export type AgentCommand =
   | { readonly kind: 'reconcile'; readonly commandId: string; readonly allocationIds: readonly string[] }
   /** Every service's address and serving endpoints (a complete snapshot; the agent keeps the newest version). */
   | { readonly kind: 'endpoints'; readonly commandId: string; readonly set: EndpointSet }
+  /** Remove the stack's Baton volumes on the node (`baton rm --stack --volumes`); the ack says what went. */
+  | { readonly kind: 'remove-volumes'; readonly commandId: string; readonly stack: string }
   /** Start (or with `cancel`, stop) streaming an allocation's output as log chunks tagged `streamId`. */
   | {
       readonly kind: 'logs';

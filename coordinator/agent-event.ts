@@ -3,9 +3,11 @@
 // the wire messages, checking every field the agent controls.
 import type { HealthStatus } from '../shared/model/health.js';
 import type { ReplicaState } from '../shared/model/replica-state.js';
+import type { VolumeRemovalResult } from '../shared/model/volume.js';
 
 export type AgentEvent =
-  | { readonly kind: 'ack'; readonly commandId: string; readonly ok: boolean; readonly error: string }
+  /** `volumes`: a RemoveVolumes command's outcome. */
+  | { readonly kind: 'ack'; readonly commandId: string; readonly ok: boolean; readonly error: string; readonly volumes?: VolumeRemovalResult }
   | {
       readonly kind: 'replica';
       readonly allocationId: string;

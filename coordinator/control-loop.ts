@@ -11,6 +11,7 @@ import { SHORT_ID_LENGTH } from '../shared/model/labels.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EventLog } from './event-log.js';
 import type { EndpointPublisher } from './ingress/endpoint-publisher.js';
+import type { Volumes } from './volumes.js';
 import type { NodePool, NodeView } from './node-pool.js';
 import { dependencyProgress, dependents, waitingServices } from './dependency-gate.js';
 import { desiredSlots } from './desired-slots.js';
@@ -40,6 +41,8 @@ export interface ControlLoopOptions {
   endpoints?: EndpointPublisher;
   /** Cordon and drain (node-schedule.ts): drains are marked done each round; none when absent. */
   schedules?: NodeSchedules;
+  /** Tells nodes to remove a removed stack's volumes (`rm --volumes`) once its containers are gone there. */
+  volumes?: Pick<Volumes, 'dispatch'>;
 }
 
 /** Carries out an automatic rollback (Stacks.autoRollback: the desired-state writer); false when it cannot. */
@@ -79,6 +82,7 @@ export class ControlLoop {
   private readonly events: EventLog | undefined;
   private readonly endpoints: EndpointPublisher | undefined;
   private readonly schedules: NodeSchedules | undefined;
+  private readonly volumes: ControlLoopOptions['volumes'];
   private rollbackHandler: RollbackHandler | undefined;
   private restartHandler: ((stack: string, dependency: string) => string[]) | undefined;
 
@@ -96,6 +100,7 @@ export class ControlLoop {
     this.events = options.events;
     this.endpoints = options.endpoints;
     this.schedules = options.schedules;
+    this.volumes = options.volumes;
   }
 
   /** Who rolls a service back when its rollout fails (set once the desired-state API exists). */
@@ -168,6 +173,8 @@ export class ControlLoop {
       // The last service went: the nodes still route it until they are sent the empty set.
       if (this.endpoints?.current()?.model.services.length) this.publishEndpoints(this.pool.list(), new Map());
       this.schedules?.finishDrains(this.clock.now());
+      // The last stack went with --volumes: its volumes go once its containers are gone.
+      if (Object.keys(state.volumeRemovals).length) this.volumes?.dispatch(this.pool.list(), this.clock.now());
       return;
     }
     const now = this.clock.now();
@@ -301,6 +308,8 @@ export class ControlLoop {
     // set in the message before its stop command (the agent drains it then).
     this.publishEndpoints(views, observed);
     this.dispatcher.dispatch(views, observed, now);
+    // After this round's stops: a stack's volumes go only once its containers and records are gone.
+    this.volumes?.dispatch(views, now);
   }
 
   /** A fault in the endpoint model is logged, never a reason to leave the round's commands unsent. */

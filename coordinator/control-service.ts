@@ -28,6 +28,10 @@ import type { NodePool, NodeView } from './node-pool.js';
 import type { NodeSchedules } from './node-schedule.js';
 import type { Queries } from './queries.js';
 import type { Stacks, UnplacedInfo } from './stacks.js';
+import type { VolumeListEntry, Volumes } from './volumes.js';
+import type { ListVolumesRequest__Output } from '../shared/grpc/gen/baton/v1/ListVolumesRequest.js';
+import type { NodeVolumes } from '../shared/grpc/gen/baton/v1/NodeVolumes.js';
+import type { VolumeInfo } from '../shared/grpc/gen/baton/v1/VolumeInfo.js';
 import type { EventRecord } from './store/schema.js';
 
 export interface ControlDeps {
@@ -40,6 +44,7 @@ export interface ControlDeps {
   stacks?: Stacks;
   queries?: Queries;
   logs?: LogRouter;
+  volumes?: Volumes;
 }
 
 /** Every ControlService call but the security ones (security/admin-service.ts). */
@@ -93,7 +98,10 @@ export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHa
       const r = await services().stacks.scale(req.service, req.replicas);
       return { stack: r.stack, service: r.service, from: r.from, to: r.to, unplaced: unplacedWire(r.unplaced) };
     }),
-    Remove: unary(async (req: { stack: string; service: string }) => services().stacks.remove(req.stack, req.service)),
+    Remove: unary(async (req: { stack: string; service: string; volumes: boolean }) => {
+      const r = await services().stacks.remove(req.stack, req.service, { volumes: req.volumes });
+      return { removed: r.removed, stopping: r.stopping, volumes_kept: r.volumesKept, volume_nodes: r.volumeNodes };
+    }),
     RolloutStatus: unary((req: { service: string }): RolloutInfo => {
       const r = services().queries.rolloutStatus(req.service);
       return {
@@ -122,6 +130,14 @@ export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHa
         memory_bytes: r.memoryBytes, since_ms: r.sinceMs, error: r.error, health: r.health, health_output: r.healthOutput,
       }),
       (replicas) => ({ replicas }),
+    ),
+    ListVolumes: listing(
+      (req: ListVolumesRequest__Output) => {
+        if (!deps.volumes) throw new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not track volumes');
+        return deps.volumes.list(req.node, req.stack);
+      },
+      toVolumeWire,
+      (items) => ({ volumes: items.filter((i): i is VolumeInfo => !('status' in i)), nodes: items.filter((i): i is NodeVolumes => 'status' in i) }),
     ),
     ListNodes: listing(
       (_req: ListNodesRequest__Output) => {
@@ -167,6 +183,17 @@ export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHa
       call.on('close', done);
       call.on('error', done);
     },
+  };
+}
+
+/** A listing entry on the wire: a node line (NodeVolumes, which has a status) or a volume. */
+function toVolumeWire(e: VolumeListEntry): VolumeInfo | NodeVolumes {
+  if (e.kind === 'node') {
+    return { node_id: e.nodeId, node: e.node, status: e.status, connected: e.connected, known: e.known, reported_at_ms: e.reportedAtMs, pending_removals: [...e.pendingRemovals] };
+  }
+  return {
+    node_id: e.nodeId, node: e.node, name: e.name, stack: e.stack, key: e.key, driver: e.driver, created_at_ms: e.createdAtMs, in_use: e.inUse,
+    stale: e.stale, reported_at_ms: e.reportedAtMs, removal_error: e.removalError,
   };
 }
 

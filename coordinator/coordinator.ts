@@ -20,6 +20,7 @@ import type { StatusTimeouts } from './node-status.js';
 import { Queries } from './queries.js';
 import { parseServiceCidr, type ServiceCidr } from './ingress/vip.js';
 import { Stacks } from './stacks.js';
+import { Volumes } from './volumes.js';
 import { Store } from './store/store.js';
 import { COORDINATOR_DEFAULTS } from './defaults.js';
 import { AGENT_MAX_RECONNECT_MS } from '../shared/reconnect.js';
@@ -192,8 +193,9 @@ export class Coordinator {
     const secrets = new SecretStore(store, sealingKey, clock);
     const dispatcher = new Dispatcher(store, pool, events, clock, log, { fileContent: (kind, name) => secrets.content(kind, name) });
     const schedules = new NodeSchedules(store, events, clock);
-    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints, schedules });
-    const stacks = new Stacks(store, events, loop, clock, { serviceCidr: o.serviceCidr, secrets });
+    const volumes = new Volumes(store, pool, events, clock, log);
+    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints, schedules, volumes });
+    const stacks = new Stacks(store, events, loop, clock, { serviceCidr: o.serviceCidr, secrets, volumes });
     // State from before service addresses (or from another --service-cidr) gets them before the first round.
     for (const warning of stacks.assignAddresses()) log.warn({ warning }, 'published ports conflict in stored state');
     loop.onRollback((req) => stacks.autoRollback(req));
@@ -252,14 +254,17 @@ export class Coordinator {
         onAgentEvent: (nodeId, e) => {
           if (e.kind === 'log') logs.onAgentEvent(nodeId, e);
           else {
-            if (e.kind === 'ack') logs.onAgentEvent(nodeId, e);
+            if (e.kind === 'ack') {
+              logs.onAgentEvent(nodeId, e);
+              volumes.onAgentEvent(nodeId, e);
+            }
             dispatcher.onAgentEvent(nodeId, e);
           }
         },
       }));
     server.addService(
       proto.baton.v1.ControlService.service,
-      { ...controlServiceHandlers({ pool, schedules, events, log, stacks, queries, logs, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log, schedules), ...secretHandlers(secrets, log) },
+      { ...controlServiceHandlers({ pool, schedules, events, log, stacks, queries, logs, volumes, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log, schedules), ...secretHandlers(secrets, log) },
     );
     if (authority) server.addService(proto.baton.v1.JoinService.service, joinServiceHandlers(authority, log, onRefusal));
     let bound: { listener: NetServer; port: number };

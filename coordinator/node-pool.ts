@@ -15,6 +15,7 @@ import type { Store } from './store/store.js';
 import { commandToWire } from './wire-out.js';
 import type { IngressReport } from '../shared/model/ingress.js';
 import type { NodeRole } from '../shared/model/node-role.js';
+import type { VolumeObservation } from '../shared/model/volume.js';
 import { ingressPortEvents } from './ingress/port-events.js';
 import { releaseHomes } from './sticky.js';
 
@@ -39,6 +40,8 @@ export interface UsageReport {
   containers: ContainerObservation[];
   /** The node's ingress as its last report said (undefined before one says). */
   ingress?: IngressReport;
+  /** The node's Baton volumes, when they changed since the session's last report (undefined: unchanged). */
+  volumes?: VolumeObservation[];
 }
 
 /** What the pool needs from a live session: to write to it and to end it. */
@@ -64,6 +67,11 @@ interface Live {
   containers: ContainerObservation[];
   /** The node's ingress as its last report said (undefined before one says). */
   ingress?: IngressReport;
+  /** Its Baton volumes as last reported, kept when the session ends (undefined: none reported since this coordinator started). */
+  volumes?: readonly VolumeObservation[];
+  volumesReportedAtMs: number;
+  /** The current session has reported them (else they are a previous session's). */
+  volumesCurrent: boolean;
 }
 
 export interface NodeView extends NodeRecord {
@@ -76,6 +84,12 @@ export interface NodeView extends NodeRecord {
   containers: ContainerObservation[];
   /** The node's ingress as its last report said (undefined before one says). */
   ingress?: IngressReport;
+  /** Its Baton volumes as last reported (undefined: none reported since this coordinator started); out of date when not connected. */
+  volumes?: readonly VolumeObservation[];
+  /** When the volumes were last reported (0 or undefined: never). */
+  volumesReportedAtMs?: number;
+  /** The current session reported them (false: from an earlier session, or none). */
+  volumesCurrent?: boolean;
 }
 
 export type AdmitResult =
@@ -170,6 +184,8 @@ export class NodePool {
       session,
       containers: intro.containers,
       dockerUp: intro.dockerVersion !== '',
+      // The last known volumes stay until the new session's first report replaces them.
+      ...(live?.volumes ? { volumes: live.volumes, volumesReportedAtMs: live.volumesReportedAtMs } : {}),
     };
     this.live.set(record.id, l);
     this.bySession.set(sessionId, record.id);
@@ -202,6 +218,11 @@ export class NodePool {
       }
       l.ingress = r.ingress;
     }
+    if (r.volumes) {
+      l.volumes = r.volumes;
+      l.volumesReportedAtMs = now;
+      l.volumesCurrent = true;
+    } else if (l.volumesCurrent) l.volumesReportedAtMs = now; // unchanged since this session's last list, so current now
     const changed = this.containerListeners.size > 0 && containersChanged(l.containers, r.containers);
     l.containers = r.containers;
     const status = this.store.state.nodes[id]?.status;
@@ -327,6 +348,17 @@ export class NodePool {
     return true;
   }
 
+  /**
+   * The node's agent removed these volumes (its RemoveVolumes ack): they leave the listing now
+   * rather than with its next report, which would say the same.
+   */
+  forgetVolumes(nodeId: string, names: readonly string[]): void {
+    const l = this.live.get(nodeId);
+    if (!l?.volumes || !names.length) return;
+    const gone = new Set(names);
+    l.volumes = l.volumes.filter((v) => !gone.has(v.name));
+  }
+
   /** Whether the node has a live session (commands sent now reach it). */
   isConnected(nodeId: string): boolean {
     return this.live.get(nodeId)?.session !== undefined;
@@ -347,6 +379,9 @@ export class NodePool {
       dockerError: l.dockerError,
       containers: l.containers,
       ingress: l.ingress,
+      volumes: l.volumes,
+      volumesReportedAtMs: l.volumesReportedAtMs,
+      volumesCurrent: l.volumesCurrent,
     };
   }
 
@@ -405,6 +440,9 @@ function emptyLive(now: number): Live {
     dockerError: '',
     containers: [],
     ingress: undefined,
+    volumes: undefined,
+    volumesReportedAtMs: 0,
+    volumesCurrent: false,
   };
 }
 

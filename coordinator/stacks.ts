@@ -20,6 +20,7 @@ import { serviceKey } from './slot-key.js';
 import type { DeepReadonly, ServiceRecord, StackRecord, State } from './store/schema.js';
 import type { Store } from './store/store.js';
 import { carriedHomes } from './sticky.js';
+import { cancelVolumeRemoval, scheduleVolumeRemoval, type Volumes } from './volumes.js';
 
 /** The most replicas one service may ask for. */
 export const MAX_REPLICAS = 10_000;
@@ -74,6 +75,18 @@ export interface StacksOptions {
   serviceCidr?: ServiceCidr;
   /** Secrets and configs; undefined: a stack that uses them is refused. */
   secrets?: SecretStore;
+  /** What the nodes report of their volumes, for `rm --stack` (how many it keeps) and `rm --volumes`. */
+  volumes?: Pick<Volumes, 'known' | 'mayHaveVolumes'>;
+}
+
+/** What `baton rm` did. */
+export interface RemoveResult {
+  removed: string[];
+  stopping: number;
+  /** Without `volumes`: the stack's volumes the nodes last reported, which stay. */
+  volumesKept: number;
+  /** With `volumes`: the nodes (names) that are to remove the stack's volumes. */
+  volumeNodes: string[];
 }
 
 const DEFAULT_CIDR = (() => {
@@ -85,6 +98,7 @@ const DEFAULT_CIDR = (() => {
 export class Stacks {
   private readonly serviceCidr: ServiceCidr;
   private readonly secrets: SecretStore | undefined;
+  private readonly volumes: StacksOptions['volumes'];
 
   constructor(
     private readonly store: Store,
@@ -95,6 +109,7 @@ export class Stacks {
   ) {
     this.serviceCidr = options.serviceCidr ?? DEFAULT_CIDR;
     this.secrets = options.secrets;
+    this.volumes = options.volumes;
   }
 
   /**
@@ -135,8 +150,11 @@ export class Stacks {
     if (objectErrors.length) throw new InputError(formatRefusal(objectErrors, warnings));
     const changes: DeployResult['changes'] = [];
     const rolloutEvents: { type: string; message: string }[] = [];
+    let removalCancelled = false;
     const generation = this.store.transact((s) => {
       if (usesObjects) this.secrets?.writeStack(s, parsed.stack, now);
+      // The stack is back: its volumes are wanted again, on nodes that have not removed them yet too.
+      removalCancelled = cancelVolumeRemoval(s, name);
       const old = s.stacks[name];
       const stack: StackRecord = old ?? { name, generation: 0, file: req.file, services: {}, createdAtMs: now, updatedAtMs: now };
       let changed = !old;
@@ -197,6 +215,10 @@ export class Stacks {
     });
     this.events.append({ type: 'stack.deployed', nodeId: '', nodeName: '', from: '', to: '', reason: `generation ${generation}`, message: `${name}: ${changes.map((c) => `${c.service} ${c.change}`).join(', ')}` });
     for (const e of rolloutEvents) this.events.append({ type: e.type, nodeId: '', nodeName: '', from: '', to: '', reason: '', message: `${name}/${e.message}` });
+    if (removalCancelled) {
+      warnings.push(`${name} was removed with --volumes and some nodes had not removed its volumes yet (not connected): they keep them now that the stack is deployed again`);
+      this.events.append({ type: 'volume.removal-cancelled', nodeId: '', nodeName: '', from: '', to: '', reason: 'deployed again', message: name });
+    }
     await this.store.flush();
     await this.loop.kick();
     return { stack: name, generation, changes, unplaced: this.unplacedOf(name), warnings };
@@ -226,8 +248,18 @@ export class Stacks {
     return { stack, service, from, to, unplaced: this.unplacedOf(stack).filter((u) => u.service === service) };
   }
 
-  async remove(stackName: string, serviceRef: string): Promise<{ removed: string[]; stopping: number }> {
+  /**
+   * `baton rm SERVICE` or `baton rm --stack NAME [--volumes]`. As `docker stack rm`, a stack's named
+   * volumes stay on the nodes; with `volumes` every node is to remove them too (volumes.ts), also
+   * for a stack removed before whose volumes were kept.
+   */
+  async remove(stackName: string, serviceRef: string, options: { volumes?: boolean } = {}): Promise<RemoveResult> {
     const removed: string[] = [];
+    const withVolumes = options.volumes === true;
+    if (withVolumes && (serviceRef || !stackName)) throw new InputError('--volumes goes with --stack NAME: named volumes belong to a stack, not to one service');
+    if (withVolumes && !this.volumes) throw new InputError('this coordinator does not track volumes');
+    const nodeIds = Object.keys(this.store.state.nodes);
+    const now = this.clock.now();
     if (serviceRef) {
       const [stack, service] = resolveService(this.store.state, serviceRef, stackName);
       this.store.transact((s) => {
@@ -238,20 +270,34 @@ export class Stacks {
       removed.push(`${stack}/${service}`);
     } else {
       const stack = Object.hasOwn(this.store.state.stacks, stackName) ? this.store.state.stacks[stackName] : undefined;
-      if (!stack) throw new NotFoundError(`no stack named ${JSON.stringify(stackName)}`, `stack ${stackName}`);
-      removed.push(...Object.keys(stack.services).map((s) => `${stackName}/${s}`));
+      // A stack removed before: `--volumes` still removes the volumes it left, wherever they may be.
+      if (!stack && !(withVolumes && this.volumes!.mayHaveVolumes(stackName))) {
+        throw new NotFoundError(`no stack named ${JSON.stringify(stackName)}${withVolumes ? ' and no node reports volumes of it' : ''}`, `stack ${stackName}`);
+      }
+      removed.push(...Object.keys(stack?.services ?? {}).map((s) => `${stackName}/${s}`));
       this.store.transact((s) => {
-        for (const service of Object.keys(s.stacks[stackName]!.services)) forgetService(s, serviceKey(stackName, service));
-        delete s.stacks[stackName];
-        // As `docker stack rm`: the secrets and configs the stack's file created go with it.
-        this.secrets?.removeStackObjects(s, stackName);
+        if (stack) {
+          for (const service of Object.keys(s.stacks[stackName]!.services)) forgetService(s, serviceKey(stackName, service));
+          delete s.stacks[stackName];
+          // As `docker stack rm`: the secrets and configs the stack's file created go with it.
+          this.secrets?.removeStackObjects(s, stackName);
+        }
+        // Every node: a replica may have run (and made its volume) on any of them over time.
+        if (withVolumes) scheduleVolumeRemoval(s, stackName, nodeIds, now);
       });
     }
-    this.events.append({ type: 'service.removed', nodeId: '', nodeName: '', from: '', to: '', reason: '', message: removed.join(', ') });
+    if (removed.length) this.events.append({ type: 'service.removed', nodeId: '', nodeName: '', from: '', to: '', reason: '', message: removed.join(', ') });
+    if (withVolumes) this.events.append({ type: 'volume.removal', nodeId: '', nodeName: '', from: '', to: '', reason: 'rm --volumes', message: `${stackName}: on ${nodeIds.length} node(s), once its containers are gone from each` });
     await this.store.flush();
     await this.loop.kick();
     const stopping = Object.values(this.store.state.allocations).filter((a) => a.desired === 'stop' && removed.includes(`${a.stack}/${a.service}`)).length;
-    return { removed, stopping };
+    const nodes = this.store.state.nodes;
+    return {
+      removed,
+      stopping,
+      volumesKept: !withVolumes && !serviceRef && this.volumes ? this.volumes.known(stackName).volumes : 0,
+      volumeNodes: withVolumes ? nodeIds.map((id) => nodes[id]?.name ?? id).sort() : [],
+    };
   }
 
   /**

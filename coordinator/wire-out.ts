@@ -33,6 +33,8 @@ export function commandToWire(cmd: AgentCommand): CoordinatorMessage {
       return { command: { command_id: cmd.commandId, reconcile: { allocation_ids: [...cmd.allocationIds] } } };
     case 'endpoints':
       return { command: { command_id: cmd.commandId, endpoints: { version: cmd.set.version, services: endpointServicesToWire(cmd.set.services) } } };
+    case 'remove-volumes':
+      return { command: { command_id: cmd.commandId, remove_volumes: { stack: cmd.stack } } };
     case 'logs':
       return {
         command: {

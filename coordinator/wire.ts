@@ -11,6 +11,7 @@ import { isNodeRole } from '../shared/model/node-role.js';
 import { isReplicaState, REPLICA_STATES } from '../shared/model/replica-state.js';
 import type { ContainerObservation } from '../shared/observations.js';
 import { ingressReportFromWire, isIPv4, portMappingsFromWire } from '../shared/wire/ingress.js';
+import { volumeInventoryFromWire, volumeRemovalFromWire } from '../shared/wire/volume.js';
 import type { AgentEvent } from './agent-event.js';
 import type { NodeIntroduction, UsageReport } from './node-pool.js';
 
@@ -63,6 +64,8 @@ export function parseReport(r: Report__Output): Result<UsageReport> {
   if (!containers.ok) return containers;
   const ingress = r.ingress ? ingressReportFromWire(r.ingress) : undefined;
   if (ingress && !ingress.ok) return ingress;
+  const volumes = r.volumes ? volumeInventoryFromWire(r.volumes, 'report.volumes') : undefined;
+  if (volumes && !volumes.ok) return volumes;
   return ok({
     seq: r.seq,
     sentAtMs: r.sent_at_ms,
@@ -84,6 +87,7 @@ export function parseReport(r: Report__Output): Result<UsageReport> {
     dockerError: r.docker_error.slice(0, MAX_TEXT),
     containers: containers.value,
     ...(ingress ? { ingress: ingress.value } : {}),
+    ...(volumes ? { volumes: volumes.value } : {}),
   });
 }
 
@@ -143,7 +147,9 @@ export function parseAgentEvent(msg: AgentMessage__Output): Result<AgentEvent> {
     case 'ack': {
       const a = msg.ack!;
       if (a.command_id.length > MAX_ID) return fail(`ack.command_id: longer than ${MAX_ID} characters`);
-      return ok({ kind: 'ack', commandId: a.command_id, ok: a.ok, error: a.error.slice(0, MAX_TEXT) });
+      const volumes = a.volumes ? volumeRemovalFromWire(a.volumes, 'ack.volumes') : undefined;
+      if (volumes && !volumes.ok) return volumes;
+      return ok({ kind: 'ack', commandId: a.command_id, ok: a.ok, error: a.error.slice(0, MAX_TEXT), ...(volumes ? { volumes: volumes.value } : {}) });
     }
     case 'container_event': {
       const e = msg.container_event!;

@@ -173,6 +173,19 @@ export interface ConfigRecord {
   createdAtMs: number;
 }
 
+/**
+ * `baton rm --stack NAME --volumes` until every node has done its part (written by volumes.ts only):
+ * the nodes still to remove the stack's Baton volumes, each once it is connected and the stack's
+ * containers are gone from it. Durable, so a node that is down at the time does it when it is back.
+ * A new deploy of the stack cancels it.
+ */
+export interface VolumeRemovalRecord {
+  stack: string;
+  requestedAtMs: number;
+  /** Node ids. */
+  nodes: string[];
+}
+
 export interface State {
   schema: 1;
   nodes: Record<string, NodeRecord>;
@@ -190,10 +203,12 @@ export interface State {
   secrets: Record<string, SecretRecord>;
   /** By name. */
   configs: Record<string, ConfigRecord>;
+  /** By stack name. */
+  volumeRemovals: Record<string, VolumeRemovalRecord>;
 }
 
 export function emptyState(): State {
-  return { schema: 1, nodes: {}, events: [], eventSeq: 0, allocations: {}, stacks: {}, rollouts: {}, history: {}, identities: {}, secrets: {}, configs: {} };
+  return { schema: 1, nodes: {}, events: [], eventSeq: 0, allocations: {}, stacks: {}, rollouts: {}, history: {}, identities: {}, secrets: {}, configs: {}, volumeRemovals: {} };
 }
 
 // Loose on purpose: it guards against a file that is not Baton state at all (or truncated into
@@ -213,6 +228,7 @@ const stateShape = z.object({
   identities: z.record(z.string(), z.object({ kind: z.enum(['node', 'operator']), serials: z.array(z.object({ serial: z.string(), notAfterMs: z.number() })) }).passthrough()).optional(),
   secrets: z.record(z.string(), z.object({ name: z.string(), sealed: z.string() }).passthrough()).optional(),
   configs: z.record(z.string(), z.object({ name: z.string(), data: z.string() }).passthrough()).optional(),
+  volumeRemovals: z.record(z.string(), z.object({ stack: z.string(), nodes: z.array(z.string()) }).passthrough()).optional(),
 });
 
 /** Returns a description of what is wrong with `data`, or undefined when it looks like Baton state. */
@@ -226,6 +242,7 @@ export function checkState(data: unknown): string | undefined {
     (data as State).identities ??= {};
     (data as State).secrets ??= {};
     (data as State).configs ??= {};
+    (data as State).volumeRemovals ??= {};
     return undefined;
   }
   const first = r.error.issues[0];

@@ -10,6 +10,7 @@ import { registerRollout } from './commands/rollout.js';
 import { registerSecrets } from './commands/secrets.js';
 import { registerSecurity } from './commands/security.js';
 import { registerServices } from './commands/services.js';
+import { registerVolumes } from './commands/volumes.js';
 import { rootCommand } from './root-command.js';
 
 /** `baton` with the client commands only (buildProgram registers the same ones, and the rest). */
@@ -22,5 +23,6 @@ export function clientProgram(): Command {
   registerLogs(program);
   registerSecurity(program);
   registerSecrets(program);
+  registerVolumes(program);
   return program;
 }

@@ -10,6 +10,7 @@ import { registerRollout } from './commands/rollout.js';
 import { registerSecrets } from './commands/secrets.js';
 import { registerSecurity } from './commands/security.js';
 import { registerServices } from './commands/services.js';
+import { registerVolumes } from './commands/volumes.js';
 import { registerDaemons } from './launch.js';
 import { rootCommand } from './root-command.js';
 
@@ -27,5 +28,6 @@ export function buildProgram(): Command {
   registerSecurity(program);
   registerSecrets(program);
   registerInstall(program);
+  registerVolumes(program);
   return program;
 }

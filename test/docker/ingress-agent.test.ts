@@ -66,7 +66,7 @@ t.test('the agent applies an endpoints command and reports its ingress', { skip 
   };
   coord.send({ command: { command_id: 'ep-1', kind: 'endpoints', endpoints: endpointSetToWire(set) } });
   const ack = await waitFor('endpoints ack', () => coord.acks('ep-1')[0], 10_000);
-  t.same(ack, { command_id: 'ep-1', ok: true, error: '' }, agent.output());
+  t.same(ack, { command_id: 'ep-1', ok: true, error: '', volumes: null }, agent.output());
 
   t.same(await connectMany(ns, VIP, 80, 3), ['A', 'A', 'A'], 'the VIP reaches the replica through the rules the agent applied');
   t.same(await connectMany(ns, '10.99.0.1', 30080, 2), ['A', 'A'], 'and the published port');

@@ -259,12 +259,15 @@ async function main(): Promise<void> {
               connections: [{ allocation_id: 'fuzz-alloc-0', active: 2 }],
               error: '',
             },
+            volumes: { volumes: [{ name: 'fuzz_data', stack: 'fuzz', key: 'data', driver: 'local', created_at_ms: Date.now(), in_use: true }] },
           },
         });
       case 'goodbye':
         return F.encode('AgentMessage', { goodbye: { reason: 'fuzz' } });
       case 'ack':
-        return F.encode('AgentMessage', { ack: { command_id: commandId, ok: i % 2 === 0, error: i % 2 === 0 ? '' : 'no engine' } });
+        return F.encode('AgentMessage', {
+          ack: { command_id: commandId, ok: i % 2 === 0, error: i % 2 === 0 ? '' : 'no engine', ...(i % 3 === 0 ? { volumes: { removed: ['fuzz_data'], refused: [{ name: 'fuzz_logs', error: 'volume is in use' }] } } : {}) },
+        });
       case 'container_event':
         return F.encode('AgentMessage', {
           container_event: { allocation_id: `fuzz-alloc-${i % 3}`, state: 'failed', container_id: 'c0'.padEnd(64, '0'), exit_code: 137, error: 'killed', at_ms: Date.now(), restarts: 2, health: 'unhealthy', health_output: 'timeout' },
@@ -326,7 +329,8 @@ services:
     Deploy: { base: { compose_yaml: compose, file_name: 'fuzz.yaml', stack: 'fuzz', env: { TAG: '1' } }, adminIf: () => false },
     // No stack exists: a Scale, Remove or Rollback has nothing it could change.
     Scale: { base: { service: 'fuzz/web', replicas: '+2' }, adminIf: () => true },
-    Remove: { base: { stack: 'fuzz', service: 'web' }, adminIf: () => true },
+    // With volumes, a Remove of a stack that does not exist may still schedule a removal of its volumes: as viewer then.
+    Remove: { base: { stack: 'fuzz', service: 'web' }, adminIf: (q) => q.volumes !== true },
     ListServices: { base: {} },
     ListReplicas: { base: { service: 'fuzz/web' } },
     Logs: { base: { service: 'fuzz/web', replica: 1, follow: false, tail: 10 }, follows: true },
@@ -352,6 +356,7 @@ services:
     ListConfigs: { base: {} },
     RemoveConfig: { base: { name: 'fuzz-nothing' }, adminIf: (q) => !Object.hasOwn(c.store.state.configs, String(q.name)) },
     InspectConfig: { base: { name: 'fuzz-nothing' } },
+    ListVolumes: { base: { node: 'good', stack: 'fuzz' } },
   };
   const control = F.service('ControlService');
   t.test('every ControlService method covered', async (t) => {

@@ -7,7 +7,7 @@ import { KeyedQueue } from '../../../shared/keyed-queue.js';
 import type { Logger } from '../../../shared/logger.js';
 import { toHealthStatus, truncateHealthOutput } from '../../../shared/model/health.js';
 import { dockerFromEnv } from '../../docker-observer.js';
-import { containerName, LABEL_ALLOCATION, LABEL_NODE, parseBatonLabels } from '../labels.js';
+import { containerName, LABEL_ALLOCATION, LABEL_NODE, LABEL_VOLUME, parseBatonLabels } from '../labels.js';
 import type {
   EnsureResult,
   Executor,
@@ -305,7 +305,14 @@ export class DockerExecutor implements Executor {
     for (;;) {
       try {
         const options = createOptions(spec, name, await this.engineFeatures(spec));
-        if (this.nodeId) options.Labels = { ...options.Labels, [LABEL_NODE]: this.nodeId };
+        if (this.nodeId) {
+          options.Labels = { ...options.Labels, [LABEL_NODE]: this.nodeId };
+          // Named volumes Docker creates for it are this node's too (shared/model/volume.ts isBatonVolume).
+          for (const m of options.HostConfig?.Mounts ?? []) {
+            const labels = m.VolumeOptions?.Labels;
+            if (labels?.[LABEL_VOLUME]) labels[LABEL_NODE] = this.nodeId;
+          }
+        }
         if (spec.files?.length) {
           const mounts = await this.fileMounts.prepare(spec.allocationId, spec.files);
           if (!mounts.ok) return { ok: false, reason: 'start-rejected', error: mounts.error };

@@ -11,6 +11,7 @@ import type { ServiceInfo__Output } from '../../grpc/gen/baton/v1/ServiceInfo.js
 import { CliError, CONFIG_HELP, COORDINATOR_HELP, EXIT_BAD_INPUT, INSECURE_HELP, list, resolveConnection, unary, type Connection, type ConnectionOptions } from '../client.js';
 import { readInput, readReferencedFiles, referencedEnv, stackNameFor } from '../compose-file.js';
 import { watchRollouts } from './rollout.js';
+import { awaitVolumeRemoval, listVolumes } from './volumes.js';
 
 export const listServices = (conn: Connection) => list(conn, (c, r, o) => c.ListServices(r, o), {}, (b: ListServicesResponse__Output) => b.services);
 
@@ -96,14 +97,28 @@ export function registerServices(program: Command): void {
     .description('stop and remove a service (or a whole stack with --stack)')
     .argument('[service]')
     .option('--stack <name>', 'remove every service of this stack')
+    .option('--volumes', "with --stack: also remove the stack's named volumes on every node (kept by default, as docker stack rm does); also for a stack removed before")
+    .option('--timeout <seconds>', 'with --volumes: how long to wait for the connected nodes to remove them (0: as long as it takes)', '120')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
     .option('--config <file>', CONFIG_HELP)
     .option('--insecure', INSECURE_HELP)
-    .action(async (service: string | undefined, o: { stack?: string } & ConnectionOptions) => {
+    .action(async (service: string | undefined, o: { stack?: string; volumes?: boolean; timeout: string } & ConnectionOptions) => {
       if (!service && !o.stack) throw new CliError('name a service or --stack NAME', EXIT_BAD_INPUT);
+      if (o.volumes && (service || !o.stack)) throw new CliError('--volumes goes with --stack NAME (named volumes belong to a stack), without a service', EXIT_BAD_INPUT);
+      const timeout = Number(o.timeout);
+      if (!Number.isFinite(timeout) || timeout < 0) throw new CliError(`--timeout: expected seconds >= 0, got ${JSON.stringify(o.timeout)}`, EXIT_BAD_INPUT);
       const conn = resolveConnection(o);
-      const r = await unary<object, RemoveResponse__Output>(conn, (c, q, opts, cb) => c.Remove(q, opts, cb), { stack: o.stack ?? '', service: service ?? '' }, 30_000);
-      process.stdout.write(`removed ${r.removed.join(', ')}; stopping ${r.stopping} replica(s)\n`);
+      // What the nodes report before, so the outcome can say what went.
+      const before = o.volumes ? await listVolumes(conn, '', o.stack!) : undefined;
+      const r = await unary<object, RemoveResponse__Output>(conn, (c, q, opts, cb) => c.Remove(q, opts, cb), { stack: o.stack ?? '', service: service ?? '', volumes: o.volumes === true }, 30_000);
+      if (r.removed.length) process.stdout.write(`removed ${r.removed.join(', ')}; stopping ${r.stopping} replica(s)\n`);
+      else if (o.volumes) process.stdout.write(`stack ${o.stack} is not deployed: removing the volumes it left\n`);
+      if (before) {
+        process.stdout.write(`removing the volumes of ${o.stack} on ${r.volume_nodes.length} node(s) once its containers are gone from each\n`);
+        await awaitVolumeRemoval(conn, o.stack!, before, timeout);
+      } else if (r.volumes_kept > 0) {
+        process.stdout.write(`kept ${r.volumes_kept} volume(s) of ${o.stack} on the nodes (\`baton volume ls --stack ${o.stack}\`); to remove them: baton rm --stack ${o.stack} --volumes\n`);
+      }
     });
 
   program

@@ -56,6 +56,8 @@ import type { ListReplicasRequest as _baton_v1_ListReplicasRequest, ListReplicas
 import type { ListReplicasResponse as _baton_v1_ListReplicasResponse, ListReplicasResponse__Output as _baton_v1_ListReplicasResponse__Output } from './baton/v1/ListReplicasResponse.js';
 import type { ListServicesRequest as _baton_v1_ListServicesRequest, ListServicesRequest__Output as _baton_v1_ListServicesRequest__Output } from './baton/v1/ListServicesRequest.js';
 import type { ListServicesResponse as _baton_v1_ListServicesResponse, ListServicesResponse__Output as _baton_v1_ListServicesResponse__Output } from './baton/v1/ListServicesResponse.js';
+import type { ListVolumesRequest as _baton_v1_ListVolumesRequest, ListVolumesRequest__Output as _baton_v1_ListVolumesRequest__Output } from './baton/v1/ListVolumesRequest.js';
+import type { ListVolumesResponse as _baton_v1_ListVolumesResponse, ListVolumesResponse__Output as _baton_v1_ListVolumesResponse__Output } from './baton/v1/ListVolumesResponse.js';
 import type { LogChunk as _baton_v1_LogChunk, LogChunk__Output as _baton_v1_LogChunk__Output } from './baton/v1/LogChunk.js';
 import type { LogConfig as _baton_v1_LogConfig, LogConfig__Output as _baton_v1_LogConfig__Output } from './baton/v1/LogConfig.js';
 import type { LogLine as _baton_v1_LogLine, LogLine__Output as _baton_v1_LogLine__Output } from './baton/v1/LogLine.js';
@@ -64,6 +66,7 @@ import type { Mount as _baton_v1_Mount, Mount__Output as _baton_v1_Mount__Output
 import type { NodeCertificate as _baton_v1_NodeCertificate, NodeCertificate__Output as _baton_v1_NodeCertificate__Output } from './baton/v1/NodeCertificate.js';
 import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from './baton/v1/NodeInfo.js';
 import type { NodeRoutes as _baton_v1_NodeRoutes, NodeRoutes__Output as _baton_v1_NodeRoutes__Output } from './baton/v1/NodeRoutes.js';
+import type { NodeVolumes as _baton_v1_NodeVolumes, NodeVolumes__Output as _baton_v1_NodeVolumes__Output } from './baton/v1/NodeVolumes.js';
 import type { PlanRequest as _baton_v1_PlanRequest, PlanRequest__Output as _baton_v1_PlanRequest__Output } from './baton/v1/PlanRequest.js';
 import type { PlanResponse as _baton_v1_PlanResponse, PlanResponse__Output as _baton_v1_PlanResponse__Output } from './baton/v1/PlanResponse.js';
 import type { PortBinding as _baton_v1_PortBinding, PortBinding__Output as _baton_v1_PortBinding__Output } from './baton/v1/PortBinding.js';
@@ -74,6 +77,8 @@ import type { RemoveNodeRequest as _baton_v1_RemoveNodeRequest, RemoveNodeReques
 import type { RemoveNodeResponse as _baton_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _baton_v1_RemoveNodeResponse__Output } from './baton/v1/RemoveNodeResponse.js';
 import type { RemoveRequest as _baton_v1_RemoveRequest, RemoveRequest__Output as _baton_v1_RemoveRequest__Output } from './baton/v1/RemoveRequest.js';
 import type { RemoveResponse as _baton_v1_RemoveResponse, RemoveResponse__Output as _baton_v1_RemoveResponse__Output } from './baton/v1/RemoveResponse.js';
+import type { RemoveVolumes as _baton_v1_RemoveVolumes, RemoveVolumes__Output as _baton_v1_RemoveVolumes__Output } from './baton/v1/RemoveVolumes.js';
+import type { RemoveVolumesResult as _baton_v1_RemoveVolumesResult, RemoveVolumesResult__Output as _baton_v1_RemoveVolumesResult__Output } from './baton/v1/RemoveVolumesResult.js';
 import type { RenewRequest as _baton_v1_RenewRequest, RenewRequest__Output as _baton_v1_RenewRequest__Output } from './baton/v1/RenewRequest.js';
 import type { ReplicaInfo as _baton_v1_ReplicaInfo, ReplicaInfo__Output as _baton_v1_ReplicaInfo__Output } from './baton/v1/ReplicaInfo.js';
 import type { Report as _baton_v1_Report, Report__Output as _baton_v1_Report__Output } from './baton/v1/Report.js';
@@ -96,6 +101,10 @@ import type { StreamLogs as _baton_v1_StreamLogs, StreamLogs__Output as _baton_v
 import type { TcpProbe as _baton_v1_TcpProbe, TcpProbe__Output as _baton_v1_TcpProbe__Output } from './baton/v1/TcpProbe.js';
 import type { Ulimit as _baton_v1_Ulimit, Ulimit__Output as _baton_v1_Ulimit__Output } from './baton/v1/Ulimit.js';
 import type { UnplacedReplica as _baton_v1_UnplacedReplica, UnplacedReplica__Output as _baton_v1_UnplacedReplica__Output } from './baton/v1/UnplacedReplica.js';
+import type { VolumeInfo as _baton_v1_VolumeInfo, VolumeInfo__Output as _baton_v1_VolumeInfo__Output } from './baton/v1/VolumeInfo.js';
+import type { VolumeInventory as _baton_v1_VolumeInventory, VolumeInventory__Output as _baton_v1_VolumeInventory__Output } from './baton/v1/VolumeInventory.js';
+import type { VolumeRefusal as _baton_v1_VolumeRefusal, VolumeRefusal__Output as _baton_v1_VolumeRefusal__Output } from './baton/v1/VolumeRefusal.js';
+import type { VolumeState as _baton_v1_VolumeState, VolumeState__Output as _baton_v1_VolumeState__Output } from './baton/v1/VolumeState.js';
 import type { WatchEventsRequest as _baton_v1_WatchEventsRequest, WatchEventsRequest__Output as _baton_v1_WatchEventsRequest__Output } from './baton/v1/WatchEventsRequest.js';
 import type { Welcome as _baton_v1_Welcome, Welcome__Output as _baton_v1_Welcome__Output } from './baton/v1/Welcome.js';
 import type { WhoAmIRequest as _baton_v1_WhoAmIRequest, WhoAmIRequest__Output as _baton_v1_WhoAmIRequest__Output } from './baton/v1/WhoAmIRequest.js';
@@ -163,6 +172,8 @@ export interface ProtoGrpcType {
       ListReplicasResponse: MessageTypeDefinition<_baton_v1_ListReplicasResponse, _baton_v1_ListReplicasResponse__Output>
       ListServicesRequest: MessageTypeDefinition<_baton_v1_ListServicesRequest, _baton_v1_ListServicesRequest__Output>
       ListServicesResponse: MessageTypeDefinition<_baton_v1_ListServicesResponse, _baton_v1_ListServicesResponse__Output>
+      ListVolumesRequest: MessageTypeDefinition<_baton_v1_ListVolumesRequest, _baton_v1_ListVolumesRequest__Output>
+      ListVolumesResponse: MessageTypeDefinition<_baton_v1_ListVolumesResponse, _baton_v1_ListVolumesResponse__Output>
       LogChunk: MessageTypeDefinition<_baton_v1_LogChunk, _baton_v1_LogChunk__Output>
       LogConfig: MessageTypeDefinition<_baton_v1_LogConfig, _baton_v1_LogConfig__Output>
       LogLine: MessageTypeDefinition<_baton_v1_LogLine, _baton_v1_LogLine__Output>
@@ -172,6 +183,7 @@ export interface ProtoGrpcType {
       NodeInfo: MessageTypeDefinition<_baton_v1_NodeInfo, _baton_v1_NodeInfo__Output>
       NodeRoutes: MessageTypeDefinition<_baton_v1_NodeRoutes, _baton_v1_NodeRoutes__Output>
       NodeStatus: EnumTypeDefinition
+      NodeVolumes: MessageTypeDefinition<_baton_v1_NodeVolumes, _baton_v1_NodeVolumes__Output>
       PlanRequest: MessageTypeDefinition<_baton_v1_PlanRequest, _baton_v1_PlanRequest__Output>
       PlanResponse: MessageTypeDefinition<_baton_v1_PlanResponse, _baton_v1_PlanResponse__Output>
       PortBinding: MessageTypeDefinition<_baton_v1_PortBinding, _baton_v1_PortBinding__Output>
@@ -182,6 +194,8 @@ export interface ProtoGrpcType {
       RemoveNodeResponse: MessageTypeDefinition<_baton_v1_RemoveNodeResponse, _baton_v1_RemoveNodeResponse__Output>
       RemoveRequest: MessageTypeDefinition<_baton_v1_RemoveRequest, _baton_v1_RemoveRequest__Output>
       RemoveResponse: MessageTypeDefinition<_baton_v1_RemoveResponse, _baton_v1_RemoveResponse__Output>
+      RemoveVolumes: MessageTypeDefinition<_baton_v1_RemoveVolumes, _baton_v1_RemoveVolumes__Output>
+      RemoveVolumesResult: MessageTypeDefinition<_baton_v1_RemoveVolumesResult, _baton_v1_RemoveVolumesResult__Output>
       RenewRequest: MessageTypeDefinition<_baton_v1_RenewRequest, _baton_v1_RenewRequest__Output>
       ReplicaInfo: MessageTypeDefinition<_baton_v1_ReplicaInfo, _baton_v1_ReplicaInfo__Output>
       ReplicaState: EnumTypeDefinition
@@ -206,6 +220,10 @@ export interface ProtoGrpcType {
       TcpProbe: MessageTypeDefinition<_baton_v1_TcpProbe, _baton_v1_TcpProbe__Output>
       Ulimit: MessageTypeDefinition<_baton_v1_Ulimit, _baton_v1_Ulimit__Output>
       UnplacedReplica: MessageTypeDefinition<_baton_v1_UnplacedReplica, _baton_v1_UnplacedReplica__Output>
+      VolumeInfo: MessageTypeDefinition<_baton_v1_VolumeInfo, _baton_v1_VolumeInfo__Output>
+      VolumeInventory: MessageTypeDefinition<_baton_v1_VolumeInventory, _baton_v1_VolumeInventory__Output>
+      VolumeRefusal: MessageTypeDefinition<_baton_v1_VolumeRefusal, _baton_v1_VolumeRefusal__Output>
+      VolumeState: MessageTypeDefinition<_baton_v1_VolumeState, _baton_v1_VolumeState__Output>
       WatchEventsRequest: MessageTypeDefinition<_baton_v1_WatchEventsRequest, _baton_v1_WatchEventsRequest__Output>
       Welcome: MessageTypeDefinition<_baton_v1_Welcome, _baton_v1_Welcome__Output>
       WhoAmIRequest: MessageTypeDefinition<_baton_v1_WhoAmIRequest, _baton_v1_WhoAmIRequest__Output>

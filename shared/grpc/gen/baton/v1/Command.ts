@@ -5,6 +5,7 @@ import type { StopReplica as _baton_v1_StopReplica, StopReplica__Output as _bato
 import type { StreamLogs as _baton_v1_StreamLogs, StreamLogs__Output as _baton_v1_StreamLogs__Output } from '../../baton/v1/StreamLogs.js';
 import type { Reconcile as _baton_v1_Reconcile, Reconcile__Output as _baton_v1_Reconcile__Output } from '../../baton/v1/Reconcile.js';
 import type { EndpointSet as _baton_v1_EndpointSet, EndpointSet__Output as _baton_v1_EndpointSet__Output } from '../../baton/v1/EndpointSet.js';
+import type { RemoveVolumes as _baton_v1_RemoveVolumes, RemoveVolumes__Output as _baton_v1_RemoveVolumes__Output } from '../../baton/v1/RemoveVolumes.js';
 
 export interface Command {
   'command_id'?: (string);
@@ -13,7 +14,8 @@ export interface Command {
   'logs'?: (_baton_v1_StreamLogs | null);
   'reconcile'?: (_baton_v1_Reconcile | null);
   'endpoints'?: (_baton_v1_EndpointSet | null);
-  'kind'?: "start"|"stop"|"logs"|"reconcile"|"endpoints";
+  'remove_volumes'?: (_baton_v1_RemoveVolumes | null);
+  'kind'?: "start"|"stop"|"logs"|"reconcile"|"endpoints"|"remove_volumes";
 }
 
 export interface Command__Output {
@@ -23,5 +25,6 @@ export interface Command__Output {
   'logs'?: (_baton_v1_StreamLogs__Output | null);
   'reconcile'?: (_baton_v1_Reconcile__Output | null);
   'endpoints'?: (_baton_v1_EndpointSet__Output | null);
-  'kind'?: "start"|"stop"|"logs"|"reconcile"|"endpoints";
+  'remove_volumes'?: (_baton_v1_RemoveVolumes__Output | null);
+  'kind'?: "start"|"stop"|"logs"|"reconcile"|"endpoints"|"remove_volumes";
 }

@@ -26,6 +26,8 @@ import type { ListReplicasRequest as _baton_v1_ListReplicasRequest, ListReplicas
 import type { ListReplicasResponse as _baton_v1_ListReplicasResponse, ListReplicasResponse__Output as _baton_v1_ListReplicasResponse__Output } from '../../baton/v1/ListReplicasResponse.js';
 import type { ListServicesRequest as _baton_v1_ListServicesRequest, ListServicesRequest__Output as _baton_v1_ListServicesRequest__Output } from '../../baton/v1/ListServicesRequest.js';
 import type { ListServicesResponse as _baton_v1_ListServicesResponse, ListServicesResponse__Output as _baton_v1_ListServicesResponse__Output } from '../../baton/v1/ListServicesResponse.js';
+import type { ListVolumesRequest as _baton_v1_ListVolumesRequest, ListVolumesRequest__Output as _baton_v1_ListVolumesRequest__Output } from '../../baton/v1/ListVolumesRequest.js';
+import type { ListVolumesResponse as _baton_v1_ListVolumesResponse, ListVolumesResponse__Output as _baton_v1_ListVolumesResponse__Output } from '../../baton/v1/ListVolumesResponse.js';
 import type { LogLine as _baton_v1_LogLine, LogLine__Output as _baton_v1_LogLine__Output } from '../../baton/v1/LogLine.js';
 import type { LogsRequest as _baton_v1_LogsRequest, LogsRequest__Output as _baton_v1_LogsRequest__Output } from '../../baton/v1/LogsRequest.js';
 import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from '../../baton/v1/NodeInfo.js';
@@ -158,6 +160,11 @@ export interface ControlServiceClient extends grpc.Client {
   ListServices(argument: _baton_v1_ListServicesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListServicesResponse__Output>;
   listServices(argument: _baton_v1_ListServicesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListServicesResponse__Output>;
   listServices(argument: _baton_v1_ListServicesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListServicesResponse__Output>;
+  
+  ListVolumes(argument: _baton_v1_ListVolumesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListVolumesResponse__Output>;
+  ListVolumes(argument: _baton_v1_ListVolumesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListVolumesResponse__Output>;
+  listVolumes(argument: _baton_v1_ListVolumesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListVolumesResponse__Output>;
+  listVolumes(argument: _baton_v1_ListVolumesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListVolumesResponse__Output>;
   
   Logs(argument: _baton_v1_LogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_LogLine__Output>;
   Logs(argument: _baton_v1_LogsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_LogLine__Output>;
@@ -301,6 +308,8 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   ListServices: grpc.handleServerStreamingCall<_baton_v1_ListServicesRequest__Output, _baton_v1_ListServicesResponse>;
   
+  ListVolumes: grpc.handleServerStreamingCall<_baton_v1_ListVolumesRequest__Output, _baton_v1_ListVolumesResponse>;
+  
   Logs: grpc.handleServerStreamingCall<_baton_v1_LogsRequest__Output, _baton_v1_LogLine>;
   
   Plan: grpc.handleUnaryCall<_baton_v1_PlanRequest__Output, _baton_v1_PlanResponse>;
@@ -345,6 +354,7 @@ export interface ControlServiceDefinition extends grpc.ServiceDefinition {
   ListReplicas: MethodDefinition<_baton_v1_ListReplicasRequest, _baton_v1_ListReplicasResponse, _baton_v1_ListReplicasRequest__Output, _baton_v1_ListReplicasResponse__Output>
   ListSecrets: MethodDefinition<_baton_v1_ListFileObjectsRequest, _baton_v1_ListFileObjectsResponse, _baton_v1_ListFileObjectsRequest__Output, _baton_v1_ListFileObjectsResponse__Output>
   ListServices: MethodDefinition<_baton_v1_ListServicesRequest, _baton_v1_ListServicesResponse, _baton_v1_ListServicesRequest__Output, _baton_v1_ListServicesResponse__Output>
+  ListVolumes: MethodDefinition<_baton_v1_ListVolumesRequest, _baton_v1_ListVolumesResponse, _baton_v1_ListVolumesRequest__Output, _baton_v1_ListVolumesResponse__Output>
   Logs: MethodDefinition<_baton_v1_LogsRequest, _baton_v1_LogLine, _baton_v1_LogsRequest__Output, _baton_v1_LogLine__Output>
   Plan: MethodDefinition<_baton_v1_PlanRequest, _baton_v1_PlanResponse, _baton_v1_PlanRequest__Output, _baton_v1_PlanResponse__Output>
   Remove: MethodDefinition<_baton_v1_RemoveRequest, _baton_v1_RemoveResponse, _baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse__Output>

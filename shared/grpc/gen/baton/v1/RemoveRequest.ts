@@ -4,9 +4,11 @@
 export interface RemoveRequest {
   'stack'?: (string);
   'service'?: (string);
+  'volumes'?: (boolean);
 }
 
 export interface RemoveRequest__Output {
   'stack': (string);
   'service': (string);
+  'volumes': (boolean);
 }

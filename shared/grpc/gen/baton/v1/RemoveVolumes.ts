@@ -1,0 +1,10 @@
+// Original file: proto/baton.proto
+
+
+export interface RemoveVolumes {
+  'stack'?: (string);
+}
+
+export interface RemoveVolumes__Output {
+  'stack': (string);
+}
