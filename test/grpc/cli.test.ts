@@ -77,10 +77,10 @@ t.test('nodes, nodes --json and events against a live coordinator', async (t) =>
   const text = await runBaton(['nodes', '--coordinator', target]);
   t.equal(text.code, 0);
   const [header, row] = text.stdout.trim().split('\n');
-  t.match(header, /^NAME\s+ADDRESS\s+STATUS\s+SCHEDULING\s+ROLE\s+CPU USED\/TOTAL\s+MEMORY USED\/TOTAL\s+DOCKER\s+CONTAINERS\s+LAST SEEN$/);
+  t.match(header, /^NAME\s+ADDRESS\s+STATUS\s+ROLE\s+SCHEDULING\s+CPU USED\/TOTAL\s+MEMORY USED\/TOTAL\s+DOCKER\s+CONTAINERS\s+LAST SEEN$/);
   // 12.5% of 4 cores = 0.5 cores used; 1 GiB of 8 GiB
   // A hello without a role (as agents before roles sent it): a worker.
-  t.match(row, /^edge-1\s+127\.0\.0\.1\s+ready\s+active\s+worker\s+0\.5\/4\.0 cores\s+1 GiB\/8 GiB\s+down\s+0\s+\d+\.\ds ago$/);
+  t.match(row, /^edge-1\s+127\.0\.0\.1\s+ready\s+worker\s+active\s+0\.5\/4\.0 cores\s+1 GiB\/8 GiB\s+down\s+0\s+\d+\.\ds ago$/);
 
   const ev = await runBaton(['events', '--json', '--coordinator', target]);
   t.equal(ev.code, 0);

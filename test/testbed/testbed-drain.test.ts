@@ -28,7 +28,7 @@ t.test('drain and cordon on three namespace hosts', { skip }, async (t) => {
   t.equal((r.after[h2.name] ?? 0) + (r.after[h3.name] ?? 0), 4, 'all four on the other hosts');
 
   const nodes = await runBaton(['nodes'], c.env);
-  t.match(nodes.stdout, new RegExp(`${h1.name}\\s+\\S+\\s+ready\\s+drained`), nodes.stdout);
+  t.match(nodes.stdout, new RegExp(`${h1.name}\\s+\\S+\\s+ready\\s+\\S+\\s+drained`), nodes.stdout);
   await c.restartCoordinator();
   await waitFor('h1 back', async () => byName(await listNodes(c.target))[h1.name]?.status === 'ready', 30_000, 200);
   const again = await runBaton(['nodes', '--json'], c.env);

@@ -71,7 +71,7 @@ export function nodeJson(n: NodeInfo__Output): NodeJson {
 
 export function nodesTable(nodes: NodeJson[], nowMs: number): string {
   return table(
-    ['NAME', 'ADDRESS', 'STATUS', 'SCHEDULING', 'ROLE', 'CPU USED/TOTAL', 'MEMORY USED/TOTAL', 'DOCKER', 'CONTAINERS', 'LAST SEEN'],
+    ['NAME', 'ADDRESS', 'STATUS', 'ROLE', 'SCHEDULING', 'CPU USED/TOTAL', 'MEMORY USED/TOTAL', 'DOCKER', 'CONTAINERS', 'LAST SEEN'],
     nodes.map((n) => {
       const cores = n.capacity.cpuMillis / 1000;
       const usedCores = n.usage ? (n.usage.cpuPercent / 100) * cores : undefined;
@@ -79,8 +79,8 @@ export function nodesTable(nodes: NodeJson[], nowMs: number): string {
         n.name,
         n.address,
         n.status,
-        n.schedule === 'draining' ? `draining (${n.drainRemaining} left)` : n.schedule || 'active',
         n.role,
+        n.schedule === 'draining' ? `draining (${n.drainRemaining} left)` : n.schedule || 'active',
         `${usedCores === undefined ? '-' : usedCores.toFixed(1)}/${cores.toFixed(1)} cores`,
         `${n.usage ? formatBytes(n.usage.memoryBytes) : '-'}/${formatBytes(n.capacity.memoryBytes)}`,
         n.dockerUp ? 'up' : 'down',
