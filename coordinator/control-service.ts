@@ -48,7 +48,7 @@ export interface ControlDeps {
 }
 
 /** Every ControlService call but the security ones (security/admin-service.ts). */
-export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'SetNodeSchedule' | 'WhoAmI' | 'CreateSecret' | 'ListSecrets' | 'RemoveSecret' | 'CreateConfig' | 'ListConfigs' | 'RemoveConfig' | 'InspectConfig'> {
+export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'SetNodeSchedule' | 'LabelNode' | 'WhoAmI' | 'CreateSecret' | 'ListSecrets' | 'RemoveSecret' | 'CreateConfig' | 'ListConfigs' | 'RemoveConfig' | 'InspectConfig'> {
   const failed = (err: unknown) => {
     if (!isExpectedError(err)) deps.log.error({ err }, 'control request failed');
     return toGrpcStatus(err);

@@ -18,6 +18,7 @@ import type { NodeRole } from '../shared/model/node-role.js';
 import type { VolumeObservation } from '../shared/model/volume.js';
 import { ingressPortEvents } from './ingress/port-events.js';
 import { releaseHomes } from './sticky.js';
+import { withOperatorLabels } from './node-schedule.js';
 
 export interface NodeIntroduction {
   nodeId: string;
@@ -163,7 +164,9 @@ export class NodePool {
       id: intro.nodeId,
       name: intro.name,
       address: intro.address,
-      labels: intro.labels,
+      // An operator's `baton node label` outlives the agent's hello (which says its own).
+      labels: withOperatorLabels(intro.labels, existing?.operatorLabels),
+      ...(existing?.operatorLabels ? { operatorLabels: { ...existing.operatorLabels }, agentLabels: { ...intro.labels } } : {}),
       role: intro.role,
       capacity: intro.capacity,
       status: existing?.status ?? 'ready',

@@ -57,6 +57,41 @@ export function drainRemaining(
   return out;
 }
 
+/** The labels a node has: the agent's, with an operator's set over them and removed from them. Pure. */
+export function withOperatorLabels(agent: Readonly<Record<string, string>>, operator: DeepReadonly<Record<string, string | null>> | undefined): Record<string, string> {
+  const out: Record<string, string> = { ...agent };
+  for (const [k, v] of Object.entries(operator ?? {})) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+const LABEL_KEY = /^[A-Za-z0-9]([A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * `baton node label NODE k=v k2-` (kubectl's syntax; Swarm's `--label-add`/`--label-rm`): what to
+ * set and what to remove, or the first bad argument. Pure.
+ */
+export function parseLabelChanges(args: readonly string[]): { set: Record<string, string>; remove: string[] } | { error: string } {
+  const set: Record<string, string> = {};
+  const remove: string[] = [];
+  if (args.length === 0) return { error: 'labels: give at least one key=value to set or key- to remove' };
+  for (const a of args) {
+    const eq = a.indexOf('=');
+    const key = eq >= 0 ? a.slice(0, eq) : a.endsWith('-') ? a.slice(0, -1) : a;
+    if (!LABEL_KEY.test(key)) return { error: `label ${JSON.stringify(a)}: expected key=value or key- (a key of letters, digits, ".", "_", "-", "/", at most 63)` };
+    if (eq >= 0) {
+      const value = a.slice(eq + 1);
+      if (value.length > 256 || /[\s,]/.test(value)) return { error: `label ${JSON.stringify(a)}: the value must be at most 256 characters without spaces or commas` };
+      set[key] = value;
+    } else if (a.endsWith('-')) remove.push(key);
+    else return { error: `label ${JSON.stringify(a)}: expected key=value or key-` };
+  }
+  for (const k of remove) if (k in set) return { error: `label ${k}: both set and removed` };
+  return { set, remove };
+}
+
 /** A draining node past its deadline. Pure. */
 export function drainExpired(schedule: DeepReadonly<NodeSchedule> | undefined, nowMs: number): boolean {
   return schedule?.state === 'draining' && schedule.deadlineAtMs !== undefined && nowMs >= schedule.deadlineAtMs;
@@ -76,15 +111,45 @@ export class NodeSchedules {
     return drainRemaining(Object.values(state.nodes), state.stacks, this.store.allocations());
   }
 
-  /** `node` by name or id. Returns the node's id. */
-  async set(node: string, action: string, deadlineMs: number, who: string): Promise<string> {
+  /**
+   * `baton node label`: sets and removes labels over the agent's (durable, kept through its
+   * hellos). A replica whose node no longer meets its constraints is moved, start-first (reconciler).
+   */
+  async label(node: string, set: Readonly<Record<string, string>>, remove: readonly string[], who: string): Promise<string> {
+    const parsed = parseLabelChanges([...Object.entries(set).map(([k, v]) => `${k}=${v}`), ...remove.map((k) => `${k}-`)]);
+    if ('error' in parsed) throw new InputError(parsed.error);
+    const rec = this.find(node);
+    this.store.transact((s) => {
+      const n = s.nodes[rec.id];
+      if (!n) return;
+      const agent = n.agentLabels ?? { ...n.labels };
+      const ops: Record<string, string | null> = { ...(n.operatorLabels ?? {}) };
+      for (const [k, v] of Object.entries(parsed.set)) ops[k] = v;
+      for (const k of parsed.remove) ops[k] = null;
+      n.agentLabels = agent;
+      n.operatorLabels = ops;
+      n.labels = withOperatorLabels(agent, ops);
+    });
+    const changes = [...Object.entries(parsed.set).map(([k, v]) => `${k}=${v}`), ...parsed.remove.map((k) => `-${k}`)].join(' ');
+    this.events.append({ type: 'node.labels', nodeId: rec.id, nodeName: rec.name, from: '', to: '', reason: `by ${who}`, message: changes });
+    await this.store.flush();
+    return rec.id;
+  }
+
+  private find(node: string): DeepReadonly<NodeRecord> {
     if (!node) throw new InputError('node: required (a node name or id)');
-    if (!isScheduleAction(action)) throw new InputError(`action: expected cordon, uncordon or drain, got ${JSON.stringify(action)}`);
-    if (!Number.isFinite(deadlineMs) || deadlineMs < 0) throw new InputError(`deadline_ms: expected 0 (none) or a positive number of milliseconds, got ${deadlineMs}`);
-    if (deadlineMs > 0 && action !== 'drain') throw new InputError('deadline_ms: only a drain takes a deadline');
     const nodes = this.store.state.nodes;
     const rec = (Object.hasOwn(nodes, node) ? nodes[node] : undefined) ?? Object.values(nodes).find((n) => n.name === node);
     if (!rec) throw new NotFoundError(`no node with id or name ${JSON.stringify(node)}`, `node ${node}`);
+    return rec;
+  }
+
+  /** `node` by name or id. Returns the node's id. */
+  async set(node: string, action: string, deadlineMs: number, who: string): Promise<string> {
+    if (!isScheduleAction(action)) throw new InputError(`action: expected cordon, uncordon or drain, got ${JSON.stringify(action)}`);
+    if (!Number.isFinite(deadlineMs) || deadlineMs < 0) throw new InputError(`deadline_ms: expected 0 (none) or a positive number of milliseconds, got ${deadlineMs}`);
+    if (deadlineMs > 0 && action !== 'drain') throw new InputError('deadline_ms: only a drain takes a deadline');
+    const rec = this.find(node);
     const now = this.clock.now();
     const before = rec.schedule?.state ?? 'schedulable';
     const next = nextSchedule(rec.schedule, action, now, deadlineMs);

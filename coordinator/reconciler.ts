@@ -6,6 +6,8 @@ import type { NodeRole } from '../shared/model/node-role.js';
 import { desiredSlots, type SlotNode } from './desired-slots.js';
 import type { RolloutGate } from './rollout/step.js';
 import { homeOf, isSticky, pinReason } from './sticky.js';
+import { firstFailedConstraint } from './scheduler/constraints.js';
+import type { ServiceSpec } from '../shared/compose/types.js';
 import type { AllocationRecord, DeepReadonly, NodeStatus, StackRecord } from './store/schema.js';
 
 /** Allocations as the store hands them out: read only. */
@@ -159,12 +161,21 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
       // A drain moves a replicated service's slots off draining nodes, at most its budget on the
       // move at once (not during its rollout, which replaces them anyway). On the move: a slot
       // with a copy on a draining node and one elsewhere that does not serve yet.
-      const drains = anyDraining && !global && !gate && live.some(draining);
+      // A replica whose node no longer meets the service's constraints (`baton node label`) moves the same way.
+      const constraints = svc.spec.constraints as ServiceSpec['constraints'];
+      const misplaced = (a: Alloc): string | undefined => {
+        if (constraints.length === 0) return undefined;
+        const n = input.nodes.get(a.nodeId);
+        if (!n?.labels) return undefined;
+        return firstFailedConstraint({ id: a.nodeId, name: n.name ?? a.nodeId, labels: n.labels, ...(n.role ? { role: n.role } : {}) }, constraints)?.text;
+      };
+      const moves = (a: Alloc) => draining(a) || misplaced(a) !== undefined;
+      const drains = !global && !gate && (anyDraining || constraints.length > 0) && live.some(moves);
       let moving = 0;
       if (drains) {
         for (const cands of liveBySlot.values()) {
           const current = cands.filter((a) => runsCurrentSpec(a, svc));
-          if (current.some(draining) && current.some((a) => !draining(a)) && !current.some((a) => !draining(a) && serving(a))) moving++;
+          if (current.some(moves) && current.some((a) => !moves(a)) && !current.some((a) => !moves(a) && serving(a))) moving++;
         }
       }
       const budget = drains ? drainBudget(svc.spec) : 0;
@@ -191,11 +202,11 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
           place.push(nodeId === undefined ? { stack: stack.name, service: name, replica } : { stack: stack.name, service: name, replica, nodeId, ...(home !== undefined ? { pinReason: pinReason(svc.spec) } : {}) });
           continue;
         }
-        if (drains && current.some(draining)) {
-          const elsewhere = current.filter((a) => !draining(a));
+        if (drains && current.some(moves)) {
+          const elsewhere = current.filter((a) => !moves(a));
           const ready = elsewhere.find(serving);
           if (!ready) {
-            // Only copies on draining nodes: start a replacement elsewhere if the budget allows
+            // Only copies on draining (or no longer matching) nodes: start a replacement elsewhere if the budget allows
             // (a sticky slot cannot leave its data: it stays, and the drain reports it).
             if (elsewhere.length === 0 && home === undefined && moving < budget) {
               moving++;
@@ -203,7 +214,11 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
             }
             continue;
           }
-          for (const a of cands) if (a !== ready) stop.push({ allocationId: a.id, reason: draining(a) ? `drained: replaced by ${ready.id}` : `duplicate of ${ready.id}` });
+          for (const a of cands) {
+            if (a === ready) continue;
+            const off = draining(a) ? 'drained' : misplaced(a) !== undefined ? `its node no longer meets ${misplaced(a)}` : undefined;
+            stop.push({ allocationId: a.id, reason: off ? `${off}: replaced by ${ready.id}` : `duplicate of ${ready.id}` });
+          }
           continue;
         }
         // Keep one current allocation: a running one if any, else the newest. Others are stopped

@@ -11,7 +11,7 @@ import { toNodeInfo } from '../control-service.js';
 import type { ClusterAuthority } from './authority.js';
 import { callerOf, describePrincipal } from './authorize.js';
 
-type SecurityHandlers = Pick<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'WhoAmI' | 'SetNodeSchedule'>;
+type SecurityHandlers = Pick<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'WhoAmI' | 'SetNodeSchedule' | 'LabelNode'>;
 
 export function securityHandlers(authority: ClusterAuthority | undefined, pool: NodePool, log: Logger, schedules?: NodeSchedules): SecurityHandlers {
   const run =
@@ -66,7 +66,13 @@ export function securityHandlers(authority: ClusterAuthority | undefined, pool: 
       log.info({ who, node: req.node, action: req.action }, 'node schedule changed');
       return toNodeInfo(pool.get(id)!, false, schedules.remaining().get(id)?.length ?? 0);
     }),
-    WhoAmI(call, callback) {
+    LabelNode: run(async (req: { node: string; set: Record<string, string>; remove: string[] }, who) => {
+      if (!schedules) throw new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not schedule work');
+      const id = await schedules.label(req.node, req.set ?? {}, req.remove ?? [], who);
+      log.info({ who, node: req.node, set: req.set, remove: req.remove }, 'node labels changed');
+      return toNodeInfo(pool.get(id)!, false, schedules.remaining().get(id)?.length ?? 0);
+    }),
+        WhoAmI(call, callback) {
       const p = callerOf(call, authority);
       const [role, name] = p.kind === 'operator' ? [p.role, p.name] : p.kind === 'node' ? ['node', p.nodeId] : ['anonymous', ''];
       callback(null, { role, name, insecure: !authority });

@@ -23,7 +23,7 @@ export type Principal =
   | { kind: 'insecure' };
 
 const READ_METHODS = ['ListNodes', 'GetNode', 'WatchEvents', 'ListEvents', 'Plan', 'ListServices', 'ListReplicas', 'Logs', 'RolloutStatus', 'History', 'ListEndpoints', 'WhoAmI', 'ListSecrets', 'ListConfigs', 'InspectConfig', 'ListVolumes'];
-const ADMIN_METHODS = ['Deploy', 'Scale', 'Remove', 'Rollback', 'GetJoinToken', 'CreateCredential', 'RevokeCredential', 'RemoveNode', 'SetNodeSchedule', 'CreateSecret', 'RemoveSecret', 'CreateConfig', 'RemoveConfig'];
+const ADMIN_METHODS = ['Deploy', 'Scale', 'Remove', 'Rollback', 'GetJoinToken', 'CreateCredential', 'RevokeCredential', 'RemoveNode', 'SetNodeSchedule', 'LabelNode', 'CreateSecret', 'RemoveSecret', 'CreateConfig', 'RemoveConfig'];
 
 /** Every method of every service and who may call it; a method not listed is refused (fail closed). */
 export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([

@@ -40,6 +40,13 @@ export interface NodeRecord {
    * no new work) until `baton node uncordon`. Undefined: schedulable.
    */
   schedule?: NodeSchedule;
+  /**
+   * `baton node label` (node-schedule.ts): labels an operator set (a value) or removed (null) over
+   * the ones the agent says in its hello; `labels` is the result. Undefined: none.
+   */
+  operatorLabels?: Record<string, string | null>;
+  /** The labels of the agent's last hello, before operatorLabels (undefined: the same as labels). */
+  agentLabels?: Record<string, string>;
 }
 
 export interface NodeSchedule {

@@ -348,6 +348,7 @@ services:
     RevokeCredential: { base: { name: 'fuzz-nobody' }, adminIf: (q) => !Object.hasOwn(c.store.state.identities, `operator/${String(q.name)}`) },
     RemoveNode: { base: { node: 'fuzz-nowhere', force: false }, adminIf: (q) => !q.node || c.pool.get(String(q.node)) === undefined },
     SetNodeSchedule: { base: { node: 'fuzz-nowhere', action: 'cordon', deadline_ms: 0 }, adminIf: (q) => !q.node || c.pool.get(String(q.node)) === undefined },
+    LabelNode: { base: { node: 'fuzz-nowhere', set: { zone: 'a' }, remove: [] }, adminIf: (q) => !q.node || c.pool.get(String(q.node)) === undefined },
     WhoAmI: { base: {} },
     // As admin only when the server's own rules refuse it (name, size), or nothing of that name exists.
     CreateSecret: { base: { name: 'fuzz-secret', data: Buffer.from('x') }, adminIf: (q) => !storable(q) },

@@ -83,7 +83,7 @@ const METHOD_RULES: Record<string, Rule> = {
     ['ListNodes', 'GetNode', 'WatchEvents', 'ListEvents', 'Plan', 'ListServices', 'ListReplicas', 'Logs', 'RolloutStatus', 'History', 'ListEndpoints', 'WhoAmI', 'ListSecrets', 'ListConfigs', 'InspectConfig', 'ListVolumes'].map((m) => [`/baton.v1.ControlService/${m}`, 'read']),
   ),
   ...Object.fromEntries(
-    ['Deploy', 'Scale', 'Remove', 'Rollback', 'GetJoinToken', 'CreateCredential', 'RevokeCredential', 'RemoveNode', 'SetNodeSchedule', 'CreateSecret', 'RemoveSecret', 'CreateConfig', 'RemoveConfig'].map((m) => [`/baton.v1.ControlService/${m}`, 'admin']),
+    ['Deploy', 'Scale', 'Remove', 'Rollback', 'GetJoinToken', 'CreateCredential', 'RevokeCredential', 'RemoveNode', 'SetNodeSchedule', 'LabelNode', 'CreateSecret', 'RemoveSecret', 'CreateConfig', 'RemoveConfig'].map((m) => [`/baton.v1.ControlService/${m}`, 'admin']),
   ),
 };
 

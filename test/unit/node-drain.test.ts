@@ -5,7 +5,7 @@
 // stops what is left at its deadline and says so, and the state survives a restart. The testbed
 // test (testbed-drain) checks the same on real engines.
 import t from 'tap';
-import { drainExpired, drainRemaining, nextSchedule } from '../../coordinator/node-schedule.js';
+import { drainExpired, drainRemaining, nextSchedule, parseLabelChanges, withOperatorLabels } from '../../coordinator/node-schedule.js';
 import { Harness, type NodeSpec } from '../fixtures/harness.js';
 
 t.test('nextSchedule and drainExpired', async (t) => {
@@ -177,4 +177,47 @@ t.test('cordon: no new work, what runs stays; it survives a coordinator restart;
   await t.rejects(h.schedules.set('n1', 'cordon', 5000, 'x'), { message: 'deadline_ms: only a drain takes a deadline' });
   await t.rejects(h.schedules.set('nope', 'cordon', 0, 'x'), { message: 'no node with id or name "nope"' });
   await t.rejects(h.schedules.set('n1', 'drain', -1, 'x'), { message: /deadline_ms: expected 0 \(none\) or a positive number/ });
+});
+
+t.test('parseLabelChanges and withOperatorLabels', async (t) => {
+  t.same(parseLabelChanges(['zone=b', 'rack-', 'ssd=']), { set: { zone: 'b', ssd: '' }, remove: ['rack'] });
+  t.same(parseLabelChanges([]), { error: 'labels: give at least one key=value to set or key- to remove' });
+  t.match(parseLabelChanges(['bad key=1']), { error: /label "bad key=1": expected key=value or key-/ });
+  t.match(parseLabelChanges(['zone']), { error: 'label "zone": expected key=value or key-' });
+  t.match(parseLabelChanges(['zone=a b']), { error: /without spaces or commas/ });
+  t.same(parseLabelChanges(['zone=a', 'zone-']), { error: 'label zone: both set and removed' });
+  t.same(withOperatorLabels({ zone: 'a', rack: '1' }, { zone: 'b', rack: null, ssd: 'yes' }), { zone: 'b', ssd: 'yes' });
+});
+
+t.test('node label: a replica whose node no longer meets its constraints moves, start-first; the labels outlive the hello', async (t) => {
+  const h = await cluster(
+    { n1: { cpus: 2, labels: { zone: 'a' } }, n2: { cpus: 8, labels: { zone: 'b' } }, n3: { cpus: 8, labels: { zone: 'c' } } },
+    stack({ replicas: 2, parallelism: 1, extra: '      placement: { constraints: ["node.labels.zone != c"] }\n' }),
+  );
+  t.same(runningOn(h), { n1: 2 });
+  await h.schedules.label('n1', { zone: 'c' }, [], 'admin test');
+  t.same(h.store.state.nodes['n1']!.labels, { zone: 'c' });
+  let min = Infinity;
+  await settle(h, 8, () => (min = Math.min(min, total(runningOn(h)))));
+  t.same(runningOn(h), { n2: 2 }, 'moved to the one node that still matches');
+  t.equal(min, 2, 'never fewer than desired');
+  const stops = h.sent('n1').filter((m) => m.startsWith('stop '));
+  t.ok(stops.length === 2 && stops.every((m) => m.includes('its node no longer meets node.labels.zone != c: replaced by')), stops.join('; '));
+  t.match(h.events.list(0).find((e) => e.type === 'node.labels'), { nodeName: 'n1', message: 'zone=c', reason: 'by admin test' });
+  // The agent says hello again with its own labels: the operator's stay on top.
+  const h2 = h.restart();
+  h2.reportAll();
+  t.same(h2.store.state.nodes['n1']!.labels, { zone: 'c' }, "operator's zone=c kept over the agent's zone=a");
+  await h2.schedules.label('n1', {}, ['zone'], 'admin test');
+  t.same(h2.store.state.nodes['n1']!.labels, {}, 'removed: not the agent\'s either');
+  await t.rejects(h2.schedules.label('n1', {}, [], 'x'), { message: 'labels: give at least one key=value to set or key- to remove' });
+  await t.rejects(h2.schedules.label('nope', { a: 'b' }, [], 'x'), { message: 'no node with id or name "nope"' });
+});
+
+t.test('node label: with nowhere else to go the replica stays on its node', async (t) => {
+  const h = await cluster({ n1: { cpus: 2, labels: { zone: 'a' } } }, stack({ replicas: 1, extra: '      placement: { constraints: ["node.labels.zone == a"] }\n' }));
+  await h.schedules.label('n1', { zone: 'b' }, [], 'admin test');
+  await settle(h, 4);
+  t.same(runningOn(h), { n1: 1 }, 'kept running: no node meets the constraint');
+  t.match(h.queries.services().find((s) => s.name === 'web')!.pending[0]?.reason ?? '', /constraint node\.labels\.zone == a/);
 });

@@ -22,7 +22,35 @@ export function scheduleLine(n: NodeInfo__Output): string {
   return `uncordoned ${n.name}: it takes new work again (nothing moves back by itself)`;
 }
 
+/** `baton node label NODE k=v k2-`: kubectl's syntax. Bad arguments are exit 2, before any call. */
+function labelChanges(args: readonly string[]): { set: Record<string, string>; remove: string[] } {
+  if (args.length === 0) throw new CliError('LABELS: give at least one key=value to set or key- to remove', EXIT_BAD_INPUT);
+  const set: Record<string, string> = {};
+  const remove: string[] = [];
+  for (const a of args) {
+    const eq = a.indexOf('=');
+    if (eq > 0) set[a.slice(0, eq)] = a.slice(eq + 1);
+    else if (eq < 0 && a.length > 1 && a.endsWith('-')) remove.push(a.slice(0, -1));
+    else throw new CliError(`label ${JSON.stringify(a)}: expected key=value to set or key- to remove`, EXIT_BAD_INPUT);
+  }
+  return { set, remove };
+}
+
 export function registerNodeSchedule(node: Command): void {
+  connectionFlags(
+    node
+      .command('label')
+      .description("set (k=v) or remove (k-) a node's labels over its agent's; replicas whose constraints it no longer meets move elsewhere, start-first")
+      .argument('<node>', 'node name or id')
+      .argument('<labels...>', 'key=value to set, key- to remove'),
+  ).action(async (name: string, args: string[], o: ConnectionOptions) => {
+    if (!name.trim()) throw new CliError('NODE: give a node name or id', EXIT_BAD_INPUT);
+    const changes = labelChanges(args);
+    const conn = resolveConnection(o);
+    const n = await unary<object, NodeInfo__Output>(conn, (c, q, opts, cb) => c.LabelNode(q, opts, cb), { node: name, ...changes }, TIMEOUT_MS);
+    const labels = Object.entries(n.labels).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
+    process.stdout.write(`labels of ${n.name}: ${labels || '(none)'}\n`);
+  });
   for (const action of ['cordon', 'uncordon'] as const) {
     connectionFlags(
       node

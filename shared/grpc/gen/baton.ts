@@ -46,6 +46,7 @@ import type { IngressService as _baton_v1_IngressService, IngressService__Output
 import type { JoinRequest as _baton_v1_JoinRequest, JoinRequest__Output as _baton_v1_JoinRequest__Output } from './baton/v1/JoinRequest.js';
 import type { JoinServiceClient as _baton_v1_JoinServiceClient, JoinServiceDefinition as _baton_v1_JoinServiceDefinition } from './baton/v1/JoinService.js';
 import type { JoinTokenInfo as _baton_v1_JoinTokenInfo, JoinTokenInfo__Output as _baton_v1_JoinTokenInfo__Output } from './baton/v1/JoinTokenInfo.js';
+import type { LabelNodeRequest as _baton_v1_LabelNodeRequest, LabelNodeRequest__Output as _baton_v1_LabelNodeRequest__Output } from './baton/v1/LabelNodeRequest.js';
 import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from './baton/v1/ListEventsRequest.js';
 import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from './baton/v1/ListEventsResponse.js';
 import type { ListFileObjectsRequest as _baton_v1_ListFileObjectsRequest, ListFileObjectsRequest__Output as _baton_v1_ListFileObjectsRequest__Output } from './baton/v1/ListFileObjectsRequest.js';
@@ -162,6 +163,7 @@ export interface ProtoGrpcType {
       JoinRequest: MessageTypeDefinition<_baton_v1_JoinRequest, _baton_v1_JoinRequest__Output>
       JoinService: SubtypeConstructor<typeof grpc.Client, _baton_v1_JoinServiceClient> & { service: _baton_v1_JoinServiceDefinition }
       JoinTokenInfo: MessageTypeDefinition<_baton_v1_JoinTokenInfo, _baton_v1_JoinTokenInfo__Output>
+      LabelNodeRequest: MessageTypeDefinition<_baton_v1_LabelNodeRequest, _baton_v1_LabelNodeRequest__Output>
       ListEventsRequest: MessageTypeDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsRequest__Output>
       ListEventsResponse: MessageTypeDefinition<_baton_v1_ListEventsResponse, _baton_v1_ListEventsResponse__Output>
       ListFileObjectsRequest: MessageTypeDefinition<_baton_v1_ListFileObjectsRequest, _baton_v1_ListFileObjectsRequest__Output>

@@ -16,6 +16,7 @@ import type { GetJoinTokenRequest as _baton_v1_GetJoinTokenRequest, GetJoinToken
 import type { GetNodeRequest as _baton_v1_GetNodeRequest, GetNodeRequest__Output as _baton_v1_GetNodeRequest__Output } from '../../baton/v1/GetNodeRequest.js';
 import type { HistoryResponse as _baton_v1_HistoryResponse, HistoryResponse__Output as _baton_v1_HistoryResponse__Output } from '../../baton/v1/HistoryResponse.js';
 import type { JoinTokenInfo as _baton_v1_JoinTokenInfo, JoinTokenInfo__Output as _baton_v1_JoinTokenInfo__Output } from '../../baton/v1/JoinTokenInfo.js';
+import type { LabelNodeRequest as _baton_v1_LabelNodeRequest, LabelNodeRequest__Output as _baton_v1_LabelNodeRequest__Output } from '../../baton/v1/LabelNodeRequest.js';
 import type { ListEventsRequest as _baton_v1_ListEventsRequest, ListEventsRequest__Output as _baton_v1_ListEventsRequest__Output } from '../../baton/v1/ListEventsRequest.js';
 import type { ListEventsResponse as _baton_v1_ListEventsResponse, ListEventsResponse__Output as _baton_v1_ListEventsResponse__Output } from '../../baton/v1/ListEventsResponse.js';
 import type { ListFileObjectsRequest as _baton_v1_ListFileObjectsRequest, ListFileObjectsRequest__Output as _baton_v1_ListFileObjectsRequest__Output } from '../../baton/v1/ListFileObjectsRequest.js';
@@ -121,6 +122,15 @@ export interface ControlServiceClient extends grpc.Client {
   inspectConfig(argument: _baton_v1_FileObjectRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_ConfigContent__Output>): grpc.ClientUnaryCall;
   inspectConfig(argument: _baton_v1_FileObjectRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_ConfigContent__Output>): grpc.ClientUnaryCall;
   inspectConfig(argument: _baton_v1_FileObjectRef, callback: grpc.requestCallback<_baton_v1_ConfigContent__Output>): grpc.ClientUnaryCall;
+  
+  LabelNode(argument: _baton_v1_LabelNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  LabelNode(argument: _baton_v1_LabelNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  LabelNode(argument: _baton_v1_LabelNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  LabelNode(argument: _baton_v1_LabelNodeRequest, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  labelNode(argument: _baton_v1_LabelNodeRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  labelNode(argument: _baton_v1_LabelNodeRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  labelNode(argument: _baton_v1_LabelNodeRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
+  labelNode(argument: _baton_v1_LabelNodeRequest, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
   
   ListConfigs(argument: _baton_v1_ListFileObjectsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListFileObjectsResponse__Output>;
   ListConfigs(argument: _baton_v1_ListFileObjectsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_ListFileObjectsResponse__Output>;
@@ -294,6 +304,8 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   InspectConfig: grpc.handleUnaryCall<_baton_v1_FileObjectRef__Output, _baton_v1_ConfigContent>;
   
+  LabelNode: grpc.handleUnaryCall<_baton_v1_LabelNodeRequest__Output, _baton_v1_NodeInfo>;
+  
   ListConfigs: grpc.handleServerStreamingCall<_baton_v1_ListFileObjectsRequest__Output, _baton_v1_ListFileObjectsResponse>;
   
   ListEndpoints: grpc.handleUnaryCall<_baton_v1_ServiceRef__Output, _baton_v1_EndpointsResponse>;
@@ -347,6 +359,7 @@ export interface ControlServiceDefinition extends grpc.ServiceDefinition {
   GetNode: MethodDefinition<_baton_v1_GetNodeRequest, _baton_v1_NodeInfo, _baton_v1_GetNodeRequest__Output, _baton_v1_NodeInfo__Output>
   History: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_HistoryResponse, _baton_v1_ServiceRef__Output, _baton_v1_HistoryResponse__Output>
   InspectConfig: MethodDefinition<_baton_v1_FileObjectRef, _baton_v1_ConfigContent, _baton_v1_FileObjectRef__Output, _baton_v1_ConfigContent__Output>
+  LabelNode: MethodDefinition<_baton_v1_LabelNodeRequest, _baton_v1_NodeInfo, _baton_v1_LabelNodeRequest__Output, _baton_v1_NodeInfo__Output>
   ListConfigs: MethodDefinition<_baton_v1_ListFileObjectsRequest, _baton_v1_ListFileObjectsResponse, _baton_v1_ListFileObjectsRequest__Output, _baton_v1_ListFileObjectsResponse__Output>
   ListEndpoints: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_EndpointsResponse, _baton_v1_ServiceRef__Output, _baton_v1_EndpointsResponse__Output>
   ListEvents: MethodDefinition<_baton_v1_ListEventsRequest, _baton_v1_ListEventsResponse, _baton_v1_ListEventsRequest__Output, _baton_v1_ListEventsResponse__Output>
