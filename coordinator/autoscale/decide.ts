@@ -48,7 +48,7 @@ export interface MetricReading {
   readonly targetPercent: number;
   /** observed / target. */
   readonly ratio: number;
-  /** ceil(counted × ratio), or `current` within tolerance. */
+  /** What the window agrees on: each tick proposes ceil(counted × its ratio) (its count within tolerance); the lowest when all are above the count, the highest when all are below, else the count. */
   readonly proposal: number;
 }
 
@@ -90,14 +90,23 @@ export function decide(input: DecideInput): AutoscaleDecision {
   const readings: MetricReading[] = [];
   for (const [metric, target] of [['cpu', spec.cpuPercent], ['memory', spec.memoryPercent]] as const) {
     if (target === undefined) continue;
-    const values = samples.map((s) => (metric === 'cpu' ? s.cpuPercent : s.memoryPercent)).filter((v): v is number => v !== undefined);
-    if (values.length === 0) continue;
-    const observedPercent = values.reduce((a, b) => a + b, 0) / values.length;
-    const ratio = observedPercent / target;
-    // Within the band the HPA keeps the current count; outside it, the count that brings the counted
-    // replicas' average to the target. Float noise must not push an exact ratio up one replica.
-    const proposal = Math.abs(ratio - 1) <= spec.tolerance ? current : Math.ceil(Number((last.counted * ratio).toPrecision(12)));
-    readings.push({ metric, observedPercent, targetPercent: target, ratio, proposal });
+    const ticks = samples.flatMap((s) => {
+      const v = metric === 'cpu' ? s.cpuPercent : s.memoryPercent;
+      return v === undefined || s.counted === 0 ? [] : [{ ratio: v / target, counted: s.counted }];
+    });
+    if (ticks.length === 0) continue;
+    // Each tick's proposal is the HPA's: within the band the current count, outside it the count that
+    // brings the counted replicas' average to the target (float noise must not add a replica).
+    const proposals = ticks.map((x) => (Math.abs(x.ratio - 1) <= spec.tolerance ? current : Math.ceil(Number((x.counted * x.ratio).toPrecision(12)))));
+    // The window's proposal is what every tick in it agrees on: up to the lowest proposal when all ask
+    // for more, down to the highest when all ask for fewer, else no change. A load that has just
+    // begun (or ended) therefore moves the count once, by what the whole window shows, instead of
+    // creeping up a replica at a time as a mean over a half-loaded window would.
+    const low = Math.min(...proposals);
+    const high = Math.max(...proposals);
+    const proposal = low > current ? low : high < current ? high : current;
+    const ratio = ticks.reduce((a, x) => a + x.ratio, 0) / ticks.length;
+    readings.push({ metric, observedPercent: ratio * target, targetPercent: target, ratio, proposal });
   }
   if (readings.length === 0) return { ...base, ...seen, kind: 'hold', reason: 'no usage reported in the window' };
   // With several metrics the HPA takes the largest proposal.

@@ -70,8 +70,8 @@ t.test('load scales up, placed by the scheduler; back to min after it stops', as
   await run(h, a, 20);
   t.equal(replicasOf(h), 1, 'back to min');
   t.equal(running(h), 1, 'the nodes run 1');
-  // The down window first drops the 4s recommended at target, then the 3 and 2 recommended while the
-  // 5 s averages fell (as the HPA steps down through its window): only downward changes, ending at min.
+  // The down window drops the 4s recommended at target only 20 s after the last of them: then down,
+  // only downward changes, ending at min.
   const changes = events(h).map((e) => e.split(' ')[0]!.split('->').map(Number) as [number, number]);
   t.same(changes[0], [1, 4]);
   t.ok(changes.slice(1).every(([from, to]) => to < from), `only scale-downs after the load stopped: ${JSON.stringify(changes)}`);

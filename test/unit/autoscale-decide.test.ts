@@ -47,13 +47,39 @@ const rows: Row[] = [
   { name: 'just outside tolerance', current: 4, samples: steady(55.5, 4, NOW), kind: 'scale', desired: 5 },
   // 2 at 50% exactly: ratio 1 -> 2 (no float drift to 3).
   { name: 'exactly at target', current: 2, samples: steady(50, 2, NOW), kind: 'hold', desired: 2 },
-  // Mean of the window: half the ticks 20%, half 180% -> 100% -> ratio 2 -> ceil(2 × 2) = 4.
+  // Ticks alternate 20% and 180%: they propose ceil(2 × 0.4) = 1 and ceil(2 × 3.6) = 8; they do not
+  // agree on a direction, so no change (the mean, 100%, is what is shown).
   {
-    name: 'window mean of the per-tick averages',
+    name: 'ticks that disagree: no change',
     current: 2,
     samples: steady(100, 2, NOW).map((s, i) => ({ ...s, cpuPercent: i % 2 ? 180 : 20 })),
+    kind: 'hold',
+    desired: 2,
+    reason: /cpu 200% of target \(100% of reservation/,
+  },
+  // Ticks at 100%, 150%, 100% ... all above: proposals ceil(2 × 2) = 4 and ceil(2 × 3) = 6 -> the lowest, 4.
+  {
+    name: 'all ticks above: the lowest proposal',
+    current: 2,
+    samples: steady(100, 2, NOW).map((s, i) => ({ ...s, cpuPercent: i % 2 ? 150 : 100 })),
     kind: 'scale',
     desired: 4,
+  },
+  // Load began 4 s ago (6 ticks at 0%, 4 at 200%, one replica): the window does not agree yet, no change.
+  {
+    name: 'a load that has just begun waits for the whole window',
+    current: 1,
+    samples: steady(200, 1, NOW).map((s, i) => ({ ...s, cpuPercent: i < 6 ? 0 : 200 })),
+    kind: 'hold',
+    desired: 1,
+  },
+  // All ticks below: 4 replicas at 10% and 20% propose ceil(4 × 0.2) = 1 and ceil(4 × 0.4) = 2 -> the highest, 2.
+  {
+    name: 'all ticks below: the highest proposal',
+    current: 4,
+    samples: steady(10, 4, NOW).map((s, i) => ({ ...s, cpuPercent: i % 2 ? 20 : 10 })),
+    kind: 'scale',
+    desired: 2,
   },
   // Samples older than the window are ignored: old 500% ticks, window at 50% -> ratio 1.
   { name: 'samples outside the window ignored', current: 2, samples: [...steady(500, 2, NOW - 10_000), ...steady(50, 2, NOW)], kind: 'hold', desired: 2 },
