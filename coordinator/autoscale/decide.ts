@@ -92,12 +92,12 @@ export function decide(input: DecideInput): AutoscaleDecision {
     if (target === undefined) continue;
     const ticks = samples.flatMap((s) => {
       const v = metric === 'cpu' ? s.cpuPercent : s.memoryPercent;
-      return v === undefined || s.counted === 0 ? [] : [{ ratio: v / target, counted: s.counted }];
+      // Not counted: the replicas left out of the averages, and those the count has but that are not
+      // placed yet (the HPA's pending pods are unready pods too).
+      return v === undefined || s.counted === 0 ? [] : [{ ratio: v / target, counted: s.counted, uncounted: Math.max(s.excluded, current - s.counted) }];
     });
     if (ticks.length === 0) continue;
-    // Each tick's proposal is the HPA's: within the band the current count, outside it the count that
-    // brings the counted replicas' average to the target (float noise must not add a replica).
-    const proposals = ticks.map((x) => (Math.abs(x.ratio - 1) <= spec.tolerance ? current : Math.ceil(Number((x.counted * x.ratio).toPrecision(12)))));
+    const proposals = ticks.map((x) => tickProposal(x.ratio, x.counted, x.uncounted, current, spec.tolerance));
     // The window's proposal is what every tick in it agrees on: up to the lowest proposal when all ask
     // for more, down to the highest when all ask for fewer, else no change. A load that has just
     // begun (or ended) therefore moves the count once, by what the whole window shows, instead of
@@ -142,6 +142,26 @@ export function decide(input: DecideInput): AutoscaleDecision {
   const numbers = readings.map((r) => `${r.metric} ${pct(r.ratio * 100)} of target (${pct(r.observedPercent)} of reservation, target ${pct(r.targetPercent)})`).join(', ');
   const reason = `${numbers} over ${last.counted} replica${last.counted === 1 ? '' : 's'}${seen.excluded ? ` (${seen.excluded} not counted)` : ''} (window ${seconds(spec.windowMs)}) → ${desired} replica${desired === 1 ? '' : 's'}${limitedBy ? ` (${limitedBy})` : ''}`;
   return { ...base, ...seen, kind: desired === current ? 'hold' : 'scale', desired, readings, recommendation, reason };
+}
+
+/**
+ * One tick's proposal, as the HPA's replica calculator makes it (GetResourceReplicas): within the
+ * tolerance band the current count, else ceil(counted × ratio). When asking for more while some
+ * replicas are not counted, those count as using nothing (the HPA's unready pods on a scale-up):
+ * if that brings the ratio into the band or below 1, no change. A proposal never goes against its
+ * ratio's direction (more than the count for a ratio below 1, fewer for one above).
+ */
+export function tickProposal(ratio: number, counted: number, uncounted: number, current: number, tolerance: number): number {
+  // Float noise must not push an exact product up a replica.
+  const ceil = (x: number) => Math.ceil(Number(x.toPrecision(12)));
+  if (ratio > 1 && uncounted > 0) {
+    const rebalanced = (ratio * counted) / (counted + uncounted);
+    if (Math.abs(rebalanced - 1) <= tolerance || rebalanced < 1) return current;
+    return Math.max(current, ceil(rebalanced * (counted + uncounted)));
+  }
+  if (Math.abs(ratio - 1) <= tolerance) return current;
+  const p = ceil(counted * ratio);
+  return ratio > 1 ? Math.max(current, p) : Math.min(current, p);
 }
 
 /** Keeps what later decisions can still use: samples of the averaging window, recommendations of the longer stabilisation window. */

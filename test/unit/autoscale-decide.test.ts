@@ -1,7 +1,7 @@
 // The autoscaling rule (coordinator/autoscale/decide.ts) and the per-tick sample (sample.ts), table
 // driven with the arithmetic in comments. Time is each row's `nowMs`; nothing sleeps.
 import t from 'tap';
-import { decide, prune, type AutoscaleSample, type DecideInput, type Recommendation } from '../../coordinator/autoscale/decide.js';
+import { decide, prune, tickProposal, type AutoscaleSample, type DecideInput, type Recommendation } from '../../coordinator/autoscale/decide.js';
 import { AUTOSCALE_WARMUP_MS, sampleOf, type ReplicaReading } from '../../coordinator/autoscale/sample.js';
 import { DEFAULT_AUTOSCALE } from '../../shared/compose/defaults.js';
 import type { AutoscaleSpec } from '../../shared/compose/types.js';
@@ -134,8 +134,16 @@ const rows: Row[] = [
     desired: 2,
     reason: /scale-up window 30 s/,
   },
-  // Starting replicas are not in the averages: 2 counted at 100% (2 more starting) -> ceil(2 × 2) = 4 = current.
+  // Starting replicas are not in the averages: 2 counted at 100% (ratio 2), 2 starting count as 0
+  // on a scale-up (HPA): 2 × 2 / 4 = 1, within the band -> 4.
   { name: 'excluded replicas: counted ones only', current: 4, samples: steady(100, 2, NOW, 2), kind: 'hold', desired: 4, reason: /over 2 replicas \(2 not counted\)/ },
+  // 2 counted at 75% (ratio 1.5), 2 starting: rebalanced 1.5 × 2 / 4 = 0.75 < 1, the direction would turn: no change
+  // (ceil(2 × 1.5) = 3 would be a scale-down of an overloaded service).
+  { name: 'a ratio above 1 never scales down (HPA rebalancing)', current: 4, samples: steady(75, 2, NOW, 2), kind: 'hold', desired: 4 },
+  // Same with 2 replicas not placed (no node fits): the count has 4, 2 counted, 0 excluded -> uncounted 2 -> hold.
+  { name: 'unplaced replicas count as not counted', current: 4, samples: steady(75, 2, NOW, 0), kind: 'hold', desired: 4 },
+  // 2 counted at 150% (ratio 3), 2 starting: rebalanced 3 × 2 / 4 = 1.5 -> ceil(1.5 × 4) = 6.
+  { name: 'scale-up with starting replicas: they count as 0', current: 4, samples: steady(150, 2, NOW, 2), kind: 'scale', desired: 6 },
   // None counted (all starting): nothing to decide on.
   { name: 'no replica counted', current: 2, samples: steady(0, 0, NOW, 2).map(({ cpuPercent: _c, ...s }) => s), kind: 'hold', desired: 2, reason: /no replica counts yet \(2 starting/ },
   // A coordinator restart 5 s ago: the window is 10 s, so it waits.
@@ -239,4 +247,18 @@ t.test('sampleOf: which replicas count, and % of reservation', async (t) => {
     const hc = r.healthcheck ? { healthcheck: { test: ['CMD', 'true'], intervalMs: 1000, timeoutMs: 1000, retries: 1, startPeriodMs: 0, disable: false } } : {};
     t.same(sampleOf({ ...spec, ...hc }, r.replicas, now), { atMs: now, ...r.want }, r.name);
   }
+});
+
+t.test('tickProposal: the HPA replica calculator, row by row', async (t) => {
+  // [ratio, counted, uncounted, current, want]
+  const rows: [number, number, number, number, number][] = [
+    [2, 3, 0, 3, 6], // ceil(3 × 2) = 6
+    [1.05, 3, 0, 3, 3], // within 10%
+    [0.5, 4, 0, 4, 2], // ceil(4 × 0.5) = 2
+    [0.5, 2, 2, 4, 1], // scale-down: the uncounted are dropped, ceil(2 × 0.5) = 1
+    [1.2, 2, 1, 3, 3], // rebalanced 1.2 × 2 / 3 = 0.8 < 1: no change
+    [4, 1, 2, 3, 4], // rebalanced 4 / 3 = 1.33 -> ceil(1.33 × 3) = 4
+    [1.5, 2, 0, 4, 4], // 2 of 4 placed (uncounted passed as 2 by decide); here 0: ceil(3) = 3 < 4 -> never fewer on a ratio above 1
+  ];
+  for (const [ratio, counted, uncounted, current, want] of rows) t.equal(tickProposal(ratio, counted, uncounted, current, 0.1), want, `ratio ${ratio}, ${counted} counted, ${uncounted} not, count ${current}`);
 });
