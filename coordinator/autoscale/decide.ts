@@ -48,7 +48,7 @@ export interface MetricReading {
   readonly targetPercent: number;
   /** observed / target. */
   readonly ratio: number;
-  /** What the window agrees on: each tick proposes ceil(counted × its ratio) (its count within tolerance); the lowest when all are above the count, the highest when all are below, else the count. */
+  /** Each tick proposes ceil(counted × its ratio) (the count within tolerance); when all ask for more (or all for fewer), the proposal of the mean ratio, else the count. */
   readonly proposal: number;
 }
 
@@ -98,14 +98,14 @@ export function decide(input: DecideInput): AutoscaleDecision {
     });
     if (ticks.length === 0) continue;
     const proposals = ticks.map((x) => tickProposal(x.ratio, x.counted, x.uncounted, current, spec.tolerance));
-    // The window's proposal is what every tick in it agrees on: up to the lowest proposal when all ask
-    // for more, down to the highest when all ask for fewer, else no change. A load that has just
-    // begun (or ended) therefore moves the count once, by what the whole window shows, instead of
-    // creeping up a replica at a time as a mean over a half-loaded window would.
-    const low = Math.min(...proposals);
-    const high = Math.max(...proposals);
-    const proposal = low > current ? low : high < current ? high : current;
     const ratio = ticks.reduce((a, x) => a + x.ratio, 0) / ticks.length;
+    // The count moves only when every tick of the window asks for the same direction (a load that
+    // has just begun or ended moves it once the whole window shows it, instead of creeping a replica
+    // at a time over a half-loaded mean), and then by the window's mean (one noisy tick does not
+    // set the size of the step). Otherwise no change.
+    const newest = ticks.at(-1)!;
+    const byMean = tickProposal(ratio, newest.counted, newest.uncounted, current, spec.tolerance);
+    const proposal = proposals.every((p) => p > current) ? Math.max(current, byMean) : proposals.every((p) => p < current) ? Math.min(current, byMean) : current;
     readings.push({ metric, observedPercent: ratio * target, targetPercent: target, ratio, proposal });
   }
   if (readings.length === 0) return { ...base, ...seen, kind: 'hold', reason: 'no usage reported in the window' };

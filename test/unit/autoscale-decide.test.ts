@@ -57,11 +57,11 @@ const rows: Row[] = [
     desired: 2,
     reason: /cpu 200% of target \(100% of reservation/,
   },
-  // Ticks at 100%, 150%, 100% ... all above: proposals ceil(2 × 2) = 4 and ceil(2 × 3) = 6 -> the lowest, 4.
+  // Ticks at 60% and 140% (ratios 1.2, 2.8): all ask for more; the mean ratio 2 sizes it: ceil(2 × 2) = 4.
   {
-    name: 'all ticks above: the lowest proposal',
+    name: 'all ticks above: sized by the mean',
     current: 2,
-    samples: steady(100, 2, NOW).map((s, i) => ({ ...s, cpuPercent: i % 2 ? 150 : 100 })),
+    samples: steady(100, 2, NOW).map((s, i) => ({ ...s, cpuPercent: i % 2 ? 140 : 60 })),
     kind: 'scale',
     desired: 4,
   },
@@ -73,9 +73,9 @@ const rows: Row[] = [
     kind: 'hold',
     desired: 1,
   },
-  // All ticks below: 4 replicas at 10% and 20% propose ceil(4 × 0.2) = 1 and ceil(4 × 0.4) = 2 -> the highest, 2.
+  // All ticks below: 4 replicas at 10% and 20% (ratios 0.2, 0.4, mean 0.3): ceil(4 × 0.3) = ceil(1.2) = 2.
   {
-    name: 'all ticks below: the highest proposal',
+    name: 'all ticks below: sized by the mean',
     current: 4,
     samples: steady(10, 4, NOW).map((s, i) => ({ ...s, cpuPercent: i % 2 ? 20 : 10 })),
     kind: 'scale',
