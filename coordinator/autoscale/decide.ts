@@ -43,12 +43,12 @@ export type MetricName = 'cpu' | 'memory';
 /** What a metric showed over the window and what it alone proposes. */
 export interface MetricReading {
   readonly metric: MetricName;
-  /** Mean over the window of the per-tick averages, % of reservation. */
+  /** Median over the window of the per-tick averages, % of reservation. */
   readonly observedPercent: number;
   readonly targetPercent: number;
   /** observed / target. */
   readonly ratio: number;
-  /** Each tick proposes ceil(counted × its ratio) (the count within tolerance); when all ask for more (or all for fewer), the proposal of the mean ratio, else the count. */
+  /** Each tick proposes ceil(counted × its ratio) (the count within tolerance); when all ask for more (or all for fewer), the proposal of the median ratio, else the count. */
   readonly proposal: number;
 }
 
@@ -98,11 +98,11 @@ export function decide(input: DecideInput): AutoscaleDecision {
     });
     if (ticks.length === 0) continue;
     const proposals = ticks.map((x) => tickProposal(x.ratio, x.counted, x.uncounted, current, spec.tolerance));
-    const ratio = ticks.reduce((a, x) => a + x.ratio, 0) / ticks.length;
+    const ratio = median(ticks.map((x) => x.ratio));
     // The count moves only when every tick of the window asks for the same direction (a load that
     // has just begun or ended moves it once the whole window shows it, instead of creeping a replica
-    // at a time over a half-loaded mean), and then by the window's mean (one noisy tick does not
-    // set the size of the step). Otherwise no change.
+    // at a time over a half-loaded mean), and then by the window's median (the ticks of the ramp,
+    // or a noisy one on a busy host, do not set the size of the step). Otherwise no change.
     const newest = ticks.at(-1)!;
     const byMean = tickProposal(ratio, newest.counted, newest.uncounted, current, spec.tolerance);
     const proposal = proposals.every((p) => p > current) ? Math.max(current, byMean) : proposals.every((p) => p < current) ? Math.min(current, byMean) : current;
@@ -169,6 +169,12 @@ export function prune<T extends { atMs: number }>(list: T[], nowMs: number, keep
   let drop = 0;
   while (drop < list.length && list[drop]!.atMs <= nowMs - keepMs) drop++;
   if (drop) list.splice(0, drop);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function pct(n: number): string {

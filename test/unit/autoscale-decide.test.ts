@@ -48,7 +48,7 @@ const rows: Row[] = [
   // 2 at 50% exactly: ratio 1 -> 2 (no float drift to 3).
   { name: 'exactly at target', current: 2, samples: steady(50, 2, NOW), kind: 'hold', desired: 2 },
   // Ticks alternate 20% and 180%: they propose ceil(2 × 0.4) = 1 and ceil(2 × 3.6) = 8; they do not
-  // agree on a direction, so no change (the mean, 100%, is what is shown).
+  // agree on a direction, so no change (the median, (20 + 180) / 2 = 100%, is what is shown).
   {
     name: 'ticks that disagree: no change',
     current: 2,
@@ -57,9 +57,19 @@ const rows: Row[] = [
     desired: 2,
     reason: /cpu 200% of target \(100% of reservation/,
   },
-  // Ticks at 60% and 140% (ratios 1.2, 2.8): all ask for more; the mean ratio 2 sizes it: ceil(2 × 2) = 4.
+  // Two ramp ticks at 60%, eight at 200% (one replica): all above; the median 200% sizes it: ceil(1 × 4) = 4
+  // (the mean, 172%, would give ceil(3.44) = 4 here but one replica short with a longer ramp).
   {
-    name: 'all ticks above: sized by the mean',
+    name: 'the ramp does not size the step',
+    current: 1,
+    samples: steady(200, 1, NOW).map((s, i) => ({ ...s, cpuPercent: i < 2 ? 60 : 200 })),
+    kind: 'scale',
+    desired: 4,
+    reason: /cpu 400% of target \(200% of reservation/,
+  },
+  // Ticks at 60% and 140% (ratios 1.2, 2.8): all ask for more; the median ratio (1.2 + 2.8) / 2 = 2 sizes it: ceil(2 × 2) = 4.
+  {
+    name: 'all ticks above: sized by the median',
     current: 2,
     samples: steady(100, 2, NOW).map((s, i) => ({ ...s, cpuPercent: i % 2 ? 140 : 60 })),
     kind: 'scale',
@@ -73,9 +83,9 @@ const rows: Row[] = [
     kind: 'hold',
     desired: 1,
   },
-  // All ticks below: 4 replicas at 10% and 20% (ratios 0.2, 0.4, mean 0.3): ceil(4 × 0.3) = ceil(1.2) = 2.
+  // All ticks below: 4 replicas at 10% and 20% (ratios 0.2, 0.4, median 0.3): ceil(4 × 0.3) = ceil(1.2) = 2.
   {
-    name: 'all ticks below: sized by the mean',
+    name: 'all ticks below: sized by the median',
     current: 4,
     samples: steady(10, 4, NOW).map((s, i) => ({ ...s, cpuPercent: i % 2 ? 20 : 10 })),
     kind: 'scale',
