@@ -125,3 +125,26 @@ t.test('manual scale is refused with the bounds; redeploy keeps the count within
   t.match(manual.changes, [{ service: 'web', replicas: 1 }], 'without x-baton.autoscale the file\'s count again');
   await t.resolves(h.stacks.scale('web', '3'), 'and scale works again');
 });
+
+t.test('replicas that do not fit are pending with the scheduler\'s reason; the count holds', async (t) => {
+  const h = new Harness();
+  // One core: two 0.5-core replicas fit.
+  h.join('n1', { cpus: 1 });
+  h.reportAll();
+  await deploy(h);
+  h.reportAll();
+  await h.round();
+  const a = autoscalerOf(h);
+  burnAll(h, 100);
+  await run(h, a, 7);
+  t.equal(replicasOf(h), 4, 'asked for 4');
+  t.equal(running(h), 2, 'two fit');
+  const row = h.queries.services()[0]!;
+  t.equal(row.pending.length, 2, 'two pending');
+  t.match(row.pending[0]!.reason, /cpu/i, `with the scheduler's reason: ${row.pending[0]!.reason}`);
+  // Both running at 50% of a core: ratio 2, but 2 of the 4 are not placed (count as 0): 2 × 2 / 4 = 1 -> hold.
+  for (const id of h.containers().keys()) h.cpuUse.set(id, 50);
+  await run(h, a, 12);
+  t.equal(replicasOf(h), 4, 'holds: neither more (the unplaced count as idle) nor fewer');
+  t.equal(events(h).length, 1);
+});
