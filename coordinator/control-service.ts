@@ -19,6 +19,8 @@ import type { ServiceInfo } from '../shared/grpc/gen/baton/v1/ServiceInfo.js';
 import type { WatchEventsRequest__Output } from '../shared/grpc/gen/baton/v1/WatchEventsRequest.js';
 import type { Logger } from '../shared/logger.js';
 import { containerToWire, hostUsageToWire } from '../shared/observations.js';
+import type { AutoscaleServiceStatus } from '../shared/grpc/gen/baton/v1/AutoscaleServiceStatus.js';
+import type { Autoscaler, AutoscaleStatus } from './autoscale/controller.js';
 import type { EventLog } from './event-log.js';
 import type { EndpointsView, IngressPortSummary } from './ingress/endpoint-views.js';
 import { writeBatches } from './list-stream.js';
@@ -45,6 +47,7 @@ export interface ControlDeps {
   queries?: Queries;
   logs?: LogRouter;
   volumes?: Volumes;
+  autoscaler?: Autoscaler;
 }
 
 /** Every ControlService call but the security ones (security/admin-service.ts). */
@@ -112,6 +115,17 @@ export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHa
     }),
     Rollback: unary(async (req: { service: string }) => services().stacks.rollback(req.service)),
     ListEndpoints: unary((req: { service: string }) => toEndpointsResponse(services().queries.endpoints(req.service))),
+    AutoscaleStatus: unary((req: { service: string }) => {
+      const { queries } = services();
+      if (!deps.autoscaler) throw new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not autoscale');
+      let list = deps.autoscaler.status();
+      if (req.service) {
+        const [stack, service] = queries.resolve(req.service);
+        list = list.filter((s) => s.stack === stack && s.service === service);
+        if (list.length === 0) throw new NotFoundError(`${service} is not autoscaled (it has no x-baton.autoscale)`, `autoscaled service ${req.service}`);
+      }
+      return { services: list.map(toAutoscaleStatus) };
+    }),
     History: unary((req: { service: string }) => {
       const [stack, service] = services().queries.resolve(req.service);
       const entries = services().queries.history(req.service).map((h) => ({ generation: h.generation, at_ms: h.atMs, image: h.image, change: h.change, outcome: h.outcome, reason: h.reason, current: h.current }));
@@ -119,7 +133,10 @@ export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHa
     }),
     ListServices: listing(
       (_req) => services().queries.services(),
-      (s): ServiceInfo => ({ ...s, pending: unplacedWire(s.pending), health_checked: s.healthChecked, ingress: s.ingress.map(toIngressSummary) }),
+      ({ autoscale, ...s }): ServiceInfo => ({
+        ...s, pending: unplacedWire(s.pending), health_checked: s.healthChecked, ingress: s.ingress.map(toIngressSummary),
+        ...(autoscale ? { autoscale: { min: autoscale.min, max: autoscale.max, cpu_target_percent: autoscale.cpuTargetPercent, memory_target_percent: autoscale.memoryTargetPercent } } : {}),
+      }),
       (services) => ({ services }),
     ),
     ListReplicas: listing(
@@ -262,6 +279,36 @@ function toEndpointsResponse(v: EndpointsView): EndpointsResponse {
         active_connections: r.activeConnections, local: r.local,
       })),
     })),
+  };
+}
+
+function toAutoscaleStatus(s: AutoscaleStatus): AutoscaleServiceStatus {
+  const a = s.spec;
+  const d = s.last;
+  return {
+    stack: s.stack,
+    service: s.service,
+    bounds: { min: a.min, max: a.max, cpu_target_percent: a.cpuPercent ?? 0, memory_target_percent: a.memoryPercent ?? 0 },
+    replicas: s.replicas,
+    window_ms: a.windowMs,
+    scale_up_window_ms: a.scaleUpWindowMs,
+    scale_down_window_ms: a.scaleDownWindowMs,
+    cooldown_ms: a.cooldownMs,
+    max_step: a.maxStep ?? 0,
+    tolerance: a.tolerance,
+    ...(d
+      ? {
+          last: {
+            at_ms: d.atMs, kind: d.kind, current: d.current, desired: d.desired, counted: d.counted, excluded: d.excluded, reason: d.reason,
+            readings: d.readings.map((r) => ({ metric: r.metric, observed_percent: r.observedPercent, target_percent: r.targetPercent, proposal: r.proposal })),
+          },
+        }
+      : {}),
+    last_change_at_ms: s.lastChange?.atMs ?? 0,
+    last_change_from: s.lastChange?.from ?? 0,
+    last_change_to: s.lastChange?.to ?? 0,
+    last_change_reason: s.lastChange?.reason ?? '',
+    samples: s.samples,
   };
 }
 

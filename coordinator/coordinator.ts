@@ -7,6 +7,7 @@ import { Status } from '../shared/grpc/errors.js';
 import { loadProto, MAX_MESSAGE_BYTES } from '../shared/grpc/load.js';
 import { createLogger, type Logger } from '../shared/logger.js';
 import { agentServiceHandlers } from './agent-service.js';
+import { Autoscaler } from './autoscale/controller.js';
 import { ControlLoop } from './control-loop.js';
 import { controlServiceHandlers } from './control-service.js';
 import { Dispatcher } from './dispatcher.js';
@@ -166,6 +167,7 @@ export class Coordinator {
     readonly logs: LogRouter,
     /** Undefined with --insecure. */
     readonly authority: ClusterAuthority | undefined,
+    readonly autoscaler: Autoscaler,
   ) {}
 
   /** Where the admin credential was written (undefined with --insecure). */
@@ -201,6 +203,8 @@ export class Coordinator {
     loop.onRollback((req) => stacks.autoRollback(req));
     loop.onDependencyUpdated((stack, dependency) => stacks.restartDependents(stack, dependency));
     const queries = new Queries(store, pool, loop, endpoints);
+    // Samples and decides once a control-loop interval (the HPA syncs every 15 s; reports come each second).
+    const autoscaler = new Autoscaler(store, pool, stacks, clock, log, { syncMs: o.reconcileMs });
     const logs = new LogRouter(
       {
         replicasOf: (ref) => queries.replicas(ref),
@@ -264,7 +268,7 @@ export class Coordinator {
       }));
     server.addService(
       proto.baton.v1.ControlService.service,
-      { ...controlServiceHandlers({ pool, schedules, events, log, stacks, queries, logs, volumes, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log, schedules), ...secretHandlers(secrets, log) },
+      { ...controlServiceHandlers({ pool, schedules, events, log, stacks, queries, logs, volumes, autoscaler, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log, schedules), ...secretHandlers(secrets, log) },
     );
     if (authority) server.addService(proto.baton.v1.JoinService.service, joinServiceHandlers(authority, log, onRefusal));
     let bound: { listener: NetServer; port: number };
@@ -280,13 +284,14 @@ export class Coordinator {
     const graceUntil = clock.now() + AGENT_MAX_RECONNECT_MS;
     pool.graceUntil(graceUntil);
     endpoints.settleUntil(graceUntil + o.timeouts.suspectAfterMs);
-    const c = new Coordinator(server, store, pool, events, { host: listen.host, port: bound.port }, log, metrics, stacks, queries, loop, logs, authority);
+    const c = new Coordinator(server, store, pool, events, { host: listen.host, port: bound.port }, log, metrics, stacks, queries, loop, logs, authority, autoscaler);
     c.listener = bound.listener;
     if (authority) {
       const reach = o.advertiseAddress ? formatHostPort(parseHostPort(o.advertiseAddress, o.advertiseAddress, bound.port)) : `127.0.0.1:${bound.port}`;
       c.adminCredentialFile = await ensureAdminCredential(authority, o.dataDir, reach, { registerLocalPort: o.registerLocal ? bound.port : undefined });
     }
     loop.start();
+    autoscaler.start();
     if (o.metricsListen) {
       try {
         const m = await serveMetrics(metrics, o.metricsListen);
@@ -312,6 +317,7 @@ export class Coordinator {
     this.state = 'stopping';
     clearInterval(this.ticker);
     clearInterval(this.certTimer);
+    await this.autoscaler.stop();
     await this.loop.stop();
     // Following Logs calls would otherwise hold up the server's graceful shutdown.
     this.logs.endAll('coordinator shutting down');

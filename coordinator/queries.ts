@@ -42,6 +42,8 @@ export interface ServiceRow {
   healthChecked: boolean;
   /** Each `mode: ingress` port over the nodes. */
   ingress: IngressPortSummary[];
+  /** x-baton.autoscale's bounds and targets; undefined when the count is the operator's. */
+  autoscale?: { min: number; max: number; cpuTargetPercent: number; memoryTargetPercent: number };
 }
 
 /** One port as `docker ps` writes it, with the published port Baton assigned for an ingress port written without one. */
@@ -158,6 +160,9 @@ export class Queries {
           // Timings only (`test` empty, no probe) keep the image's check, which only reports can tell.
           healthChecked: (check !== undefined && !check.disable && (check.test.length > 0 || check.probe !== undefined)) || reportsHealth.has(key),
           ingress: ingressSummaries(ingress, stack.name, name, svc),
+          ...(svc.spec.autoscale
+            ? { autoscale: { min: svc.spec.autoscale.min, max: svc.spec.autoscale.max, cpuTargetPercent: svc.spec.autoscale.cpuPercent ?? 0, memoryTargetPercent: svc.spec.autoscale.memoryPercent ?? 0 } }
+            : {}),
         };
       }),
     );

@@ -173,8 +173,9 @@ export class Stacks {
         } else if (withoutRestart(prev.specHash) !== hash) {
           const generation = prev.generation + 1;
           // A sticky slot's data stays where it is: an update goes back to the same homes.
-          next[spec.name] = { spec, specHash: hash, generation, replicas: spec.replicas, ...carriedHomes(prev, spec) };
-          changes.push({ service: spec.name, change: 'updated', replicas: spec.replicas, generation });
+          const replicas = replicasOnDeploy(spec, prev);
+          next[spec.name] = { spec, specHash: hash, generation, replicas, ...carriedHomes(prev, spec) };
+          changes.push({ service: spec.name, change: 'updated', replicas, generation });
           changed = true;
           const superseded = s.rollouts[key];
           if (superseded && superseded.state !== 'completed') rolloutEvents.push({ type: 'rollout.superseded', message: `${spec.name}: rollout to generation ${superseded.targetGeneration} superseded by generation ${generation}` });
@@ -184,9 +185,10 @@ export class Stacks {
           const c = spec.updateConfig;
           rolloutEvents.push({ type: 'rollout.started', message: `${spec.name}: rolling out generation ${generation} (${s.history[key]!.at(-1)!.change}): ${c.order}, parallelism ${c.parallelism}, on failure ${c.failureAction}` });
         } else {
-          next[spec.name] = { ...prev, spec, replicas: spec.replicas };
-          changes.push({ service: spec.name, change: prev.replicas === spec.replicas ? 'unchanged' : 'scaled', replicas: spec.replicas, generation: prev.generation });
-          if (prev.replicas !== spec.replicas) changed = true;
+          const replicas = replicasOnDeploy(spec, prev);
+          next[spec.name] = { ...prev, spec, replicas };
+          changes.push({ service: spec.name, change: prev.replicas === replicas ? 'unchanged' : 'scaled', replicas, generation: prev.generation });
+          if (prev.replicas !== replicas || JSON.stringify(prev.spec.autoscale) !== JSON.stringify(spec.autoscale)) changed = true;
         }
       }
       for (const gone of Object.keys(stack.services)) {
@@ -230,6 +232,12 @@ export class Stacks {
     if (this.store.state.stacks[stack]!.services[service]!.spec.mode === 'global') {
       throw new InputError(`${service}: scale can only be used with replicated mode (${service} is global: one replica on every node that meets its constraints)`);
     }
+    // The autoscaler owns an autoscaled service's count: a manual one would be undone at its next
+    // decision (as a Deployment's replicas under an HPA), so it is refused and the bounds named.
+    const autoscale = this.store.state.stacks[stack]!.services[service]!.spec.autoscale;
+    if (autoscale) {
+      throw new InputError(`${service}: is autoscaled (x-baton.autoscale min ${autoscale.min}, max ${autoscale.max}): change min/max in the Compose file and deploy it, or remove x-baton.autoscale to scale by hand`);
+    }
     const m = /^([+-]?)(\d+)$/.exec(value.trim());
     if (!m) throw new InputError(`"${value}" is not a replica count (use 5, +6 or -2)`);
     const from = this.store.state.stacks[stack]!.services[service]!.replicas;
@@ -246,6 +254,25 @@ export class Stacks {
     await this.store.flush();
     await this.loop.kick();
     return { stack, service, from, to, unplaced: this.unplacedOf(stack).filter((u) => u.service === service) };
+  }
+
+  /**
+   * The autoscaler's change of an autoscaled service's count (coordinator/autoscale/controller.ts),
+   * through the same write as `scale`. False (nothing written) when the service is gone, no longer
+   * autoscaled, or its count is no longer `from` (a deploy came in between).
+   */
+  async autoscale(stack: string, service: string, from: number, to: number, reason: string): Promise<boolean> {
+    const svc = this.store.state.stacks[stack]?.services[service];
+    if (!svc?.spec.autoscale || svc.replicas !== from || to < svc.spec.autoscale.min || to > svc.spec.autoscale.max) return false;
+    this.store.transact((s) => {
+      s.stacks[stack]!.services[service]!.replicas = to;
+      s.stacks[stack]!.generation += 1;
+      s.stacks[stack]!.updatedAtMs = this.clock.now();
+    });
+    this.events.append({ type: 'autoscale.scaled', nodeId: '', nodeName: '', from: String(from), to: String(to), reason: to > from ? 'scale up' : 'scale down', message: `${stack}/${service}: ${reason}` });
+    await this.store.flush();
+    await this.loop.kick();
+    return true;
   }
 
   /**
@@ -438,6 +465,16 @@ function writeAddresses(rec: ServiceRecord, plan: ServiceAddresses, key: string)
   const ports = plan.assignedPorts.get(key) ?? {};
   if (Object.keys(ports).length) rec.assignedPorts = { ...ports };
   else delete rec.assignedPorts;
+}
+
+/**
+ * The count a deploy leaves: the file's, except for a service that stays autoscaled, which keeps the
+ * autoscaler's count moved into the new min..max (a redeploy does not reset the load's count).
+ */
+function replicasOnDeploy(spec: ServiceSpec, prev: DeepReadonly<ServiceRecord>): number {
+  const a = spec.autoscale;
+  if (!a || !prev.spec.autoscale) return spec.replicas;
+  return Math.min(a.max, Math.max(a.min, prev.replicas));
 }
 
 /** A removed service's rollout and history go with it (a new service of the same name starts afresh). */

@@ -3,6 +3,7 @@
 // which main.ts runs for these commands, so `baton ps` loads one file instead of some 150 modules
 // (issue 7: lists at 10,000 nodes and 100,000 replicas within 3 s, start-up included).
 import type { Command } from 'commander';
+import { registerAutoscale } from './commands/autoscale.js';
 import { registerEndpoints } from './commands/endpoints.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
@@ -20,6 +21,7 @@ export function clientProgram(): Command {
   registerServices(program);
   registerRollout(program);
   registerEndpoints(program);
+  registerAutoscale(program);
   registerLogs(program);
   registerSecurity(program);
   registerSecrets(program);

@@ -1,6 +1,7 @@
 // The `baton` program: the root command, every subcommand, and how a run ends (exit codes, one-line
 // errors). The agent's own entry (agent-main.ts) builds the same root with only `agent` under it.
 import type { Command } from 'commander';
+import { registerAutoscale } from './commands/autoscale.js';
 import { registerEndpoints } from './commands/endpoints.js';
 import { registerInstall } from './commands/install.js';
 import { registerLogs } from './commands/logs.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerServices(program);
   registerRollout(program);
   registerEndpoints(program);
+  registerAutoscale(program);
   registerLogs(program);
   registerSecurity(program);
   registerSecrets(program);

@@ -1,6 +1,6 @@
 // The values a service gets for everything its Compose file leaves out (Swarm's defaults unless noted).
 
-import type { HealthcheckSpec, RestartPolicySpec, UpdateConfigSpec } from './types.js';
+import type { AutoscaleSpec, HealthcheckSpec, RestartPolicySpec, UpdateConfigSpec } from './types.js';
 
 /** What a replica reserves when neither `reservations` nor `limits` says (Baton's choice, not Swarm's: Swarm reserves nothing). */
 export const DEFAULT_RESERVATION = { cpuMillis: 100, memoryBytes: 64 * 1024 * 1024 } as const;
@@ -43,3 +43,17 @@ export const DEFAULT_HEALTH_START_INTERVAL_MS = 5_000;
 
 /** Docker refuses smaller memory limits. */
 export const MIN_MEMORY_LIMIT_BYTES = 6 * 1024 * 1024;
+
+/**
+ * `x-baton.autoscale` fields a file leaves out, close to the Kubernetes HPA's: 10% tolerance, scale-up
+ * at once (window 0), scale-down on the highest recommendation of the last 5 minutes. The averaging
+ * window is 30 s (metrics-server's samples cover 15-30 s) and there is no extra cool-down (each change
+ * already waits for a fresh window of samples).
+ */
+export const DEFAULT_AUTOSCALE: Pick<AutoscaleSpec, 'windowMs' | 'scaleUpWindowMs' | 'scaleDownWindowMs' | 'cooldownMs' | 'tolerance'> = {
+  windowMs: 30_000,
+  scaleUpWindowMs: 0,
+  scaleDownWindowMs: 300_000,
+  cooldownMs: 0,
+  tolerance: 0.1,
+};

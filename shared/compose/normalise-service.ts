@@ -2,6 +2,7 @@
 // resolution and the checks that span several fields (reservation vs limit, duplicate host ports, UDP ingress).
 
 import {
+  DEFAULT_AUTOSCALE,
   DEFAULT_HEALTHCHECK,
   DEFAULT_REPLICAS,
   DEFAULT_RESERVATION,
@@ -16,7 +17,7 @@ import { parseEnvFile } from './env-file.js';
 import { type Findings, type PathSegment, emptyFindings } from './findings.js';
 import type { Env } from './interpolate.js';
 import type { DependsOnEntry, RawService } from './service-schema.js';
-import type { ContainerSettings, HealthcheckSpec, HealthProbeSpec, IngressSpec, PortSpec, ReservationSource, ServiceSpec, UpdateConfigSpec } from './types.js';
+import type { AutoscaleSpec, ContainerSettings, HealthcheckSpec, HealthProbeSpec, IngressSpec, PortSpec, ReservationSource, ServiceSpec, UpdateConfigSpec } from './types.js';
 import { formatBytes, formatCpu } from '../format.js';
 
 export interface NormalisedService {
@@ -88,6 +89,7 @@ export function normaliseService(
     findings.errors.push({ path: at('deploy', 'replicas'), message: 'replicas can only be used with replicated mode (a global service runs one replica on every eligible node)' });
   }
 
+  const scaling = autoscale(raw['x-baton']?.autoscale, global, deploy.replicas, findings, (...rest) => at(...rest));
   const dependsOn = dedupeDependencies(raw.depends_on ?? []);
   const spec: ServiceSpec = {
     name,
@@ -104,7 +106,9 @@ export function normaliseService(
     ...healthcheck(raw.healthcheck, raw['x-baton']?.healthcheck, findings, at),
     dependsOn: dependsOn.map(({ service, condition, required, restart }) => ({ service, condition, required, ...(restart ? { restart } : {}) })),
     ...(global ? { mode: 'global' as const } : {}),
-    replicas: global ? 0 : (deploy.replicas ?? DEFAULT_REPLICAS),
+    ...(scaling ? { autoscale: scaling } : {}),
+    // An autoscaled service starts at `min` unless the file gives a count within min..max.
+    replicas: global ? 0 : (deploy.replicas ?? scaling?.min ?? DEFAULT_REPLICAS),
     reserved,
     reservedFrom,
     reservedSources,
@@ -161,6 +165,40 @@ function envFiles(
 function spread(prefs: NonNullable<RawDeploy['placement']>['preferences']): { spread?: readonly string[] } {
   const keys = (prefs ?? []).map((p) => p.spread);
   return keys.length ? { spread: keys } : {};
+}
+
+/** `x-baton.autoscale` with its defaults, and the rules across its fields and the service's mode and count. */
+function autoscale(
+  raw: NonNullable<RawService['x-baton']>['autoscale'],
+  global: boolean,
+  replicas: number | null | undefined,
+  findings: Findings,
+  at: (...rest: PathSegment[]) => PathSegment[],
+): AutoscaleSpec | undefined {
+  if (raw == null) return undefined;
+  const path = (...rest: PathSegment[]) => at('x-baton', 'autoscale', ...rest);
+  const before = findings.errors.length;
+  if (global) {
+    findings.errors.push({ path: path(), message: 'cannot be used with deploy.mode: global (a global service runs one replica on every eligible node; its count follows the nodes, not the load)' });
+  }
+  if (raw.min > raw.max) findings.errors.push({ path: path('min'), message: `must be at most max (${raw.max}), got ${raw.min}` });
+  if (raw.cpu == null && raw.memory == null) findings.errors.push({ path: path(), message: 'needs a target: cpu and/or memory, such as cpu: "70%"' });
+  if (replicas != null && !global && raw.min <= raw.max && (replicas < raw.min || replicas > raw.max)) {
+    findings.errors.push({ path: at('deploy', 'replicas'), message: `must be within x-baton.autoscale min..max (${raw.min}..${raw.max}), got ${replicas} (leave it out to start at min)` });
+  }
+  if (findings.errors.length > before) return undefined;
+  return {
+    min: raw.min,
+    max: raw.max,
+    ...(raw.cpu != null ? { cpuPercent: raw.cpu } : {}),
+    ...(raw.memory != null ? { memoryPercent: raw.memory } : {}),
+    windowMs: raw.window ?? DEFAULT_AUTOSCALE.windowMs,
+    scaleUpWindowMs: raw.scale_up_window ?? DEFAULT_AUTOSCALE.scaleUpWindowMs,
+    scaleDownWindowMs: raw.scale_down_window ?? DEFAULT_AUTOSCALE.scaleDownWindowMs,
+    cooldownMs: raw.cooldown ?? DEFAULT_AUTOSCALE.cooldownMs,
+    ...(raw.max_step != null ? { maxStep: raw.max_step } : {}),
+    tolerance: raw.tolerance != null ? raw.tolerance / 100 : DEFAULT_AUTOSCALE.tolerance,
+  };
 }
 
 /** `x-baton.ingress`, left out when not written so the spec (and its hash) of a file without it is what it always was. */

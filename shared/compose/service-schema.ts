@@ -267,12 +267,41 @@ const deploySchema = strictObject(
   DEPLOY_POLICY,
 );
 
+/** A target such as `70%` (a bare number is taken as a percentage): above 0, at most 1000%. */
+export function parsePercent(value: string | number): Result<number> {
+  const m = typeof value === 'number' ? [String(value), String(value)] : /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(value);
+  const n = m ? Number(m[1]) : NaN;
+  if (!Number.isFinite(n)) return fail(`must be a percentage of the reservation such as "70%", got ${quote(value)}`);
+  if (n <= 0 || n > 1000) return fail(`must be a percentage above 0% and at most 1000%, got ${quote(value)}`);
+  return ok(n);
+}
+
+const percentSchema = stringOrNumber('a percentage of the reservation such as "70%"').transform(parsedBy(parsePercent));
+
+/** Stabilisation windows and the cool-down: at most an hour, as the HPA's stabilizationWindowSeconds. */
+const windowSchema = durationSchema.refine((ms) => ms <= 3_600_000, { error: 'must be at most 1h' });
+
+/** `x-baton.autoscale`; rules across fields (min <= max, a target, not global) are in normalise-service.ts. */
+const autoscaleSchema = strictObject({
+  min: z.int({ error: expected('a whole number of replicas, at least 1') }).min(1, { error: 'must be at least 1 (a service at 0 replicas reports no load to scale up from)' }).max(10_000),
+  max: z.int({ error: expected('a whole number of replicas, at least 1') }).min(1).max(10_000),
+  cpu: percentSchema.nullish(),
+  memory: percentSchema.nullish(),
+  window: durationSchema.refine((ms) => ms >= 1000 && ms <= 3_600_000, { error: 'must be between 1s and 1h' }).nullish(),
+  scale_up_window: windowSchema.nullish(),
+  scale_down_window: windowSchema.nullish(),
+  cooldown: windowSchema.nullish(),
+  max_step: z.int({ error: expected('a whole number of replicas') }).min(1).nullish(),
+  tolerance: percentSchema.refine((p) => p < 100, { error: 'must be below 100%' }).nullish(),
+});
+
 /** Baton's own settings, under the `x-baton` extension key so other Compose tools ignore them. */
 const batonSchema = strictObject({
   placement: z.enum(['binpack', 'spread']).nullish(),
   healthcheck: batonHealthcheckSchema.nullish(),
   // Which nodes serve the service's `mode: ingress` ports, and whether a node prefers its own replicas.
   ingress: strictObject({ prefer: z.enum(['any', 'local']).nullish(), constraints: constraintsSchema.nullish() }).nullish(),
+  autoscale: autoscaleSchema.nullish(),
 });
 
 export const serviceSchema = strictObject(

@@ -183,6 +183,31 @@ export interface MountSpec {
   readonly tmpfsMode?: number;
 }
 
+/**
+ * `x-baton.autoscale`: the replica count follows the replicas' CPU and/or memory use against their
+ * reservation (the Kubernetes HPA's proportional rule; see coordinator/autoscale/decide.ts).
+ */
+export interface AutoscaleSpec {
+  readonly min: number;
+  readonly max: number;
+  /** Target average CPU use as a percentage of the replica's CPU reservation (100 = all of it). */
+  readonly cpuPercent?: number;
+  /** Target average memory use as a percentage of the replica's memory reservation. */
+  readonly memoryPercent?: number;
+  /** How far back the per-tick averages are averaged for a decision (`window`). */
+  readonly windowMs: number;
+  /** Stabilisation: a scale-up takes the lowest recommendation over this window (HPA: 0). */
+  readonly scaleUpWindowMs: number;
+  /** Stabilisation: a scale-down takes the highest recommendation over this window (HPA: 5 min). */
+  readonly scaleDownWindowMs: number;
+  /** Least time between two changes, beyond the fresh window each change waits for. */
+  readonly cooldownMs: number;
+  /** Most replicas added or removed by one change; undefined: the HPA's defaults (up: max(4, current), down: any). */
+  readonly maxStep?: number;
+  /** No change while observed/target is within 1 ± tolerance (HPA: 0.1). */
+  readonly tolerance: number;
+}
+
 export interface ServiceSpec {
   readonly name: string;
   readonly image: string;
@@ -203,6 +228,8 @@ export interface ServiceSpec {
    * hashes of replicated services stay what they were).
    */
   readonly mode?: 'global';
+  /** `x-baton.autoscale`; undefined: the count is the operator's (set only when written, so spec hashes stay). */
+  readonly autoscale?: AutoscaleSpec;
   /** Desired replicas of a replicated service; 0 for a global one (its count follows the nodes). */
   readonly replicas: number;
   /** What each replica reserves for placement (see README: reservations, else limits, else the default). */

@@ -10,6 +10,7 @@ import type { ScaleResponse__Output } from '../../grpc/gen/baton/v1/ScaleRespons
 import type { ServiceInfo__Output } from '../../grpc/gen/baton/v1/ServiceInfo.js';
 import { CliError, CONFIG_HELP, COORDINATOR_HELP, EXIT_BAD_INPUT, INSECURE_HELP, list, resolveConnection, unary, type Connection, type ConnectionOptions } from '../client.js';
 import { readInput, readReferencedFiles, referencedEnv, stackNameFor } from '../compose-file.js';
+import { targetsText } from './autoscale.js';
 import { watchRollouts } from './rollout.js';
 import { awaitVolumeRemoval, listVolumes } from './volumes.js';
 
@@ -136,6 +137,7 @@ export function registerServices(program: Command): void {
         // Only for services with a health check: a count of 0 would otherwise read as "all unhealthy".
         ...(s.health_checked ? { healthy: s.healthy } : {}),
         vip: s.vip,
+        ...(s.autoscale ? { autoscale: { min: s.autoscale.min, max: s.autoscale.max, ...(s.autoscale.cpu_target_percent ? { cpuTargetPercent: s.autoscale.cpu_target_percent } : {}), ...(s.autoscale.memory_target_percent ? { memoryTargetPercent: s.autoscale.memory_target_percent } : {}) } } : {}),
         ingress: s.ingress.map((p) => ({ published: p.published, target: p.target, protocol: p.protocol, servingNodes: p.serving_nodes, nodes: p.nodes, endpoints: p.endpoints, problems: p.problems })),
       }));
       if (o.json) process.stdout.write(JSON.stringify(json, null, 2) + '\n');
@@ -144,7 +146,7 @@ export function registerServices(program: Command): void {
         process.stdout.write(
           table(
             ['STACK', 'SERVICE', 'REPLICAS', 'HEALTH', 'IMAGE', 'PORTS', 'INGRESS'],
-            json.map((s) => [s.stack, s.name, `${s.running}/${s.desired}${s.mode === 'global' ? ' (global)' : ''}${replicaNote(s.pending)}`, s.healthy !== undefined ? `${s.healthy}/${s.desired} healthy` : '-', s.image, s.ports.join(','), ingressText(s.ingress)]),
+            json.map((s) => [s.stack, s.name, `${s.running}/${s.desired}${s.mode === 'global' ? ' (global)' : ''}${s.autoscale ? ` (auto ${s.autoscale.min}-${s.autoscale.max}, ${targetsText(s.autoscale)})` : ''}${replicaNote(s.pending)}`, s.healthy !== undefined ? `${s.healthy}/${s.desired} healthy` : '-', s.image, s.ports.join(','), ingressText(s.ingress)]),
           ) + '\n',
         );
       // A node that cannot serve a port says why, under the table (the column only counts).

@@ -4,6 +4,11 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 import type { AgentMessage as _baton_v1_AgentMessage, AgentMessage__Output as _baton_v1_AgentMessage__Output } from './baton/v1/AgentMessage.js';
 import type { AgentServiceClient as _baton_v1_AgentServiceClient, AgentServiceDefinition as _baton_v1_AgentServiceDefinition } from './baton/v1/AgentService.js';
 import type { Argv as _baton_v1_Argv, Argv__Output as _baton_v1_Argv__Output } from './baton/v1/Argv.js';
+import type { AutoscaleBounds as _baton_v1_AutoscaleBounds, AutoscaleBounds__Output as _baton_v1_AutoscaleBounds__Output } from './baton/v1/AutoscaleBounds.js';
+import type { AutoscaleDecisionInfo as _baton_v1_AutoscaleDecisionInfo, AutoscaleDecisionInfo__Output as _baton_v1_AutoscaleDecisionInfo__Output } from './baton/v1/AutoscaleDecisionInfo.js';
+import type { AutoscaleReading as _baton_v1_AutoscaleReading, AutoscaleReading__Output as _baton_v1_AutoscaleReading__Output } from './baton/v1/AutoscaleReading.js';
+import type { AutoscaleServiceStatus as _baton_v1_AutoscaleServiceStatus, AutoscaleServiceStatus__Output as _baton_v1_AutoscaleServiceStatus__Output } from './baton/v1/AutoscaleServiceStatus.js';
+import type { AutoscaleStatusResponse as _baton_v1_AutoscaleStatusResponse, AutoscaleStatusResponse__Output as _baton_v1_AutoscaleStatusResponse__Output } from './baton/v1/AutoscaleStatusResponse.js';
 import type { Capacity as _baton_v1_Capacity, Capacity__Output as _baton_v1_Capacity__Output } from './baton/v1/Capacity.js';
 import type { ClusterCA as _baton_v1_ClusterCA, ClusterCA__Output as _baton_v1_ClusterCA__Output } from './baton/v1/ClusterCA.js';
 import type { Command as _baton_v1_Command, Command__Output as _baton_v1_Command__Output } from './baton/v1/Command.js';
@@ -121,6 +126,11 @@ export interface ProtoGrpcType {
       AgentMessage: MessageTypeDefinition<_baton_v1_AgentMessage, _baton_v1_AgentMessage__Output>
       AgentService: SubtypeConstructor<typeof grpc.Client, _baton_v1_AgentServiceClient> & { service: _baton_v1_AgentServiceDefinition }
       Argv: MessageTypeDefinition<_baton_v1_Argv, _baton_v1_Argv__Output>
+      AutoscaleBounds: MessageTypeDefinition<_baton_v1_AutoscaleBounds, _baton_v1_AutoscaleBounds__Output>
+      AutoscaleDecisionInfo: MessageTypeDefinition<_baton_v1_AutoscaleDecisionInfo, _baton_v1_AutoscaleDecisionInfo__Output>
+      AutoscaleReading: MessageTypeDefinition<_baton_v1_AutoscaleReading, _baton_v1_AutoscaleReading__Output>
+      AutoscaleServiceStatus: MessageTypeDefinition<_baton_v1_AutoscaleServiceStatus, _baton_v1_AutoscaleServiceStatus__Output>
+      AutoscaleStatusResponse: MessageTypeDefinition<_baton_v1_AutoscaleStatusResponse, _baton_v1_AutoscaleStatusResponse__Output>
       Capacity: MessageTypeDefinition<_baton_v1_Capacity, _baton_v1_Capacity__Output>
       ClusterCA: MessageTypeDefinition<_baton_v1_ClusterCA, _baton_v1_ClusterCA__Output>
       Command: MessageTypeDefinition<_baton_v1_Command, _baton_v1_Command__Output>

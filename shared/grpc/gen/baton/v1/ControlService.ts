@@ -2,6 +2,7 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AutoscaleStatusResponse as _baton_v1_AutoscaleStatusResponse, AutoscaleStatusResponse__Output as _baton_v1_AutoscaleStatusResponse__Output } from '../../baton/v1/AutoscaleStatusResponse.js';
 import type { ConfigContent as _baton_v1_ConfigContent, ConfigContent__Output as _baton_v1_ConfigContent__Output } from '../../baton/v1/ConfigContent.js';
 import type { CreateCredentialRequest as _baton_v1_CreateCredentialRequest, CreateCredentialRequest__Output as _baton_v1_CreateCredentialRequest__Output } from '../../baton/v1/CreateCredentialRequest.js';
 import type { CreateFileObjectRequest as _baton_v1_CreateFileObjectRequest, CreateFileObjectRequest__Output as _baton_v1_CreateFileObjectRequest__Output } from '../../baton/v1/CreateFileObjectRequest.js';
@@ -51,6 +52,15 @@ import type { WhoAmIRequest as _baton_v1_WhoAmIRequest, WhoAmIRequest__Output as
 import type { WhoAmIResponse as _baton_v1_WhoAmIResponse, WhoAmIResponse__Output as _baton_v1_WhoAmIResponse__Output } from '../../baton/v1/WhoAmIResponse.js';
 
 export interface ControlServiceClient extends grpc.Client {
+  AutoscaleStatus(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_AutoscaleStatusResponse__Output>): grpc.ClientUnaryCall;
+  AutoscaleStatus(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_AutoscaleStatusResponse__Output>): grpc.ClientUnaryCall;
+  AutoscaleStatus(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_AutoscaleStatusResponse__Output>): grpc.ClientUnaryCall;
+  AutoscaleStatus(argument: _baton_v1_ServiceRef, callback: grpc.requestCallback<_baton_v1_AutoscaleStatusResponse__Output>): grpc.ClientUnaryCall;
+  autoscaleStatus(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_AutoscaleStatusResponse__Output>): grpc.ClientUnaryCall;
+  autoscaleStatus(argument: _baton_v1_ServiceRef, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_AutoscaleStatusResponse__Output>): grpc.ClientUnaryCall;
+  autoscaleStatus(argument: _baton_v1_ServiceRef, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_AutoscaleStatusResponse__Output>): grpc.ClientUnaryCall;
+  autoscaleStatus(argument: _baton_v1_ServiceRef, callback: grpc.requestCallback<_baton_v1_AutoscaleStatusResponse__Output>): grpc.ClientUnaryCall;
+  
   CreateConfig(argument: _baton_v1_CreateFileObjectRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
   CreateConfig(argument: _baton_v1_CreateFileObjectRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
   CreateConfig(argument: _baton_v1_CreateFileObjectRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_FileObjectInfo__Output>): grpc.ClientUnaryCall;
@@ -288,6 +298,8 @@ export interface ControlServiceClient extends grpc.Client {
 }
 
 export interface ControlServiceHandlers extends grpc.UntypedServiceImplementation {
+  AutoscaleStatus: grpc.handleUnaryCall<_baton_v1_ServiceRef__Output, _baton_v1_AutoscaleStatusResponse>;
+  
   CreateConfig: grpc.handleUnaryCall<_baton_v1_CreateFileObjectRequest__Output, _baton_v1_FileObjectInfo>;
   
   CreateCredential: grpc.handleUnaryCall<_baton_v1_CreateCredentialRequest__Output, _baton_v1_Credential>;
@@ -351,6 +363,7 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
 }
 
 export interface ControlServiceDefinition extends grpc.ServiceDefinition {
+  AutoscaleStatus: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_AutoscaleStatusResponse, _baton_v1_ServiceRef__Output, _baton_v1_AutoscaleStatusResponse__Output>
   CreateConfig: MethodDefinition<_baton_v1_CreateFileObjectRequest, _baton_v1_FileObjectInfo, _baton_v1_CreateFileObjectRequest__Output, _baton_v1_FileObjectInfo__Output>
   CreateCredential: MethodDefinition<_baton_v1_CreateCredentialRequest, _baton_v1_Credential, _baton_v1_CreateCredentialRequest__Output, _baton_v1_Credential__Output>
   CreateSecret: MethodDefinition<_baton_v1_CreateFileObjectRequest, _baton_v1_FileObjectInfo, _baton_v1_CreateFileObjectRequest__Output, _baton_v1_FileObjectInfo__Output>

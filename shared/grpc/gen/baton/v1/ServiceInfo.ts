@@ -2,6 +2,7 @@
 
 import type { UnplacedReplica as _baton_v1_UnplacedReplica, UnplacedReplica__Output as _baton_v1_UnplacedReplica__Output } from '../../baton/v1/UnplacedReplica.js';
 import type { IngressPortSummary as _baton_v1_IngressPortSummary, IngressPortSummary__Output as _baton_v1_IngressPortSummary__Output } from '../../baton/v1/IngressPortSummary.js';
+import type { AutoscaleBounds as _baton_v1_AutoscaleBounds, AutoscaleBounds__Output as _baton_v1_AutoscaleBounds__Output } from '../../baton/v1/AutoscaleBounds.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ServiceInfo {
@@ -18,6 +19,7 @@ export interface ServiceInfo {
   'ingress'?: (_baton_v1_IngressPortSummary)[];
   'vip'?: (string);
   'mode'?: (string);
+  'autoscale'?: (_baton_v1_AutoscaleBounds | null);
 }
 
 export interface ServiceInfo__Output {
@@ -34,4 +36,5 @@ export interface ServiceInfo__Output {
   'ingress': (_baton_v1_IngressPortSummary__Output)[];
   'vip': (string);
   'mode': (string);
+  'autoscale': (_baton_v1_AutoscaleBounds__Output | null);
 }
