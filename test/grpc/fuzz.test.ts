@@ -338,6 +338,7 @@ services:
     Rollback: { base: ref, adminIf: () => true },
     History: { base: ref },
     ListEndpoints: { base: ref },
+    AutoscaleStatus: { base: ref },
     GetJoinToken: { base: { rotate: false }, adminIf: (q) => q.rotate !== true },
     CreateCredential: {
       base: { name: 'fuzz-made', role: 'viewer', ttl_ms: 60_000 },
