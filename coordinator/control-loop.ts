@@ -24,6 +24,7 @@ import { planBatch, snapshotOf, type ReplicaRequest } from './scheduler/index.js
 import { replicaRequestsFor } from './scheduler/requests.js';
 import { recordHome } from './sticky.js';
 import { drainExpired, type NodeSchedules } from './node-schedule.js';
+import type { NodeHealthMonitor } from './node-health.js';
 import { groupByService, parseSlotKey, serviceKey, slotKey, slotKeyOf, splitServiceKey, type SlotRef } from './slot-key.js';
 import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 import type { Store } from './store/store.js';
@@ -41,6 +42,8 @@ export interface ControlLoopOptions {
   endpoints?: EndpointPublisher;
   /** Cordon and drain (node-schedule.ts): drains are marked done each round; none when absent. */
   schedules?: NodeSchedules;
+  /** Unhealthy nodes (node-health.ts), judged every round; none when absent. */
+  health?: NodeHealthMonitor;
   /** Tells nodes to remove a removed stack's volumes (`rm --volumes`) once its containers are gone there. */
   volumes?: Pick<Volumes, 'dispatch'>;
 }
@@ -82,6 +85,7 @@ export class ControlLoop {
   private readonly events: EventLog | undefined;
   private readonly endpoints: EndpointPublisher | undefined;
   private readonly schedules: NodeSchedules | undefined;
+  private readonly health: NodeHealthMonitor | undefined;
   private readonly volumes: ControlLoopOptions['volumes'];
   private rollbackHandler: RollbackHandler | undefined;
   private restartHandler: ((stack: string, dependency: string) => string[]) | undefined;
@@ -100,6 +104,7 @@ export class ControlLoop {
     this.events = options.events;
     this.endpoints = options.endpoints;
     this.schedules = options.schedules;
+    this.health = options.health;
     this.volumes = options.volumes;
   }
 
@@ -173,19 +178,22 @@ export class ControlLoop {
       // The last service went: the nodes still route it until they are sent the empty set.
       if (this.endpoints?.current()?.model.services.length) this.publishEndpoints(this.pool.list(), new Map());
       this.schedules?.finishDrains(this.clock.now());
+      this.health?.evaluate(this.pool.list(), [], this.clock.now());
       // The last stack went with --volumes: its volumes go once its containers are gone.
       if (Object.keys(state.volumeRemovals).length) this.volumes?.dispatch(this.pool.list(), this.clock.now());
       return;
     }
     const now = this.clock.now();
-    const views = this.pool.list();
+    let views = this.pool.list();
+    // A node that turned unhealthy (or healthy) this round is seen so by this round's decisions.
+    if (this.health?.evaluate(views, this.store.allocations(), now)) views = this.pool.list();
     const observed = observedReplicas(views, state.allocations);
     const nodes = new Map<string, NodeLiveness>(
       views.map((n) => [
         n.id,
         {
           status: n.status, connected: n.connected, engineUp: n.dockerUp, name: n.name, labels: n.labels, ...(n.role ? { role: n.role } : {}),
-          ...(n.schedule?.state === 'draining' ? { draining: true, ...(drainExpired(n.schedule, now) ? { drainExpired: true } : {}) } : {}),
+          ...(n.schedule?.state === 'draining' ? { draining: true, ...(drainExpired(n.schedule, now) ? { drainExpired: true } : {}) } : n.unhealthy ? { draining: true } : {}),
         },
       ]),
     );

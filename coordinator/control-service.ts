@@ -240,6 +240,8 @@ export function toNodeInfo(n: NodeView, withContainers = true, drainRemaining = 
     drain_deadline_ms: sch?.deadlineAtMs ?? 0,
     drain_remaining: sch?.state === 'draining' ? drainRemaining : 0,
     drain_lost: [...(sch?.lost ?? [])],
+    unhealthy_reason: n.unhealthy?.reason ?? '',
+    unhealthy_since_ms: n.unhealthy?.sinceMs ?? 0,
     id: n.id,
     name: n.name,
     address: n.address,

@@ -34,6 +34,7 @@ import { SecretStore } from './secrets/secret-store.js';
 import { authorizationInterceptor, callerOf } from './security/authorize.js';
 import { securityHandlers } from './security/admin-service.js';
 import { NodeSchedules } from './node-schedule.js';
+import { DEFAULT_NODE_HEALTH, NodeHealthMonitor, type NodeHealthThresholds } from './node-health.js';
 import { joinServiceHandlers } from './security/join-service.js';
 
 export interface CoordinatorOptions {
@@ -55,6 +56,8 @@ export interface CoordinatorOptions {
   metricsListen?: string;
   /** IPv4 block service VIPs come from. @default '10.96.0.0/16' */
   serviceCidr?: string;
+  /** When a node that reports counts as unhealthy (node-health.ts). @default DEFAULT_NODE_HEALTH */
+  nodeHealth?: Partial<NodeHealthThresholds>;
   /** Plaintext, no authentication: every caller may do anything. Only when asked for; never a fallback. @default false */
   insecure?: boolean;
   /** The address agents and operators reach this coordinator at (a name in its certificate). */
@@ -85,6 +88,7 @@ export interface CompiledCoordinatorOptions {
   advertiseAddress: string | undefined;
   sans: string[];
   nodeCertTtlMs: number | undefined;
+  nodeHealth: NodeHealthThresholds;
   registerLocal: boolean;
   clock: Clock;
   logger: Logger;
@@ -113,6 +117,7 @@ export function compileCoordinatorOptions(options: CoordinatorOptions = {}): Com
     advertiseAddress: options.advertiseAddress,
     sans: options.sans ?? [],
     nodeCertTtlMs: options.nodeCertTtlMs,
+    nodeHealth: { ...DEFAULT_NODE_HEALTH, ...options.nodeHealth },
     registerLocal: options.registerLocal === true,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? createLogger('coordinator'),
@@ -195,8 +200,9 @@ export class Coordinator {
     const secrets = new SecretStore(store, sealingKey, clock);
     const dispatcher = new Dispatcher(store, pool, events, clock, log, { fileContent: (kind, name) => secrets.content(kind, name) });
     const schedules = new NodeSchedules(store, events, clock);
+    const health = new NodeHealthMonitor(store, events, o.nodeHealth);
     const volumes = new Volumes(store, pool, events, clock, log);
-    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints, schedules, volumes });
+    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints, schedules, health, volumes });
     const stacks = new Stacks(store, events, loop, clock, { serviceCidr: o.serviceCidr, secrets, volumes });
     // State from before service addresses (or from another --service-cidr) gets them before the first round.
     for (const warning of stacks.assignAddresses()) log.warn({ warning }, 'published ports conflict in stored state');

@@ -177,6 +177,8 @@ export class NodePool {
       dockerVersion: intro.dockerVersion,
       // An operator's cordon or drain outlives the node's sessions.
       ...(existing?.schedule ? { schedule: structuredClone(existing.schedule) as NodeRecord['schedule'] } : {}),
+      // So is the health verdict: a reconnect is no proof the node can run work again (node-health.ts holds it).
+      ...(existing?.unhealthy ? { unhealthy: { ...existing.unhealthy } } : {}),
     };
     this.store.transact((s) => {
       s.nodes[record.id] = record;

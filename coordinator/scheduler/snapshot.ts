@@ -7,6 +7,8 @@ import type { HostPort, SchedNode } from './types.js';
 export type SnapshotNode = Pick<NodeRecord, 'id' | 'name' | 'status' | 'labels' | 'role'> & {
   /** `baton node cordon|drain`; a drained node stays cordoned. */
   readonly schedule?: { readonly state: 'cordoned' | 'draining' | 'drained' } | undefined;
+  /** Unhealthy (node-health.ts): as draining. */
+  readonly unhealthy?: object | undefined;
   readonly capacity: Pick<NodeRecord['capacity'], 'cpuMillis' | 'memoryBytes'>;
 };
 /** What the snapshot reads of an allocation: where it runs and what it reserves. */
@@ -42,7 +44,7 @@ export function snapshotOf(nodes: readonly SnapshotNode[], allocations: Iterable
       status: n.status,
       labels: n.labels,
       ...(n.role ? { role: n.role } : {}),
-      ...(n.schedule ? { availability: n.schedule.state === 'draining' ? ('draining' as const) : ('cordoned' as const) } : {}),
+      ...(n.unhealthy || n.schedule ? { availability: n.unhealthy || n.schedule?.state === 'draining' ? ('draining' as const) : ('cordoned' as const) } : {}),
       cpuMillis: n.capacity.cpuMillis,
       memoryBytes: n.capacity.memoryBytes,
       reservedCpuMillis: p?.cpuMillis ?? 0,

@@ -47,6 +47,11 @@ export interface NodeRecord {
   operatorLabels?: Record<string, string | null>;
   /** The labels of the agent's last hello, before operatorLabels (undefined: the same as labels). */
   agentLabels?: Record<string, string>;
+  /**
+   * It reports but cannot run work (node-health.ts): no new work, its replicas move off as in a
+   * drain, until it has been healthy for the hold time. Undefined: healthy.
+   */
+  unhealthy?: { reason: string; sinceMs: number; healthySinceMs?: number };
 }
 
 export interface NodeSchedule {

@@ -112,11 +112,35 @@ function registerCoordinator(program: Command): void {
     .option('--san <name>', 'another DNS name or IP address for its certificate (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--node-cert-ttl <duration>', 'lifetime of node certificates, renewed at 50-70% of it (e.g. 168h)', '168h')
     .option('--insecure', 'plaintext and no authentication: anyone who reaches the port may run containers on every node (never the default)')
-    .action(async (o: { listen: string; dataDir: string; heartbeatMs: number; suspectAfterMs: number; downAfterMs: number; metricsListen: string; serviceCidr: string; advertiseAddress?: string; san: string[]; nodeCertTtl: string; insecure?: boolean }) => {
+    .option('--unhealthy-engine-after <duration>', 'a node whose engine is unreachable this long while its agent reports is unhealthy', '30s')
+    .option('--unhealthy-disk-percent <n>', 'a node with more of its disk used is unhealthy', '95')
+    .option('--unhealthy-memory-percent <n>', 'a node with more of its memory in use is unhealthy', '98')
+    .option('--unhealthy-start-failures <n>', 'a node where replicas of this many different services failed within 10 min is unhealthy', '3')
+    .option('--healthy-hold <duration>', 'how long an unhealthy node must be healthy before it takes work again', '60s')
+    .action(async (o: { listen: string; dataDir: string; heartbeatMs: number; suspectAfterMs: number; downAfterMs: number; metricsListen: string; serviceCidr: string; advertiseAddress?: string; san: string[]; nodeCertTtl: string; insecure?: boolean; unhealthyEngineAfter: string; unhealthyDiskPercent: string; unhealthyMemoryPercent: string; unhealthyStartFailures: string; healthyHold: string }) => {
       const { Coordinator } = await import('../../coordinator/coordinator.js');
       const { parseDuration } = await import('../compose/units.js');
       const ttl = parseDuration(o.nodeCertTtl);
       if (!ttl.ok || ttl.value < 1000) throw new Error(`--node-cert-ttl: expected a duration of at least 1s, e.g. 168h${ttl.ok ? '' : ` (${ttl.error})`}`);
+      const duration = (flag: string, v: string): number => {
+        const d = parseDuration(v);
+        if (!d.ok || d.value < 1000) throw new Error(`${flag}: expected a duration of at least 1s such as 30s, got "${v}"`);
+        return d.value;
+      };
+      const percent = (flag: string, v: string): number => {
+        const n = Number(v);
+        if (!(n > 0 && n <= 100)) throw new Error(`${flag}: expected a percentage above 0 and at most 100, got "${v}"`);
+        return n;
+      };
+      const failures = Number(o.unhealthyStartFailures);
+      if (!(Number.isInteger(failures) && failures >= 2)) throw new Error(`--unhealthy-start-failures: expected a whole number of at least 2 (one broken service fails everywhere), got "${o.unhealthyStartFailures}"`);
+      const nodeHealth = {
+        engineDownMs: duration('--unhealthy-engine-after', o.unhealthyEngineAfter),
+        diskPercent: percent('--unhealthy-disk-percent', o.unhealthyDiskPercent),
+        memoryPercent: percent('--unhealthy-memory-percent', o.unhealthyMemoryPercent),
+        startFailures: failures,
+        healthyHoldMs: duration('--healthy-hold', o.healthyHold),
+      };
       const c = await Coordinator.start({
         listen: o.listen,
         dataDir: o.dataDir,
@@ -129,6 +153,7 @@ function registerCoordinator(program: Command): void {
         advertiseAddress: o.advertiseAddress,
         sans: o.san,
         nodeCertTtlMs: ttl.value,
+        nodeHealth,
         registerLocal: true,
       });
       const metrics = c.metricsAddress ? `, metrics on http://${c.metricsAddress.host}:${c.metricsAddress.port}/metrics` : '';

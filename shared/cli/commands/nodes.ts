@@ -28,6 +28,8 @@ export interface NodeJson {
   schedule: string;
   drainRemaining: number;
   drainLost: string[];
+  /** Why it cannot run work ('' : healthy): it takes none and its replicas move off. */
+  unhealthy: string;
 }
 
 export function nodeJson(n: NodeInfo__Output): NodeJson {
@@ -66,6 +68,7 @@ export function nodeJson(n: NodeInfo__Output): NodeJson {
     schedule: n.schedule,
     drainRemaining: n.drain_remaining,
     drainLost: n.drain_lost,
+    unhealthy: n.unhealthy_reason,
   };
 }
 
@@ -80,7 +83,7 @@ export function nodesTable(nodes: NodeJson[], nowMs: number): string {
         n.address,
         n.status,
         n.role,
-        n.schedule === 'draining' ? `draining (${n.drainRemaining} left)` : n.schedule || 'active',
+        n.unhealthy ? `unhealthy${n.schedule ? `, ${n.schedule}` : ''}` : n.schedule === 'draining' ? `draining (${n.drainRemaining} left)` : n.schedule || 'active',
         `${usedCores === undefined ? '-' : usedCores.toFixed(1)}/${cores.toFixed(1)} cores`,
         `${n.usage ? formatBytes(n.usage.memoryBytes) : '-'}/${formatBytes(n.capacity.memoryBytes)}`,
         n.dockerUp ? 'up' : 'down',

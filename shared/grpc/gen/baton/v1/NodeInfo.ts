@@ -30,6 +30,8 @@ export interface NodeInfo {
   'drain_deadline_ms'?: (number | string | Long);
   'drain_remaining'?: (number);
   'drain_lost'?: (string)[];
+  'unhealthy_reason'?: (string);
+  'unhealthy_since_ms'?: (number | string | Long);
 }
 
 export interface NodeInfo__Output {
@@ -56,4 +58,6 @@ export interface NodeInfo__Output {
   'drain_deadline_ms': (number);
   'drain_remaining': (number);
   'drain_lost': (string)[];
+  'unhealthy_reason': (string);
+  'unhealthy_since_ms': (number);
 }
