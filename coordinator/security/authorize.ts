@@ -22,7 +22,7 @@ export type Principal =
   /** A coordinator started with --insecure: every caller is this. */
   | { kind: 'insecure' };
 
-const READ_METHODS = ['ListNodes', 'GetNode', 'WatchEvents', 'ListEvents', 'Plan', 'ListServices', 'ListReplicas', 'Logs', 'RolloutStatus', 'History', 'ListEndpoints', 'WhoAmI', 'ListSecrets', 'ListConfigs', 'InspectConfig'];
+const READ_METHODS = ['ListNodes', 'GetNode', 'WatchEvents', 'ListEvents', 'Plan', 'ListServices', 'ListReplicas', 'Logs', 'RolloutStatus', 'History', 'ListEndpoints', 'WhoAmI', 'ListSecrets', 'ListConfigs', 'InspectConfig', 'Top', 'Usage'];
 const ADMIN_METHODS = ['Deploy', 'Scale', 'Remove', 'Rollback', 'GetJoinToken', 'CreateCredential', 'RevokeCredential', 'RemoveNode', 'CreateSecret', 'RemoveSecret', 'CreateConfig', 'RemoveConfig'];
 
 /** Every method of every service and who may call it; a method not listed is refused (fail closed). */

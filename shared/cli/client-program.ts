@@ -4,6 +4,7 @@
 // (issue 7: lists at 10,000 nodes and 100,000 replicas within 3 s, start-up included).
 import type { Command } from 'commander';
 import { registerEndpoints } from './commands/endpoints.js';
+import { registerUsage } from './commands/usage.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerRollout } from './commands/rollout.js';
@@ -19,6 +20,7 @@ export function clientProgram(): Command {
   registerServices(program);
   registerRollout(program);
   registerEndpoints(program);
+  registerUsage(program);
   registerLogs(program);
   registerSecurity(program);
   registerSecrets(program);

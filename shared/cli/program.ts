@@ -2,6 +2,7 @@
 // errors). The agent's own entry (agent-main.ts) builds the same root with only `agent` under it.
 import type { Command } from 'commander';
 import { registerEndpoints } from './commands/endpoints.js';
+import { registerUsage } from './commands/usage.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerPlan } from './commands/plan.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerServices(program);
   registerRollout(program);
   registerEndpoints(program);
+  registerUsage(program);
   registerLogs(program);
   registerSecurity(program);
   registerSecrets(program);

@@ -80,7 +80,7 @@ const METHOD_RULES: Record<string, Rule> = {
   '/baton.v1.JoinService/Renew': 'node',
   '/baton.v1.AgentService/Connect': 'node',
   ...Object.fromEntries(
-    ['ListNodes', 'GetNode', 'WatchEvents', 'ListEvents', 'Plan', 'ListServices', 'ListReplicas', 'Logs', 'RolloutStatus', 'History', 'ListEndpoints', 'WhoAmI', 'ListSecrets', 'ListConfigs', 'InspectConfig'].map((m) => [`/baton.v1.ControlService/${m}`, 'read']),
+    ['ListNodes', 'GetNode', 'WatchEvents', 'ListEvents', 'Plan', 'ListServices', 'ListReplicas', 'Logs', 'RolloutStatus', 'History', 'ListEndpoints', 'WhoAmI', 'ListSecrets', 'ListConfigs', 'InspectConfig', 'Top', 'Usage'].map((m) => [`/baton.v1.ControlService/${m}`, 'read']),
   ),
   ...Object.fromEntries(
     ['Deploy', 'Scale', 'Remove', 'Rollback', 'GetJoinToken', 'CreateCredential', 'RevokeCredential', 'RemoveNode', 'CreateSecret', 'RemoveSecret', 'CreateConfig', 'RemoveConfig'].map((m) => [`/baton.v1.ControlService/${m}`, 'admin']),
