@@ -8,22 +8,22 @@ import { z } from 'zod';
 import type { Acc, Bucket } from '../usage/ledger.js';
 import { DurableJsonFile } from './durable-file.js';
 
-/** [cpu core-s, cpu reserved core-s, memory byte-s, memory reserved byte-s, replica-s] */
-type AccTuple = [number, number, number, number, number];
+/** [cpu core-s, cpu reserved core-s, memory byte-s, memory reserved byte-s, replica-s, replica-s the CPU covers] */
+type AccTuple = [number, number, number, number, number, number];
 interface UsageFileData {
   schema: 1;
   minutes: [number, Record<string, AccTuple>][];
   hours: [number, Record<string, AccTuple>][];
 }
 
-const tuple = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number()]);
+const tuple = z.tuple([z.number(), z.number(), z.number(), z.number(), z.number(), z.number()]);
 const bucketList = z.array(z.tuple([z.number(), z.record(z.string(), tuple)]));
 const shape = z.object({ schema: z.literal(1), minutes: bucketList, hours: bucketList });
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
-const toTuple = (a: Acc): AccTuple => [round3(a.cpu), round3(a.cpuRes), Math.round(a.mem), Math.round(a.memRes), round3(a.n)];
+const toTuple = (a: Acc): AccTuple => [round3(a.cpu), round3(a.cpuRes), Math.round(a.mem), Math.round(a.memRes), round3(a.n), round3(a.cpuS)];
 const toBuckets = (l: UsageFileData['minutes']): Bucket[] =>
-  l.map(([startMs, g]) => ({ startMs, groups: new Map(Object.entries(g).map(([k, t]) => [k, { cpu: t[0], cpuRes: t[1], mem: t[2], memRes: t[3], n: t[4] }])) }));
+  l.map(([startMs, g]) => ({ startMs, groups: new Map(Object.entries(g).map(([k, t]) => [k, { cpu: t[0], cpuRes: t[1], mem: t[2], memRes: t[3], n: t[4], cpuS: t[5] }])) }));
 const fromBuckets = (l: readonly Bucket[]): UsageFileData['minutes'] => l.map((b) => [b.startMs, Object.fromEntries([...b.groups].map(([k, a]) => [k, toTuple(a)]))]);
 
 export class UsageFile {

@@ -26,8 +26,13 @@ export interface Acc {
   mem: number;
   /** Memory reserved while running, byte-seconds. */
   memRes: number;
-  /** Replica-seconds observed running (per-replica averages divide by it). */
+  /** Replica-seconds observed running (per-replica memory and reservation averages divide by it). */
   n: number;
+  /**
+   * Replica-seconds the CPU figure covers: `n`, plus the span of a counter delta booked across a gap
+   * (a reconnect), so a per-replica CPU average (cpu / cpuS) is not inflated by what the gap held.
+   */
+  cpuS: number;
 }
 
 export type Dimension = 's' | 'n';
@@ -47,13 +52,14 @@ export const MAX_GROUPS_PER_BUCKET = 100;
 export const MAX_INTERVAL_MS = 5_000;
 export const OTHER = 'other';
 
-export const emptyAcc = (): Acc => ({ cpu: 0, cpuRes: 0, mem: 0, memRes: 0, n: 0 });
+export const emptyAcc = (): Acc => ({ cpu: 0, cpuRes: 0, mem: 0, memRes: 0, n: 0, cpuS: 0 });
 export function addAcc(into: Acc, a: Readonly<Acc>): void {
   into.cpu += a.cpu;
   into.cpuRes += a.cpuRes;
   into.mem += a.mem;
   into.memRes += a.memRes;
   into.n += a.n;
+  into.cpuS += a.cpuS;
 }
 
 /** What an allocation's container is accounted to. */
@@ -239,16 +245,18 @@ function measure(s: Seen, sessionId: string, nowMs: number, c: MeteredContainer)
   const dtMs = nowMs - s.atMs;
   const intervalS = sameSession && dtMs > 0 ? Math.min(dtMs, MAX_INTERVAL_MS) / 1000 : 0;
   let cpu: number;
+  let cpuS = intervalS;
   if (c.cpuUsageNs) {
     // The counter's delta, on any session: measured by the kernel, so neither lost nor counted twice.
     cpu = s.cpuNs > 0 && c.cpuUsageNs >= s.cpuNs ? (c.cpuUsageNs - s.cpuNs) / 1e9 : s.cpuNs > 0 ? c.cpuUsageNs / 1e9 : 0;
     // A delta no host could produce in the time (a bogus counter) is dropped rather than booked.
     if (dtMs > 0 && cpu > (dtMs / 1000) * 1024) cpu = 0;
+    if (s.cpuNs > 0 && dtMs > 0) cpuS = dtMs / 1000;
   } else {
     cpu = (c.cpuPercent / 100) * intervalS;
   }
   if (cpu === 0 && intervalS === 0) return undefined;
-  return { cpu, cpuRes: (s.cpuMillis / 1000) * intervalS, mem: c.memoryBytes * intervalS, memRes: s.memoryBytes * intervalS, n: intervalS };
+  return { cpu, cpuRes: (s.cpuMillis / 1000) * intervalS, mem: c.memoryBytes * intervalS, memRes: s.memoryBytes * intervalS, n: intervalS, cpuS };
 }
 
 function add(groups: Map<string, Acc>, key: string, a: Readonly<Acc>): void {

@@ -69,7 +69,8 @@ export function hints(buckets: readonly Bucket[]): Hint[] {
       if (k[0] !== 's' || a.n <= 0 || k.slice(1) === OTHER) continue;
       let s = samples.get(k);
       if (!s) samples.set(k, (s = { cpu: [], mem: [], cpuRes: 0, memRes: 0, lastMs: -Infinity }));
-      s.cpu.push(a.cpu / a.n);
+      // cpuS: a counter delta booked across a gap covers the gap's seconds too (a reconnect is no spike).
+      s.cpu.push(a.cpu / (a.cpuS > 0 ? a.cpuS : a.n));
       s.mem.push(a.mem / a.n);
       // The reservation as of the latest bucket: what a change would replace.
       if (b.startMs >= s.lastMs) {

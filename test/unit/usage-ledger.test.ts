@@ -21,7 +21,7 @@ const rows: Row[] = [
     // One core for 60 s: the counter advances 1e9 ns per second; 61 reports, 60 deltas of 1 core-s.
     name: 'counter: one core for 60 s is 60 core-seconds; memory 64 MiB x 60 s',
     reports: Array.from({ length: 61 }, (_, i) => [i * 1000, 's1', c(1e12 + i * 1e9, 64 * MiB)] as [number, string, MeteredContainer]),
-    want: { cpu: 60, mem: 64 * MiB * 60, n: 60, cpuRes: 0.5 * 60, memRes: 256 * MiB * 60 },
+    want: { cpu: 60, mem: 64 * MiB * 60, n: 60, cpuS: 60, cpuRes: 0.5 * 60, memRes: 256 * MiB * 60 },
   },
   {
     // Reports at 0, 1, 2 then none until 10 (same session): the counter delta 2->10 still counts
@@ -35,8 +35,9 @@ const rows: Row[] = [
     // once; memory is a gap (new session: no interval), then 1 s more on s2.
     name: 'reconnect: CPU by the counter counted once, memory over the disconnect is a gap',
     reports: [[0, 's1', c(1e9, MiB)], [1000, 's1', c(2e9, MiB)], [2000, 's1', c(3e9, MiB)], [30_000, 's2', c(31e9, MiB)], [31_000, 's2', c(32e9, MiB)]],
-    // cpu: 1 + 1 + 28 + 1 = 31; mem intervals: 1 + 1 + 0 + 1 = 3 s
-    want: { cpu: 31, mem: 3 * MiB, n: 3 },
+    // cpu: 1 + 1 + 28 + 1 = 31; mem intervals: 1 + 1 + 0 + 1 = 3 s; the CPU covers 1 + 1 + 28 + 1 = 31 s
+    // (so its per-replica average stays 1 core, not 31 over 3 observed seconds).
+    want: { cpu: 31, mem: 3 * MiB, n: 3, cpuS: 31 },
   },
   {
     // The same report delivered twice (same counter) adds nothing the second time.
@@ -149,11 +150,11 @@ t.test('capped: at most MAX_GROUPS_PER_BUCKET groups per dimension, the smallest
 
 t.test('usageRows groups by service, stack, tenant and node', async (t) => {
   const g = new Map<string, Acc>([
-    ['sacme/shop/web', { cpu: 10, cpuRes: 20, mem: 1, memRes: 2, n: 1 }],
-    ['sacme/shop/db', { cpu: 5, cpuRes: 5, mem: 1, memRes: 2, n: 1 }],
-    ['sacme/blog/web', { cpu: 1, cpuRes: 1, mem: 1, memRes: 1, n: 1 }],
-    ['sdefault/x/y', { cpu: 30, cpuRes: 1, mem: 1, memRes: 1, n: 1 }],
-    ['nid-1', { cpu: 46, cpuRes: 27, mem: 4, memRes: 6, n: 4 }],
+    ['sacme/shop/web', { cpu: 10, cpuRes: 20, mem: 1, memRes: 2, n: 1, cpuS: 1 }],
+    ['sacme/shop/db', { cpu: 5, cpuRes: 5, mem: 1, memRes: 2, n: 1, cpuS: 1 }],
+    ['sacme/blog/web', { cpu: 1, cpuRes: 1, mem: 1, memRes: 1, n: 1, cpuS: 1 }],
+    ['sdefault/x/y', { cpu: 30, cpuRes: 1, mem: 1, memRes: 1, n: 1, cpuS: 1 }],
+    ['nid-1', { cpu: 46, cpuRes: 27, mem: 4, memRes: 6, n: 4, cpuS: 4 }],
   ]);
   const b = [{ startMs: T0, groups: g }];
   const cases: [Parameters<typeof usageRows>[1], [string, number][]][] = [
@@ -171,7 +172,7 @@ t.test('hints: p95 per replica against the reservation', async (t) => {
   const bucket = (i: number, cpuCores: number, memBytes: number, res: { cpu: number; mem: number }, replicas = 2) => ({
     startMs: T0 + i * MINUTE_MS,
     // per minute, `replicas` replicas for 60 s each
-    groups: new Map([['sacme/shop/web', { cpu: cpuCores * 60 * replicas, cpuRes: res.cpu * 60 * replicas, mem: memBytes * 60 * replicas, memRes: res.mem * 60 * replicas, n: 60 * replicas }]]),
+    groups: new Map([['sacme/shop/web', { cpu: cpuCores * 60 * replicas, cpuRes: res.cpu * 60 * replicas, mem: memBytes * 60 * replicas, memRes: res.mem * 60 * replicas, n: 60 * replicas, cpuS: 60 * replicas }]]),
   });
   // 20 minutes at 0.1 core and 100 MiB per replica; one minute at 0.2 core (p95 of 20 samples = the 19th = 0.1).
   const over = Array.from({ length: 20 }, (_, i) => bucket(i, i === 19 ? 0.2 : 0.1, 100 * MiB, { cpu: 2, mem: 1024 * MiB }));
