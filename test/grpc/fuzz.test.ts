@@ -352,6 +352,9 @@ services:
     ListConfigs: { base: {} },
     RemoveConfig: { base: { name: 'fuzz-nothing' }, adminIf: (q) => !Object.hasOwn(c.store.state.configs, String(q.name)) },
     InspectConfig: { base: { name: 'fuzz-nothing' } },
+    // Usage insight: read only (a bad `by` is refused with INVALID_ARGUMENT).
+    Top: { base: { by: 'tenant' } },
+    Usage: { base: { since_ms: 3_600_000, by: 'service', hints: true } },
   };
   const control = F.service('ControlService');
   t.test('every ControlService method covered', async (t) => {
