@@ -88,6 +88,7 @@ export class DockerObserver {
     const cg = this.cgroups.read(c.containerId);
     if (cg) {
       this.cpu(c, { total: cg.cpuUsageNs, system: Number(process.hrtime.bigint()), scale: 1 });
+      c.cpuUsageNs = cg.cpuUsageNs;
       c.memoryBytes = cg.memoryBytes;
       c.memoryLimitBytes = cg.memoryLimitBytes;
       return;
@@ -96,6 +97,7 @@ export class DockerObserver {
       // one-shot: a single sample without Docker's 1 s wait for a second one; CPU % is
       // computed from our own previous sample instead.
       const s = (await this.docker.getContainer(c.containerId).stats({ stream: false, 'one-shot': true })) as unknown as DockerStats;
+      c.cpuUsageNs = s.cpu_stats?.cpu_usage?.total_usage ?? 0;
       this.cpu(c, {
         total: s.cpu_stats?.cpu_usage?.total_usage ?? 0,
         system: s.cpu_stats?.system_cpu_usage ?? 0,

@@ -1,7 +1,7 @@
 // ControlService: what the CLI asks the coordinator. Read-only views of the pool and events;
 // conversion to wire types happens here, at the boundary.
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
-import { NotFoundError } from '../shared/errors.js';
+import { InputError, NotFoundError } from '../shared/errors.js';
 import { GrpcError, isExpectedError, Status, toGrpcStatus } from '../shared/grpc/errors.js';
 import type { ControlServiceHandlers } from '../shared/grpc/gen/baton/v1/ControlService.js';
 import type { EndpointsResponse } from '../shared/grpc/gen/baton/v1/EndpointsResponse.js';
@@ -35,6 +35,8 @@ import type { ListVolumesRequest__Output } from '../shared/grpc/gen/baton/v1/Lis
 import type { NodeVolumes } from '../shared/grpc/gen/baton/v1/NodeVolumes.js';
 import type { VolumeInfo } from '../shared/grpc/gen/baton/v1/VolumeInfo.js';
 import type { EventRecord } from './store/schema.js';
+import type { UsageRecorder } from './usage/recorder.js';
+import { parseGroupBy } from './usage/report.js';
 
 export interface ControlDeps {
   pool: NodePool;
@@ -48,6 +50,7 @@ export interface ControlDeps {
   logs?: LogRouter;
   volumes?: Volumes;
   autoscaler?: Autoscaler;
+  usage?: UsageRecorder;
 }
 
 /** Every ControlService call but the security ones (security/admin-service.ts). */
@@ -90,11 +93,22 @@ export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHa
         if (outcome === 'written') call.end();
       }, fail);
     };
+  const usageOf = (): UsageRecorder => {
+    if (!deps.usage) throw new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not account usage');
+    return deps.usage;
+  };
+  const groupBy = (by: string) => {
+    try {
+      return parseGroupBy(by);
+    } catch (err) {
+      throw new InputError((err as Error).message);
+    }
+  };
   const unplacedWire = (u: UnplacedInfo[]) => u.map((x) => ({ service: x.service, replica: x.replica, reason: x.reason, kind: x.kind }));
 
   return {
-    Deploy: unary(async (req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string>; files: Record<string, Buffer> }) => {
-      const r = await services().stacks.deploy({ text: req.compose_yaml, file: req.file_name || 'compose.yaml', stackName: req.stack || undefined, env: req.env, files: filesOf(req.files) });
+    Deploy: unary(async (req: { compose_yaml: string; file_name: string; stack: string; env: Record<string, string>; files: Record<string, Buffer>; tenant: string }) => {
+      const r = await services().stacks.deploy({ text: req.compose_yaml, file: req.file_name || 'compose.yaml', stackName: req.stack || undefined, tenant: req.tenant || undefined, env: req.env, files: filesOf(req.files) });
       return { stack: r.stack, generation: r.generation, changes: r.changes, unplaced: unplacedWire(r.unplaced), warnings: r.warnings };
     }),
     Scale: unary(async (req: { service: string; replicas: string }) => {
@@ -104,6 +118,29 @@ export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHa
     Remove: unary(async (req: { stack: string; service: string; volumes: boolean }) => {
       const r = await services().stacks.remove(req.stack, req.service, { volumes: req.volumes });
       return { removed: r.removed, stopping: r.stopping, volumes_kept: r.volumesKept, volume_nodes: r.volumeNodes };
+    }),
+    Top: unary((req: { by: string }) => {
+      const r = usageOf().top(groupBy(req.by));
+      return {
+        by: r.by,
+        rows: r.rows.map((x) => ({
+          group: x.group, replicas: x.replicas, cpu_cores: x.cpuCores, cpu_reserved_cores: x.cpuReservedCores, memory_bytes: x.memoryBytes,
+          memory_reserved_bytes: x.memoryReservedBytes, cpu_share: x.cpuShare, memory_share: x.memoryShare,
+        })),
+        cluster_cpu_cores: r.clusterCpuCores, cluster_capacity_cores: r.clusterCapacityCores, cluster_memory_bytes: r.clusterMemoryBytes,
+        cluster_capacity_memory_bytes: r.clusterCapacityMemoryBytes,
+      };
+    }),
+    Usage: unary((req: { since_ms: number; by: string; hints: boolean }) => {
+      const sinceMs = Number(req.since_ms) || 24 * 3_600_000;
+      const r = usageOf().usage(sinceMs, groupBy(req.by), req.hints);
+      return {
+        by: r.by, from_ms: r.fromMs, to_ms: r.toMs, resolution: r.resolution,
+        rows: r.rows.map((x) => ({
+          group: x.group, cpu_core_seconds: x.cpu, cpu_reserved_core_seconds: x.cpuRes, memory_byte_seconds: x.mem, memory_reserved_byte_seconds: x.memRes, replica_seconds: x.n,
+        })),
+        hints: r.hints.map((h) => ({ service: h.service, resource: h.resource, reserved: h.reserved, p95: h.p95, suggested: h.suggested, message: h.message })),
+      };
     }),
     RolloutStatus: unary((req: { service: string }): RolloutInfo => {
       const r = services().queries.rolloutStatus(req.service);

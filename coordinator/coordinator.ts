@@ -36,6 +36,9 @@ import { securityHandlers } from './security/admin-service.js';
 import { NodeSchedules } from './node-schedule.js';
 import { DEFAULT_NODE_HEALTH, NodeHealthMonitor, type NodeHealthThresholds } from './node-health.js';
 import { joinServiceHandlers } from './security/join-service.js';
+import { UsageFile } from './store/usage-file.js';
+import { UsageRecorder, USAGE_FLUSH_MS } from './usage/recorder.js';
+import { join } from 'node:path';
 
 export interface CoordinatorOptions {
   /** @default '0.0.0.0:7400' */
@@ -52,6 +55,8 @@ export interface CoordinatorOptions {
   tickMs?: number;
   /** How often desired and actual state are reconciled. @default 1000 */
   reconcileMs?: number;
+  /** How often usage aggregates are written to usage.json at most. @default USAGE_FLUSH_MS (60 s) */
+  usageFlushMs?: number;
   /** Serve Prometheus metrics at http://ADDRESS/metrics; off when undefined. */
   metricsListen?: string;
   /** IPv4 block service VIPs come from. @default '10.96.0.0/16' */
@@ -82,6 +87,7 @@ export interface CompiledCoordinatorOptions {
   timeouts: StatusTimeouts;
   tickMs: number;
   reconcileMs: number;
+  usageFlushMs: number;
   metricsListen: string | undefined;
   serviceCidr: ServiceCidr;
   insecure: boolean;
@@ -111,6 +117,7 @@ export function compileCoordinatorOptions(options: CoordinatorOptions = {}): Com
     timeouts,
     tickMs: options.tickMs ?? d.tickMs,
     reconcileMs: options.reconcileMs ?? d.reconcileMs,
+    usageFlushMs: options.usageFlushMs ?? USAGE_FLUSH_MS,
     metricsListen: options.metricsListen,
     serviceCidr: serviceCidr.value,
     insecure: options.insecure === true,
@@ -157,6 +164,8 @@ export class Coordinator {
   private listener: NetServer | undefined;
   metricsServer: import('node:http').Server | undefined;
   metricsAddress: HostPort | undefined;
+  /** Usage accounting (`baton top`, `baton usage`). */
+  usage: UsageRecorder | undefined;
 
   private constructor(
     readonly server: grpc.Server,
@@ -190,6 +199,10 @@ export class Coordinator {
     // reconnect: no endpoint set goes out before then unless they are all back.
     const endpoints = new EndpointPublisher(pool, clock, log, { settleMs: o.timeouts.suspectAfterMs });
     const metrics = new CoordinatorMetrics(pool, endpoints);
+    // Usage accounting from every report (issue 12); its aggregates live in usage.json beside the state.
+    const usage = new UsageRecorder(store, pool, clock, log, new UsageFile(join(store.file, '..', 'usage.json')), { flushMs: o.usageFlushMs });
+    await usage.start();
+    metrics.registerUsage(usage);
     let sealingKey;
     try {
       sealingKey = await openSealingKey(o.dataDir);
@@ -274,7 +287,7 @@ export class Coordinator {
       }));
     server.addService(
       proto.baton.v1.ControlService.service,
-      { ...controlServiceHandlers({ pool, schedules, events, log, stacks, queries, logs, volumes, autoscaler, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log, schedules), ...secretHandlers(secrets, log) },
+      { ...controlServiceHandlers({ pool, schedules, events, log, stacks, queries, logs, volumes, autoscaler, usage, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log, schedules), ...secretHandlers(secrets, log) },
     );
     if (authority) server.addService(proto.baton.v1.JoinService.service, joinServiceHandlers(authority, log, onRefusal));
     let bound: { listener: NetServer; port: number };
@@ -292,6 +305,7 @@ export class Coordinator {
     endpoints.settleUntil(graceUntil + o.timeouts.suspectAfterMs);
     const c = new Coordinator(server, store, pool, events, { host: listen.host, port: bound.port }, log, metrics, stacks, queries, loop, logs, authority, autoscaler);
     c.listener = bound.listener;
+    c.usage = usage;
     if (authority) {
       const reach = o.advertiseAddress ? formatHostPort(parseHostPort(o.advertiseAddress, o.advertiseAddress, bound.port)) : `127.0.0.1:${bound.port}`;
       c.adminCredentialFile = await ensureAdminCredential(authority, o.dataDir, reach, { registerLocalPort: o.registerLocal ? bound.port : undefined });
@@ -340,6 +354,8 @@ export class Coordinator {
       });
     });
     this.metricsServer?.close();
+    // After the sessions ended: no report comes in after the open minute is closed and written.
+    await this.usage?.stop();
     await this.store.close();
     this.state = 'stopped';
     this.log.info('coordinator stopped');

@@ -6,6 +6,9 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { parseHostPort, type HostPort } from '../shared/address.js';
 import type { EndpointPublisher } from './ingress/endpoint-publisher.js';
 import type { NodePool } from './node-pool.js';
+import type { UsageRecorder } from './usage/recorder.js';
+import { cappedSeries, counterSeries, topRows, type SeriesValues } from './usage/report.js';
+import type { Acc } from './usage/ledger.js';
 
 /** Ingress counters summed over the nodes' latest reports, by `stack/service`. */
 export function ingressTotals(pool: Pick<NodePool, 'list'>): Map<string, { stack: string; service: string; connections: number; bytes: number; failedForwards: number }> {
@@ -92,6 +95,51 @@ export class CoordinatorMetrics {
         this.set(pool.sessionCount);
       },
     });
+  }
+
+  /**
+   * Usage per service and per tenant (issue 12): gauges of CPU cores and memory bytes used and
+   * reserved now, counters of core-seconds and byte-seconds accounted since this coordinator
+   * started. At most MAX_METRIC_SERIES label sets per family (the rest summed into `other`).
+   */
+  registerUsage(usage: Pick<UsageRecorder, 'live' | 'counters'>): void {
+    // One live listing per scrape, shared by the gauges below.
+    let cached: { atMs: number; service: SeriesValues[]; tenant: SeriesValues[] } | undefined;
+    const live = () => {
+      const now = Date.now();
+      if (!cached || now - cached.atMs > 500) {
+        const replicas = usage.live().replicas;
+        cached = { atMs: now, service: cappedSeries(topRows(replicas, 'service'), 'service'), tenant: cappedSeries(topRows(replicas, 'tenant'), 'tenant') };
+      }
+      return cached;
+    };
+    for (const by of ['service', 'tenant'] as const) {
+      const labelNames = by === 'service' ? ['tenant', 'stack', 'service'] : ['tenant'];
+      const gauge = (name: string, help: string, pick: (v: SeriesValues) => number) =>
+        new Gauge({
+          name, help, labelNames, registers: [this.registry],
+          collect() {
+            this.reset();
+            for (const v of live()[by]) this.set(v.labels, pick(v));
+          },
+        });
+      gauge(`baton_${by}_cpu_used_cores`, `CPU the ${by}'s running replicas use now (cores, from the agents' last reports)`, (v) => v.cpuCores);
+      gauge(`baton_${by}_cpu_reserved_cores`, `CPU the ${by}'s running replicas reserve (cores)`, (v) => v.cpuReservedCores);
+      gauge(`baton_${by}_memory_used_bytes`, `Memory the ${by}'s running replicas use now (bytes, without reclaimable page cache)`, (v) => v.memoryBytes);
+      gauge(`baton_${by}_memory_reserved_bytes`, `Memory the ${by}'s running replicas reserve (bytes)`, (v) => v.memoryReservedBytes);
+      const counter = (name: string, help: string, pick: (a: Acc) => number) =>
+        new Counter({
+          name, help, labelNames, registers: [this.registry],
+          collect() {
+            this.reset();
+            for (const s of counterSeries(usage.counters(), by)) this.inc(s.labels, pick(s.acc));
+          },
+        });
+      counter(`baton_${by}_cpu_used_core_seconds_total`, `CPU time the ${by} used, accounted since the coordinator started (core-seconds)`, (a) => a.cpu);
+      counter(`baton_${by}_cpu_reserved_core_seconds_total`, `CPU the ${by} reserved while running, since the coordinator started (core-seconds)`, (a) => a.cpuRes);
+      counter(`baton_${by}_memory_used_byte_seconds_total`, `Memory the ${by} used integrated over time, since the coordinator started (byte-seconds)`, (a) => a.mem);
+      counter(`baton_${by}_memory_reserved_byte_seconds_total`, `Memory the ${by} reserved while running, since the coordinator started (byte-seconds)`, (a) => a.memRes);
+    }
   }
 
   onReport(sentAtMs: number, nowMs: number): void {

@@ -102,6 +102,8 @@ export interface NodePoolOptions {
   heartbeatIntervalMs: number;
 }
 
+export type ReportListener = (nodeId: string, sessionId: string, nowMs: number, containers: readonly ContainerObservation[]) => void;
+
 export type StatusListener = (node: NodeRecord, from: NodeStatus, to: NodeStatus, reason: string) => void;
 
 export class NodePool {
@@ -109,6 +111,7 @@ export class NodePool {
   private readonly bySession = new Map<string, string>();
   private readonly statusListeners = new Set<StatusListener>();
   private readonly containerListeners = new Set<() => void>();
+  private readonly reportListeners = new Set<ReportListener>();
   /**
    * Node ids by the earliest time silence alone could change their status, so a tick touches only
    * nodes whose time has come instead of every node four times a second. Reports do not touch it:
@@ -230,6 +233,7 @@ export class NodePool {
     } else if (l.volumesCurrent) l.volumesReportedAtMs = now; // unchanged since this session's last list, so current now
     const changed = this.containerListeners.size > 0 && containersChanged(l.containers, r.containers);
     l.containers = r.containers;
+    for (const f of this.reportListeners) f(id, sessionId, now, r.containers);
     const status = this.store.state.nodes[id]?.status;
     if (status !== 'ready') this.apply(id, { kind: 'report' }, now);
     // Last: a listener may start a control-loop round at once, which must see this report.
@@ -275,6 +279,12 @@ export class NodePool {
   onContainersChange(l: () => void): () => void {
     this.containerListeners.add(l);
     return () => this.containerListeners.delete(l);
+  }
+
+  /** Called with every report's containers (usage accounting); must be cheap: it runs per heartbeat. */
+  onReport(l: ReportListener): () => void {
+    this.reportListeners.add(l);
+    return () => this.reportListeners.delete(l);
   }
 
   onStatusChange(l: StatusListener): () => void {

@@ -65,6 +65,8 @@ export interface DeployRequest {
   text: string;
   file: string;
   stackName: string | undefined;
+  /** `baton deploy --tenant`: used when the file names none. */
+  tenant?: string;
   env: Record<string, string | undefined>;
   /** DeployRequest.files: what the stack file references, read by the CLI. */
   files?: ReadonlyMap<string, Uint8Array>;
@@ -132,7 +134,7 @@ export class Stacks {
   }
 
   async deploy(req: DeployRequest): Promise<DeployResult> {
-    const parsed = parseCompose(req.text, { file: req.file, env: req.env, stackName: req.stackName, ...(req.files ? { files: req.files } : {}) });
+    const parsed = parseCompose(req.text, { file: req.file, env: req.env, stackName: req.stackName, ...(req.tenant ? { tenant: req.tenant } : {}), ...(req.files ? { files: req.files } : {}) });
     const warnings = parsed.warnings.map(formatIssue);
     if (!parsed.ok) throw new InputError(formatRefusal(parsed.errors.map(formatIssue), warnings));
     const now = this.clock.now();
@@ -201,6 +203,9 @@ export class Stacks {
       for (const [service, rec] of Object.entries(next)) writeAddresses(rec, addresses, serviceKey(name, service));
       // Records as they are otherwise (equal content); the addresses may be new even when nothing changed.
       stack.services = next;
+      // The tenant is accounting only: a change is no new generation.
+      if (parsed.stack.tenant) stack.tenant = parsed.stack.tenant;
+      else delete stack.tenant;
       if (changed) {
         stack.generation += 1;
         stack.updatedAtMs = now;

@@ -119,6 +119,7 @@ function parseContainers(list: ContainerState__Output[], path: string): Result<C
       healthOutput: c.health_output.slice(0, MAX_TEXT),
       ...(c.ip_address ? { ipAddress: c.ip_address } : {}),
       ...(ports.value.length ? { ports: ports.value } : {}),
+      ...(c.cpu_usage_ns > 0 && Number.isFinite(c.cpu_usage_ns) ? { cpuUsageNs: c.cpu_usage_ns } : {}),
     });
   }
   return ok(out);

@@ -24,6 +24,8 @@ export interface ContainerObservation {
   image: string;
   state: string;
   cpuPercent: number;
+  /** Cumulative CPU time of the container, ns (cgroup or Docker's total_usage); undefined/0 when unknown. */
+  cpuUsageNs?: number;
   memoryBytes: number;
   memoryLimitBytes: number;
   /** Baton's labels only (io.baton.*). */
@@ -58,6 +60,7 @@ export function containerToWire(c: ContainerObservation): ContainerState {
     health_output: c.healthOutput,
     ip_address: c.ipAddress ?? '',
     ports: (c.ports ?? []).map(portMappingToWire),
+    cpu_usage_ns: c.cpuUsageNs ?? 0,
   };
 }
 

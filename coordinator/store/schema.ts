@@ -135,6 +135,8 @@ export interface ServiceRecord {
 
 export interface StackRecord {
   name: string;
+  /** Who its usage is accounted to (StackSpec.tenant); undefined: `default`. */
+  tenant?: string;
   /** Bumped by every deploy or scale that changes anything. */
   generation: number;
   file: string;

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { registerAutoscale } from './commands/autoscale.js';
 import { registerEndpoints } from './commands/endpoints.js';
+import { registerUsage } from './commands/usage.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerRollout } from './commands/rollout.js';
@@ -22,6 +23,7 @@ export function clientProgram(): Command {
   registerRollout(program);
   registerEndpoints(program);
   registerAutoscale(program);
+  registerUsage(program);
   registerLogs(program);
   registerSecurity(program);
   registerSecrets(program);

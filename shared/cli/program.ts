@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { registerAutoscale } from './commands/autoscale.js';
 import { registerEndpoints } from './commands/endpoints.js';
 import { registerInstall } from './commands/install.js';
+import { registerUsage } from './commands/usage.js';
 import { registerLogs } from './commands/logs.js';
 import { registerViews } from './commands/nodes.js';
 import { registerPlan } from './commands/plan.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerRollout(program);
   registerEndpoints(program);
   registerAutoscale(program);
+  registerUsage(program);
   registerLogs(program);
   registerSecurity(program);
   registerSecrets(program);

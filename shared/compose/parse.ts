@@ -17,7 +17,7 @@ import { sortByDocumentOrder, toSpecIssue } from './issues.js';
 import { checkKeyPolicy } from './key-policy.js';
 import { normaliseService } from './normalise-service.js';
 import { quote } from './result.js';
-import { documentSchema, serviceSchema } from './service-schema.js';
+import { documentSchema, serviceSchema, TENANT_EXPECTED, TENANT_RE } from './service-schema.js';
 import type { FileMountSpec, MountSpec, NetworkAttachment, ServiceSpec, SpecIssue, StackSpec } from './types.js';
 import { loadYaml } from './yaml-load.js';
 import { PARSE_PARAMS, zodFindings } from './zod-support.js';
@@ -29,6 +29,8 @@ export interface ParseOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The stack name when the file has no top-level `name`. */
   readonly stackName?: string;
+  /** The tenant when the file's top-level `x-baton.tenant` does not name one (`baton deploy --tenant`). */
+  readonly tenant?: string;
   /**
    * The files the document refers to (env_file, secrets/configs `file:`), keyed by the path as
    * written; a reference missing here is an error naming its key. See referenced-files.ts. @default none
@@ -67,7 +69,8 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
   // Top-level x-* blocks are ignored by Baton, so a `${VAR:?}` inside one must not block a deploy.
   // Strings Compose casts (`replicas: "3"`) become numbers and booleans here, before anything checks types.
   const interpolated = interpolateTree(loaded.value, env, {
-    skip: (p) => p.length === 1 && String(p[0]).startsWith('x-'),
+    // (Baton's own top-level `x-baton` is read, so it is interpolated.)
+    skip: (p) => p.length === 1 && String(p[0]).startsWith('x-') && p[0] !== 'x-baton',
     cast: castComposeValue,
   });
   const tree = interpolated.value;
@@ -83,6 +86,8 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
   // A `name` of the wrong type has already been reported by the schema.
   const name =
     fileName == null || typeof fileName === 'string' ? stackName(fileName ?? undefined, opts.stackName, findings) : undefined;
+
+  const tenant = tenantOf(doc.success ? doc.data['x-baton']?.tenant ?? undefined : undefined, opts.tenant, findings);
 
   const objects = name !== undefined && isPlainMap(tree) ? fileObjects(tree, rawServices, name, opts.files, findings, scalarSource(text)) : undefined;
 
@@ -103,7 +108,7 @@ export function parseCompose(text: string, opts: ParseOptions): ParseResult {
       ...(m?.configs ? { configs: m.configs } : {}),
     };
   });
-  const stack = { name, services: withMounts, ...(objects.secrets.length > 0 ? { secrets: objects.secrets } : {}), ...(objects.configs.length > 0 ? { configs: objects.configs } : {}) };
+  const stack = { name, services: withMounts, ...(tenant !== undefined ? { tenant } : {}), ...(objects.secrets.length > 0 ? { secrets: objects.secrets } : {}), ...(objects.configs.length > 0 ? { configs: objects.configs } : {}) };
   return { ok: true, stack, warnings: issues(findings.warnings, tree) };
 }
 
@@ -211,6 +216,18 @@ function parseServices(
   );
   mergeFindings(findings, deps.findings);
   return normalised.map((s) => ({ ...s.spec, dependsOn: deps.dependsOn.get(s.spec.name) ?? [] }));
+}
+
+/** As for the name, the file's `x-baton.tenant` wins over the caller's (`--tenant`), with a warning when they differ. */
+function tenantOf(fromFile: string | undefined, fromCaller: string | undefined, findings: Findings): string | undefined {
+  if (fromCaller !== undefined && fromCaller !== '' && !TENANT_RE.test(fromCaller)) {
+    findings.errors.push({ path: ['x-baton', 'tenant'], message: `${JSON.stringify(fromCaller)} (given as --tenant) must be ${TENANT_EXPECTED}` });
+    return undefined;
+  }
+  if (fromFile !== undefined && fromCaller && fromFile !== fromCaller) {
+    findings.warnings.push({ path: ['x-baton', 'tenant'], message: `the file names the tenant "${fromFile}", which is used instead of "${fromCaller}"` });
+  }
+  return fromFile ?? (fromCaller || undefined);
 }
 
 /** The file's `name` wins over the caller's: the file is what is reviewed and committed. A mismatch is worth a warning. */

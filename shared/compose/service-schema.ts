@@ -334,6 +334,18 @@ export const serviceSchema = strictObject(
 
 export type RawService = z.output<typeof serviceSchema>;
 
+/** A tenant's name (usage is accounted per tenant): as a stack name, 1-63 characters. */
+export const TENANT_RE = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+export const TENANT_EXPECTED = 'a tenant name: 1-63 lowercase letters, digits, "_", "." or "-", starting with a letter or digit';
+
+/** Baton's stack-wide settings, under the file's top-level `x-baton`. */
+const stackBatonSchema = strictObject({
+  tenant: z
+    .string({ error: expected(TENANT_EXPECTED) })
+    .refine((s) => TENANT_RE.test(s), { error: (i) => `must be ${TENANT_EXPECTED}, got ${JSON.stringify(i.input)}` })
+    .nullish(),
+});
+
 /** The document around the services; each service is validated on its own so one bad service does not hide the others' problems. */
 export const documentSchema = strictObject(
   {
@@ -349,6 +361,7 @@ export const documentSchema = strictObject(
     volumes: z.unknown().optional(),
     // Checked by networks.ts.
     networks: z.unknown().optional(),
+    'x-baton': stackBatonSchema.nullish(),
   },
   ROOT_POLICY,
 );

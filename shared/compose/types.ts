@@ -295,6 +295,8 @@ export interface StackFileObject {
 
 export interface StackSpec {
   readonly name: string;
+  /** Who the stack's usage is accounted to (top-level `x-baton.tenant`, or `baton deploy --tenant`); undefined: `default`. */
+  readonly tenant?: string;
   /** In file order. */
   readonly services: readonly ServiceSpec[];
   /** Top-level `secrets` the services use. Undefined: none. */

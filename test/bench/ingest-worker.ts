@@ -68,8 +68,11 @@ function varint(n: number): Buffer {
   return Buffer.from(out);
 }
 
+/** Containers per agent (ingest.ts --containers; 3 by default, as the bench always had). */
+const PER_AGENT = Number(process.env.BATON_BENCH_CONTAINERS ?? 3);
+
 function containers(i: number, startedAtMs: number) {
-  return [0, 1, 2].map((k) => ({
+  return Array.from({ length: PER_AGENT }, (_, k) => k).map((k) => ({
     container_id: `c${workerId}x${i}x${k}`.padEnd(64, '0'),
     name: `stack_web_${k}`,
     image: 'baton/busybox:test',

@@ -5,7 +5,7 @@
 // reporting (handshakeMs). Prints one JSON object:
 // {agents, joinsPerSec, join, handshakeMs, connectWelcomeMs, reportsPerSec, coordinatorCpuPercent,
 //  workersCpuPercent, othersCpuPercent, coordinatorRssMb, p99ReportLagMs, falseEvictions, ...}; progress on stderr.
-// Usage: npm run bench:ingest -- [--agents 5000] [--seconds 30] [--workers 2] [--ramp 400 (agents started per second)]
+// Usage: npm run bench:ingest -- [--agents 5000] [--seconds 30] [--workers 2] [--ramp 400 (agents started per second)] [--containers 3 (per agent)]
 //   [--join-concurrency N (joins in flight in all; default: every agent at once)] [--probes 200]
 //   [--insecure (plaintext, no joins: the figures without TLS, for comparison)] [--cpu-prof DIR (V8 profiles of the coordinator and the workers)]
 // streamFailures counts agent streams that failed (each agent then reconnects, as real agents do).
@@ -41,6 +41,8 @@ const workers = arg('workers', 2);
 const ramp = arg('ramp', 400);
 const joinConcurrency = arg('join-concurrency', agents);
 const probes = arg('probes', 200);
+// Containers each simulated agent reports (the workers read it from the environment they inherit).
+process.env.BATON_BENCH_CONTAINERS = String(arg('containers', 3));
 const insecure = process.argv.includes('--insecure');
 const profDir = option('cpu-prof');
 /** The burst's bound: joins still failing after it count as not joined. */
@@ -142,6 +144,7 @@ try {
   const probeEvictions = handshake ? evictions(await listEvents(30_000), seqBeforeProbes).length : 0;
   const result = {
     agents,
+    containersPerAgent: Number(process.env.BATON_BENCH_CONTAINERS),
     tls: insecure ? 'off (--insecure)' : 'mutual TLS (node certificates from the join)',
     ...(join_ ? { joinsPerSec: join_.joinsPerSec, join: join_ } : {}),
     ...(handshake ? { handshakeMs: handshake } : {}),

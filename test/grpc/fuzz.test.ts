@@ -360,6 +360,9 @@ services:
     RemoveConfig: { base: { name: 'fuzz-nothing' }, adminIf: (q) => !Object.hasOwn(c.store.state.configs, String(q.name)) },
     InspectConfig: { base: { name: 'fuzz-nothing' } },
     ListVolumes: { base: { node: 'good', stack: 'fuzz' } },
+    // Usage insight: read only (a bad `by` is refused with INVALID_ARGUMENT).
+    Top: { base: { by: 'tenant' } },
+    Usage: { base: { since_ms: 3_600_000, by: 'service', hints: true } },
   };
   const control = F.service('ControlService');
   t.test('every ControlService method covered', async (t) => {

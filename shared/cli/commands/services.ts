@@ -25,12 +25,13 @@ export function registerServices(program: Command): void {
     .description('deploy (or update) a stack from a Compose file and wait until its replicas run')
     .requiredOption('-f, --file <compose.yaml>', 'Compose file')
     .option('--stack <name>', 'stack name (default: the top-level name, else the directory of the file)')
+    .option('--tenant <name>', "who the stack's usage is accounted to, when the file's top-level x-baton.tenant names none (default: default)")
     .option('--detach', 'return once the desired state is stored, without waiting')
     .option('--timeout <seconds>', 'how long to wait for rollouts and for the replicas to run (0: as long as it takes)', '600')
     .option('--coordinator <host:port>', COORDINATOR_HELP)
     .option('--config <file>', CONFIG_HELP)
     .option('--insecure', INSECURE_HELP)
-    .action(async (o: { file: string; stack?: string; detach?: boolean; timeout: string } & ConnectionOptions) => {
+    .action(async (o: { file: string; stack?: string; tenant?: string; detach?: boolean; timeout: string } & ConnectionOptions) => {
       const conn = resolveConnection(o);
       const text = await readInput(o.file, 'Compose file');
       // A top-level `name` in the file wins over the directory name (as in Compose) without a warning.
@@ -38,7 +39,7 @@ export function registerServices(program: Command): void {
       const res = await unary<object, DeployResponse__Output>(
         conn,
         (c, r, opts, cb) => c.Deploy(r, opts, cb),
-        { compose_yaml: text, file_name: o.file, stack, env: referencedEnv(text, process.env), files: await readReferencedFiles(o.file, text, process.env) },
+        { compose_yaml: text, file_name: o.file, stack, tenant: o.tenant ?? '', env: referencedEnv(text, process.env), files: await readReferencedFiles(o.file, text, process.env) },
         30_000,
       );
       for (const w of res.warnings) process.stderr.write(`${formatWarning(w)}\n`);

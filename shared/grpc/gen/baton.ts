@@ -105,8 +105,15 @@ import type { StartReplica as _baton_v1_StartReplica, StartReplica__Output as _b
 import type { StopReplica as _baton_v1_StopReplica, StopReplica__Output as _baton_v1_StopReplica__Output } from './baton/v1/StopReplica.js';
 import type { StreamLogs as _baton_v1_StreamLogs, StreamLogs__Output as _baton_v1_StreamLogs__Output } from './baton/v1/StreamLogs.js';
 import type { TcpProbe as _baton_v1_TcpProbe, TcpProbe__Output as _baton_v1_TcpProbe__Output } from './baton/v1/TcpProbe.js';
+import type { TopRequest as _baton_v1_TopRequest, TopRequest__Output as _baton_v1_TopRequest__Output } from './baton/v1/TopRequest.js';
+import type { TopResponse as _baton_v1_TopResponse, TopResponse__Output as _baton_v1_TopResponse__Output } from './baton/v1/TopResponse.js';
+import type { TopRow as _baton_v1_TopRow, TopRow__Output as _baton_v1_TopRow__Output } from './baton/v1/TopRow.js';
 import type { Ulimit as _baton_v1_Ulimit, Ulimit__Output as _baton_v1_Ulimit__Output } from './baton/v1/Ulimit.js';
 import type { UnplacedReplica as _baton_v1_UnplacedReplica, UnplacedReplica__Output as _baton_v1_UnplacedReplica__Output } from './baton/v1/UnplacedReplica.js';
+import type { UsageHint as _baton_v1_UsageHint, UsageHint__Output as _baton_v1_UsageHint__Output } from './baton/v1/UsageHint.js';
+import type { UsageRequest as _baton_v1_UsageRequest, UsageRequest__Output as _baton_v1_UsageRequest__Output } from './baton/v1/UsageRequest.js';
+import type { UsageResponse as _baton_v1_UsageResponse, UsageResponse__Output as _baton_v1_UsageResponse__Output } from './baton/v1/UsageResponse.js';
+import type { UsageRow as _baton_v1_UsageRow, UsageRow__Output as _baton_v1_UsageRow__Output } from './baton/v1/UsageRow.js';
 import type { VolumeInfo as _baton_v1_VolumeInfo, VolumeInfo__Output as _baton_v1_VolumeInfo__Output } from './baton/v1/VolumeInfo.js';
 import type { VolumeInventory as _baton_v1_VolumeInventory, VolumeInventory__Output as _baton_v1_VolumeInventory__Output } from './baton/v1/VolumeInventory.js';
 import type { VolumeRefusal as _baton_v1_VolumeRefusal, VolumeRefusal__Output as _baton_v1_VolumeRefusal__Output } from './baton/v1/VolumeRefusal.js';
@@ -230,8 +237,15 @@ export interface ProtoGrpcType {
       StopReplica: MessageTypeDefinition<_baton_v1_StopReplica, _baton_v1_StopReplica__Output>
       StreamLogs: MessageTypeDefinition<_baton_v1_StreamLogs, _baton_v1_StreamLogs__Output>
       TcpProbe: MessageTypeDefinition<_baton_v1_TcpProbe, _baton_v1_TcpProbe__Output>
+      TopRequest: MessageTypeDefinition<_baton_v1_TopRequest, _baton_v1_TopRequest__Output>
+      TopResponse: MessageTypeDefinition<_baton_v1_TopResponse, _baton_v1_TopResponse__Output>
+      TopRow: MessageTypeDefinition<_baton_v1_TopRow, _baton_v1_TopRow__Output>
       Ulimit: MessageTypeDefinition<_baton_v1_Ulimit, _baton_v1_Ulimit__Output>
       UnplacedReplica: MessageTypeDefinition<_baton_v1_UnplacedReplica, _baton_v1_UnplacedReplica__Output>
+      UsageHint: MessageTypeDefinition<_baton_v1_UsageHint, _baton_v1_UsageHint__Output>
+      UsageRequest: MessageTypeDefinition<_baton_v1_UsageRequest, _baton_v1_UsageRequest__Output>
+      UsageResponse: MessageTypeDefinition<_baton_v1_UsageResponse, _baton_v1_UsageResponse__Output>
+      UsageRow: MessageTypeDefinition<_baton_v1_UsageRow, _baton_v1_UsageRow__Output>
       VolumeInfo: MessageTypeDefinition<_baton_v1_VolumeInfo, _baton_v1_VolumeInfo__Output>
       VolumeInventory: MessageTypeDefinition<_baton_v1_VolumeInventory, _baton_v1_VolumeInventory__Output>
       VolumeRefusal: MessageTypeDefinition<_baton_v1_VolumeRefusal, _baton_v1_VolumeRefusal__Output>

@@ -19,6 +19,7 @@ export interface ContainerState {
   'health_output'?: (string);
   'ip_address'?: (string);
   'ports'?: (_baton_v1_PortMapping)[];
+  'cpu_usage_ns'?: (number | string | Long);
 }
 
 export interface ContainerState__Output {
@@ -37,4 +38,5 @@ export interface ContainerState__Output {
   'health_output': (string);
   'ip_address': (string);
   'ports': (_baton_v1_PortMapping__Output)[];
+  'cpu_usage_ns': (number);
 }

@@ -47,6 +47,10 @@ import type { ScaleRequest as _baton_v1_ScaleRequest, ScaleRequest__Output as _b
 import type { ScaleResponse as _baton_v1_ScaleResponse, ScaleResponse__Output as _baton_v1_ScaleResponse__Output } from '../../baton/v1/ScaleResponse.js';
 import type { ServiceRef as _baton_v1_ServiceRef, ServiceRef__Output as _baton_v1_ServiceRef__Output } from '../../baton/v1/ServiceRef.js';
 import type { SetNodeScheduleRequest as _baton_v1_SetNodeScheduleRequest, SetNodeScheduleRequest__Output as _baton_v1_SetNodeScheduleRequest__Output } from '../../baton/v1/SetNodeScheduleRequest.js';
+import type { TopRequest as _baton_v1_TopRequest, TopRequest__Output as _baton_v1_TopRequest__Output } from '../../baton/v1/TopRequest.js';
+import type { TopResponse as _baton_v1_TopResponse, TopResponse__Output as _baton_v1_TopResponse__Output } from '../../baton/v1/TopResponse.js';
+import type { UsageRequest as _baton_v1_UsageRequest, UsageRequest__Output as _baton_v1_UsageRequest__Output } from '../../baton/v1/UsageRequest.js';
+import type { UsageResponse as _baton_v1_UsageResponse, UsageResponse__Output as _baton_v1_UsageResponse__Output } from '../../baton/v1/UsageResponse.js';
 import type { WatchEventsRequest as _baton_v1_WatchEventsRequest, WatchEventsRequest__Output as _baton_v1_WatchEventsRequest__Output } from '../../baton/v1/WatchEventsRequest.js';
 import type { WhoAmIRequest as _baton_v1_WhoAmIRequest, WhoAmIRequest__Output as _baton_v1_WhoAmIRequest__Output } from '../../baton/v1/WhoAmIRequest.js';
 import type { WhoAmIResponse as _baton_v1_WhoAmIResponse, WhoAmIResponse__Output as _baton_v1_WhoAmIResponse__Output } from '../../baton/v1/WhoAmIResponse.js';
@@ -281,6 +285,24 @@ export interface ControlServiceClient extends grpc.Client {
   setNodeSchedule(argument: _baton_v1_SetNodeScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
   setNodeSchedule(argument: _baton_v1_SetNodeScheduleRequest, callback: grpc.requestCallback<_baton_v1_NodeInfo__Output>): grpc.ClientUnaryCall;
   
+  Top(argument: _baton_v1_TopRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_TopResponse__Output>): grpc.ClientUnaryCall;
+  Top(argument: _baton_v1_TopRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_TopResponse__Output>): grpc.ClientUnaryCall;
+  Top(argument: _baton_v1_TopRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_TopResponse__Output>): grpc.ClientUnaryCall;
+  Top(argument: _baton_v1_TopRequest, callback: grpc.requestCallback<_baton_v1_TopResponse__Output>): grpc.ClientUnaryCall;
+  top(argument: _baton_v1_TopRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_TopResponse__Output>): grpc.ClientUnaryCall;
+  top(argument: _baton_v1_TopRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_TopResponse__Output>): grpc.ClientUnaryCall;
+  top(argument: _baton_v1_TopRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_TopResponse__Output>): grpc.ClientUnaryCall;
+  top(argument: _baton_v1_TopRequest, callback: grpc.requestCallback<_baton_v1_TopResponse__Output>): grpc.ClientUnaryCall;
+  
+  Usage(argument: _baton_v1_UsageRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
+  Usage(argument: _baton_v1_UsageRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
+  Usage(argument: _baton_v1_UsageRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
+  Usage(argument: _baton_v1_UsageRequest, callback: grpc.requestCallback<_baton_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
+  usage(argument: _baton_v1_UsageRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
+  usage(argument: _baton_v1_UsageRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
+  usage(argument: _baton_v1_UsageRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
+  usage(argument: _baton_v1_UsageRequest, callback: grpc.requestCallback<_baton_v1_UsageResponse__Output>): grpc.ClientUnaryCall;
+  
   WatchEvents(argument: _baton_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_Event__Output>;
   WatchEvents(argument: _baton_v1_WatchEventsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_Event__Output>;
   watchEvents(argument: _baton_v1_WatchEventsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_baton_v1_Event__Output>;
@@ -356,6 +378,10 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   SetNodeSchedule: grpc.handleUnaryCall<_baton_v1_SetNodeScheduleRequest__Output, _baton_v1_NodeInfo>;
   
+  Top: grpc.handleUnaryCall<_baton_v1_TopRequest__Output, _baton_v1_TopResponse>;
+  
+  Usage: grpc.handleUnaryCall<_baton_v1_UsageRequest__Output, _baton_v1_UsageResponse>;
+  
   WatchEvents: grpc.handleServerStreamingCall<_baton_v1_WatchEventsRequest__Output, _baton_v1_Event>;
   
   WhoAmI: grpc.handleUnaryCall<_baton_v1_WhoAmIRequest__Output, _baton_v1_WhoAmIResponse>;
@@ -392,6 +418,8 @@ export interface ControlServiceDefinition extends grpc.ServiceDefinition {
   RolloutStatus: MethodDefinition<_baton_v1_ServiceRef, _baton_v1_RolloutInfo, _baton_v1_ServiceRef__Output, _baton_v1_RolloutInfo__Output>
   Scale: MethodDefinition<_baton_v1_ScaleRequest, _baton_v1_ScaleResponse, _baton_v1_ScaleRequest__Output, _baton_v1_ScaleResponse__Output>
   SetNodeSchedule: MethodDefinition<_baton_v1_SetNodeScheduleRequest, _baton_v1_NodeInfo, _baton_v1_SetNodeScheduleRequest__Output, _baton_v1_NodeInfo__Output>
+  Top: MethodDefinition<_baton_v1_TopRequest, _baton_v1_TopResponse, _baton_v1_TopRequest__Output, _baton_v1_TopResponse__Output>
+  Usage: MethodDefinition<_baton_v1_UsageRequest, _baton_v1_UsageResponse, _baton_v1_UsageRequest__Output, _baton_v1_UsageResponse__Output>
   WatchEvents: MethodDefinition<_baton_v1_WatchEventsRequest, _baton_v1_Event, _baton_v1_WatchEventsRequest__Output, _baton_v1_Event__Output>
   WhoAmI: MethodDefinition<_baton_v1_WhoAmIRequest, _baton_v1_WhoAmIResponse, _baton_v1_WhoAmIRequest__Output, _baton_v1_WhoAmIResponse__Output>
 }

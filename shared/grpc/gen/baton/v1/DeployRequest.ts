@@ -7,6 +7,7 @@ export interface DeployRequest {
   'stack'?: (string);
   'env'?: ({[key: string]: string});
   'files'?: ({[key: string]: Buffer | Uint8Array | string});
+  'tenant'?: (string);
 }
 
 export interface DeployRequest__Output {
@@ -15,4 +16,5 @@ export interface DeployRequest__Output {
   'stack': (string);
   'env': ({[key: string]: string});
   'files': ({[key: string]: Buffer});
+  'tenant': (string);
 }

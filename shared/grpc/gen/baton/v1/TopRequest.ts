@@ -1,0 +1,10 @@
+// Original file: proto/baton.proto
+
+
+export interface TopRequest {
+  'by'?: (string);
+}
+
+export interface TopRequest__Output {
+  'by': (string);
+}
