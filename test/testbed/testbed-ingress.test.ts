@@ -257,9 +257,10 @@ networks:
     const hosts = (await h1.docker(['exec', client!.id, 'cat', '/etc/hosts'])).stdout;
     for (const name of ['other', 'other.nets', 'b', 'b.disc', 'far']) {
       t.notMatch(hosts, new RegExp(`\\s${name.replace('.', '\\.')}(\\s|$)`, 'm'), `${name} is not in client's /etc/hosts (no shared network)`);
-      const w = await h1.docker(['exec', client!.id, 'timeout', '5', 'wget', '-q', '-O-', `http://${name}:8080/`]);
-      t.not(w.code, 0, `wget http://${name}:8080/ from client fails`);
     }
+    // One name tried for real (each waits for the container's DNS to give up, so not all five).
+    const w = await h1.docker(['exec', client!.id, 'timeout', '5', 'wget', '-q', '-O-', 'http://other:8080/']);
+    t.not(w.code, 0, 'wget http://other:8080/ from client fails');
     t.equal((await runBaton(['rm', '--stack', 'nets'], c.env)).code, 0);
     t.equal((await runBaton(['rm', '--stack', 'nets2'], c.env)).code, 0);
   });
