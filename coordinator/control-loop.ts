@@ -25,6 +25,7 @@ import { replicaRequestsFor } from './scheduler/requests.js';
 import { recordHome } from './sticky.js';
 import { drainExpired, type NodeSchedules } from './node-schedule.js';
 import type { NodeHealthMonitor } from './node-health.js';
+import type { FlapTracker } from './node-flaps.js';
 import { groupByService, parseSlotKey, serviceKey, slotKey, slotKeyOf, splitServiceKey, type SlotRef } from './slot-key.js';
 import type { AllocationRecord, DeepReadonly } from './store/schema.js';
 import type { Store } from './store/store.js';
@@ -44,6 +45,8 @@ export interface ControlLoopOptions {
   schedules?: NodeSchedules;
   /** Unhealthy nodes (node-health.ts), judged every round; none when absent. */
   health?: NodeHealthMonitor;
+  /** Flapping nodes' holds (node-flaps.ts), expired every round; none when absent. */
+  flaps?: FlapTracker;
   /** Tells nodes to remove a removed stack's volumes (`rm --volumes`) once its containers are gone there. */
   volumes?: Pick<Volumes, 'dispatch'>;
 }
@@ -86,6 +89,7 @@ export class ControlLoop {
   private readonly endpoints: EndpointPublisher | undefined;
   private readonly schedules: NodeSchedules | undefined;
   private readonly health: NodeHealthMonitor | undefined;
+  private readonly flaps: FlapTracker | undefined;
   private readonly volumes: ControlLoopOptions['volumes'];
   private rollbackHandler: RollbackHandler | undefined;
   private restartHandler: ((stack: string, dependency: string) => string[]) | undefined;
@@ -105,6 +109,12 @@ export class ControlLoop {
     this.endpoints = options.endpoints;
     this.schedules = options.schedules;
     this.health = options.health;
+    this.flaps = options.flaps;
+    // A node's status change feeds its flap history (down, then back: maybe held).
+    if (this.flaps) {
+      const flaps = this.flaps;
+      pool.onStatusChange((node, from, to) => flaps.onStatus(node, from, to, clock.now()));
+    }
     this.volumes = options.volumes;
   }
 
@@ -185,8 +195,9 @@ export class ControlLoop {
     }
     const now = this.clock.now();
     let views = this.pool.list();
-    // A node that turned unhealthy (or healthy) this round is seen so by this round's decisions.
-    if (this.health?.evaluate(views, this.store.allocations(), now)) views = this.pool.list();
+    // A node that turned unhealthy (or healthy), or whose hold ran out, this round is seen so by this round's decisions.
+    const expired = this.flaps?.expire(now) === true;
+    if (this.health?.evaluate(views, this.store.allocations(), now) || expired) views = this.pool.list();
     const observed = observedReplicas(views, state.allocations);
     const nodes = new Map<string, NodeLiveness>(
       views.map((n) => [

@@ -28,6 +28,7 @@ import type { PlanHandler } from './live-plan.js';
 import type { LogRouter, LogsClient } from './log-router.js';
 import type { NodePool, NodeView } from './node-pool.js';
 import type { NodeSchedules } from './node-schedule.js';
+import { heldReason } from './node-flaps.js';
 import type { Queries } from './queries.js';
 import type { Stacks, UnplacedInfo } from './stacks.js';
 import type { VolumeListEntry, Volumes } from './volumes.js';
@@ -279,6 +280,8 @@ export function toNodeInfo(n: NodeView, withContainers = true, drainRemaining = 
     drain_lost: [...(sch?.lost ?? [])],
     unhealthy_reason: n.unhealthy?.reason ?? '',
     unhealthy_since_ms: n.unhealthy?.sinceMs ?? 0,
+    held_until_ms: n.flaps?.heldUntilMs ?? 0,
+    held_reason: n.flaps?.heldUntilMs !== undefined ? heldReason(n.flaps) : '',
     id: n.id,
     name: n.name,
     address: n.address,

@@ -35,6 +35,7 @@ import { authorizationInterceptor, callerOf } from './security/authorize.js';
 import { securityHandlers } from './security/admin-service.js';
 import { NodeSchedules } from './node-schedule.js';
 import { DEFAULT_NODE_HEALTH, NodeHealthMonitor, type NodeHealthThresholds } from './node-health.js';
+import { FlapTracker } from './node-flaps.js';
 import { joinServiceHandlers } from './security/join-service.js';
 import { UsageFile } from './store/usage-file.js';
 import { UsageRecorder, USAGE_FLUSH_MS } from './usage/recorder.js';
@@ -214,8 +215,9 @@ export class Coordinator {
     const dispatcher = new Dispatcher(store, pool, events, clock, log, { fileContent: (kind, name) => secrets.content(kind, name) });
     const schedules = new NodeSchedules(store, events, clock);
     const health = new NodeHealthMonitor(store, events, o.nodeHealth);
+    const flaps = new FlapTracker(store, events);
     const volumes = new Volumes(store, pool, events, clock, log);
-    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints, schedules, health, volumes });
+    const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints, schedules, health, flaps, volumes });
     const stacks = new Stacks(store, events, loop, clock, { serviceCidr: o.serviceCidr, secrets, volumes });
     // State from before service addresses (or from another --service-cidr) gets them before the first round.
     for (const warning of stacks.assignAddresses()) log.warn({ warning }, 'published ports conflict in stored state');

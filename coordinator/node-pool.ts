@@ -182,6 +182,7 @@ export class NodePool {
       ...(existing?.schedule ? { schedule: structuredClone(existing.schedule) as NodeRecord['schedule'] } : {}),
       // So is the health verdict: a reconnect is no proof the node can run work again (node-health.ts holds it).
       ...(existing?.unhealthy ? { unhealthy: { ...existing.unhealthy } } : {}),
+      ...(existing?.flaps ? { flaps: structuredClone(existing.flaps) as NodeRecord['flaps'] } : {}),
     };
     this.store.transact((s) => {
       s.nodes[record.id] = record;

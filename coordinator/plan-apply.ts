@@ -104,6 +104,7 @@ function whyNodeCannotTake(node: DeepReadonly<NodeRecord>, load: NodeLoad, req: 
   // Cordoned since the plan was made (`baton node cordon|drain`): only what is pinned to it may still go there.
   if (node.schedule && (req.nodeId === undefined || (req.pinReason !== undefined && node.schedule.state === 'draining'))) return `node ${node.name} is ${node.schedule.state}`;
   if (node.unhealthy && (req.nodeId === undefined || req.pinReason !== undefined)) return `node ${node.name} is unhealthy: ${node.unhealthy.reason}`;
+  if (node.flaps?.heldUntilMs !== undefined && req.nodeId === undefined) return `node ${node.name} is held after flapping`;
   if (load.cpuMillis + req.cpuMillis > node.capacity.cpuMillis) {
     return `node ${node.name} has no room: needs ${req.cpuMillis} millicores, ${node.capacity.cpuMillis - load.cpuMillis} free`;
   }

@@ -9,6 +9,8 @@ export type SnapshotNode = Pick<NodeRecord, 'id' | 'name' | 'status' | 'labels' 
   readonly schedule?: { readonly state: 'cordoned' | 'draining' | 'drained' } | undefined;
   /** Unhealthy (node-health.ts): as draining. */
   readonly unhealthy?: object | undefined;
+  /** Held after flapping (node-flaps.ts, until the control loop expires it): as cordoned. */
+  readonly flaps?: { readonly heldUntilMs?: number | undefined } | undefined;
   readonly capacity: Pick<NodeRecord['capacity'], 'cpuMillis' | 'memoryBytes'>;
 };
 /** What the snapshot reads of an allocation: where it runs and what it reserves. */
@@ -44,7 +46,9 @@ export function snapshotOf(nodes: readonly SnapshotNode[], allocations: Iterable
       status: n.status,
       labels: n.labels,
       ...(n.role ? { role: n.role } : {}),
-      ...(n.unhealthy || n.schedule ? { availability: n.unhealthy || n.schedule?.state === 'draining' ? ('draining' as const) : ('cordoned' as const) } : {}),
+      ...(n.unhealthy || n.schedule || n.flaps?.heldUntilMs !== undefined
+        ? { availability: n.unhealthy || n.schedule?.state === 'draining' ? ('draining' as const) : ('cordoned' as const) }
+        : {}),
       cpuMillis: n.capacity.cpuMillis,
       memoryBytes: n.capacity.memoryBytes,
       reservedCpuMillis: p?.cpuMillis ?? 0,

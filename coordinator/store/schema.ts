@@ -52,6 +52,13 @@ export interface NodeRecord {
    * drain, until it has been healthy for the hold time. Undefined: healthy.
    */
   unhealthy?: { reason: string; sinceMs: number; healthySinceMs?: number };
+  /** Its recent downs and, after a flap, when it takes new work again (node-flaps.ts). Undefined: none. */
+  flaps?: NodeFlaps;
+}
+
+export interface NodeFlaps {
+  downsAtMs: readonly number[];
+  heldUntilMs?: number;
 }
 
 export interface NodeSchedule {

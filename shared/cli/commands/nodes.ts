@@ -30,6 +30,8 @@ export interface NodeJson {
   drainLost: string[];
   /** Why it cannot run work ('' : healthy): it takes none and its replicas move off. */
   unhealthy: string;
+  /** Held out of placement after flapping: until when (ISO) and why; null: not held. */
+  held: { until: string; reason: string } | null;
 }
 
 export function nodeJson(n: NodeInfo__Output): NodeJson {
@@ -69,6 +71,7 @@ export function nodeJson(n: NodeInfo__Output): NodeJson {
     drainRemaining: n.drain_remaining,
     drainLost: n.drain_lost,
     unhealthy: n.unhealthy_reason,
+    held: Number(n.held_until_ms) > 0 ? { until: new Date(Number(n.held_until_ms)).toISOString(), reason: n.held_reason } : null,
   };
 }
 
@@ -83,7 +86,11 @@ export function nodesTable(nodes: NodeJson[], nowMs: number): string {
         n.address,
         n.status,
         n.role,
-        n.unhealthy ? `unhealthy${n.schedule ? `, ${n.schedule}` : ''}` : n.schedule === 'draining' ? `draining (${n.drainRemaining} left)` : n.schedule || 'active',
+        n.unhealthy
+          ? `unhealthy${n.schedule ? `, ${n.schedule}` : ''}`
+          : n.schedule === 'draining'
+            ? `draining (${n.drainRemaining} left)`
+            : n.schedule || (n.held ? `held ${humanAge(Date.parse(n.held.until) - nowMs)} (${n.held.reason})` : 'active'),
         `${usedCores === undefined ? '-' : usedCores.toFixed(1)}/${cores.toFixed(1)} cores`,
         `${n.usage ? formatBytes(n.usage.memoryBytes) : '-'}/${formatBytes(n.capacity.memoryBytes)}`,
         n.dockerUp ? 'up' : 'down',

@@ -32,6 +32,8 @@ export interface NodeInfo {
   'drain_lost'?: (string)[];
   'unhealthy_reason'?: (string);
   'unhealthy_since_ms'?: (number | string | Long);
+  'held_until_ms'?: (number | string | Long);
+  'held_reason'?: (string);
 }
 
 export interface NodeInfo__Output {
@@ -60,4 +62,6 @@ export interface NodeInfo__Output {
   'drain_lost': (string)[];
   'unhealthy_reason': (string);
   'unhealthy_since_ms': (number);
+  'held_until_ms': (number);
+  'held_reason': (string);
 }
