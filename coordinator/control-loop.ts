@@ -203,7 +203,7 @@ export class ControlLoop {
       views.map((n) => [
         n.id,
         {
-          status: n.status, connected: n.connected, engineUp: n.dockerUp, name: n.name, labels: n.labels, ...(n.role ? { role: n.role } : {}),
+          status: n.status, statusSinceMs: n.statusSinceMs, connected: n.connected, engineUp: n.dockerUp, name: n.name, labels: n.labels, ...(n.role ? { role: n.role } : {}),
           ...(n.schedule?.state === 'draining' ? { draining: true, ...(drainExpired(n.schedule, now) ? { drainExpired: true } : {}) } : n.unhealthy ? { draining: true } : {}),
         },
       ]),

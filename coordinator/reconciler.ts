@@ -27,6 +27,8 @@ export interface NodeLiveness {
   readonly draining?: boolean;
   /** Draining past its deadline: what is still there stops, with or without somewhere to go. */
   readonly drainExpired?: boolean;
+  /** Since when it has its status (x-baton.on_disconnect counts from its going down). @default 0 */
+  readonly statusSinceMs?: number;
 }
 
 export interface ReconcileInput {
@@ -86,6 +88,12 @@ export interface ReconcileDecision {
 }
 
 const gone = (s: NodeStatus | undefined) => s === undefined || s === 'down' || s === 'left';
+
+/** A replica of a service with `x-baton.on_disconnect.replace_after` on a node down since `sinceMs` is not replaced yet. */
+function waitsForNode(policy: DeepReadonly<ServiceSpec['onDisconnect']>, sinceMs: number, nowMs: number): boolean {
+  if (!policy) return false;
+  return policy.replaceAfterMs === 'never' || nowMs - sinceMs < policy.replaceAfterMs;
+}
 
 /**
  * The agent reported the replica failed (a start the engine refused, or a crash its restart policy
@@ -148,6 +156,8 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
         else if (global && desired.slotOf!.get(a.nodeId) === undefined) stop.push({ allocationId: a.id, reason: 'its node no longer meets the constraints' });
         else if (global && desired.slotOf!.get(a.nodeId) !== a.replica) stop.push({ allocationId: a.id, reason: `its node runs ${name}.${desired.slotOf!.get(a.nodeId)} (one replica per node)` });
         else if (!global && a.replica > svc.replicas) stop.push({ allocationId: a.id, reason: 'scaled down' });
+        // x-baton.on_disconnect: a replica on a node that went down waits (not replaced) for a while, or for good.
+        else if (nodeStatus === 'down' && !global && waitsForNode(svc.spec.onDisconnect, input.nodes.get(a.nodeId)?.statusSinceMs ?? 0, input.nowMs)) live.push(a);
         else if (gone(nodeStatus)) stop.push({ allocationId: a.id, reason: `node ${nodeStatus ?? 'unknown'}: ${sticky && nodeStatus !== undefined ? 'a sticky replica waits for its node' : 'rescheduled'}` });
         else if (replaceable(a, svc.spec.restartPolicy, input)) stop.push({ allocationId: a.id, reason: `failed: ${a.observed!.error || `exit code ${a.observed!.exitCode}`}` });
         // A drain's deadline passed: what has not moved stops here (a global replica stays with its node).

@@ -190,7 +190,7 @@ export class Stacks {
           const replicas = replicasOnDeploy(spec, prev);
           next[spec.name] = { ...prev, spec, replicas };
           changes.push({ service: spec.name, change: prev.replicas === replicas ? 'unchanged' : 'scaled', replicas, generation: prev.generation });
-          if (prev.replicas !== replicas || JSON.stringify(prev.spec.autoscale) !== JSON.stringify(spec.autoscale)) changed = true;
+          if (prev.replicas !== replicas || JSON.stringify(prev.spec.autoscale) !== JSON.stringify(spec.autoscale) || JSON.stringify(prev.spec.onDisconnect) !== JSON.stringify(spec.onDisconnect)) changed = true;
         }
       }
       for (const gone of Object.keys(stack.services)) {

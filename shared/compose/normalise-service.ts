@@ -107,6 +107,7 @@ export function normaliseService(
     dependsOn: dependsOn.map(({ service, condition, required, restart }) => ({ service, condition, required, ...(restart ? { restart } : {}) })),
     ...(global ? { mode: 'global' as const } : {}),
     ...(scaling ? { autoscale: scaling } : {}),
+    ...onDisconnect(raw['x-baton']?.on_disconnect, findings, at),
     // An autoscaled service starts at `min` unless the file gives a count within min..max.
     replicas: global ? 0 : (deploy.replicas ?? scaling?.min ?? DEFAULT_REPLICAS),
     reserved,
@@ -331,4 +332,22 @@ function updateConfig(raw: RawDeploy['update_config'] | RawDeploy['rollback_conf
 function dedupeDependencies(entries: readonly DependsOnEntry[]): DependsOnEntry[] {
   const seen = new Set<string>();
   return entries.filter((e) => !seen.has(e.service) && seen.add(e.service));
+}
+
+/**
+ * `x-baton.on_disconnect`: `replace_after` (a duration, or `never`: wait for the node) as Nomad's
+ * `disconnect.lost_after` / `replace`. `stop_after` (the cut-off agent stopping its own copy) is not
+ * built: refused, since ignoring it would let two copies of a singleton run.
+ */
+function onDisconnect(
+  raw: { replace_after?: number | 'never' | null | undefined; stop_after?: unknown } | null | undefined,
+  findings: Findings,
+  at: (...rest: PathSegment[]) => PathSegment[],
+): Pick<ServiceSpec, 'onDisconnect'> {
+  if (raw == null) return {};
+  if (raw.stop_after != null) {
+    findings.errors.push({ path: at('x-baton', 'on_disconnect', 'stop_after'), message: 'is not supported yet: a cut-off agent keeps running its replicas; use replace_after: never to keep a singleton from running twice' });
+  }
+  if (raw.replace_after == null) return {};
+  return { onDisconnect: { replaceAfterMs: raw.replace_after } };
 }

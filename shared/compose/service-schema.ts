@@ -302,6 +302,14 @@ const batonSchema = strictObject({
   // Which nodes serve the service's `mode: ingress` ports, and whether a node prefers its own replicas.
   ingress: strictObject({ prefer: z.enum(['any', 'local']).nullish(), constraints: constraintsSchema.nullish() }).nullish(),
   autoscale: autoscaleSchema.nullish(),
+  // How long a replica on a node that went down waits before it is replaced elsewhere (README: Disconnected nodes).
+  on_disconnect: strictObject({
+    replace_after: stringOrNumber('a duration such as 10m, or never')
+      .transform(parsedBy((v: string | number): Result<number | 'never'> => (v === 'never' ? { ok: true, value: 'never' } : parseDuration(v))))
+      .nullish(),
+    // Checked in normalise-service.ts: not built yet, refused rather than ignored.
+    stop_after: z.unknown().optional(),
+  }).nullish(),
 });
 
 export const serviceSchema = strictObject(

@@ -2,9 +2,9 @@
 import { createHash } from 'node:crypto';
 import type { ServiceSpec } from './types.js';
 
-/** Everything in the spec except the replica count and its autoscaling bounds, hashed: equal hashes mean the same containers. */
+/** Everything in the spec except the replica count, its autoscaling bounds and its disconnect policy, hashed: equal hashes mean the same containers. */
 export function specHash(spec: ServiceSpec): string {
-  const { replicas: _replicas, autoscale: _autoscale, ...rest } = spec;
+  const { replicas: _replicas, autoscale: _autoscale, onDisconnect: _onDisconnect, ...rest } = spec;
   return createHash('sha256').update(stableJson(rest)).digest('hex').slice(0, 16);
 }
 

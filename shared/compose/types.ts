@@ -258,6 +258,12 @@ export interface ServiceSpec {
   readonly stopGraceMs: number;
   /** Settings passed through to Docker (user, ulimits, logging, ...); undefined: none written. */
   readonly container?: ContainerSettings;
+  /**
+   * `x-baton.on_disconnect`: how long a replica on a node that went down waits before it is
+   * replaced elsewhere ('never': until the node is back or removed). Undefined: replaced once the
+   * node is down (the eviction bound), as before.
+   */
+  readonly onDisconnect?: { readonly replaceAfterMs: number | 'never' };
   /** Compose service `volumes`, in file order; undefined: none. */
   readonly mounts?: readonly MountSpec[];
   /** Compose service `networks` (name scopes, see shared/compose/networks.ts); undefined: the default network only. */

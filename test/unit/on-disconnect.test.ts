@@ -1,0 +1,90 @@
+// Issue 13: `x-baton.on_disconnect.replace_after` (a duration, or never). The parse rows, then the
+// coordinator in the harness: a replica on a node that went down is replaced only after the
+// service's bound (never: not at all), and when the node returns first, the copy it kept running
+// is the one that stays. Without the key, replicas are replaced once the node is down, as before.
+import t from 'tap';
+import { parseCompose } from '../../shared/compose/index.js';
+import { specHash } from '../../shared/compose/spec-hash.js';
+import { Harness } from '../fixtures/harness.js';
+
+const text = (policy: string) => `name: shop
+services:
+  db:
+    image: db:1
+    deploy:
+      replicas: 1
+      resources: { reservations: { cpus: "0.5", memory: 64M } }
+${policy ? `    x-baton: { on_disconnect: ${policy} }\n` : ''}`;
+
+t.test('parse: replace_after as a duration or never; stop_after refused; the spec hash does not change', async (t) => {
+  const p = (policy: string) => parseCompose(text(policy), { file: 'c.yaml', env: {} });
+  const a = p('{ replace_after: 5m }');
+  const n = p('{ replace_after: never }');
+  const none = p('');
+  if (!a.ok || !n.ok || !none.ok) return t.fail('parses');
+  t.same(a.stack.services[0]!.onDisconnect, { replaceAfterMs: 300_000 });
+  t.same(n.stack.services[0]!.onDisconnect, { replaceAfterMs: 'never' });
+  t.equal(none.stack.services[0]!.onDisconnect, undefined);
+  t.equal(specHash(a.stack.services[0]!), specHash(none.stack.services[0]!), 'changing the policy restarts nothing');
+  const bad = p('{ replace_after: soon }');
+  t.notOk(bad.ok);
+  if (!bad.ok) t.match(bad.errors.map((e) => `${e.path}: ${e.message}`).join('\n'), /services\.db\.x-baton\.on_disconnect\.replace_after: .*duration/);
+  const stop = p('{ stop_after: 2m }');
+  t.notOk(stop.ok);
+  if (!stop.ok) t.same(stop.errors.map((e) => `${e.path}: ${e.message}`), ['services.db.x-baton.on_disconnect.stop_after: is not supported yet: a cut-off agent keeps running its replicas; use replace_after: never to keep a singleton from running twice']);
+});
+
+async function cluster(policy: string): Promise<Harness> {
+  const h = new Harness();
+  h.join('n1', { cpus: 1 });
+  h.join('n2', { cpus: 8 });
+  h.reportAll();
+  await h.stacks.deploy({ text: text(policy), file: 'c.yaml', stackName: undefined, env: {} });
+  for (let i = 0; i < 3; i++) {
+    h.advance(1000);
+    h.reportAll();
+    await h.round();
+  }
+  t.same(h.placed(), ['db.1@n1']);
+  h.silence('n1');
+  return h;
+}
+
+/** Rounds with only n2 reporting, `seconds` of them. */
+async function silentRounds(h: Harness, seconds: number): Promise<void> {
+  for (let i = 0; i < seconds; i++) {
+    h.advance(1000);
+    h.reportAll();
+    await h.round();
+  }
+}
+
+t.test('without on_disconnect: replaced once the node is down', async (t) => {
+  const h = await cluster('');
+  await silentRounds(h, 8);
+  t.equal(h.store.state.nodes['n1']!.status, 'down');
+  t.same(h.placed(), ['db.1@n2']);
+});
+
+t.test('replace_after: 30s: the replica waits 30 s after the node went down, then is replaced', async (t) => {
+  const h = await cluster('{ replace_after: 30s }');
+  await silentRounds(h, 8);
+  t.equal(h.store.state.nodes['n1']!.status, 'down');
+  const downAt = h.store.state.nodes['n1']!.statusSinceMs;
+  await silentRounds(h, 20);
+  t.same(h.placed(), ['db.1@n1'], `${Math.round((h.clock.now() - downAt) / 1000)} s down: not replaced yet`);
+  t.same(h.sent('n2').filter((m) => m.startsWith('start')), [], 'n2 was told to start nothing');
+  await silentRounds(h, 12);
+  t.same(h.placed(), ['db.1@n2'], 'replaced after 30 s');
+});
+
+t.test('replace_after: never: not replaced; when the node returns its copy is the one that runs', async (t) => {
+  const h = await cluster('{ replace_after: never }');
+  await silentRounds(h, 120);
+  t.same(h.placed(), ['db.1@n1'], 'two minutes down: still waiting for n1');
+  t.same(h.sent('n2').filter((m) => m.startsWith('start')), []);
+  h.join('n1', { cpus: 1 });
+  await silentRounds(h, 3);
+  t.same(h.placed(), ['db.1@n1'], 'the returned copy runs, nothing else started');
+  t.same(h.sent('n2').filter((m) => m.startsWith('start')), []);
+});
