@@ -1,7 +1,9 @@
 // Issue 13 on the multi-host testbed: `baton node drain` moves a host's replicas to the other hosts
 // start-first (Docker on the hosts never runs fewer than desired), follows the drain to its end,
 // and leaves the host drained (no new work) through a coordinator restart until `baton node
-// uncordon`; cordon keeps new work off a host. What runs where is read from each host's Docker.
+// uncordon`; cordon keeps new work off a host; a host whose engine dies under a running agent
+// turns unhealthy and its replicas run on the others, and it is back after its healthy hold.
+// What runs where is read from each host's Docker.
 import t from 'tap';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +16,8 @@ import { startCluster } from '../fixtures/testbed-cluster.js';
 const skip = await testbedSkip(t);
 
 t.test('drain and cordon on three namespace hosts', { skip }, async (t) => {
-  const c = await startCluster(3, { images: [TEST_IMAGE] });
+  // Short unhealthy bounds, for the last case (an engine killed under a running agent).
+  const c = await startCluster(3, { images: [TEST_IMAGE], coordinatorArgs: ['--unhealthy-engine-after', '4s', '--healthy-hold', '4s'] });
   t.teardown(() => c.stop());
   const [h1, h2, h3] = [c.tb.host(1), c.tb.host(2), c.tb.host(3)];
 
@@ -47,6 +50,29 @@ t.test('drain and cordon on three namespace hosts', { skip }, async (t) => {
   t.match(u.stdout, `uncordoned ${h1.name}`);
   await waitFor('third x on h1', async () => (await c.running([h1], 'more')).length === 1, 30_000, 200);
   t.same((await c.running([h1], 'dr')).length, 0, 'the drained service did not move back');
+
+  // An engine killed while its agent keeps reporting: unhealthy after the bound, replicas elsewhere.
+  const dr2 = (await c.running([h2], 'dr')).length;
+  const dr3 = (await c.running([h3], 'dr')).length;
+  const victim = dr2 >= dr3 ? h2 : h3;
+  const onVictim = Math.max(dr2, dr3);
+  t.ok(onVictim > 0, `${victim.name} runs ${onVictim} dr replicas before its engine dies`);
+  await victim.killEngine();
+  await waitFor(`${victim.name} unhealthy`, async () => {
+    const n = (JSON.parse((await runBaton(['nodes', '--json'], c.env)).stdout) as { name: string; unhealthy: string }[]).find((x) => x.name === victim.name);
+    return /^engine unreachable for \d+ s \(bound 4 s\)$/.test(n?.unhealthy ?? '');
+  }, 30_000, 250);
+  const others = c.tb.hosts.filter((h) => h !== victim);
+  await waitFor('all four dr replicas on the other hosts', async () => (await c.running(others, 'dr')).length === 4, 60_000, 250);
+  t.pass(`the ${victim.name} replicas run on the other hosts' engines`);
+  const ev = await runBaton(['events', '--json'], c.env);
+  t.match(ev.stdout, /"type":"node\.unhealthy"/);
+  await victim.startEngine();
+  await waitFor(`${victim.name} healthy again after its hold`, async () => {
+    const n = (JSON.parse((await runBaton(['nodes', '--json'], c.env)).stdout) as { name: string; unhealthy: string }[]).find((x) => x.name === victim.name);
+    return n?.unhealthy === '';
+  }, 60_000, 250);
+  t.match((await runBaton(['events', '--json'], c.env)).stdout, /"type":"node\.healthy"/);
 
   const bad = await runBaton(['node', 'drain', h1.name, '--deadline', 'soon'], c.env);
   t.equal(bad.code, 2);
