@@ -213,7 +213,7 @@ export class Coordinator {
     }
     const secrets = new SecretStore(store, sealingKey, clock);
     const dispatcher = new Dispatcher(store, pool, events, clock, log, { fileContent: (kind, name) => secrets.content(kind, name) });
-    const schedules = new NodeSchedules(store, events, clock);
+    const schedules = new NodeSchedules(store, pool, events, clock);
     const health = new NodeHealthMonitor(store, events, o.nodeHealth);
     const flaps = new FlapTracker(store, events);
     const volumes = new Volumes(store, pool, events, clock, log);

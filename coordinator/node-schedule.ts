@@ -13,6 +13,11 @@
 import type { EventLog } from './event-log.js';
 import type { AllocationRecord, DeepReadonly, NodeRecord, NodeSchedule, StackRecord } from './store/schema.js';
 import type { Store } from './store/store.js';
+
+/** What NodeSchedules asks of the pool: a node by id or name (NodePool.get; not imported: the pool imports this module). */
+export interface NodeLookup {
+  get(idOrName: string): { readonly id: string; readonly name: string } | undefined;
+}
 import { InputError, NotFoundError } from '../shared/errors.js';
 import type { Clock } from '../shared/clock.js';
 
@@ -101,6 +106,7 @@ export function drainExpired(schedule: DeepReadonly<NodeSchedule> | undefined, n
 export class NodeSchedules {
   constructor(
     private readonly store: Store,
+    private readonly pool: NodeLookup,
     private readonly events: EventLog,
     private readonly clock: Clock,
   ) {}
@@ -136,10 +142,10 @@ export class NodeSchedules {
     return rec.id;
   }
 
-  private find(node: string): DeepReadonly<NodeRecord> {
+  /** The node by id or name, as the pool finds it (NodePool.get). */
+  private find(node: string): { readonly id: string; readonly name: string } {
     if (!node) throw new InputError('node: required (a node name or id)');
-    const nodes = this.store.state.nodes;
-    const rec = (Object.hasOwn(nodes, node) ? nodes[node] : undefined) ?? Object.values(nodes).find((n) => n.name === node);
+    const rec = this.pool.get(node);
     if (!rec) throw new NotFoundError(`no node with id or name ${JSON.stringify(node)}`, `node ${node}`);
     return rec;
   }
@@ -149,7 +155,8 @@ export class NodeSchedules {
     if (!isScheduleAction(action)) throw new InputError(`action: expected cordon, uncordon or drain, got ${JSON.stringify(action)}`);
     if (!Number.isFinite(deadlineMs) || deadlineMs < 0) throw new InputError(`deadline_ms: expected 0 (none) or a positive number of milliseconds, got ${deadlineMs}`);
     if (deadlineMs > 0 && action !== 'drain') throw new InputError('deadline_ms: only a drain takes a deadline');
-    const rec = this.find(node);
+    const { id } = this.find(node);
+    const rec = this.store.state.nodes[id]!;
     const now = this.clock.now();
     const before = rec.schedule?.state ?? 'schedulable';
     const next = nextSchedule(rec.schedule, action, now, deadlineMs);

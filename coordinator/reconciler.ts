@@ -226,7 +226,8 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
           }
           for (const a of cands) {
             if (a === ready) continue;
-            const off = draining(a) ? 'drained' : misplaced(a) !== undefined ? `its node no longer meets ${misplaced(a)}` : undefined;
+            const unmet = draining(a) ? undefined : misplaced(a);
+            const off = draining(a) ? 'drained' : unmet !== undefined ? `its node no longer meets ${unmet}` : undefined;
             stop.push({ allocationId: a.id, reason: off ? `${off}: replaced by ${ready.id}` : `duplicate of ${ready.id}` });
           }
           continue;

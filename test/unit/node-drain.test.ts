@@ -57,18 +57,9 @@ async function cluster(nodes: Record<string, NodeSpec>, text: string): Promise<H
   await deploy(h, text);
   h.reportAll();
   await h.round();
-  await settle(h, 3);
+  await h.settle(3);
   for (const id of Object.keys(nodes)) h.sent(id);
   return h;
-}
-
-async function settle(h: Harness, n: number, each?: () => void): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    h.advance(1000);
-    h.reportAll();
-    await h.round();
-    each?.();
-  }
 }
 
 /** web replicas whose container runs, and that should run, by node. */
@@ -94,7 +85,7 @@ t.test('drain: replicas move start-first, at most parallelism at once, never bel
   t.equal(h.placed().filter((p) => p.endsWith('@n1')).length, 4, 'the drained copies still run meanwhile');
   let min = Infinity;
   let maxMoving = 0;
-  await settle(h, 12, () => {
+  await h.settle(12, () => {
     min = Math.min(min, total(runningOn(h)));
     maxMoving = Math.max(maxMoving, h.placed().length - 4);
   });
@@ -111,10 +102,10 @@ t.test('drain: replicas move start-first, at most parallelism at once, never bel
 
   // Drained stays cordoned: a new service avoids n1; uncordon lets work in, nothing moves back.
   await deploy(h, stack({ services: '  api:\n    image: api:1\n    deploy: { replicas: 2, resources: { reservations: { cpus: "0.5" } } }\n' }));
-  await settle(h, 2);
+  await h.settle(2);
   t.notOk(h.placed().some((p) => p.endsWith('@n1')), 'nothing new on a drained node');
   await h.schedules.set('n1', 'uncordon', 0, 'admin test');
-  await settle(h, 2);
+  await h.settle(2);
   t.equal(h.store.state.nodes['n1']!.schedule, undefined);
   t.notOk(h.placed().some((p) => p.startsWith('web.') && p.endsWith('@n1')), 'uncordon moves nothing back');
 });
@@ -122,15 +113,15 @@ t.test('drain: replicas move start-first, at most parallelism at once, never bel
 t.test('drain waits for the replacement to be healthy before it stops the drained copy', async (t) => {
   const h = await cluster({ n1: { cpus: 1 }, n2: { cpus: 8 } }, stack({ replicas: 1, parallelism: 1, extra: '    healthcheck: { test: [CMD, "true"], interval: 1s }\n' }));
   h.healthAll('starting', 'healthy');
-  await settle(h, 1);
+  await h.settle(1);
   t.same(runningOn(h), { n1: 1 });
   h.startBehaviour = () => ({ state: 'running', health: 'starting' });
   await h.schedules.set('n1', 'drain', 0, 'admin test');
-  await settle(h, 5);
+  await h.settle(5);
   t.same(runningOn(h), { n1: 1, n2: 1 }, 'replacement running but starting: both run');
   t.equal(h.store.state.nodes['n1']!.schedule?.state, 'draining');
   h.healthAll('starting', 'healthy');
-  await settle(h, 2);
+  await h.settle(2);
   t.same(runningOn(h), { n2: 1 }, 'healthy replacement: the drained copy is stopped');
   t.equal(h.store.state.nodes['n1']!.schedule?.state, 'drained');
 });
@@ -138,12 +129,12 @@ t.test('drain waits for the replacement to be healthy before it stops the draine
 t.test('nowhere to go: the replica stays; at the deadline it stops and the drain says what was lost', async (t) => {
   const h = await cluster({ n1: {} }, stack({ replicas: 2 }));
   await h.schedules.set('n1', 'drain', 10_000, 'admin test');
-  await settle(h, 3);
+  await h.settle(3);
   t.same(runningOn(h), { n1: 2 }, 'still running: no other node');
   const pending = h.queries.services().find((s) => s.name === 'web')!.pending;
   t.ok(pending.length === 2 && pending.every((p) => /draining/.test(p.reason)), `replacements unplaced because n1 is draining: ${JSON.stringify(pending)}`);
   t.equal(h.store.state.nodes['n1']!.schedule?.state, 'draining');
-  await settle(h, 9);
+  await h.settle(9);
   t.same(runningOn(h), {}, 'deadline passed: stopped');
   const sch = h.store.state.nodes['n1']!.schedule!;
   t.equal(sch.state, 'drained');
@@ -155,7 +146,7 @@ t.test('global replicas stay with a draining node; a new one is not refused by t
   const h = await cluster({ n1: { cpus: 1 }, n2: { cpus: 8 } }, stack({ replicas: 1, services: '  exporter:\n    image: exp:1\n    deploy: { mode: global }\n' }));
   t.equal(runningOn(h, 'exporter')['n1'], 1);
   await h.schedules.set('n1', 'drain', 0, 'admin test');
-  await settle(h, 10);
+  await h.settle(10);
   t.same(runningOn(h), { n2: 1 }, 'web moved');
   t.same(runningOn(h, 'exporter'), { n1: 1, n2: 1 }, 'the global replica stays on n1 (as kubectl drain --ignore-daemonsets)');
   t.equal(h.store.state.nodes['n1']!.schedule?.state, 'drained', 'drained with its global replica still there');
@@ -165,10 +156,10 @@ t.test('cordon: no new work, what runs stays; it survives a coordinator restart;
   const h = await cluster({ n1: { cpus: 1 }, n2: { cpus: 8 } }, stack({ replicas: 2 }));
   t.same(runningOn(h), { n1: 2 });
   await h.schedules.set('n1', 'cordon', 0, 'admin test');
-  await settle(h, 2);
+  await h.settle(2);
   t.same(runningOn(h), { n1: 2 }, 'cordon moves nothing');
   await deploy(h, stack({ replicas: 4 }));
-  await settle(h, 3);
+  await h.settle(3);
   t.same(runningOn(h), { n1: 2, n2: 2 }, 'the two new replicas go to n2 only');
   const h2 = h.restart();
   h2.reportAll();
@@ -198,7 +189,7 @@ t.test('node label: a replica whose node no longer meets its constraints moves, 
   await h.schedules.label('n1', { zone: 'c' }, [], 'admin test');
   t.same(h.store.state.nodes['n1']!.labels, { zone: 'c' });
   let min = Infinity;
-  await settle(h, 8, () => (min = Math.min(min, total(runningOn(h)))));
+  await h.settle(8, () => (min = Math.min(min, total(runningOn(h)))));
   t.same(runningOn(h), { n2: 2 }, 'moved to the one node that still matches');
   t.equal(min, 2, 'never fewer than desired');
   const stops = h.sent('n1').filter((m) => m.startsWith('stop '));
@@ -217,7 +208,7 @@ t.test('node label: a replica whose node no longer meets its constraints moves, 
 t.test('node label: with nowhere else to go the replica stays on its node', async (t) => {
   const h = await cluster({ n1: { cpus: 2, labels: { zone: 'a' } } }, stack({ replicas: 1, extra: '      placement: { constraints: ["node.labels.zone == a"] }\n' }));
   await h.schedules.label('n1', { zone: 'b' }, [], 'admin test');
-  await settle(h, 4);
+  await h.settle(4);
   t.same(runningOn(h), { n1: 1 }, 'kept running: no node meets the constraint');
   t.match(h.queries.services().find((s) => s.name === 'web')!.pending[0]?.reason ?? '', /constraint node\.labels\.zone == a/);
 });

@@ -34,14 +34,6 @@ services:
       resources: { reservations: { cpus: "0.5", memory: 64M } }
 `;
 
-async function settle(h: Harness, seconds: number): Promise<void> {
-  for (let i = 0; i < seconds; i++) {
-    h.advance(1000);
-    h.reportAll();
-    await h.round();
-  }
-}
-
 /** The node goes silent past the eviction bound (down), then its agent connects again. */
 async function flap(h: Harness, id: string): Promise<void> {
   h.silence(id);
@@ -61,27 +53,27 @@ t.test('a node that flaps twice is held out of new work, keeps its replicas, and
   h.join('n2', { cpus: 8 });
   h.reportAll();
   await h.stacks.deploy({ text: stack(1), file: 'c.yaml', stackName: undefined, env: {} });
-  await settle(h, 3);
+  await h.settle(3);
   t.same(h.placed(), ['web.1@n1'], 'best fit: n1');
   await flap(h, 'n1');
   t.equal(h.store.state.nodes['n1']!.flaps?.heldUntilMs, undefined, 'one down: not held');
-  await settle(h, 10);
+  await h.settle(10);
   await flap(h, 'n1');
   const held = h.store.state.nodes['n1']!.flaps!;
   t.ok(held.heldUntilMs !== undefined && held.heldUntilMs - h.clock.now() > 25_000, 'second down within 10 min: held about 30 s');
   t.match(h.events.list(0).find((e) => e.type === 'node.held'), { nodeName: 'n1', reason: /^flapping: 2 downs in 10 min: no new work for 30 s$/ });
   // A new replica goes to n2, though n1 fits it best.
-  await settle(h, 2);
+  await h.settle(2);
   const runningOnN1 = h.placed().filter((p) => p.endsWith('@n1'));
   await h.stacks.deploy({ text: stack(2), file: 'c.yaml', stackName: undefined, env: {} });
-  await settle(h, 2);
+  await h.settle(2);
   t.same(h.placed().filter((p) => p.endsWith('@n1')), runningOnN1, 'nothing new on the held node; what it had stays');
   t.ok(h.placed().includes('web.2@n2'), 'the new replica on n2');
   // The hold survives a restart, then runs out.
   const h2 = h.restart();
   h2.reportAll();
   t.ok(h2.store.state.nodes['n1']!.flaps?.heldUntilMs, 'still held after a coordinator restart');
-  await settle(h2, 30);
+  await h2.settle(30);
   t.equal(h2.store.state.nodes['n1']!.flaps?.heldUntilMs, undefined, 'the hold ran out');
   t.match(h2.events.list(0).find((e) => e.type === 'node.released'), { nodeName: 'n1' });
 });

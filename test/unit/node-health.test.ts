@@ -63,14 +63,6 @@ services:
       resources: { reservations: { cpus: "0.5", memory: 64M } }
 `;
 
-async function settle(h: Harness, seconds: number): Promise<void> {
-  for (let i = 0; i < seconds; i++) {
-    h.advance(1000);
-    h.reportAll();
-    await h.round();
-  }
-}
-
 const onNode = (h: Harness) => h.placed().map((p) => p.split('@')[1]!);
 
 t.test('engine down while the agent reports: unhealthy after the bound, replicas move start-first, back after the hold', async (t) => {
@@ -79,32 +71,32 @@ t.test('engine down while the agent reports: unhealthy after the bound, replicas
   h.join('n2', { cpus: 8 });
   h.reportAll();
   await h.stacks.deploy({ text: stack, file: 'c.yaml', stackName: undefined, env: {} });
-  await settle(h, 3);
+  await h.settle(3);
   t.same(onNode(h), ['n1', 'n1'], 'both on n1 (best fit)');
   h.setEngine('n1', false);
-  await settle(h, 20);
+  await h.settle(20);
   t.equal(h.store.state.nodes['n1']!.unhealthy, undefined, '20 s: not yet');
   t.same(onNode(h), ['n1', 'n1']);
-  await settle(h, 11);
+  await h.settle(11);
   const u = h.store.state.nodes['n1']!.unhealthy;
   t.match(u, { reason: /^engine unreachable for 3\d s \(bound 30 s\)$/ });
   t.match(h.events.list(0).find((e) => e.type === 'node.unhealthy'), { nodeName: 'n1', to: 'unhealthy', reason: /engine unreachable/ });
-  await settle(h, 4);
+  await h.settle(4);
   t.same(onNode(h).sort(), ['n2', 'n2'], 'replaced on n2');
   t.same(h.sent('n2').filter((m) => m.startsWith('start')).length, 2, 'two starts on n2');
   // A new service avoids the unhealthy node.
   await h.stacks.deploy({ text: stack.replace('replicas: 2', 'replicas: 3'), file: 'c.yaml', stackName: undefined, env: {} });
-  await settle(h, 2);
+  await h.settle(2);
   t.notOk(onNode(h).includes('n1'), 'no new work on an unhealthy node');
   // A restart keeps the verdict (no placement on it right after).
   const h2 = h.restart();
   h2.setEngine('n1', false);
-  await settle(h2, 2);
+  await h2.settle(2);
   t.ok(h2.store.state.nodes['n1']!.unhealthy, 'still unhealthy after a coordinator restart');
   h2.setEngine('n1', true);
-  await settle(h2, 30);
+  await h2.settle(30);
   t.ok(h2.store.state.nodes['n1']!.unhealthy?.healthySinceMs, 'healthy again, holding');
-  await settle(h2, 31);
+  await h2.settle(31);
   t.equal(h2.store.state.nodes['n1']!.unhealthy, undefined, 'back after the 60 s hold');
   t.match(h2.events.list(0).find((e) => e.type === 'node.healthy'), { nodeName: 'n1', reason: /^healthy for 6\d s after: engine unreachable/ });
   t.notOk(onNode(h2).includes('n1'), 'nothing moves back by itself');
@@ -115,9 +107,9 @@ t.test('a full disk makes a node unhealthy; with nowhere else to go its replicas
   h.join('n1', { cpus: 2 });
   h.reportAll();
   await h.stacks.deploy({ text: stack, file: 'c.yaml', stackName: undefined, env: {} });
-  await settle(h, 3);
+  await h.settle(3);
   h.setUsage('n1', usage({ diskUsedBytes: 99 * GiB }));
-  await settle(h, 3);
+  await h.settle(3);
   t.match(h.store.state.nodes['n1']!.unhealthy, { reason: 'disk 99.0% used (threshold 95%)' });
   t.same(onNode(h), ['n1', 'n1'], 'still running there: no other node');
 });

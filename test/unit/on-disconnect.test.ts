@@ -50,41 +50,32 @@ async function cluster(policy: string): Promise<Harness> {
   return h;
 }
 
-/** Rounds with only n2 reporting, `seconds` of them. */
-async function silentRounds(h: Harness, seconds: number): Promise<void> {
-  for (let i = 0; i < seconds; i++) {
-    h.advance(1000);
-    h.reportAll();
-    await h.round();
-  }
-}
-
 t.test('without on_disconnect: replaced once the node is down', async (t) => {
   const h = await cluster('');
-  await silentRounds(h, 8);
+  await h.settle(8);
   t.equal(h.store.state.nodes['n1']!.status, 'down');
   t.same(h.placed(), ['db.1@n2']);
 });
 
 t.test('replace_after: 30s: the replica waits 30 s after the node went down, then is replaced', async (t) => {
   const h = await cluster('{ replace_after: 30s }');
-  await silentRounds(h, 8);
+  await h.settle(8);
   t.equal(h.store.state.nodes['n1']!.status, 'down');
   const downAt = h.store.state.nodes['n1']!.statusSinceMs;
-  await silentRounds(h, 20);
+  await h.settle(20);
   t.same(h.placed(), ['db.1@n1'], `${Math.round((h.clock.now() - downAt) / 1000)} s down: not replaced yet`);
   t.same(h.sent('n2').filter((m) => m.startsWith('start')), [], 'n2 was told to start nothing');
-  await silentRounds(h, 12);
+  await h.settle(12);
   t.same(h.placed(), ['db.1@n2'], 'replaced after 30 s');
 });
 
 t.test('replace_after: never: not replaced; when the node returns its copy is the one that runs', async (t) => {
   const h = await cluster('{ replace_after: never }');
-  await silentRounds(h, 120);
+  await h.settle(120);
   t.same(h.placed(), ['db.1@n1'], 'two minutes down: still waiting for n1');
   t.same(h.sent('n2').filter((m) => m.startsWith('start')), []);
   h.join('n1', { cpus: 1 });
-  await silentRounds(h, 3);
+  await h.settle(3);
   t.same(h.placed(), ['db.1@n1'], 'the returned copy runs, nothing else started');
   t.same(h.sent('n2').filter((m) => m.startsWith('start')), []);
 });

@@ -127,15 +127,6 @@ async function cluster(nodes: Record<string, NodeSpec> = { n1: {}, n2: {}, n3: {
   return h;
 }
 
-/** Rounds with reports in between, `n` seconds of them. */
-async function settle(h: Harness, n = 10): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    h.advance(1000);
-    h.reportAll();
-    await h.round();
-  }
-}
-
 t.test('each slot\'s first node becomes its home, written with the allocation', async (t) => {
   const h = await cluster();
   const placed = h.placed();
@@ -160,7 +151,7 @@ t.test('home down: the replica is not started elsewhere and stays pending, expla
   await h.round();
   t.equal(h.store.state.allocations[old.id]!.desired, 'stop');
   t.equal(h.store.state.allocations[old.id]!.stopReason, 'node down: a sticky replica waits for its node');
-  await settle(h, 30);
+  await h.settle(30);
   t.notOk(h.placed().some((p) => p.startsWith('db.2@')), 'slot 2 is placed nowhere while its home is down');
   t.same(others.flatMap((n) => h.sent(n)).filter((m) => m.startsWith('start')), [], 'no other node is sent a start');
   const pending = row(h).pending;
@@ -172,7 +163,7 @@ t.test('home down: the replica is not started elsewhere and stays pending, expla
   // there afresh). Either way slot 2 runs on its home again, and only there.
   h.join(home);
   h.reportAll();
-  await settle(h, 3);
+  await h.settle(3);
   t.ok(h.placed().includes(`db.2@${home}`), 'slot 2 is back on its home');
   t.equal(h.placed().length, 3);
   t.same(row(h).pending, []);
@@ -199,7 +190,7 @@ t.test('a failed replica is replaced on its home only', async (t) => {
     s.allocations[a.id]!.observed = { state: 'failed', containerId: '', exitCode: 1, error: 'crashed', restarts: 5, atMs: h.clock.now() };
   });
   (h as unknown as { agents: Map<string, { containers: Map<string, string> }> }).agents.get(home)!.containers.set(a.id, 'exited');
-  await settle(h, 8);
+  await h.settle(8);
   const live = Object.values(h.store.state.allocations).filter((x) => x.replica === 3 && x.desired === 'run');
   t.equal(live.length, 1);
   t.not(live[0]!.id, a.id, 'a new allocation');
@@ -210,14 +201,14 @@ t.test('rollout, redeploy and rollback keep the homes; the new replicas go to th
   const h = await cluster();
   const before = homes(h);
   await deploy(h, dbStack({ image: 'postgres:17' }));
-  await settle(h, 40);
+  await h.settle(40);
   t.equal(h.queries.rolloutStatus('db').state, 'completed');
   const now = Object.values(h.store.state.allocations).filter((a) => a.desired === 'run');
   t.equal(now.length, 3);
   for (const a of now) t.equal(a.nodeId, before[String(a.replica)], `db.${a.replica} on its home after the update`);
   t.same(homes(h), before, 'homes carried into the new record');
   await h.stacks.rollback('db');
-  await settle(h, 40);
+  await h.settle(40);
   t.same(homes(h), before, 'and through a rollback');
   for (const a of Object.values(h.store.state.allocations).filter((x) => x.desired === 'run')) t.equal(a.nodeId, before[String(a.replica)]);
   await deploy(h, dbStack({ image: 'postgres:17', baton: ' {}' }));
@@ -228,11 +219,11 @@ t.test('scale down keeps the homes of removed slots (as a StatefulSet keeps its 
   const h = await cluster();
   const before = homes(h);
   await h.stacks.scale('db', '1');
-  await settle(h, 2);
+  await h.settle(2);
   t.same(h.placed(), [`db.1@${before['1']}`]);
   t.same(homes(h), before, 'all three homes kept');
   await h.stacks.scale('db', '3');
-  await settle(h, 2);
+  await h.settle(2);
   t.same(h.placed(), ['1', '2', '3'].map((r) => `db.${r}@${before[r]}`).sort(), 'each slot back on its own node');
 });
 
@@ -241,12 +232,12 @@ t.test('baton node rm of the home releases the pin: placed anew on another node,
   const home = homes(h)['2']!;
   h.silence(home);
   h.advance(6000);
-  await settle(h, 3);
+  await h.settle(3);
   t.notOk(h.placed().some((p) => p.startsWith('db.2@')));
   const r = h.pool.remove(home, false, 'removed by test');
   t.ok(r.ok);
   t.notOk('2' in homes(h), 'the pin is released in the same write as the node');
-  await settle(h, 2);
+  await h.settle(2);
   const now = h.placed().find((p) => p.startsWith('db.2@'));
   t.ok(now, 'slot 2 is placed again');
   const node = now!.split('@')[1]!;
@@ -261,7 +252,7 @@ t.test('baton rm of the service (and of the stack) drops its homes', async (t) =
   await h.stacks.remove('shop', '');
   t.equal(h.store.state.stacks['shop'], undefined, 'the record, and its homes, are gone');
   await deploy(h, dbStack());
-  await settle(h, 2);
+  await h.settle(2);
   t.equal(Object.keys(homes(h)).length, 3, 'a new deploy starts afresh');
 });
 
