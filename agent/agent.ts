@@ -14,6 +14,7 @@ import { loadOrCreateNodeId } from './identity.js';
 import { joinCluster, loadNodeTls, nodeCredentials, renewAtMs, renewCertificate, CHANNEL_OPTIONS, type NodeTls } from './security/node-tls.js';
 import { parseJoinToken, type JoinToken } from '../shared/security/token.js';
 import { defaultNodeRole, type NodeRole } from '../shared/model/node-role.js';
+import { DisconnectGuard } from './disconnect-guard.js';
 import { Session } from './session.js';
 import { Worker } from './worker.js';
 
@@ -71,6 +72,7 @@ export class Agent {
   private readonly docker: ReturnType<typeof dockerFromEnv>;
   private engine!: DockerObserver;
   private worker!: Worker;
+  private guard!: DisconnectGuard;
   private session: Session | undefined;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -194,6 +196,9 @@ export class Agent {
       (chunk) => this.session?.send({ log_chunk: chunk }) ?? true,
     );
     this.worker.start();
+    // Cut off from the start until the first welcome: replicas with on_disconnect.stop_after count from here.
+    this.guard = new DisconnectGuard({ list: () => this.worker.executor.list(), stop: (id, reason) => this.worker.stopCutOff(id, reason), log: this.log });
+    this.guard.disconnected();
     this.loop = this.run();
   }
 
@@ -206,6 +211,7 @@ export class Agent {
     this.wake?.();
     await this.loop;
     clearTimeout(this.renewTimer);
+    this.guard?.close();
     await this.worker?.close({ deleteIngressTable: this.options.cleanupIngress === true });
     this.client?.close();
     this.state = 'stopped';
@@ -235,6 +241,7 @@ export class Agent {
       });
       if (this.session === session) this.session = undefined;
       if (this.stopping) break;
+      this.guard.disconnected();
       attempt = established ? 0 : attempt + 1;
       const delay = backoffDelayMs(attempt, this.options.backoff);
       this.log.info({ delayMs: delay, attempt }, 'reconnecting');
@@ -273,6 +280,7 @@ export class Agent {
       onWelcome: () => {
         this.sessions++;
         this.state = 'connected';
+        this.guard.connected();
         this.scheduleRenewal();
       },
       log: this.log,

@@ -102,6 +102,15 @@ export class Worker {
     return observation;
   }
 
+  /**
+   * x-baton.on_disconnect.stop_after (disconnect-guard.ts): stops a replica for good, with its grace
+   * period, and reports it failed with the reason.
+   */
+  async stopCutOff(allocationId: string, reason: string): Promise<void> {
+    const stopped = await this.supervisor.stop(allocationId, this.supervisor.stopGraceMs(allocationId) ?? 10_000, reason);
+    if (!stopped.ok) throw new Error(stopped.error);
+  }
+
   /** The last status of every supervised replica: re-sent after a reconnect. */
   currentEvents(): ContainerEvent[] {
     return this.supervisor.statuses().map(toEvent);

@@ -91,8 +91,9 @@ const gone = (s: NodeStatus | undefined) => s === undefined || s === 'down' || s
 
 /** A replica of a service with `x-baton.on_disconnect.replace_after` on a node down since `sinceMs` is not replaced yet. */
 function waitsForNode(policy: DeepReadonly<ServiceSpec['onDisconnect']>, sinceMs: number, nowMs: number): boolean {
-  if (!policy) return false;
-  return policy.replaceAfterMs === 'never' || nowMs - sinceMs < policy.replaceAfterMs;
+  const after = policy?.replaceAfterMs;
+  if (after === undefined) return false;
+  return after === 'never' || nowMs - sinceMs < after;
 }
 
 /**

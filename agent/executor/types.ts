@@ -21,6 +21,8 @@ export interface ReplicaContainer {
   readonly running: boolean;
   /** Meaningful once the container has exited; 0 otherwise. */
   readonly exitCode: number;
+  /** x-baton.on_disconnect.stop_after, from its label (agent/disconnect-guard.ts); undefined: none. */
+  readonly stopAfterDisconnectMs?: number;
 }
 
 /** A Baton-managed container as `docker inspect` shows it: the list fields plus timings and health. */

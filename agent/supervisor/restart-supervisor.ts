@@ -189,16 +189,23 @@ export class RestartSupervisor {
     this.stopProbe(entry);
   }
 
-  /** Stops a replica for good (no restart), with the grace period; reports `stopped`. */
-  stop(allocationId: string, graceMs: number): Promise<StopResult> {
+  /**
+   * Stops a replica for good (no restart), with the grace period; reports `stopped`, or `failed`
+   * with `failedWith` as its error when the agent stops it on its own (x-baton.on_disconnect.stop_after:
+   * the coordinator then replaces it, or runs it again here).
+   */
+  stop(allocationId: string, graceMs: number, failedWith?: string): Promise<StopResult> {
     this.endSupervision(allocationId);
     return this.queue.run(allocationId, async () => {
       const result = await this.executor.stop(allocationId, graceMs);
       if (result.ok) {
         const e = this.entries.get(allocationId) ?? this.detached(allocationId);
         if (e.phase === 'stopped') {
+          // A detached entry (a replica this process never ran) is kept, so the status is re-sent on reconnect.
+          if (failedWith !== undefined && !this.entries.has(allocationId)) this.entries.set(allocationId, e);
           this.emit(e, {
-            state: 'stopped',
+            state: failedWith !== undefined ? 'failed' : 'stopped',
+            ...(failedWith !== undefined ? { error: failedWith } : {}),
             health: 'none',
             ...(result.containerId ? { containerId: result.containerId } : {}),
             ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
@@ -221,6 +228,11 @@ export class RestartSupervisor {
       }
       return result;
     });
+  }
+
+  /** The stop grace period of a replica this process ran; undefined for one it never ran. */
+  stopGraceMs(allocationId: string): number | undefined {
+    return this.entries.get(allocationId)?.spec.stopGraceMs;
   }
 
   /** The latest status of every supervised replica, e.g. to re-send after a reconnect. */

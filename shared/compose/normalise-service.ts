@@ -336,18 +336,27 @@ function dedupeDependencies(entries: readonly DependsOnEntry[]): DependsOnEntry[
 
 /**
  * `x-baton.on_disconnect`: `replace_after` (a duration, or `never`: wait for the node) as Nomad's
- * `disconnect.lost_after` / `replace`. `stop_after` (the cut-off agent stopping its own copy) is not
- * built: refused, since ignoring it would let two copies of a singleton run.
+ * `disconnect.lost_after` / `replace`; `stop_after` (the cut-off agent stops its own copy) as
+ * Nomad's `disconnect.stop_on_client_after`. Unlike Nomad the two may be combined: `stop_after`
+ * no longer than `replace_after` means the copies never overlap (README: Disconnected nodes).
  */
 function onDisconnect(
-  raw: { replace_after?: number | 'never' | null | undefined; stop_after?: unknown } | null | undefined,
+  raw: { replace_after?: number | 'never' | null | undefined; stop_after?: number | null | undefined } | null | undefined,
   findings: Findings,
   at: (...rest: PathSegment[]) => PathSegment[],
 ): Pick<ServiceSpec, 'onDisconnect'> {
   if (raw == null) return {};
-  if (raw.stop_after != null) {
-    findings.errors.push({ path: at('x-baton', 'on_disconnect', 'stop_after'), message: 'is not supported yet: a cut-off agent keeps running its replicas; use replace_after: never to keep a singleton from running twice' });
+  const replace = raw.replace_after ?? undefined;
+  const stop = raw.stop_after ?? undefined;
+  if (stop !== undefined && stop < 1000) {
+    findings.errors.push({ path: at('x-baton', 'on_disconnect', 'stop_after'), message: `expected at least 1s (a cut-off agent notices within about 5 s), got ${stop} ms` });
+    return {};
   }
-  if (raw.replace_after == null) return {};
-  return { onDisconnect: { replaceAfterMs: raw.replace_after } };
+  if (stop !== undefined && replace === 'never') {
+    findings.warnings.push({ path: at('x-baton', 'on_disconnect'), message: 'stop_after with replace_after: never: a cut-off site stops the replica and nothing runs it until the node is back' });
+  } else if (stop !== undefined && typeof replace === 'number' && stop > replace) {
+    findings.warnings.push({ path: at('x-baton', 'on_disconnect', 'stop_after'), message: `is longer than replace_after: two copies can run for up to ${Math.round((stop - replace) / 1000)} s while the node is cut off` });
+  }
+  if (replace === undefined && stop === undefined) return {};
+  return { onDisconnect: { ...(replace !== undefined ? { replaceAfterMs: replace } : {}), ...(stop !== undefined ? { stopAfterMs: stop } : {}) } };
 }

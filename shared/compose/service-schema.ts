@@ -307,8 +307,8 @@ const batonSchema = strictObject({
     replace_after: stringOrNumber('a duration such as 10m, or never')
       .transform(parsedBy((v: string | number): Result<number | 'never'> => (v === 'never' ? { ok: true, value: 'never' } : parseDuration(v))))
       .nullish(),
-    // Checked in normalise-service.ts: not built yet, refused rather than ignored.
-    stop_after: z.unknown().optional(),
+    // How long a cut-off agent keeps running its copy before it stops it itself (agent/disconnect-guard.ts).
+    stop_after: stringOrNumber('a duration such as 30s').transform(parsedBy(parseDuration)).nullish(),
   }).nullish(),
 });
 

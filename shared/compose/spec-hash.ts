@@ -2,10 +2,15 @@
 import { createHash } from 'node:crypto';
 import type { ServiceSpec } from './types.js';
 
-/** Everything in the spec except the replica count, its autoscaling bounds and its disconnect policy, hashed: equal hashes mean the same containers. */
+/**
+ * Everything in the spec except the replica count, its autoscaling bounds and when its replicas
+ * are replaced off a lost node, hashed: equal hashes mean the same containers. `on_disconnect.stop_after`
+ * counts: the agent reads it from the container (its label), so a change means new containers.
+ */
 export function specHash(spec: ServiceSpec): string {
-  const { replicas: _replicas, autoscale: _autoscale, onDisconnect: _onDisconnect, ...rest } = spec;
-  return createHash('sha256').update(stableJson(rest)).digest('hex').slice(0, 16);
+  const { replicas: _replicas, autoscale: _autoscale, onDisconnect, ...rest } = spec;
+  const stopAfterMs = onDisconnect?.stopAfterMs;
+  return createHash('sha256').update(stableJson(stopAfterMs === undefined ? rest : { ...rest, stopAfterMs })).digest('hex').slice(0, 16);
 }
 
 /** JSON with object keys sorted and undefined members left out, so equal values give equal text. */

@@ -259,11 +259,12 @@ export interface ServiceSpec {
   /** Settings passed through to Docker (user, ulimits, logging, ...); undefined: none written. */
   readonly container?: ContainerSettings;
   /**
-   * `x-baton.on_disconnect`: how long a replica on a node that went down waits before it is
-   * replaced elsewhere ('never': until the node is back or removed). Undefined: replaced once the
-   * node is down (the eviction bound), as before.
+   * `x-baton.on_disconnect`. `replaceAfterMs`: how long a replica on a node that went down waits
+   * before it is replaced elsewhere ('never': until the node is back or removed); undefined:
+   * replaced once the node is down (the eviction bound), as before. `stopAfterMs`: how long the
+   * cut-off agent keeps running its copy before it stops it itself; undefined: as long as it is cut off.
    */
-  readonly onDisconnect?: { readonly replaceAfterMs: number | 'never' };
+  readonly onDisconnect?: { readonly replaceAfterMs?: number | 'never'; readonly stopAfterMs?: number };
   /** Compose service `volumes`, in file order; undefined: none. */
   readonly mounts?: readonly MountSpec[];
   /** Compose service `networks` (name scopes, see shared/compose/networks.ts); undefined: the default network only. */

@@ -15,6 +15,8 @@ export const LABEL_MANAGED = 'io.baton.managed';
 export const LABEL_NODE = 'io.baton.node';
 /** On a named volume Baton created: its key under the stack file's top-level `volumes` (with LABEL_STACK). */
 export const LABEL_VOLUME = 'io.baton.volume';
+/** `x-baton.on_disconnect.stop_after` in milliseconds, on a replica that has one (ReplicaSpec.stopAfterDisconnectMs). */
+export const LABEL_STOP_AFTER = 'io.baton.stop-after-disconnect-ms';
 export const BATON_LABEL_PREFIX = 'io.baton.';
 
 export interface BatonLabels {
@@ -23,10 +25,12 @@ export interface BatonLabels {
   readonly stack: string;
   readonly service: string;
   readonly replica: number;
+  /** LABEL_STOP_AFTER; undefined when the container has none (or an unreadable one). */
+  readonly stopAfterDisconnectMs?: number;
 }
 
 /** Baton's labels for a replica's container. */
-export function batonLabels(spec: Pick<ReplicaSpec, 'allocationId' | 'generation' | 'stack' | 'service' | 'replica'>): Record<string, string> {
+export function batonLabels(spec: Pick<ReplicaSpec, 'allocationId' | 'generation' | 'stack' | 'service' | 'replica' | 'stopAfterDisconnectMs'>): Record<string, string> {
   return {
     [LABEL_ALLOCATION]: spec.allocationId,
     [LABEL_GENERATION]: String(spec.generation),
@@ -34,6 +38,7 @@ export function batonLabels(spec: Pick<ReplicaSpec, 'allocationId' | 'generation
     [LABEL_SERVICE]: spec.service,
     [LABEL_REPLICA]: String(spec.replica),
     [LABEL_MANAGED]: 'true',
+    ...(spec.stopAfterDisconnectMs !== undefined ? { [LABEL_STOP_AFTER]: String(spec.stopAfterDisconnectMs) } : {}),
   };
 }
 
@@ -54,7 +59,8 @@ export function parseBatonLabels(labels: Readonly<Record<string, string>> | unde
   const generation = parseNonNegativeInt(labels[LABEL_GENERATION]);
   const replica = parseNonNegativeInt(labels[LABEL_REPLICA]);
   if (generation === undefined || replica === undefined) return undefined;
-  return { allocationId, generation, stack: labels[LABEL_STACK] ?? '', service: labels[LABEL_SERVICE] ?? '', replica };
+  const stopAfterDisconnectMs = parseNonNegativeInt(labels[LABEL_STOP_AFTER]);
+  return { allocationId, generation, stack: labels[LABEL_STACK] ?? '', service: labels[LABEL_SERVICE] ?? '', replica, ...(stopAfterDisconnectMs !== undefined ? { stopAfterDisconnectMs } : {}) };
 }
 
 function parseNonNegativeInt(text: string | undefined): number | undefined {

@@ -42,6 +42,12 @@ export interface ReplicaSpec {
   readonly mounts?: readonly MountSpec[];
   /** Secrets and configs mounted as files (the agent keeps them in a tmpfs); undefined: none. */
   readonly files?: readonly ReplicaFile[];
+  /**
+   * `x-baton.on_disconnect.stop_after`: cut off from the coordinator this long, the agent stops the
+   * replica itself (agent/disconnect-guard.ts). Carried on the container as LABEL_STOP_AFTER so an
+   * agent restarted while cut off still knows it. Undefined: never.
+   */
+  readonly stopAfterDisconnectMs?: number;
 }
 
 /** A secret's or config's content and where the container sees it. Never logged. */

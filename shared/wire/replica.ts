@@ -28,7 +28,7 @@ export interface AllocationRef {
 /** The part of a service its replicas' containers are made from. */
 export type ReplicaTemplate = Pick<
   ServiceSpec,
-  'image' | 'command' | 'entrypoint' | 'environment' | 'labels' | 'limits' | 'restartPolicy' | 'healthcheck' | 'stopGraceMs' | 'container' | 'mounts'
+  'image' | 'command' | 'entrypoint' | 'environment' | 'labels' | 'limits' | 'restartPolicy' | 'healthcheck' | 'stopGraceMs' | 'container' | 'mounts' | 'onDisconnect'
 > & { readonly ports: readonly ReplicaPort[]; readonly extraHosts?: Readonly<Record<string, string>>; readonly files?: readonly ReplicaFile[] };
 
 type Condition = RestartPolicySpec['condition'];
@@ -61,6 +61,8 @@ export function toStartReplica(allocation: AllocationRef, service: ReplicaTempla
     mounts: (service.mounts ?? []).map((m) => mountToWire(m, allocation.stack)),
     secrets: (service.files ?? []).filter((f) => f.kind === 'secret').map(fileToWire),
     configs: (service.files ?? []).filter((f) => f.kind === 'config').map(fileToWire),
+    // Undefined is left off the wire: the agent never stops it on its own.
+    stop_after_disconnect_ms: service.onDisconnect?.stopAfterMs,
   };
 }
 
@@ -132,6 +134,8 @@ export function fromStartReplica(s: StartReplica__Output): Result<ReplicaSpec> {
   }
   const files = filesFromWire(s.secrets ?? [], s.configs ?? []);
   if (!files.ok) return files;
+  const stopAfter = s.stop_after_disconnect_ms;
+  if (stopAfter !== undefined && !(isCount(stopAfter) && stopAfter > 0)) return fail(`start.stop_after_disconnect_ms: expected a positive whole number of milliseconds (leave it unset for never), got ${stopAfter}`);
   return ok({
     allocationId: s.allocation_id,
     generation: s.generation,
@@ -153,6 +157,7 @@ export function fromStartReplica(s: StartReplica__Output): Result<ReplicaSpec> {
     ...(container.value ? { container: container.value } : {}),
     ...(mounts.length ? { mounts } : {}),
     ...(files.value.length ? { files: files.value } : {}),
+    ...(stopAfter !== undefined ? { stopAfterDisconnectMs: stopAfter } : {}),
   });
 }
 

@@ -2,7 +2,8 @@
 // start-first (Docker on the hosts never runs fewer than desired), follows the drain to its end,
 // and leaves the host drained (no new work) through a coordinator restart until `baton node
 // uncordon`; cordon keeps new work off a host; a host whose engine dies under a running agent
-// turns unhealthy and its replicas run on the others, and it is back after its healthy hold.
+// turns unhealthy and its replicas run on the others, and it is back after its healthy hold; a
+// host cut off from the coordinator stops a replica with on_disconnect.stop_after by itself.
 // What runs where is read from each host's Docker.
 import t from 'tap';
 import { writeFile } from 'node:fs/promises';
@@ -73,6 +74,40 @@ t.test('drain and cordon on three namespace hosts', { skip }, async (t) => {
     return n?.unhealthy === '';
   }, 60_000, 250);
   t.match((await runBaton(['events', '--json'], c.env)).stdout, /"type":"node\.healthy"/);
+
+  // x-baton.on_disconnect.stop_after: a host cut off from the coordinator stops that replica
+  // itself after the bound; the one without it keeps running; on reconnect exactly one copy runs.
+  const cutFile = join(c.dir, 'cut.yaml');
+  const loop = `command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]\n    stop_grace_period: 1s`;
+  await writeFile(cutFile, `name: cut\nservices:\n  single:\n    image: ${TEST_IMAGE}\n    ${loop}\n    deploy:\n      placement: { constraints: ["node.hostname == ${h1.name}"] }\n      resources: { reservations: { cpus: "0.01", memory: 4M } }\n    x-baton: { on_disconnect: { stop_after: 2s, replace_after: never } }\n  keeps:\n    image: ${TEST_IMAGE}\n    ${loop}\n    deploy:\n      placement: { constraints: ["node.hostname == ${h1.name}"] }\n      resources: { reservations: { cpus: "0.01", memory: 4M } }\n`);
+  const cd = await runBaton(['deploy', '-f', cutFile, '--timeout', '30'], c.env);
+  t.equal(cd.code, 0, cd.stdout + cd.stderr);
+  const onH1 = async (service: string) => {
+    const r = await h1.docker(['ps', '-a', '--filter', `label=io.baton.stack=cut`, '--filter', `label=io.baton.service=${service}`, '--format', '{{.ID}} {{.State}}']);
+    return r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]);
+  };
+  const [single0] = await onH1('single');
+  const [keeps0] = await onH1('keeps');
+  t.equal(single0?.[1], 'running');
+  t.equal(keeps0?.[1], 'running');
+  const label = await h1.docker(['inspect', '--format', '{{index .Config.Labels "io.baton.stop-after-disconnect-ms"}}', single0![0]]);
+  t.equal(label.stdout.trim(), '2000', 'the bound travels on the container');
+  const cutAt = Date.now();
+  await h1.cut();
+  try {
+    await waitFor('single stopped by its cut-off agent', async () => (await onH1('single')).every(([, state]) => state === 'exited'), 30_000, 250);
+    const stoppedAfter = Date.now() - cutAt;
+    t.ok(stoppedAfter >= 2000, `stopped ${stoppedAfter} ms after the cut (bound 2 s, plus the time to notice the lost session)`);
+    t.same((await onH1('keeps')).map(([id, state]) => `${id} ${state}`), [`${keeps0![0]} running`], 'keeps runs on through the cut');
+  } finally {
+    await h1.restore();
+  }
+  await waitFor('single running again, one copy', async () => (await c.running(c.tb.hosts, 'cut')).filter((x) => x.service === 'single').length === 1, 60_000, 250);
+  await new Promise((r) => setTimeout(r, 2000));
+  const after = await c.running(c.tb.hosts, 'cut');
+  t.same(after.filter((x) => x.service === 'single').map((x) => x.host.name), [h1.name], 'exactly one single, on its host');
+  t.same(after.filter((x) => x.service === 'keeps').map((x) => x.id), [keeps0![0]], 'keeps: still the same one container');
+  t.match((await runBaton(['events', '--json'], c.env)).stdout, /"type":"replica\.failed".*stopped by its agent: cut off from the coordinator for \d+ s \(x-baton\.on_disconnect\.stop_after 2 s\)/, 'the reason reaches the coordinator on reconnect');
 
   const bad = await runBaton(['node', 'drain', h1.name, '--deadline', 'soon'], c.env);
   t.equal(bad.code, 2);

@@ -1,4 +1,5 @@
-// Issue 13: `x-baton.on_disconnect.replace_after` (a duration, or never). The parse rows, then the
+// Issue 13: `x-baton.on_disconnect.replace_after` (a duration, or never) and `stop_after` (the
+// agent's side: test/unit/disconnect-guard.test.ts, test/testbed/testbed-drain.test.ts). The parse rows, then the
 // coordinator in the harness: a replica on a node that went down is replaced only after the
 // service's bound (never: not at all), and when the node returns first, the copy it kept running
 // is the one that stays. Without the key, replicas are replaced once the node is down, as before.
@@ -16,7 +17,7 @@ services:
       resources: { reservations: { cpus: "0.5", memory: 64M } }
 ${policy ? `    x-baton: { on_disconnect: ${policy} }\n` : ''}`;
 
-t.test('parse: replace_after as a duration or never; stop_after refused; the spec hash does not change', async (t) => {
+t.test('parse: replace_after as a duration or never; stop_after as a duration; replace_after leaves the spec hash alone', async (t) => {
   const p = (policy: string) => parseCompose(text(policy), { file: 'c.yaml', env: {} });
   const a = p('{ replace_after: 5m }');
   const n = p('{ replace_after: never }');
@@ -30,8 +31,25 @@ t.test('parse: replace_after as a duration or never; stop_after refused; the spe
   t.notOk(bad.ok);
   if (!bad.ok) t.match(bad.errors.map((e) => `${e.path}: ${e.message}`).join('\n'), /services\.db\.x-baton\.on_disconnect\.replace_after: .*duration/);
   const stop = p('{ stop_after: 2m }');
-  t.notOk(stop.ok);
-  if (!stop.ok) t.same(stop.errors.map((e) => `${e.path}: ${e.message}`), ['services.db.x-baton.on_disconnect.stop_after: is not supported yet: a cut-off agent keeps running its replicas; use replace_after: never to keep a singleton from running twice']);
+  if (!stop.ok) return t.fail('stop_after parses');
+  t.same(stop.stack.services[0]!.onDisconnect, { stopAfterMs: 120_000 });
+  t.same(stop.warnings, []);
+  t.not(specHash(stop.stack.services[0]!), specHash(none.stack.services[0]!), 'stop_after is on the container (its label): a change means new containers');
+  const both = p('{ replace_after: 1m, stop_after: 30s }');
+  if (!both.ok) return t.fail('both parse');
+  t.same(both.stack.services[0]!.onDisconnect, { replaceAfterMs: 60_000, stopAfterMs: 30_000 });
+  t.same(both.warnings, [], 'stop_after within replace_after: no overlap, no warning');
+  const overlap = p('{ replace_after: 30s, stop_after: 2m }');
+  if (!overlap.ok) return t.fail('overlap parses');
+  t.same(overlap.warnings.map((w) => `${w.path}: ${w.message}`), ['services.db.x-baton.on_disconnect.stop_after: is longer than replace_after: two copies can run for up to 90 s while the node is cut off']);
+  const never = p('{ replace_after: never, stop_after: 1m }');
+  if (!never.ok) return t.fail('never parses');
+  t.match(never.warnings.map((w) => `${w.path}: ${w.message}`).join('\n'), 'services.db.x-baton.on_disconnect: stop_after with replace_after: never: a cut-off site stops the replica and nothing runs it until the node is back');
+  for (const [v, re] of [['500ms', /expected at least 1s/], ['soon', /duration/], ['-5s', /./]] as const) {
+    const r = p(`{ stop_after: ${v} }`);
+    t.notOk(r.ok, `stop_after: ${v} refused`);
+    if (!r.ok) t.match(r.errors.map((e) => `${e.path}: ${e.message}`).join('\n'), new RegExp(`services\\.db\\.x-baton\\.on_disconnect\\.stop_after: .*${re.source}`));
+  }
 });
 
 async function cluster(policy: string): Promise<Harness> {

@@ -48,6 +48,7 @@ function templateOf(s: ReplicaSpec): ReplicaTemplate {
     stopGraceMs: s.stopGraceMs,
     ...(s.container ? { container: s.container } : {}),
     ...(s.mounts ? { mounts: s.mounts } : {}),
+    ...(s.stopAfterDisconnectMs !== undefined ? { onDisconnect: { stopAfterMs: s.stopAfterDisconnectMs } } : {}),
   };
 }
 
@@ -113,6 +114,7 @@ const cases: { name: string; spec: ReplicaSpec }[] = [
   { name: 'stop grace 0 (kill at once) is not the default', spec: spec({ stopGraceMs: 0 }) },
   { name: 'stop grace above 2^32 ms', spec: spec({ stopGraceMs: TWO_32 * 3 }) },
   { name: 'generation above 2^32, replica 0', spec: spec({ generation: TWO_32 * 1024 + 7, replica: 0 }) },
+  { name: 'on_disconnect.stop_after (unset is never)', spec: spec({ stopAfterDisconnectMs: 30_000 }) },
   // ---------------------------------------------------------------- container settings and mounts (issue 11)
   {
     name: 'every pass-through container setting',
@@ -321,6 +323,7 @@ t.test('malformed messages are refused with the field named', async (t) => {
     { name: 'tcp check on port 70000', patch: { healthcheck: { tcp: { port: 70000 } } }, error: /^start\.healthcheck\.tcp\.port: expected a port 1-65535, got 70000$/ },
     { name: 'Baton check together with a Docker test', patch: { healthcheck: { test: ['CMD', 'true'], tcp: { port: 80 } } }, error: /^start\.healthcheck\.tcp: Baton's own check needs an empty test and disable unset$/ },
     { name: 'stop grace past 2^53', patch: { stop_grace_ms: '18446744073709551615' }, error: /^start\.stop_grace_ms: expected a whole number of milliseconds below 2\^53/ },
+    { name: 'stop_after 0 (set, not unset)', patch: { stop_after_disconnect_ms: 0 }, error: /^start\.stop_after_disconnect_ms: expected a positive whole number of milliseconds \(leave it unset for never\), got 0$/ },
   ];
   for (const r of refusals) {
     const result = decode(r.patch);

@@ -31,9 +31,11 @@ export interface StartReplica {
   'mounts'?: (_baton_v1_Mount)[];
   'secrets'?: (_baton_v1_FileMount)[];
   'configs'?: (_baton_v1_FileMount)[];
+  'stop_after_disconnect_ms'?: (number | string | Long);
   '_cpu_limit_millis'?: "cpu_limit_millis";
   '_memory_limit_bytes'?: "memory_limit_bytes";
   '_stop_grace_ms'?: "stop_grace_ms";
+  '_stop_after_disconnect_ms'?: "stop_after_disconnect_ms";
 }
 
 export interface StartReplica__Output {
@@ -58,7 +60,9 @@ export interface StartReplica__Output {
   'mounts': (_baton_v1_Mount__Output)[];
   'secrets': (_baton_v1_FileMount__Output)[];
   'configs': (_baton_v1_FileMount__Output)[];
+  'stop_after_disconnect_ms'?: (number);
   '_cpu_limit_millis'?: "cpu_limit_millis";
   '_memory_limit_bytes'?: "memory_limit_bytes";
   '_stop_grace_ms'?: "stop_grace_ms";
+  '_stop_after_disconnect_ms'?: "stop_after_disconnect_ms";
 }
