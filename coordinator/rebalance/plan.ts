@@ -156,13 +156,26 @@ export function planRebalance(input: RebalanceInput): RebalanceResult {
   const plan = planBatch(snapshotOf(universe, fixed), requests, { seed: input.seed ?? 1, improveBudgetMs: 200, ...(input.now ? { now: input.now } : {}) });
   if (plan.unplaced.length > 0) return none(`a re-pack does not place every replica (${plan.unplaced[0]!.service}.${plan.unplaced[0]!.replica}: ${plan.unplaced[0]!.reason})`);
 
-  // Fewest moves: per service, a node keeps min(now, planned) of its replicas; the surplus moves to the nodes short of theirs.
+  // Fewest moves: the planned contents go to the interchangeable nodes that already hold most of
+  // them; then per service, a node keeps min(now, planned) of its replicas and the surplus moves
+  // to the nodes short of theirs.
   const order = new Map(universe.map((n, i) => [n.id, i]));
-  const planned = new Map<string, Map<string, number>>();
+  const bins = new Map<string, Map<string, number>>();
   for (const p of plan.placements) {
-    let m = planned.get(p.service);
-    if (!m) planned.set(p.service, (m = new Map()));
-    m.set(p.nodeId, (m.get(p.nodeId) ?? 0) + 1);
+    let m = bins.get(p.nodeId);
+    if (!m) bins.set(p.nodeId, (m = new Map()));
+    m.set(p.service, (m.get(p.service) ?? 0) + 1);
+  }
+  // A constraint on a node's name or id tells nodes apart: then none is interchangeable.
+  const byIdentity = requests.some((q) => q.constraints.some((c) => c.attribute === 'node.hostname' || c.attribute === 'node.id'));
+  const relabel = byIdentity ? new Map<string, string>() : interchange(snapshotOf(universe, fixed), bins, chosen);
+  const planned = new Map<string, Map<string, number>>();
+  for (const [nodeId, m] of bins) {
+    for (const [service, n] of m) {
+      let byNode = planned.get(service);
+      if (!byNode) planned.set(service, (byNode = new Map()));
+      byNode.set(relabel.get(nodeId) ?? nodeId, n);
+    }
   }
   const moves: RebalanceMove[] = [];
   for (const [key, allocs] of chosen) {
@@ -196,4 +209,56 @@ export function planRebalance(input: RebalanceInput): RebalanceResult {
   const freed = current.filter((n) => Object.keys(n.replicasByService).length > 0 && !usedAfter.has(n.id)).map((n) => n.id);
   moves.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : a.service < b.service ? -1 : a.service > b.service ? 1 : a.replica - b.replica));
   return { ok: true, value: { strategy: strat, moves, before, after, freed, reason: '', skipped } };
+}
+
+/**
+ * The batch packer does not know where replicas run now, so its plan may empty the node holding
+ * the most of them. Nodes that look the same to it (capacity, labels, role, and the same fixed
+ * work: reservations, ports, replicas by service) are interchangeable: any one may take another's
+ * planned contents. Within each such class the planned contents go, greedily, to the node that
+ * already runs most of them. Returns planned node id -> node id (only for changed ones).
+ */
+function interchange(
+  fixedNodes: readonly SchedNode[],
+  bins: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  chosen: ReadonlyMap<string, readonly DeepReadonly<AllocationRecord>[]>,
+): Map<string, string> {
+  const current = new Map<string, Map<string, number>>();
+  for (const [key, allocs] of chosen) {
+    for (const a of allocs) {
+      let m = current.get(a.nodeId);
+      if (!m) current.set(a.nodeId, (m = new Map()));
+      m.set(key, (m.get(key) ?? 0) + 1);
+    }
+  }
+  const classes = new Map<string, string[]>();
+  for (const n of fixedNodes) {
+    const sig = JSON.stringify([n.cpuMillis, n.memoryBytes, n.reservedCpuMillis, n.reservedMemoryBytes, n.role ?? '', n.os ?? '', n.arch ?? '', n.availability ?? '', n.status,
+      Object.entries(n.labels).sort(), [...n.usedPorts].map((p) => `${p.port}/${p.protocol}`).sort(), Object.entries(n.replicasByService).sort()]);
+    const c = classes.get(sig);
+    if (c) c.push(n.id);
+    else classes.set(sig, [n.id]);
+  }
+  const overlap = (bin: ReadonlyMap<string, number> | undefined, nodeId: string) => {
+    let k = 0;
+    for (const [service, n] of bin ?? []) k += Math.min(n, current.get(nodeId)?.get(service) ?? 0);
+    return k;
+  };
+  const out = new Map<string, string>();
+  for (const members of classes.values()) {
+    if (members.length < 2) continue;
+    const pairs: { from: string; to: string; k: number }[] = [];
+    for (const from of members) for (const to of members) pairs.push({ from, to, k: overlap(bins.get(from), to) });
+    // Largest overlap first; ties keep the plan's own node, then node order (deterministic).
+    pairs.sort((a, b) => b.k - a.k || Number(b.from === b.to) - Number(a.from === a.to) || members.indexOf(a.from) - members.indexOf(b.from) || members.indexOf(a.to) - members.indexOf(b.to));
+    const usedFrom = new Set<string>();
+    const usedTo = new Set<string>();
+    for (const p of pairs) {
+      if (usedFrom.has(p.from) || usedTo.has(p.to)) continue;
+      usedFrom.add(p.from);
+      usedTo.add(p.to);
+      if (p.from !== p.to) out.set(p.from, p.to);
+    }
+  }
+  return out;
 }

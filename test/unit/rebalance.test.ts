@@ -155,6 +155,31 @@ volumes:
   t.match(planRebalance(inputOf(h2, { running })), { ok: true, value: { moves: [], skipped: [{ service: 'web', reason: /not settled/ }] } });
 });
 
+t.test('binpack empties the node with the fewest replicas on it, not whichever the packer left empty', async (t) => {
+  const h = await cluster(three);
+  const cordon = async (...ids: string[]) => { for (const id of ids) await h.schedules.set(id, 'cordon', 0, 'admin test'); };
+  const uncordon = async (...ids: string[]) => { for (const id of ids) await h.schedules.set(id, 'uncordon', 0, 'admin test'); };
+  await cordon('n2', 'n3');
+  await deploy(h, stack({ replicas: 3 }));
+  await h.settle(2);
+  await uncordon('n2');
+  await cordon('n1');
+  await deploy(h, stack({ replicas: 4 }));
+  await h.settle(2);
+  await uncordon('n3');
+  await cordon('n2');
+  await deploy(h, stack({ replicas: 6 }));
+  await h.settle(2);
+  await uncordon('n1', 'n2');
+  await h.settle(2);
+  t.same(runningOn(h), { n1: 3, n2: 1, n3: 2 });
+  const r = planRebalance(inputOf(h));
+  if (!r.ok) return t.fail(r.error);
+  t.equal(r.value.after.nodesUsed, 2);
+  t.same(r.value.freed, ['n2']);
+  t.equal(r.value.moves.length, 1, `one move, n2's replica: ${JSON.stringify(r.value.moves)}`);
+});
+
 t.test('already balanced: no moves, and the reason', async (t) => {
   // Binpack placed all six on the smallest node that fits them: nothing to gain with binpack.
   const h = await cluster({ n1: { cpus: 3 }, n2: { cpus: 8 }, n3: { cpus: 8 } }, stack({ placement: 'binpack' }));
