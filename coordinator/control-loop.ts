@@ -18,6 +18,7 @@ import { desiredSlots } from './desired-slots.js';
 import { observedReplicas, type ObservedNow } from './observed.js';
 import { applyPlan } from './plan-apply.js';
 import { reconcile, type NodeLiveness } from './reconciler.js';
+import { pendingMoves, stepRebalance } from './rebalance/progress.js';
 import { rolloutInputOf } from './rollout/from-state.js';
 import { rolloutStep, type RollbackRequest, type RolloutDecision, type RolloutGate } from './rollout/step.js';
 import { planBatch, snapshotOf, type ReplicaRequest } from './scheduler/index.js';
@@ -228,6 +229,9 @@ export class ControlLoop {
     const steps = this.stepRollouts(views, observed, byService, globalSlotsOf, now);
     const gates = new Map<string, RolloutGate>();
     for (const [key, step] of steps) if (step.gate) gates.set(key, step.gate);
+    // An applied `baton rebalance`: its pending moves, each to a node that still takes work.
+    const viewsById = new Map(views.map((n) => [n.id, n]));
+    const moves = pendingMoves(state.rebalance, state.allocations, viewsById);
     const d = reconcile({
       stacks: Object.values(state.stacks),
       allocations: this.store.allocations(),
@@ -236,6 +240,7 @@ export class ControlLoop {
       nowMs: now,
       rollouts: gates,
       serving,
+      ...(moves.size ? { moves } : {}),
     });
     const stopping = new Set(d.stop.map((s) => s.allocationId));
     for (const step of steps.values()) for (const st of step.stop) if (!stopping.has(st.allocationId)) {
@@ -255,7 +260,7 @@ export class ControlLoop {
         return !why;
       });
     }
-    this.eager = this.waiting.size > 0 || [...steps.values()].some((st) => st.gate !== undefined);
+    this.eager = this.waiting.size > 0 || [...steps.values()].some((st) => st.gate !== undefined) || state.rebalance?.state === 'running';
 
     // Place new allocations as one batch against a snapshot of this round's pool listing.
     const requests: ReplicaRequest[] = [];
@@ -311,6 +316,8 @@ export class ControlLoop {
         if (this.restartHandler(stack, service).length) this.again = true;
       }
     }
+    // The rebalance's moves: done once their old copy stopped, dropped when their replacement cannot go where it was to.
+    const rebalanced = state.rebalance?.state === 'running' && this.stepRebalance(moves, place, plan.unplaced, applied.rejected, viewsById, observed, now);
     // Drains with nothing left are done; what a deadline stopped is recorded with its node.
     if (this.schedules) {
       const lost = new Map<string, string[]>();
@@ -322,13 +329,58 @@ export class ControlLoop {
       this.schedules.finishDrains(now, lost);
     }
     // Durable before any agent hears of it.
-    if (applied.records.length || d.stop.length || d.revive.length || d.forget.length || rolloutsChanged) await this.store.flush();
+    if (applied.records.length || d.stop.length || d.revive.length || d.forget.length || rolloutsChanged || rebalanced) await this.store.flush();
     // After the decisions and before the commands: a replica this round stops leaves every node's
     // set in the message before its stop command (the agent drains it then).
     this.publishEndpoints(views, observed);
     this.dispatcher.dispatch(views, observed, now);
     // After this round's stops: a stack's volumes go only once its containers and records are gone.
     this.volumes?.dispatch(views, now);
+  }
+
+  /** Writes the rebalance record's progress after this round's decisions (rebalance/progress.ts). */
+  private stepRebalance(
+    moves: ReadonlyMap<string, string>,
+    place: readonly { stack: string; service: string; replica: number; nodeId?: string }[],
+    unplaced: readonly { service: string; replica: number; reason: string }[],
+    rejected: readonly { service: string; replica: number; reason: string }[],
+    viewsById: ReadonlyMap<string, NodeView>,
+    reported: ReadonlyMap<string, ObservedNow>,
+    now: number,
+  ): boolean {
+    const refused = new Map<string, string>();
+    if (moves.size) {
+      // The slot of each pending move, to find its replacement among this round's refusals.
+      const bySlot = new Map<string, string>();
+      for (const id of moves.keys()) {
+        const a = this.store.state.allocations[id];
+        if (a) bySlot.set(slotKeyOf(serviceKey(a.stack, a.service), a.replica), id);
+      }
+      const pinned = new Set(place.filter((p) => p.nodeId !== undefined).map((p) => slotKeyOf(serviceKey(p.stack, p.service), p.replica)));
+      for (const u of [...unplaced, ...rejected]) {
+        const key = slotKeyOf(u.service, u.replica);
+        const id = bySlot.get(key);
+        if (id && pinned.has(key)) refused.set(id, u.reason);
+      }
+    }
+    const next = stepRebalance(this.store.state.rebalance, { allocations: this.store.state.allocations, nodes: viewsById, refused, reported, nowMs: now });
+    if (!next) return false;
+    const before = this.store.state.rebalance!;
+    this.store.transact((s) => {
+      if (s.rebalance?.id === next.id) s.rebalance = next;
+    });
+    for (const m of next.moves) {
+      const was = before.moves.find((b) => b.allocationId === m.allocationId);
+      if (m.state === 'dropped' && was?.state === 'pending') {
+        this.log.warn({ allocationId: m.allocationId, to: m.to, reason: m.reason }, 'rebalance move dropped');
+        this.events?.append({ type: 'rebalance.dropped', nodeId: m.to, nodeName: viewsById.get(m.to)?.name ?? m.to, from: '', to: '', reason: m.reason ?? '', message: `${m.stack}/${m.service}.${m.replica}` });
+      }
+    }
+    if (next.state === 'completed') {
+      const done = next.moves.filter((m) => m.state === 'done').length;
+      this.events?.append({ type: 'rebalance.completed', nodeId: '', nodeName: '', from: 'running', to: 'completed', reason: `${done} of ${next.moves.length} moves done in ${((now - next.startedAtMs) / 1000).toFixed(1)} s`, message: next.id });
+    }
+    return true;
   }
 
   /** A fault in the endpoint model is logged, never a reason to leave the round's commands unsent. */

@@ -30,6 +30,8 @@ import type { NodePool, NodeView } from './node-pool.js';
 import type { NodeSchedules } from './node-schedule.js';
 import { heldReason } from './node-flaps.js';
 import type { Queries } from './queries.js';
+import type { RebalanceView, Rebalancer } from './rebalance/rebalancer.js';
+import type { RebalanceInfo } from '../shared/grpc/gen/baton/v1/RebalanceInfo.js';
 import type { Stacks, UnplacedInfo } from './stacks.js';
 import type { VolumeListEntry, Volumes } from './volumes.js';
 import type { ListVolumesRequest__Output } from '../shared/grpc/gen/baton/v1/ListVolumesRequest.js';
@@ -52,10 +54,12 @@ export interface ControlDeps {
   volumes?: Volumes;
   autoscaler?: Autoscaler;
   usage?: UsageRecorder;
+  /** `baton rebalance` (rebalance/rebalancer.ts); its status is unavailable without it. */
+  rebalancer?: Rebalancer;
 }
 
 /** Every ControlService call but the security ones (security/admin-service.ts). */
-export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'SetNodeSchedule' | 'LabelNode' | 'WhoAmI' | 'CreateSecret' | 'ListSecrets' | 'RemoveSecret' | 'CreateConfig' | 'ListConfigs' | 'RemoveConfig' | 'InspectConfig'> {
+export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'SetNodeSchedule' | 'LabelNode' | 'Rebalance' | 'WhoAmI' | 'CreateSecret' | 'ListSecrets' | 'RemoveSecret' | 'CreateConfig' | 'ListConfigs' | 'RemoveConfig' | 'InspectConfig'> {
   const failed = (err: unknown) => {
     if (!isExpectedError(err)) deps.log.error({ err }, 'control request failed');
     return toGrpcStatus(err);
@@ -131,6 +135,10 @@ export function controlServiceHandlers(deps: ControlDeps): Omit<ControlServiceHa
         cluster_cpu_cores: r.clusterCpuCores, cluster_capacity_cores: r.clusterCapacityCores, cluster_memory_bytes: r.clusterMemoryBytes,
         cluster_capacity_memory_bytes: r.clusterCapacityMemoryBytes,
       };
+    }),
+    RebalanceStatus: unary((req: { id: string }) => {
+      if (!deps.rebalancer) throw new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not schedule work');
+      return rebalanceToWire(deps.rebalancer.status(req.id ?? ''));
     }),
     Usage: unary((req: { since_ms: number; by: string; hints: boolean }) => {
       const sinceMs = Number(req.since_ms) || 24 * 3_600_000;
@@ -265,6 +273,25 @@ function logsClient(call: ServerWritableStream<LogsRequest__Output, LogLine>): L
       call.on('error', listener);
       call.on('close', listener);
     },
+  };
+}
+
+/** A rebalance (a dry run's plan or an applied one's progress) in wire form. */
+export function rebalanceToWire(v: RebalanceView): RebalanceInfo {
+  const load = (m: RebalanceView['before']) => ({ nodes_used: m.nodesUsed, max_cpu: m.maxCpu, max_memory: m.maxMemory, max_replicas: m.maxReplicas });
+  return {
+    id: v.id,
+    strategy: v.strategy,
+    dry_run: v.dryRun,
+    state: v.state,
+    moves: v.moves.map((m) => ({ allocation_id: m.allocationId, stack: m.stack, service: m.service, replica: m.replica, from_node: m.from, to_node: m.to, state: m.state, reason: m.reason })),
+    before: load(v.before),
+    after: load(v.after),
+    freed: [...v.freed],
+    reason: v.reason,
+    skipped: v.skipped.map((x) => ({ stack: x.stack, service: x.service, reason: x.reason })),
+    started_at_ms: v.startedAtMs,
+    finished_at_ms: v.finishedAtMs,
   };
 }
 

@@ -33,6 +33,7 @@ import { secretHandlers } from './secrets/secret-service.js';
 import { SecretStore } from './secrets/secret-store.js';
 import { authorizationInterceptor, callerOf } from './security/authorize.js';
 import { securityHandlers } from './security/admin-service.js';
+import { Rebalancer } from './rebalance/rebalancer.js';
 import { NodeSchedules } from './node-schedule.js';
 import { DEFAULT_NODE_HEALTH, NodeHealthMonitor, type NodeHealthThresholds } from './node-health.js';
 import { FlapTracker } from './node-flaps.js';
@@ -218,6 +219,7 @@ export class Coordinator {
     const flaps = new FlapTracker(store, events);
     const volumes = new Volumes(store, pool, events, clock, log);
     const loop = new ControlLoop(store, pool, dispatcher, clock, log, { loopMs: o.reconcileMs, events, endpoints, schedules, health, flaps, volumes });
+    const rebalancer = new Rebalancer(store, pool, events, clock);
     const stacks = new Stacks(store, events, loop, clock, { serviceCidr: o.serviceCidr, secrets, volumes });
     // State from before service addresses (or from another --service-cidr) gets them before the first round.
     for (const warning of stacks.assignAddresses()) log.warn({ warning }, 'published ports conflict in stored state');
@@ -289,7 +291,7 @@ export class Coordinator {
       }));
     server.addService(
       proto.baton.v1.ControlService.service,
-      { ...controlServiceHandlers({ pool, schedules, events, log, stacks, queries, logs, volumes, autoscaler, usage, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log, schedules), ...secretHandlers(secrets, log) },
+      { ...controlServiceHandlers({ pool, schedules, events, log, stacks, queries, logs, volumes, autoscaler, usage, rebalancer, plan: o.plan(pool, store) }), ...securityHandlers(authority, pool, log, schedules, rebalancer), ...secretHandlers(secrets, log) },
     );
     if (authority) server.addService(proto.baton.v1.JoinService.service, joinServiceHandlers(authority, log, onRefusal));
     let bound: { listener: NetServer; port: number };

@@ -50,6 +50,11 @@ export interface ReconcileInput {
    * before it stops the copy it replaces. Undefined: running is enough.
    */
   readonly serving?: ReadonlySet<string>;
+  /**
+   * `baton rebalance` (rebalance/progress.ts): allocation id -> the node it moves to. Moved like a
+   * drained copy (start-first, within the drain budget), its replacement pinned to that node.
+   */
+  readonly moves?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -62,6 +67,9 @@ export function drainBudget(spec: DeepReadonly<{ updateConfig: { parallelism: nu
   const p = spec.updateConfig.parallelism;
   return p > 0 ? p : Number.POSITIVE_INFINITY;
 }
+
+/** The stop reason of a copy a rebalance moved starts with this (rebalance/progress.ts counts its move done). */
+export const REBALANCED = 'rebalanced';
 
 /** A failed replica is replaced no sooner than this after it failed (or its policy's delay, if longer). */
 export const MIN_REPLACE_DELAY_MS = 5000;
@@ -116,7 +124,9 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
   const running = (a: Alloc) => input.observed.get(a.id) === 'running' && !gone(input.nodes.get(a.nodeId)?.status);
   const serving = (a: Alloc) => running(a) && (input.serving === undefined || input.serving.has(a.id));
   const draining = (a: Alloc) => input.nodes.get(a.nodeId)?.draining === true;
-  const anyDraining = [...input.nodes.values()].some((n) => n.draining);
+  const rebalancing = input.moves ?? new Map<string, string>();
+  // Anything on the move this round: a draining node's replicas, or a rebalance's.
+  const anyMoving = rebalancing.size > 0 || [...input.nodes.values()].some((n) => n.draining);
 
   // By stack, then service: keyed by the records' own strings, not a `stack/service` string built
   // per allocation (two per allocation and round, at 100,000 allocations most of a round's time).
@@ -180,8 +190,8 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
         if (!n?.labels) return undefined;
         return firstFailedConstraint({ id: a.nodeId, name: n.name ?? a.nodeId, labels: n.labels, ...(n.role ? { role: n.role } : {}) }, constraints)?.text;
       };
-      const moves = (a: Alloc) => draining(a) || misplaced(a) !== undefined;
-      const drains = !global && !gate && (anyDraining || constraints.length > 0) && live.some(moves);
+      const moves = (a: Alloc) => draining(a) || rebalancing.has(a.id) || misplaced(a) !== undefined;
+      const drains = !global && !gate && (anyMoving || constraints.length > 0) && live.some(moves);
       let moving = 0;
       if (drains) {
         for (const cands of liveBySlot.values()) {
@@ -221,14 +231,16 @@ export function reconcile(input: ReconcileInput): ReconcileDecision {
             // (a sticky slot cannot leave its data: it stays, and the drain reports it).
             if (elsewhere.length === 0 && home === undefined && moving < budget) {
               moving++;
-              place.push({ stack: stack.name, service: name, replica });
+              // A rebalanced copy's replacement goes to the node the rebalance chose (unless its node also drains).
+              const to = current.every((a) => !draining(a) && misplaced(a) === undefined) ? current.map((a) => rebalancing.get(a.id)).find((n) => n !== undefined) : undefined;
+              place.push(to === undefined ? { stack: stack.name, service: name, replica } : { stack: stack.name, service: name, replica, nodeId: to });
             }
             continue;
           }
           for (const a of cands) {
             if (a === ready) continue;
             const unmet = draining(a) ? undefined : misplaced(a);
-            const off = draining(a) ? 'drained' : unmet !== undefined ? `its node no longer meets ${unmet}` : undefined;
+            const off = draining(a) ? 'drained' : unmet !== undefined ? `its node no longer meets ${unmet}` : rebalancing.has(a.id) ? REBALANCED : undefined;
             stop.push({ allocationId: a.id, reason: off ? `${off}: replaced by ${ready.id}` : `duplicate of ${ready.id}` });
           }
           continue;

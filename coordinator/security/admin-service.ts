@@ -1,5 +1,5 @@
 // The security calls of ControlService (admin only, by the interceptor's table): the join token,
-// operator credentials, node removal and cordon/drain (operator actions on a node, named in their
+// operator credentials, node removal, cordon/drain and rebalance (operator actions, named in their
 // events), and who the caller is.
 import type { sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import { GrpcError, isExpectedError, Status, toGrpcStatus } from '../../shared/grpc/errors.js';
@@ -7,13 +7,14 @@ import type { ControlServiceHandlers } from '../../shared/grpc/gen/baton/v1/Cont
 import type { Logger } from '../../shared/logger.js';
 import type { NodePool } from '../node-pool.js';
 import type { NodeSchedules } from '../node-schedule.js';
-import { toNodeInfo } from '../control-service.js';
+import { rebalanceToWire, toNodeInfo } from '../control-service.js';
+import type { Rebalancer } from '../rebalance/rebalancer.js';
 import type { ClusterAuthority } from './authority.js';
 import { callerOf, describePrincipal } from './authorize.js';
 
-type SecurityHandlers = Pick<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'WhoAmI' | 'SetNodeSchedule' | 'LabelNode'>;
+type SecurityHandlers = Pick<ControlServiceHandlers, 'GetJoinToken' | 'CreateCredential' | 'RevokeCredential' | 'RemoveNode' | 'WhoAmI' | 'SetNodeSchedule' | 'LabelNode' | 'Rebalance'>;
 
-export function securityHandlers(authority: ClusterAuthority | undefined, pool: NodePool, log: Logger, schedules?: NodeSchedules): SecurityHandlers {
+export function securityHandlers(authority: ClusterAuthority | undefined, pool: NodePool, log: Logger, schedules?: NodeSchedules, rebalancer?: Rebalancer): SecurityHandlers {
   const run =
     <Req, Res>(fn: (req: Req, who: string) => Promise<Res> | Res) =>
     (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
@@ -72,7 +73,14 @@ export function securityHandlers(authority: ClusterAuthority | undefined, pool: 
       log.info({ who, node: req.node, set: req.set, remove: req.remove }, 'node labels changed');
       return toNodeInfo(pool.get(id)!, false, schedules.remaining().get(id)?.length ?? 0);
     }),
-        WhoAmI(call, callback) {
+    // Here for the caller's name in its event, as SetNodeSchedule.
+    Rebalance: run(async (req: { stack: string; strategy: string; dry_run: boolean }, who) => {
+      if (!rebalancer) throw new GrpcError(Status.UNIMPLEMENTED, 'this coordinator does not schedule work');
+      const v = await rebalancer.rebalance({ stack: req.stack ?? '', strategy: req.strategy ?? '', dryRun: req.dry_run === true }, who);
+      if (v.state === 'running') log.info({ who, id: v.id, moves: v.moves.length, strategy: v.strategy }, 'rebalance started');
+      return rebalanceToWire(v);
+    }),
+    WhoAmI(call, callback) {
       const p = callerOf(call, authority);
       const [role, name] = p.kind === 'operator' ? [p.role, p.name] : p.kind === 'node' ? ['node', p.nodeId] : ['anonymous', ''];
       callback(null, { role, name, insecure: !authority });

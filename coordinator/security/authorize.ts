@@ -22,8 +22,8 @@ export type Principal =
   /** A coordinator started with --insecure: every caller is this. */
   | { kind: 'insecure' };
 
-const READ_METHODS = ['ListNodes', 'GetNode', 'WatchEvents', 'ListEvents', 'Plan', 'ListServices', 'ListReplicas', 'Logs', 'RolloutStatus', 'History', 'ListEndpoints', 'AutoscaleStatus', 'WhoAmI', 'ListSecrets', 'ListConfigs', 'InspectConfig', 'ListVolumes', 'Top', 'Usage'];
-const ADMIN_METHODS = ['Deploy', 'Scale', 'Remove', 'Rollback', 'GetJoinToken', 'CreateCredential', 'RevokeCredential', 'RemoveNode', 'SetNodeSchedule', 'LabelNode', 'CreateSecret', 'RemoveSecret', 'CreateConfig', 'RemoveConfig'];
+const READ_METHODS = ['ListNodes', 'GetNode', 'WatchEvents', 'ListEvents', 'Plan', 'ListServices', 'ListReplicas', 'Logs', 'RolloutStatus', 'History', 'ListEndpoints', 'AutoscaleStatus', 'WhoAmI', 'ListSecrets', 'ListConfigs', 'InspectConfig', 'ListVolumes', 'Top', 'Usage', 'RebalanceStatus'];
+const ADMIN_METHODS = ['Deploy', 'Scale', 'Remove', 'Rollback', 'GetJoinToken', 'CreateCredential', 'RevokeCredential', 'RemoveNode', 'SetNodeSchedule', 'LabelNode', 'Rebalance', 'CreateSecret', 'RemoveSecret', 'CreateConfig', 'RemoveConfig'];
 
 /** Every method of every service and who may call it; a method not listed is refused (fail closed). */
 export const RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([

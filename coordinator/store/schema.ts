@@ -207,6 +207,48 @@ export interface VolumeRemovalRecord {
   nodes: string[];
 }
 
+/** One replica a rebalance moves (rebalance/progress.ts): start-first, as a drain moves it. */
+export interface RebalanceMoveRecord {
+  allocationId: string;
+  stack: string;
+  service: string;
+  replica: number;
+  /** Node ids. */
+  from: string;
+  to: string;
+  /** pending: on its way (or waiting for the budget); stopping: the replacement serves, the old copy stops; done: its container is gone; dropped: given up (reason). */
+  state: 'pending' | 'stopping' | 'done' | 'dropped';
+  reason?: string;
+}
+
+/** The nodes' load as a rebalance measured it (rebalance/plan.ts LoadMetrics). */
+export interface RebalanceLoadRecord {
+  nodesUsed: number;
+  maxCpu: number;
+  maxMemory: number;
+  maxReplicas: number;
+}
+
+/**
+ * `baton rebalance` (written by rebalance/rebalancer.ts when started, then by the control loop as
+ * its moves finish): the latest one, kept once completed so its outcome can be asked for.
+ */
+export interface RebalanceRecord {
+  id: string;
+  strategy: 'binpack' | 'spread';
+  /** Undefined: every stack. */
+  stack?: string;
+  state: 'running' | 'completed';
+  by: string;
+  startedAtMs: number;
+  finishedAtMs?: number;
+  moves: RebalanceMoveRecord[];
+  before: RebalanceLoadRecord;
+  after: RebalanceLoadRecord;
+  /** Node ids the plan frees. */
+  freed: string[];
+}
+
 export interface State {
   schema: 1;
   nodes: Record<string, NodeRecord>;
@@ -226,6 +268,8 @@ export interface State {
   configs: Record<string, ConfigRecord>;
   /** By stack name. */
   volumeRemovals: Record<string, VolumeRemovalRecord>;
+  /** The latest `baton rebalance` that was applied; undefined: none. */
+  rebalance?: RebalanceRecord;
 }
 
 export function emptyState(): State {
@@ -250,6 +294,7 @@ const stateShape = z.object({
   secrets: z.record(z.string(), z.object({ name: z.string(), sealed: z.string() }).passthrough()).optional(),
   configs: z.record(z.string(), z.object({ name: z.string(), data: z.string() }).passthrough()).optional(),
   volumeRemovals: z.record(z.string(), z.object({ stack: z.string(), nodes: z.array(z.string()) }).passthrough()).optional(),
+  rebalance: z.object({ id: z.string(), state: z.enum(['running', 'completed']), moves: z.array(z.object({ allocationId: z.string(), to: z.string(), state: z.enum(['pending', 'stopping', 'done', 'dropped']) }).passthrough()) }).passthrough().optional(),
 });
 
 /** Returns a description of what is wrong with `data`, or undefined when it looks like Baton state. */

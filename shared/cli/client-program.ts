@@ -13,6 +13,7 @@ import { registerSecrets } from './commands/secrets.js';
 import { registerSecurity } from './commands/security.js';
 import { registerServices } from './commands/services.js';
 import { registerVolumes } from './commands/volumes.js';
+import { registerRebalance } from './commands/rebalance.js';
 import { rootCommand } from './root-command.js';
 
 /** `baton` with the client commands only (buildProgram registers the same ones, and the rest). */
@@ -28,5 +29,6 @@ export function clientProgram(): Command {
   registerSecurity(program);
   registerSecrets(program);
   registerVolumes(program);
+  registerRebalance(program);
   return program;
 }

@@ -13,6 +13,7 @@ import { registerSecrets } from './commands/secrets.js';
 import { registerSecurity } from './commands/security.js';
 import { registerServices } from './commands/services.js';
 import { registerVolumes } from './commands/volumes.js';
+import { registerRebalance } from './commands/rebalance.js';
 import { registerDaemons } from './launch.js';
 import { rootCommand } from './root-command.js';
 
@@ -33,5 +34,6 @@ export function buildProgram(): Command {
   registerSecrets(program);
   registerInstall(program);
   registerVolumes(program);
+  registerRebalance(program);
   return program;
 }

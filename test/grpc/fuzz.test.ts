@@ -363,6 +363,9 @@ services:
     // Usage insight: read only (a bad `by` is refused with INVALID_ARGUMENT).
     Top: { base: { by: 'tenant' } },
     Usage: { base: { since_ms: 3_600_000, by: 'service', hints: true } },
+    // A dry run changes nothing, and with no stack (Deploy never goes as admin) there is nothing to move.
+    Rebalance: { base: { stack: '', strategy: 'binpack', dry_run: true }, adminIf: (q) => q.dry_run === true || Object.keys(c.store.state.stacks).length === 0 },
+    RebalanceStatus: { base: { id: '' } },
   };
   const control = F.service('ControlService');
   t.test('every ControlService method covered', async (t) => {

@@ -80,10 +80,10 @@ const METHOD_RULES: Record<string, Rule> = {
   '/baton.v1.JoinService/Renew': 'node',
   '/baton.v1.AgentService/Connect': 'node',
   ...Object.fromEntries(
-    ['ListNodes', 'GetNode', 'WatchEvents', 'ListEvents', 'Plan', 'ListServices', 'ListReplicas', 'Logs', 'RolloutStatus', 'History', 'ListEndpoints', 'AutoscaleStatus', 'WhoAmI', 'ListSecrets', 'ListConfigs', 'InspectConfig', 'ListVolumes', 'Top', 'Usage'].map((m) => [`/baton.v1.ControlService/${m}`, 'read']),
+    ['ListNodes', 'GetNode', 'WatchEvents', 'ListEvents', 'Plan', 'ListServices', 'ListReplicas', 'Logs', 'RolloutStatus', 'History', 'ListEndpoints', 'AutoscaleStatus', 'WhoAmI', 'ListSecrets', 'ListConfigs', 'InspectConfig', 'ListVolumes', 'Top', 'Usage', 'RebalanceStatus'].map((m) => [`/baton.v1.ControlService/${m}`, 'read']),
   ),
   ...Object.fromEntries(
-    ['Deploy', 'Scale', 'Remove', 'Rollback', 'GetJoinToken', 'CreateCredential', 'RevokeCredential', 'RemoveNode', 'SetNodeSchedule', 'LabelNode', 'CreateSecret', 'RemoveSecret', 'CreateConfig', 'RemoveConfig'].map((m) => [`/baton.v1.ControlService/${m}`, 'admin']),
+    ['Deploy', 'Scale', 'Remove', 'Rollback', 'GetJoinToken', 'CreateCredential', 'RevokeCredential', 'RemoveNode', 'SetNodeSchedule', 'LabelNode', 'Rebalance', 'CreateSecret', 'RemoveSecret', 'CreateConfig', 'RemoveConfig'].map((m) => [`/baton.v1.ControlService/${m}`, 'admin']),
   ),
 };
 

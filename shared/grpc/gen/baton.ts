@@ -78,6 +78,12 @@ import type { PlanResponse as _baton_v1_PlanResponse, PlanResponse__Output as _b
 import type { PortBinding as _baton_v1_PortBinding, PortBinding__Output as _baton_v1_PortBinding__Output } from './baton/v1/PortBinding.js';
 import type { PortMapping as _baton_v1_PortMapping, PortMapping__Output as _baton_v1_PortMapping__Output } from './baton/v1/PortMapping.js';
 import type { PortRef as _baton_v1_PortRef, PortRef__Output as _baton_v1_PortRef__Output } from './baton/v1/PortRef.js';
+import type { RebalanceInfo as _baton_v1_RebalanceInfo, RebalanceInfo__Output as _baton_v1_RebalanceInfo__Output } from './baton/v1/RebalanceInfo.js';
+import type { RebalanceLoad as _baton_v1_RebalanceLoad, RebalanceLoad__Output as _baton_v1_RebalanceLoad__Output } from './baton/v1/RebalanceLoad.js';
+import type { RebalanceMove as _baton_v1_RebalanceMove, RebalanceMove__Output as _baton_v1_RebalanceMove__Output } from './baton/v1/RebalanceMove.js';
+import type { RebalanceRequest as _baton_v1_RebalanceRequest, RebalanceRequest__Output as _baton_v1_RebalanceRequest__Output } from './baton/v1/RebalanceRequest.js';
+import type { RebalanceSkipped as _baton_v1_RebalanceSkipped, RebalanceSkipped__Output as _baton_v1_RebalanceSkipped__Output } from './baton/v1/RebalanceSkipped.js';
+import type { RebalanceStatusRequest as _baton_v1_RebalanceStatusRequest, RebalanceStatusRequest__Output as _baton_v1_RebalanceStatusRequest__Output } from './baton/v1/RebalanceStatusRequest.js';
 import type { Reconcile as _baton_v1_Reconcile, Reconcile__Output as _baton_v1_Reconcile__Output } from './baton/v1/Reconcile.js';
 import type { RemoveNodeRequest as _baton_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _baton_v1_RemoveNodeRequest__Output } from './baton/v1/RemoveNodeRequest.js';
 import type { RemoveNodeResponse as _baton_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _baton_v1_RemoveNodeResponse__Output } from './baton/v1/RemoveNodeResponse.js';
@@ -208,6 +214,12 @@ export interface ProtoGrpcType {
       PortBinding: MessageTypeDefinition<_baton_v1_PortBinding, _baton_v1_PortBinding__Output>
       PortMapping: MessageTypeDefinition<_baton_v1_PortMapping, _baton_v1_PortMapping__Output>
       PortRef: MessageTypeDefinition<_baton_v1_PortRef, _baton_v1_PortRef__Output>
+      RebalanceInfo: MessageTypeDefinition<_baton_v1_RebalanceInfo, _baton_v1_RebalanceInfo__Output>
+      RebalanceLoad: MessageTypeDefinition<_baton_v1_RebalanceLoad, _baton_v1_RebalanceLoad__Output>
+      RebalanceMove: MessageTypeDefinition<_baton_v1_RebalanceMove, _baton_v1_RebalanceMove__Output>
+      RebalanceRequest: MessageTypeDefinition<_baton_v1_RebalanceRequest, _baton_v1_RebalanceRequest__Output>
+      RebalanceSkipped: MessageTypeDefinition<_baton_v1_RebalanceSkipped, _baton_v1_RebalanceSkipped__Output>
+      RebalanceStatusRequest: MessageTypeDefinition<_baton_v1_RebalanceStatusRequest, _baton_v1_RebalanceStatusRequest__Output>
       Reconcile: MessageTypeDefinition<_baton_v1_Reconcile, _baton_v1_Reconcile__Output>
       RemoveNodeRequest: MessageTypeDefinition<_baton_v1_RemoveNodeRequest, _baton_v1_RemoveNodeRequest__Output>
       RemoveNodeResponse: MessageTypeDefinition<_baton_v1_RemoveNodeResponse, _baton_v1_RemoveNodeResponse__Output>

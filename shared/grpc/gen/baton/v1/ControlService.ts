@@ -35,6 +35,9 @@ import type { LogsRequest as _baton_v1_LogsRequest, LogsRequest__Output as _bato
 import type { NodeInfo as _baton_v1_NodeInfo, NodeInfo__Output as _baton_v1_NodeInfo__Output } from '../../baton/v1/NodeInfo.js';
 import type { PlanRequest as _baton_v1_PlanRequest, PlanRequest__Output as _baton_v1_PlanRequest__Output } from '../../baton/v1/PlanRequest.js';
 import type { PlanResponse as _baton_v1_PlanResponse, PlanResponse__Output as _baton_v1_PlanResponse__Output } from '../../baton/v1/PlanResponse.js';
+import type { RebalanceInfo as _baton_v1_RebalanceInfo, RebalanceInfo__Output as _baton_v1_RebalanceInfo__Output } from '../../baton/v1/RebalanceInfo.js';
+import type { RebalanceRequest as _baton_v1_RebalanceRequest, RebalanceRequest__Output as _baton_v1_RebalanceRequest__Output } from '../../baton/v1/RebalanceRequest.js';
+import type { RebalanceStatusRequest as _baton_v1_RebalanceStatusRequest, RebalanceStatusRequest__Output as _baton_v1_RebalanceStatusRequest__Output } from '../../baton/v1/RebalanceStatusRequest.js';
 import type { RemoveNodeRequest as _baton_v1_RemoveNodeRequest, RemoveNodeRequest__Output as _baton_v1_RemoveNodeRequest__Output } from '../../baton/v1/RemoveNodeRequest.js';
 import type { RemoveNodeResponse as _baton_v1_RemoveNodeResponse, RemoveNodeResponse__Output as _baton_v1_RemoveNodeResponse__Output } from '../../baton/v1/RemoveNodeResponse.js';
 import type { RemoveRequest as _baton_v1_RemoveRequest, RemoveRequest__Output as _baton_v1_RemoveRequest__Output } from '../../baton/v1/RemoveRequest.js';
@@ -204,6 +207,24 @@ export interface ControlServiceClient extends grpc.Client {
   plan(argument: _baton_v1_PlanRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_PlanResponse__Output>): grpc.ClientUnaryCall;
   plan(argument: _baton_v1_PlanRequest, callback: grpc.requestCallback<_baton_v1_PlanResponse__Output>): grpc.ClientUnaryCall;
   
+  Rebalance(argument: _baton_v1_RebalanceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  Rebalance(argument: _baton_v1_RebalanceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  Rebalance(argument: _baton_v1_RebalanceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  Rebalance(argument: _baton_v1_RebalanceRequest, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  rebalance(argument: _baton_v1_RebalanceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  rebalance(argument: _baton_v1_RebalanceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  rebalance(argument: _baton_v1_RebalanceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  rebalance(argument: _baton_v1_RebalanceRequest, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  
+  RebalanceStatus(argument: _baton_v1_RebalanceStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  RebalanceStatus(argument: _baton_v1_RebalanceStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  RebalanceStatus(argument: _baton_v1_RebalanceStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  RebalanceStatus(argument: _baton_v1_RebalanceStatusRequest, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  rebalanceStatus(argument: _baton_v1_RebalanceStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  rebalanceStatus(argument: _baton_v1_RebalanceStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  rebalanceStatus(argument: _baton_v1_RebalanceStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  rebalanceStatus(argument: _baton_v1_RebalanceStatusRequest, callback: grpc.requestCallback<_baton_v1_RebalanceInfo__Output>): grpc.ClientUnaryCall;
+  
   Remove(argument: _baton_v1_RemoveRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
   Remove(argument: _baton_v1_RemoveRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
   Remove(argument: _baton_v1_RemoveRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_baton_v1_RemoveResponse__Output>): grpc.ClientUnaryCall;
@@ -360,6 +381,10 @@ export interface ControlServiceHandlers extends grpc.UntypedServiceImplementatio
   
   Plan: grpc.handleUnaryCall<_baton_v1_PlanRequest__Output, _baton_v1_PlanResponse>;
   
+  Rebalance: grpc.handleUnaryCall<_baton_v1_RebalanceRequest__Output, _baton_v1_RebalanceInfo>;
+  
+  RebalanceStatus: grpc.handleUnaryCall<_baton_v1_RebalanceStatusRequest__Output, _baton_v1_RebalanceInfo>;
+  
   Remove: grpc.handleUnaryCall<_baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse>;
   
   RemoveConfig: grpc.handleUnaryCall<_baton_v1_FileObjectRef__Output, _baton_v1_FileObjectRef>;
@@ -409,6 +434,8 @@ export interface ControlServiceDefinition extends grpc.ServiceDefinition {
   ListVolumes: MethodDefinition<_baton_v1_ListVolumesRequest, _baton_v1_ListVolumesResponse, _baton_v1_ListVolumesRequest__Output, _baton_v1_ListVolumesResponse__Output>
   Logs: MethodDefinition<_baton_v1_LogsRequest, _baton_v1_LogLine, _baton_v1_LogsRequest__Output, _baton_v1_LogLine__Output>
   Plan: MethodDefinition<_baton_v1_PlanRequest, _baton_v1_PlanResponse, _baton_v1_PlanRequest__Output, _baton_v1_PlanResponse__Output>
+  Rebalance: MethodDefinition<_baton_v1_RebalanceRequest, _baton_v1_RebalanceInfo, _baton_v1_RebalanceRequest__Output, _baton_v1_RebalanceInfo__Output>
+  RebalanceStatus: MethodDefinition<_baton_v1_RebalanceStatusRequest, _baton_v1_RebalanceInfo, _baton_v1_RebalanceStatusRequest__Output, _baton_v1_RebalanceInfo__Output>
   Remove: MethodDefinition<_baton_v1_RemoveRequest, _baton_v1_RemoveResponse, _baton_v1_RemoveRequest__Output, _baton_v1_RemoveResponse__Output>
   RemoveConfig: MethodDefinition<_baton_v1_FileObjectRef, _baton_v1_FileObjectRef, _baton_v1_FileObjectRef__Output, _baton_v1_FileObjectRef__Output>
   RemoveNode: MethodDefinition<_baton_v1_RemoveNodeRequest, _baton_v1_RemoveNodeResponse, _baton_v1_RemoveNodeRequest__Output, _baton_v1_RemoveNodeResponse__Output>

@@ -1,0 +1,10 @@
+// Original file: proto/baton.proto
+
+
+export interface RebalanceStatusRequest {
+  'id'?: (string);
+}
+
+export interface RebalanceStatusRequest__Output {
+  'id': (string);
+}
