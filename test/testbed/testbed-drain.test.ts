@@ -3,7 +3,8 @@
 // and leaves the host drained (no new work) through a coordinator restart until `baton node
 // uncordon`; cordon keeps new work off a host; a host whose engine dies under a running agent
 // turns unhealthy and its replicas run on the others, and it is back after its healthy hold; a
-// host cut off from the coordinator stops a replica with on_disconnect.stop_after by itself.
+// host cut off from the coordinator stops a replica with on_disconnect.stop_after by itself; a host
+// whose link drops twice is held out of new placements as flapping.
 // What runs where is read from each host's Docker.
 import t from 'tap';
 import { writeFile } from 'node:fs/promises';
@@ -108,6 +109,32 @@ t.test('drain and cordon on three namespace hosts', { skip }, async (t) => {
   t.same(after.filter((x) => x.service === 'single').map((x) => x.host.name), [h1.name], 'exactly one single, on its host');
   t.same(after.filter((x) => x.service === 'keeps').map((x) => x.id), [keeps0![0]], 'keeps: still the same one container');
   t.match((await runBaton(['events', '--json'], c.env)).stdout, /"type":"replica\.failed".*stopped by its agent: cut off from the coordinator for \d+ s \(x-baton\.on_disconnect\.stop_after 2 s\)/, 'the reason reaches the coordinator on reconnect');
+
+  // That cut took h1 down once (silent past --down-after-ms, 5 s); a second one makes it a flapping
+  // node: held out of new placements on its return, with the reason shown by `baton nodes`.
+  const nodeOf = async (name: string) => (JSON.parse((await runBaton(['nodes', '--json'], c.env)).stdout) as { name: string; status: string; held: { until: string; reason: string } | null }[]).find((n) => n.name === name);
+  await waitFor('h1 ready again', async () => (await nodeOf(h1.name))?.status === 'ready', 30_000, 250);
+  await h1.cut();
+  try {
+    await waitFor('h1 down a second time', async () => (await nodeOf(h1.name))?.status === 'down', 30_000, 250);
+  } finally {
+    await h1.restore();
+  }
+  await waitFor('h1 back', async () => (await nodeOf(h1.name))?.status === 'ready', 30_000, 250);
+  const held = await nodeOf(h1.name);
+  t.match(held?.held?.reason ?? '', /^flapping: 2 downs in 10 min$/, JSON.stringify(held));
+  t.ok(Date.parse(held!.held!.until) - Date.now() > 10_000, `held until ${held?.held?.until}`);
+  t.match((await runBaton(['nodes'], c.env)).stdout, new RegExp(`${h1.name}.*held \\d+s \\(flapping: 2 downs in 10 min\\)`));
+  t.match((await runBaton(['events', '--json'], c.env)).stdout, /"type":"node\.held"/);
+  // What ran there stays; new work avoids it while held.
+  t.same((await c.running([h1], 'cut')).map((x) => x.service).sort(), ['keeps', 'single'], 'its replicas still run on h1');
+  const flapFile = join(c.dir, 'flap.yaml');
+  await writeFile(flapFile, `name: flap\nservices:\n  y:\n    image: ${TEST_IMAGE}\n    ${loop}\n    deploy:\n      replicas: 3\n      placement: { max_replicas_per_node: 1 }\n      resources: { reservations: { cpus: "0.01", memory: 4M } }\n`);
+  const fd = await runBaton(['deploy', '-f', flapFile, '--timeout', '4'], c.env);
+  t.not(fd.code, 0, 'one of three (one per node) has nowhere to go while h1 is held');
+  t.match(fd.stdout + fd.stderr, /held|flapping|cordoned/, fd.stdout + fd.stderr);
+  t.same((await c.running([h1], 'flap')).length, 0, 'nothing new on the held h1');
+  t.equal((await c.running(c.tb.hosts, 'flap')).length, 2, 'the other two run on the other hosts');
 
   const bad = await runBaton(['node', 'drain', h1.name, '--deadline', 'soon'], c.env);
   t.equal(bad.code, 2);
