@@ -15,6 +15,7 @@ import { joinCluster, loadNodeTls, nodeCredentials, renewAtMs, renewCertificate,
 import { parseJoinToken, type JoinToken } from '../shared/security/token.js';
 import { defaultNodeRole, type NodeRole } from '../shared/model/node-role.js';
 import { DisconnectGuard } from './disconnect-guard.js';
+import { ReplicaCheckpoint } from './replica-checkpoint.js';
 import { Session } from './session.js';
 import { Worker } from './worker.js';
 
@@ -194,8 +195,11 @@ export class Agent {
       },
       // Log streams end with their session, so a chunk with no session has no reader.
       (chunk) => this.session?.send({ log_chunk: chunk }) ?? true,
+      {},
+      new ReplicaCheckpoint(this.dataDir, this.log),
     );
     this.worker.start();
+    void this.restoreReplicas();
     // Cut off from the start until the first welcome: replicas with on_disconnect.stop_after count from here.
     this.guard = new DisconnectGuard({ list: () => this.worker.executor.list(), stop: (id, reason) => this.worker.stopCutOff(id, reason), log: this.log });
     this.guard.disconnected();
@@ -215,6 +219,23 @@ export class Agent {
     await this.worker?.close({ deleteIngressTable: this.options.cleanupIngress === true });
     this.client?.close();
     this.state = 'stopped';
+  }
+
+  /**
+   * The replicas of the last run, supervised again (worker.restore): retried every 5 s while the
+   * engine cannot list them, until the first session (from then on the coordinator says what runs).
+   */
+  private async restoreReplicas(): Promise<void> {
+    while (!this.stopping && this.sessions === 0) {
+      try {
+        const n = await this.worker.restore();
+        if (n > 0) this.log.info({ replicas: n }, 'supervising the replicas of the last run again');
+        return;
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'cannot list containers to take back the last run; retrying');
+        await new Promise((r) => setTimeout(r, 5000).unref());
+      }
+    }
   }
 
   private async run(): Promise<void> {

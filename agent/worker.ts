@@ -19,6 +19,7 @@ import { RestartSupervisor } from './supervisor/restart-supervisor.js';
 import { LogStreams } from './log-stream.js';
 import { Ingress, localVerdict, type IngressOptions } from './ingress/ingress.js';
 import { Volumes } from './volumes.js';
+import type { ReplicaCheckpoint } from './replica-checkpoint.js';
 
 /** How many answered command ids are remembered for de-duplication. */
 const REMEMBERED_COMMANDS = 2000;
@@ -31,6 +32,8 @@ export class Worker {
   readonly ingress: Ingress;
   /** The node's Baton volumes: listed for reports, removed per stack. */
   readonly volumes: Volumes;
+  /** The allocations of the last Reconcile (the coordinator's complete set); undefined: none came yet. */
+  private expected: ReadonlySet<string> | undefined;
 
   constructor(
     docker: Docker,
@@ -43,6 +46,8 @@ export class Worker {
     sendLog: (chunk: LogChunk) => boolean,
     /** The ingress's table and tools (tests); by default `table ip baton` via `nft`. */
     ingress: Partial<Omit<IngressOptions, 'nodeId' | 'log'>> = {},
+    /** Where the replicas it was told to run are kept for a restart while cut off; none: not kept. */
+    private readonly checkpoint?: ReplicaCheckpoint,
   ) {
     this.executor = new DockerExecutor({ docker, nodeId, logger: log });
     this.logs = new LogStreams({ docker, list: () => this.executor.list(), log, send: sendLog });
@@ -60,6 +65,8 @@ export class Worker {
         // now); a running replica's health turning healthy or unhealthy changes neither.
         const healthOnly = s.state === 'running' && (s.health === 'healthy' || s.health === 'unhealthy');
         if (!healthOnly) this.volumes.changed();
+        // Given up on (its policy, a start the engine refused, stop_after): a restarted agent does not take it back.
+        if (s.state === 'failed') this.checkpoint?.delete(s.allocationId);
         this.emit(toEvent(s));
       },
     });
@@ -80,6 +87,34 @@ export class Worker {
   sessionEnded(): void {
     this.logs.abortAll('session ended');
     this.ingress.newSession();
+  }
+
+  /**
+   * After the agent's own restart, before any session: supervises again each replica of the last
+   * run whose container still exists (restarts per policy, checks, stop_after), as if its start had
+   * just arrived. The coordinator's first Reconcile then removes what it no longer wants. Resolves
+   * to how many were taken back; throws when the engine cannot list (the caller retries).
+   */
+  async restore(): Promise<number> {
+    if (!this.checkpoint) return 0;
+    const specs = await this.checkpoint.load();
+    if (specs.length === 0) return 0;
+    const existing = new Set((await this.executor.list()).map((c) => c.allocationId));
+    // The coordinator spoke first: its set stands, the last run's specs only for what it still wants.
+    if (this.expected) {
+      this.checkpoint.retain(this.expected);
+      return 0;
+    }
+    let n = 0;
+    for (const spec of specs) {
+      if (!existing.has(spec.allocationId)) {
+        this.checkpoint.delete(spec.allocationId);
+        continue;
+      }
+      n++;
+      void this.supervisor.run(spec).catch((err: Error) => this.log.error({ err: err.message, allocationId: spec.allocationId }, 'run failed'));
+    }
+    return n;
   }
 
   /** The ingress part of a report; undefined until an endpoint set arrived. */
@@ -107,6 +142,7 @@ export class Worker {
    * period, and reports it failed with the reason.
    */
   async stopCutOff(allocationId: string, reason: string): Promise<void> {
+    this.checkpoint?.delete(allocationId);
     const stopped = await this.supervisor.stop(allocationId, this.supervisor.stopGraceMs(allocationId) ?? 10_000, reason);
     if (!stopped.ok) throw new Error(stopped.error);
   }
@@ -151,6 +187,7 @@ export class Worker {
         const parsed = fromStartReplica(cmd.start!);
         if (!parsed.ok) return parsed.error;
         const spec = parsed.value;
+        this.checkpoint?.put(spec);
         // Accepted once the supervisor owns it; how the start goes is reported as events.
         void this.supervisor.run(spec).catch((err: Error) => this.log.error({ err: err.message, allocationId: spec.allocationId }, 'run failed'));
         return undefined;
@@ -166,6 +203,7 @@ export class Worker {
           const drained = await this.ingress.drainBeforeStop(s.allocation_id, graceMs);
           if (drained.open > 0) this.log.info({ allocationId: s.allocation_id, open: drained.open, waitedMs: drained.waitedMs }, 'stopping with connections still open: grace period over');
         }
+        this.checkpoint?.delete(s.allocation_id);
         const stopped = await this.supervisor.stop(s.allocation_id, graceMs);
         if (!stopped.ok) return stopped.error;
         if (s.remove) {
@@ -177,6 +215,8 @@ export class Worker {
       case 'reconcile': {
         // Everything Baton-labelled that the coordinator no longer expects here is stale.
         const expected = new Set(cmd.reconcile!.allocation_ids);
+        this.expected = expected;
+        this.checkpoint?.retain(expected);
         const errors: string[] = [];
         for (const c of await this.executor.list()) {
           if (expected.has(c.allocationId)) continue;
