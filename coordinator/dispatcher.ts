@@ -27,8 +27,8 @@ export interface DispatcherOptions {
 }
 
 export class Dispatcher {
-  /** allocation id -> when the last start/stop command for it was sent (memory only). */
-  private readonly sentAt = new Map<string, number>();
+  /** Allocation id -> when its last start or stop was sent, and which: only the same command waits for resendMs. */
+  private readonly sentAt = new Map<string, { atMs: number; kind: 'start' | 'stop' }>();
   /** Containers of unknown allocations -> when their removal was last asked for. */
   private readonly strayAt = new Map<string, number>();
   private seq = 0;
@@ -119,8 +119,11 @@ export class Dispatcher {
     for (const a of this.store.allocations()) {
       if (!connected.has(a.nodeId)) continue;
       const o = observed.get(a.id);
-      const last = this.sentAt.get(a.id);
-      if (last !== undefined && now - last < this.resendMs) continue;
+      const sent = this.sentAt.get(a.id);
+      const want = a.desired === 'run' ? 'start' : 'stop';
+      // A stop right after a start (baton rm just after a deploy) goes at once; the same command is re-sent after resendMs.
+      if (sent !== undefined && sent.kind === want && now - sent.atMs < this.resendMs) continue;
+      const last = sent?.kind === want ? sent.atMs : undefined;
       if (a.desired === 'run' && o?.state !== 'running') {
         const svc = state.stacks[a.stack]?.services[a.service];
         // Only allocations of the current spec are started (with it); an older one waits for its rollout.
@@ -133,7 +136,7 @@ export class Dispatcher {
         if (!files.ok) {
           // Names only: the message never carries content. Retried every resendMs (the secret may be restored).
           this.log.warn({ allocationId: a.id, service: `${a.stack}/${a.service}`, error: files.error }, 'replica not started: a secret or config it mounts is unavailable');
-          this.sentAt.set(a.id, now);
+          this.sentAt.set(a.id, { atMs: now, kind: 'start' });
           continue;
         }
         const cmd = {
@@ -141,11 +144,11 @@ export class Dispatcher {
           ...(Object.keys(extraHosts).length ? { extraHosts } : {}),
           ...(files.value.length ? { files: files.value } : {}),
         } as const;
-        if (this.pool.send(a.nodeId, cmd)) this.sentAt.set(a.id, now);
+        if (this.pool.send(a.nodeId, cmd)) this.sentAt.set(a.id, { atMs: now, kind: 'start' });
       } else if (a.desired === 'stop' && o) {
         const stopGraceMs = state.stacks[a.stack]?.services[a.service]?.spec.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
         const cmd = { kind: 'stop', commandId: this.commandId(), allocationId: a.id, remove: true, stopGraceMs, reason: a.stopReason ?? '' } as const;
-        if (this.pool.send(a.nodeId, cmd)) this.sentAt.set(a.id, now);
+        if (this.pool.send(a.nodeId, cmd)) this.sentAt.set(a.id, { atMs: now, kind: 'stop' });
       }
     }
     for (const id of this.sentAt.keys()) if (!state.allocations[id]) this.sentAt.delete(id);
