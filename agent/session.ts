@@ -8,7 +8,7 @@ import type { AgentMessage } from '../shared/grpc/gen/baton/v1/AgentMessage.js';
 import type { AgentServiceClient } from '../shared/grpc/gen/baton/v1/AgentService.js';
 import type { CoordinatorMessage__Output } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import type { Logger } from '../shared/logger.js';
-import { containerToWire, hostUsageToWire } from '../shared/observations.js';
+import { containersToWireDelta, containerToWire, describedBy, hostUsageToWire } from '../shared/observations.js';
 import { ingressReportToWire } from '../shared/wire/ingress.js';
 import { volumeInventoryToWire } from '../shared/wire/volume.js';
 import { BATON_VERSION, PROTOCOL_VERSION } from '../shared/version.js';
@@ -75,6 +75,9 @@ export class Session {
         let sessionId = '';
         // The volume list version this session's coordinator has (0: none yet).
         let volumesSent = 0;
+        // What this session has said of each container (the hello, then each report), for the delta encoding.
+        const helloContainers = engine.containers.map(containerToWire);
+        const described = describedBy(helloContainers);
         const sendReport = async () => {
           if (sampling) return; // a slow sample skips a beat rather than piling up
           sampling = true;
@@ -91,7 +94,8 @@ export class Session {
                 host: hostUsageToWire(host),
                 docker_up: eng.up,
                 docker_error: eng.error,
-                containers: eng.containers.map(containerToWire),
+                // A container described as before goes as its usage only (proto ContainerState.unchanged).
+                containers: containersToWireDelta(eng.containers, described),
                 // Once an endpoint set arrived: what this node applied and what flows through it.
                 ...(ingress ? { ingress: ingressReportToWire(ingress) } : {}),
                 // Only when changed since this session's last report (the first one always has them).
@@ -148,7 +152,7 @@ export class Session {
             role: o.role ?? 'worker',
             agent_version: BATON_VERSION,
             docker_version: engine.version,
-            containers: engine.containers.map(containerToWire),
+            containers: helloContainers,
             protocol: PROTOCOL_VERSION,
           },
         });

@@ -7,6 +7,7 @@ import type { AgentServiceHandlers } from '../shared/grpc/gen/baton/v1/AgentServ
 import type { CoordinatorMessage } from '../shared/grpc/gen/baton/v1/CoordinatorMessage.js';
 import { systemClock, type Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import type { ContainerObservation } from '../shared/observations.js';
 import { BATON_VERSION } from '../shared/version.js';
 import type { AgentEvent } from './agent-event.js';
 import type { CoordinatorMetrics } from './metrics.js';
@@ -46,6 +47,8 @@ export function agentServiceHandlers(pool: NodePool, log: Logger, options: Agent
 class AgentSession {
   private state: 'awaiting-hello' | 'active' | 'closed' = 'awaiting-hello';
   private sessionId = '';
+  /** What this session last said of each container (its hello, then each report): fills in the ones a report marks unchanged. */
+  private described: ReadonlyMap<string, ContainerObservation> = new Map();
   private nodeId = '';
   private helloTimer: NodeJS.Timeout | undefined;
   private windowStartMs = 0;
@@ -125,6 +128,7 @@ class AgentSession {
       this.state = 'active';
       this.sessionId = admitted.sessionId;
       this.nodeId = intro.nodeId;
+      this.described = byContainerId(intro.containers);
       this.log.info({ nodeId: intro.nodeId, name: intro.name, peer: this.peer, sessionId: this.sessionId }, 'agent session started');
       this.call.write({
         welcome: {
@@ -144,11 +148,12 @@ class AgentSession {
           this.fail(Status.FAILED_PRECONDITION, `report for unknown session ${JSON.stringify(r.session_id.slice(0, 64))}`);
           return;
         }
-        const parsed = parseReport(r);
+        const parsed = parseReport(r, this.described);
         if (!parsed.ok) {
           this.fail(Status.INVALID_ARGUMENT, parsed.error);
           return;
         }
+        this.described = byContainerId(parsed.value.containers);
         this.options.metrics?.onReport(parsed.value.sentAtMs, this.clock.now());
         if (!this.pool.report(this.sessionId, parsed.value)) {
           this.fail(Status.FAILED_PRECONDITION, `session ${this.sessionId} is no longer current`);
@@ -217,6 +222,12 @@ class AgentSession {
       // Already closed.
     }
   }
+}
+
+function byContainerId(list: readonly ContainerObservation[]): Map<string, ContainerObservation> {
+  const out = new Map<string, ContainerObservation>();
+  for (const c of list) out.set(c.containerId, c);
+  return out;
 }
 
 function safePeer(call: Call): string {

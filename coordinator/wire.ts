@@ -53,14 +53,18 @@ export function parseHello(h: Hello__Output): Result<NodeIntroduction> {
   });
 }
 
-export function parseReport(r: Report__Output): Result<UsageReport> {
+/**
+ * A report, its containers marked `unchanged` filled in from `described` (what this session said
+ * of them last: its hello's or its previous report's observations, by container id).
+ */
+export function parseReport(r: Report__Output, described: ReadonlyMap<string, ContainerObservation> = new Map()): Result<UsageReport> {
   const h = r.host;
   if (h) {
     for (const [k, v] of Object.entries(h)) {
       if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return fail(`report.host.${k}: expected a non-negative number, got ${String(v)}`);
     }
   }
-  const containers = parseContainers(r.containers, 'report.containers');
+  const containers = parseContainers(r.containers, 'report.containers', described);
   if (!containers.ok) return containers;
   const ingress = r.ingress ? ingressReportFromWire(r.ingress) : undefined;
   if (ingress && !ingress.ok) return ingress;
@@ -91,12 +95,28 @@ export function parseReport(r: Report__Output): Result<UsageReport> {
   });
 }
 
-function parseContainers(list: ContainerState__Output[], path: string): Result<ContainerObservation[]> {
+/** `described` undefined: a hello, where every container must be described in full. */
+function parseContainers(list: ContainerState__Output[], path: string, described?: ReadonlyMap<string, ContainerObservation>): Result<ContainerObservation[]> {
   if (list.length > MAX_CONTAINERS) return fail(`${path}: ${list.length} containers, more than ${MAX_CONTAINERS}`);
   const out: ContainerObservation[] = [];
   for (const [i, c] of list.entries()) {
     if (c.container_id === '' || c.container_id.length > 128) return fail(`${path}.${i}.container_id: expected 1-128 characters`);
     if (!Number.isFinite(c.cpu_percent) || c.cpu_percent < 0) return fail(`${path}.${i}.cpu_percent: expected a non-negative number`);
+    if (c.unchanged) {
+      // Usage only: the rest is what this session said before.
+      const before = described?.get(c.container_id);
+      if (!described) return fail(`${path}.${i}.unchanged: a hello describes every container in full`);
+      if (!before) return fail(`${path}.${i}.unchanged: container ${JSON.stringify(c.container_id.slice(0, 64))} was not described before on this session`);
+      const { cpuUsageNs: _before, ...description } = before;
+      out.push({
+        ...description,
+        cpuPercent: c.cpu_percent,
+        memoryBytes: Math.max(0, c.memory_bytes),
+        memoryLimitBytes: Math.max(0, c.memory_limit_bytes),
+        ...(c.cpu_usage_ns > 0 && Number.isFinite(c.cpu_usage_ns) ? { cpuUsageNs: c.cpu_usage_ns } : {}),
+      });
+      continue;
+    }
     const labels = checkLabels(c.labels, `${path}.${i}.labels`);
     if (!labels.ok) return labels;
     if (c.ip_address !== '' && !isIPv4(c.ip_address)) return fail(`${path}.${i}.ip_address: expected a dotted IPv4 address or empty, got ${JSON.stringify(c.ip_address.slice(0, 40))}`);

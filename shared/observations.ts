@@ -43,6 +43,40 @@ export interface ContainerObservation {
   ports?: readonly PortMapping[];
 }
 
+/**
+ * A report's containers for a session that last described them as `described` (container id ->
+ * the key of what it said): a container whose description did not change goes as its usage only,
+ * with `unchanged` set (proto ContainerState.unchanged). `described` is updated to this report.
+ */
+export function containersToWireDelta(list: readonly ContainerObservation[], described: Map<string, string>): ContainerState[] {
+  const seen = new Set<string>();
+  const out = list.map((c) => {
+    seen.add(c.containerId);
+    const full = containerToWire(c);
+    const key = descriptionKey(full);
+    if (described.get(c.containerId) === key) return usageOnly(full);
+    described.set(c.containerId, key);
+    return full;
+  });
+  for (const id of described.keys()) if (!seen.has(id)) described.delete(id);
+  return out;
+}
+
+/** What a session's hello said of its containers, for containersToWireDelta. */
+export function describedBy(list: readonly ContainerState[]): Map<string, string> {
+  return new Map(list.map((c) => [c.container_id!, descriptionKey(c)]));
+}
+
+/** Everything of a container's state but its usage, as one comparable string. */
+function descriptionKey(c: ContainerState): string {
+  const { cpu_percent: _cpu, memory_bytes: _mem, memory_limit_bytes: _limit, cpu_usage_ns: _ns, ...rest } = c;
+  return JSON.stringify(rest);
+}
+
+function usageOnly(c: ContainerState): ContainerState {
+  return { container_id: c.container_id, cpu_percent: c.cpu_percent, memory_bytes: c.memory_bytes, memory_limit_bytes: c.memory_limit_bytes, cpu_usage_ns: c.cpu_usage_ns, unchanged: true };
+}
+
 export function containerToWire(c: ContainerObservation): ContainerState {
   return {
     container_id: c.containerId,

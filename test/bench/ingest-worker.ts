@@ -10,7 +10,9 @@
 //              (or plaintext, for a coordinator started with --insecure), and report at 1 Hz.
 // The coordinator receives what a real agent sends; to leave the 2-core machine to the
 // coordinator, each agent encodes the parts of its report that never change (host usage,
-// containers) once, with the generated serializer, and per send only session, seq and time.
+// containers) once, with the generated serializer, and per send only session, seq and time. Its
+// containers never change, so its reports carry them as the real agent sends steady ones: usage
+// only, marked unchanged (the hello described them); --full-containers sends them in full.
 // An agent whose stream (or join) fails tries again after the real agent's jittered backoff.
 import 'reflect-metadata';
 import * as grpc from '@grpc/grpc-js';
@@ -70,6 +72,14 @@ function varint(n: number): Buffer {
 
 /** Containers per agent (ingest.ts --containers; 3 by default, as the bench always had). */
 const PER_AGENT = Number(process.env.BATON_BENCH_CONTAINERS ?? 3);
+/** ingest.ts --full-containers: every report describes each container in full, as agents did before the delta encoding. */
+const FULL = process.env.BATON_BENCH_FULL_CONTAINERS === '1';
+
+/** A report's containers as the real agent sends steady ones (shared/observations.ts containersToWireDelta): usage only, the rest as the hello said. */
+function steadyContainers(i: number, startedAtMs: number) {
+  if (FULL) return containers(i, startedAtMs);
+  return containers(i, startedAtMs).map((c) => ({ container_id: c.container_id, cpu_percent: c.cpu_percent, memory_bytes: c.memory_bytes, memory_limit_bytes: c.memory_limit_bytes, unchanged: true }));
+}
 
 function containers(i: number, startedAtMs: number) {
   return Array.from({ length: PER_AGENT }, (_, k) => k).map((k) => ({
@@ -233,7 +243,7 @@ function startAgent(i: number, attempt = 0, settled?: () => void): void {
           },
           docker_up: true,
           docker_error: '',
-          containers: containers(i, startedAtMs),
+          containers: steadyContainers(i, startedAtMs),
         },
       }),
     );

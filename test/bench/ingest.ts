@@ -5,7 +5,7 @@
 // reporting (handshakeMs). Prints one JSON object:
 // {agents, joinsPerSec, join, handshakeMs, connectWelcomeMs, reportsPerSec, coordinatorCpuPercent,
 //  workersCpuPercent, othersCpuPercent, coordinatorRssMb, p99ReportLagMs, falseEvictions, ...}; progress on stderr.
-// Usage: npm run bench:ingest -- [--agents 5000] [--seconds 30] [--workers 2] [--ramp 400 (agents started per second)] [--containers 3 (per agent)]
+// Usage: npm run bench:ingest -- [--agents 5000] [--seconds 30] [--workers 2] [--ramp 400 (agents started per second)] [--containers 3 (per agent)] [--full-containers]
 //   [--join-concurrency N (joins in flight in all; default: every agent at once)] [--probes 200]
 //   [--insecure (plaintext, no joins: the figures without TLS, for comparison)] [--cpu-prof DIR (V8 profiles of the coordinator and the workers)]
 // streamFailures counts agent streams that failed (each agent then reconnects, as real agents do).
@@ -43,6 +43,8 @@ const joinConcurrency = arg('join-concurrency', agents);
 const probes = arg('probes', 200);
 // Containers each simulated agent reports (the workers read it from the environment they inherit).
 process.env.BATON_BENCH_CONTAINERS = String(arg('containers', 3));
+// --full-containers: every report describes its containers in full (no delta encoding), for comparison.
+if (process.argv.includes('--full-containers')) process.env.BATON_BENCH_FULL_CONTAINERS = '1';
 const insecure = process.argv.includes('--insecure');
 const profDir = option('cpu-prof');
 /** The burst's bound: joins still failing after it count as not joined. */
@@ -145,6 +147,7 @@ try {
   const result = {
     agents,
     containersPerAgent: Number(process.env.BATON_BENCH_CONTAINERS),
+    containerReports: process.env.BATON_BENCH_FULL_CONTAINERS === '1' ? 'full every report (--full-containers)' : 'usage only once described (unchanged)',
     tls: insecure ? 'off (--insecure)' : 'mutual TLS (node certificates from the join)',
     ...(join_ ? { joinsPerSec: join_.joinsPerSec, join: join_ } : {}),
     ...(handshake ? { handshakeMs: handshake } : {}),

@@ -20,6 +20,7 @@ export interface ContainerState {
   'ip_address'?: (string);
   'ports'?: (_baton_v1_PortMapping)[];
   'cpu_usage_ns'?: (number | string | Long);
+  'unchanged'?: (boolean);
 }
 
 export interface ContainerState__Output {
@@ -39,4 +40,5 @@ export interface ContainerState__Output {
   'ip_address': (string);
   'ports': (_baton_v1_PortMapping__Output)[];
   'cpu_usage_ns': (number);
+  'unchanged': (boolean);
 }
