@@ -24,28 +24,8 @@ ${o.services ?? ''}`;
 
 const deploy = (h: Harness, text: string) => h.stacks.deploy({ text, file: 'compose.yaml', stackName: undefined, env: {} });
 
-async function cluster(nodes: Record<string, NodeSpec>, ...texts: string[]): Promise<Harness> {
-  const h = new Harness();
-  for (const [id, spec] of Object.entries(nodes)) h.join(id, spec);
-  h.reportAll();
-  for (const text of texts) await deploy(h, text);
-  h.reportAll();
-  await h.round();
-  await h.settle(3);
-  for (const id of Object.keys(nodes)) h.sent(id);
-  return h;
-}
-
-/** Replicas of `service` whose container runs and that should run, by node. */
-function runningOn(h: Harness, service = 'web'): Record<string, number> {
-  const out: Record<string, number> = {};
-  const containers = h.containers();
-  for (const a of Object.values(h.store.state.allocations)) {
-    if (a.service !== service || a.desired !== 'run' || containers.get(a.id)?.state !== 'running') continue;
-    out[a.nodeId] = (out[a.nodeId] ?? 0) + 1;
-  }
-  return out;
-}
+const cluster = (nodes: Record<string, NodeSpec>, ...texts: string[]) => Harness.settled(nodes, ...texts);
+const runningOn = (h: Harness, service = 'web') => h.runningByNode(service);
 const total = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
 
 /** The planner's input from the harness's state, as the Rebalancer builds it. */
