@@ -23,7 +23,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { seededRng } from '../../shared/random.js';
 import { TEST_IMAGE, testbedSkip } from '../fixtures/docker-env.js';
-import { applyToModel, describeFault, faultStack, planFault, runFault, type Fault, type FaultModel } from '../fixtures/faults.js';
+import { FAULT_KINDS, applyToModel, describeFault, faultStack, planFault, runFault, type Fault, type FaultModel } from '../fixtures/faults.js';
 import { runBaton, sleep } from '../fixtures/processes.js';
 import { startCluster, type BenchCluster } from '../fixtures/testbed-cluster.js';
 
@@ -136,6 +136,8 @@ t.test('seeded fault campaign on three namespace hosts', { skip }, async (t) => 
   const seed = process.env.BATON_FAULT_SEED ? Number(process.env.BATON_FAULT_SEED) : randomInt(2 ** 31);
   const rounds = process.env.BATON_FAULT_ROUNDS ? Number(process.env.BATON_FAULT_ROUNDS) : 3;
   const kinds = process.env.BATON_FAULT_KINDS?.split(',').filter(Boolean) as Fault['kind'][] | undefined;
+  const unknown = kinds?.filter((k) => !FAULT_KINDS.includes(k)) ?? [];
+  if (unknown.length || kinds?.length === 0) throw new Error(`BATON_FAULT_KINDS: expected some of ${FAULT_KINDS.join(', ')}; got ${process.env.BATON_FAULT_KINDS}`);
   if (!Number.isInteger(seed) || !Number.isInteger(rounds) || rounds < 1) throw new Error('BATON_FAULT_SEED and BATON_FAULT_ROUNDS: expected integers (rounds >= 1)');
   const rerun = `BATON_FAULT_SEED=${seed} BATON_FAULT_ROUNDS=${rounds}${kinds ? ` BATON_FAULT_KINDS=${kinds.join(',')}` : ''}`;
   t.comment(`seed ${seed}, ${rounds} rounds (${rerun} repeats this run)`);
@@ -170,6 +172,15 @@ t.test('seeded fault campaign on three namespace hosts', { skip }, async (t) => 
 
   const initial = await converge('the first deploy');
   t.same(initial, [], `converged after the first deploy (seed ${seed})`);
+  // The check reads Docker: a Baton-labelled container no agent owns (another node's label, so no
+  // agent removes it) is a stray it reports, and one baton ps does not know.
+  const h1 = c.tb.host(1);
+  const planted = await h1.docker(['run', '-d', '--label', 'io.baton.allocation=planted', '--label', 'io.baton.node=nobody', '--label', 'io.baton.stack=fa', '--label', 'io.baton.service=rep', '--label', 'io.baton.replica=9', TEST_IMAGE, 'sleep', '600']);
+  t.equal(planted.code, 0, 'a Baton-labelled container planted by hand', { stderr: planted.stderr });
+  const seen = await divergence(c, model);
+  t.match(seen, [/^stray fa\/rep\.9 \(allocation planted\) running on /, /^baton ps has no row for rep\.9 \(allocation planted\)/], 'a planted stray is seen');
+  t.equal((await h1.docker(['rm', '-f', planted.stdout.trim()])).code, 0, 'and removed');
+
   for (let round = 1; round <= rounds && !t.counts.fail; round++) {
     const f = planFault(rng, model, c.tb.hosts.length, { downAfterMs: DOWN_AFTER_MS }, round, kinds);
     history.push(`round ${round}: ${describeFault(f)}`);

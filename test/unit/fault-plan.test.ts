@@ -51,3 +51,15 @@ t.test('only an acknowledged scale or deploy changes the model', async (t) => {
   t.same(applyToModel({ kind: 'long-cut', host: 2, cutMs: 5000 }, m), m);
   t.match(faultStack('img', { replicas: 4, envTag: 'r9' }), /FAULT_ROUND: "r9"[\s\S]*replicas: 4\n[\s\S]*mode: global/);
 });
+
+t.test('drawing from some kinds only', async (t) => {
+  const rng = seededRng(1);
+  const m: FaultModel = { replicas: 3, envTag: 'r0' };
+  for (let i = 0; i < 50; i++) {
+    const f = planFault(rng, m, 3, bounds, i, ['drain-during']);
+    if (f.kind !== 'drain-during' || f.inner.kind === 'drain-during') t.fail(`drains only: ${describeFault(f)}`);
+    const g = planFault(rng, m, 3, bounds, i, ['long-cut', 'agent-kill']);
+    if (g.kind !== 'long-cut' && g.kind !== 'agent-kill') t.fail(`long-cut or agent-kill: ${describeFault(g)}`);
+  }
+  t.pass('50 rounds each');
+});
