@@ -3,12 +3,13 @@
 // host's dockerd (each restarted after a random delay); a link cut longer than the eviction bound;
 // a flap shorter than it; a `docker kill` of a managed container; a `baton scale` or `baton
 // deploy` (new replicas and environment) issued right before a coordinator kill -9; a `baton node
-// drain --detach` during one of the others (uncordoned after). After each round everything is
-// healed, and the test waits (up to 60 s) until, read from each host's own Docker: every slot of
-// the replicated service runs in exactly one container with the acknowledged environment, the
-// global service once on every host that takes work (at most once elsewhere), no other Baton
-// container runs, and `baton ps --json` names exactly those containers, on those hosts, running;
-// and that it still holds a second later.
+// drain --detach` during one of the others (uncordoned after); and two compounds beyond the
+// issue's list: a host crash (agent and dockerd at once) and a coordinator kill during a long cut.
+// After each round everything is healed, and the test waits (up to 60 s) until, read from each
+// host's own Docker: every slot of the replicated service runs in exactly one container with the
+// acknowledged environment, the global service once on every host that takes work (at most once
+// elsewhere), no other Baton container runs, and `baton ps --json` names exactly those
+// containers, on those hosts, running; and that it still holds a second later.
 //
 // The coordinator runs with --suspect-after-ms 1500 --down-after-ms 3000 (eviction after 3 s of
 // silence instead of 5) and --unhealthy-engine-after 3s --healthy-hold 3s, so rounds are short.

@@ -28,13 +28,13 @@ t.test('faults are sized against the eviction bound, targets in range', async (t
   const { faults } = sequence(7, 2000);
   const flat = faults.flatMap((f) => (f.kind === 'drain-during' ? [f, f.inner] : [f]));
   const kinds = new Set(flat.map((f) => f.kind));
-  t.same([...kinds].sort(), ['agent-kill', 'container-kill', 'coordinator-kill', 'deploy-then-coordinator-kill', 'drain-during', 'engine-kill', 'long-cut', 'scale-then-coordinator-kill', 'short-flap'], 'every kind is drawn');
+  t.same([...kinds].sort(), ['agent-kill', 'container-kill', 'coordinator-kill', 'coordinator-kill-during-cut', 'deploy-then-coordinator-kill', 'drain-during', 'engine-kill', 'host-crash', 'long-cut', 'scale-then-coordinator-kill', 'short-flap'], 'every kind is drawn');
   let model: FaultModel = { replicas: 3, envTag: 'r0' };
   for (const f of faults) {
     for (const g of f.kind === 'drain-during' ? [f.inner] : []) t.not(g.kind, 'drain-during', 'a drain never wraps a drain');
     for (const g of f.kind === 'drain-during' ? [f, f.inner] : [f]) {
       if ('host' in g && (g.host < 1 || g.host > 3)) t.fail(`host out of range: ${describeFault(g)}`);
-      if (g.kind === 'long-cut' && g.cutMs <= bounds.downAfterMs) t.fail(`a long cut not longer than the bound: ${describeFault(g)}`);
+      if ((g.kind === 'long-cut' || g.kind === 'coordinator-kill-during-cut') && g.cutMs <= bounds.downAfterMs) t.fail(`a long cut not longer than the bound: ${describeFault(g)}`);
       if (g.kind === 'short-flap' && g.cutsMs.some((ms) => ms >= bounds.downAfterMs)) t.fail(`a flap not shorter than the bound: ${describeFault(g)}`);
       if (g.kind === 'container-kill' && g.service === 'rep' && (g.replica < 1 || g.replica > model.replicas)) t.fail(`killing a slot that is not desired: ${describeFault(g)} with ${model.replicas} replicas`);
     }
