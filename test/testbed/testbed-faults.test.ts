@@ -3,7 +3,8 @@
 // host's dockerd (each restarted after a random delay); a link cut longer than the eviction bound;
 // a flap shorter than it; a `docker kill` of a managed container; a `baton scale` or `baton
 // deploy` (new replicas and environment) issued right before a coordinator kill -9; a `baton node
-// drain --detach` during one of the others (uncordoned after); and two compounds beyond the
+// drain --detach` during one of the others (uncordoned a second after, or once drained: then that
+// host's Docker must run no replica of the replicated service); and two compounds beyond the
 // issue's list: a host crash (agent and dockerd at once) and a coordinator kill during a long cut.
 // After each round everything is healed, and the test waits (up to 60 s) until, read from each
 // host's own Docker: every slot of the replicated service runs in exactly one container with the
@@ -193,7 +194,7 @@ t.test('seeded fault campaign on three namespace hosts', { skip }, async (t) => 
     } catch (err) {
       inflicted = (err as Error).message;
     }
-    t.equal(inflicted, '', `round ${round}: the fault was inflicted and healed (seed ${seed})`);
+    t.equal(inflicted, '', `round ${round}: the fault was inflicted and healed, its own checks held (seed ${seed})`);
     model = applyToModel(f, model);
     const diff = await converge(describeFault(f));
     t.same(diff, [], `round ${round} converged: rep ${model.replicas} slots once each (FAULT_ROUND=${model.envTag}), glob per host, no strays, baton ps agrees (seed ${seed})`, {

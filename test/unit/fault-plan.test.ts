@@ -47,7 +47,7 @@ t.test('only an acknowledged scale or deploy changes the model', async (t) => {
   const m: FaultModel = { replicas: 3, envTag: 'r0' };
   t.same(applyToModel({ kind: 'scale-then-coordinator-kill', replicas: 5, downMs: 1 }, m), { replicas: 5, envTag: 'r0' });
   t.same(applyToModel({ kind: 'deploy-then-coordinator-kill', replicas: 1, envTag: 'r4', downMs: 1 }, m), { replicas: 1, envTag: 'r4' });
-  t.same(applyToModel({ kind: 'drain-during', host: 1, afterMs: 0, inner: { kind: 'scale-then-coordinator-kill', replicas: 2, downMs: 1 } }, m), { replicas: 2, envTag: 'r0' });
+  t.same(applyToModel({ kind: 'drain-during', host: 1, afterMs: 0, inner: { kind: 'scale-then-coordinator-kill', replicas: 2, downMs: 1 }, untilDrained: false }, m), { replicas: 2, envTag: 'r0' });
   t.same(applyToModel({ kind: 'long-cut', host: 2, cutMs: 5000 }, m), m);
   t.match(faultStack('img', { replicas: 4, envTag: 'r9' }), /FAULT_ROUND: "r9"[\s\S]*replicas: 4\n[\s\S]*mode: global/);
 });
