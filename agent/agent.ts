@@ -48,6 +48,9 @@ export interface AgentOptions {
   logger?: Logger;
 }
 
+/** How long a starting agent waits for a welcome before it takes back the last run (restoreReplicas). */
+const RESTORE_AFTER_MS = 5000;
+
 export type AgentState = 'starting' | 'connecting' | 'connected' | 'stopping' | 'stopped';
 
 export class Agent {
@@ -74,6 +77,8 @@ export class Agent {
   private engine!: DockerObserver;
   private worker!: Worker;
   private guard!: DisconnectGuard;
+  /** Set while restoreReplicas waits: the first session attempt ended without a welcome. */
+  private firstAttemptFailed: (() => void) | undefined;
   private session: Session | undefined;
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
@@ -222,10 +227,22 @@ export class Agent {
   }
 
   /**
-   * The replicas of the last run, supervised again (worker.restore): retried every 5 s while the
-   * engine cannot list them, until the first session (from then on the coordinator says what runs).
+   * The replicas of the last run, supervised again (worker.restore), only when the coordinator
+   * cannot be reached: after the first session attempt failed, or no welcome came within
+   * RESTORE_AFTER_MS. A reachable coordinator says what runs itself (its Reconcile and starts), and
+   * taking back containers it has already replaced elsewhere would run them twice for a moment.
+   * Retried every 5 s while the engine cannot list them, until the first session.
    */
   private async restoreReplicas(): Promise<void> {
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, RESTORE_AFTER_MS);
+      t.unref();
+      this.firstAttemptFailed = () => {
+        clearTimeout(t);
+        r();
+      };
+    });
+    this.firstAttemptFailed = undefined;
     while (!this.stopping && this.sessions === 0) {
       try {
         const n = await this.worker.restore();
@@ -245,6 +262,7 @@ export class Agent {
       const creds = await this.credentialsForSession().catch((err: Error) => ({ ok: false as const, error: err.message }));
       if (!creds.ok) {
         this.log.error({ err: creds.error }, 'cannot connect to the coordinator');
+        this.firstAttemptFailed?.();
         attempt++;
         await this.sleep(backoffDelayMs(attempt, this.options.backoff));
         continue;
@@ -264,6 +282,7 @@ export class Agent {
       if (this.stopping) break;
       this.guard.disconnected();
       attempt = established ? 0 : attempt + 1;
+      if (!established) this.firstAttemptFailed?.();
       const delay = backoffDelayMs(attempt, this.options.backoff);
       this.log.info({ delayMs: delay, attempt }, 'reconnecting');
       await this.sleep(delay);
