@@ -85,10 +85,6 @@ export class ReplicaCheckpoint {
     if (changed) this.save();
   }
 
-  has(allocationId: string): boolean {
-    return this.specs.has(allocationId);
-  }
-
   /** Resolves once what was changed so far is on disk. */
   async flushed(): Promise<void> {
     while (this.writing) await this.writing;

@@ -15,7 +15,7 @@ import type { Volumes } from './volumes.js';
 import type { NodePool, NodeView } from './node-pool.js';
 import { dependencyProgress, dependents, waitingServices } from './dependency-gate.js';
 import { desiredSlots } from './desired-slots.js';
-import { observedReplicas, type ObservedNow } from './observed.js';
+import { observedReplicas, servingReplicas, type ObservedNow } from './observed.js';
 import { applyPlan } from './plan-apply.js';
 import { reconcile, type NodeLiveness } from './reconciler.js';
 import { pendingMoves, stepRebalance } from './rebalance/progress.js';
@@ -210,8 +210,7 @@ export class ControlLoop {
       ]),
     );
     // What a drain waits for before it stops a copy: its replacement running and healthy (or unchecked).
-    const serving = new Set<string>();
-    for (const [id, o] of observed) if (o.state === 'running' && o.health !== 'starting' && o.health !== 'unhealthy') serving.add(id);
+    const serving = servingReplicas(observed);
     // The allocations by service, grouped at most once a round and only when a rollout or a
     // dependency needs them.
     let grouped: Map<string, DeepReadonly<AllocationRecord>[]> | undefined;

@@ -50,3 +50,13 @@ export function observedReplicas(views: readonly NodeView[], allocations: DeepRe
   }
   return out;
 }
+
+/**
+ * Allocations whose container runs and is healthy (or has no check): what a drain or a rebalance
+ * waits for before it stops the copy it replaces.
+ */
+export function servingReplicas(observed: ReadonlyMap<string, ObservedNow>): Set<string> {
+  const out = new Set<string>();
+  for (const [id, o] of observed) if (o.state === 'running' && o.health !== 'starting' && o.health !== 'unhealthy') out.add(id);
+  return out;
+}

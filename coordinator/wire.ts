@@ -108,13 +108,7 @@ function parseContainers(list: ContainerState__Output[], path: string, described
       if (!described) return fail(`${path}.${i}.unchanged: a hello describes every container in full`);
       if (!before) return fail(`${path}.${i}.unchanged: container ${JSON.stringify(c.container_id.slice(0, 64))} was not described before on this session`);
       const { cpuUsageNs: _before, ...description } = before;
-      out.push({
-        ...description,
-        cpuPercent: c.cpu_percent,
-        memoryBytes: Math.max(0, c.memory_bytes),
-        memoryLimitBytes: Math.max(0, c.memory_limit_bytes),
-        ...(c.cpu_usage_ns > 0 && Number.isFinite(c.cpu_usage_ns) ? { cpuUsageNs: c.cpu_usage_ns } : {}),
-      });
+      out.push({ ...description, ...usageOf(c) });
       continue;
     }
     const labels = checkLabels(c.labels, `${path}.${i}.labels`);
@@ -127,9 +121,7 @@ function parseContainers(list: ContainerState__Output[], path: string, described
       name: c.name.slice(0, MAX_TEXT),
       image: c.image.slice(0, MAX_TEXT),
       state: c.state.slice(0, 32),
-      cpuPercent: c.cpu_percent,
-      memoryBytes: Math.max(0, c.memory_bytes),
-      memoryLimitBytes: Math.max(0, c.memory_limit_bytes),
+      ...usageOf(c),
       labels: labels.value,
       exitCode: c.exit_code,
       startedAtMs: c.started_at_ms,
@@ -139,10 +131,19 @@ function parseContainers(list: ContainerState__Output[], path: string, described
       healthOutput: c.health_output.slice(0, MAX_TEXT),
       ...(c.ip_address ? { ipAddress: c.ip_address } : {}),
       ...(ports.value.length ? { ports: ports.value } : {}),
-      ...(c.cpu_usage_ns > 0 && Number.isFinite(c.cpu_usage_ns) ? { cpuUsageNs: c.cpu_usage_ns } : {}),
     });
   }
   return ok(out);
+}
+
+/** A container state's usage fields: all a report carries of a container marked unchanged. */
+function usageOf(c: ContainerState__Output): Pick<ContainerObservation, 'cpuPercent' | 'memoryBytes' | 'memoryLimitBytes' | 'cpuUsageNs'> {
+  return {
+    cpuPercent: c.cpu_percent,
+    memoryBytes: Math.max(0, c.memory_bytes),
+    memoryLimitBytes: Math.max(0, c.memory_limit_bytes),
+    ...(c.cpu_usage_ns > 0 && Number.isFinite(c.cpu_usage_ns) ? { cpuUsageNs: c.cpu_usage_ns } : {}),
+  };
 }
 
 function checkLabels(labels: Record<string, string>, path: string): Result<Record<string, string>> {

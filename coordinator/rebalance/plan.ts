@@ -6,7 +6,7 @@
 // proposed only when it strictly improves the strategy's metric. Never run automatically.
 import { isSticky } from '../sticky.js';
 import { runsCurrentSpec } from '../allocation-spec.js';
-import { planBatch, snapshotOf, type ReplicaRequest, type SchedNode, type SnapshotNode } from '../scheduler/index.js';
+import { heldBack, planBatch, snapshotOf, type ReplicaRequest, type SchedNode, type SnapshotNode } from '../scheduler/index.js';
 import { replicaRequestsFor } from '../scheduler/requests.js';
 import { serviceKey } from '../slot-key.js';
 import type { RolloutRecord } from '../rollout/record.js';
@@ -76,7 +76,7 @@ export type RebalanceResult =
 
 /** Takes new work: ready and not cordoned, draining, unhealthy or held. */
 export function takesWork(n: SnapshotNode): boolean {
-  return n.status === 'ready' && !n.schedule && !n.unhealthy && n.flaps?.heldUntilMs === undefined;
+  return n.status === 'ready' && !heldBack(n);
 }
 
 function metricsOf(nodes: readonly SchedNode[]): LoadMetrics {

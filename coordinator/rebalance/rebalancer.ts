@@ -6,7 +6,7 @@ import type { Clock } from '../../shared/clock.js';
 import { ConflictError, InputError, NotFoundError } from '../../shared/errors.js';
 import type { EventLog } from '../event-log.js';
 import type { NodeView } from '../node-pool.js';
-import { observedReplicas } from '../observed.js';
+import { observedReplicas, servingReplicas } from '../observed.js';
 import type { DeepReadonly, RebalanceRecord } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { planRebalance, type LoadMetrics, type RebalancePlan } from './plan.js';
@@ -59,8 +59,7 @@ export class Rebalancer {
     const state = this.store.state;
     if (!req.dryRun && state.rebalance?.state === 'running') throw new ConflictError(`rebalance ${state.rebalance.id} is still running: start another once it is done`);
     const views = this.pool.list();
-    const running = new Set<string>();
-    for (const [id, o] of observedReplicas(views, state.allocations)) if (o.state === 'running' && o.health !== 'starting' && o.health !== 'unhealthy') running.add(id);
+    const running = servingReplicas(observedReplicas(views, state.allocations));
     const moving = new Set(state.rebalance?.state === 'running' ? state.rebalance.moves.filter((m) => m.state === 'pending').map((m) => m.allocationId) : []);
     const r = planRebalance({
       stacks: state.stacks,

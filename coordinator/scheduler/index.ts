@@ -26,6 +26,6 @@ export {
   type Filter,
 } from './filters.js';
 export { PlanState } from './plan-state.js';
-export { snapshotOf, type SnapshotAllocation, type SnapshotNode } from './snapshot.js';
+export { heldBack, snapshotOf, type SnapshotAllocation, type SnapshotNode } from './snapshot.js';
 export { replicaRequestsFor } from './requests.js';
 export { fillBar, planExitCode, planToJson, plainServiceName, renderPlanText, type PlanJson } from './render.js';

@@ -25,6 +25,11 @@ interface Placed {
   byService: Record<string, number>;
 }
 
+/** Held back from new work by an operator or by Baton: cordoned, draining or drained, unhealthy, or held after flapping. */
+export function heldBack(n: Pick<SnapshotNode, 'schedule' | 'unhealthy' | 'flaps'>): boolean {
+  return Boolean(n.unhealthy || n.schedule || n.flaps?.heldUntilMs !== undefined);
+}
+
 /** Nodes in the given order with what their allocations reserve; only `desired: 'run'` ones count. */
 export function snapshotOf(nodes: readonly SnapshotNode[], allocations: Iterable<SnapshotAllocation>): SchedNode[] {
   const placed = new Map<string, Placed>();
@@ -46,7 +51,7 @@ export function snapshotOf(nodes: readonly SnapshotNode[], allocations: Iterable
       status: n.status,
       labels: n.labels,
       ...(n.role ? { role: n.role } : {}),
-      ...(n.unhealthy || n.schedule || n.flaps?.heldUntilMs !== undefined
+      ...(heldBack(n)
         ? { availability: n.unhealthy || n.schedule?.state === 'draining' ? ('draining' as const) : ('cordoned' as const) }
         : {}),
       cpuMillis: n.capacity.cpuMillis,
