@@ -59,11 +59,7 @@ t.test('health checks on a real engine', { skip }, async (t) => {
     });
   const trail = (id: string) => coord.events(id).map((e) => `${e.state}/${e.restarts}/${e.health}`);
   /** The latest report's view of the allocation's container. */
-  const reported = (id: string) =>
-    coord.received
-      .filter((m) => m.body === 'report')
-      .at(-1)
-      ?.report!.containers.find((c) => c.labels['io.baton.allocation'] === id);
+  const reported = (id: string) => coord.describedContainer(id);
   const timings = { interval_ms: 1000, timeout_ms: 1000, retries: 2, start_period_ms: 0 };
 
   await t.test('CMD check: healthy as Docker says; the served file removed: unhealthy, restarted, healthy again', async (t) => {
