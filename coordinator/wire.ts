@@ -107,8 +107,7 @@ function parseContainers(list: ContainerState__Output[], path: string, described
       const before = described?.get(c.container_id);
       if (!described) return fail(`${path}.${i}.unchanged: a hello describes every container in full`);
       if (!before) return fail(`${path}.${i}.unchanged: container ${JSON.stringify(c.container_id.slice(0, 64))} was not described before on this session`);
-      const { cpuUsageNs: _before, ...description } = before;
-      out.push({ ...description, ...usageOf(c) });
+      out.push(observation(before, c));
       continue;
     }
     const labels = checkLabels(c.labels, `${path}.${i}.labels`);
@@ -116,34 +115,57 @@ function parseContainers(list: ContainerState__Output[], path: string, described
     if (c.ip_address !== '' && !isIPv4(c.ip_address)) return fail(`${path}.${i}.ip_address: expected a dotted IPv4 address or empty, got ${JSON.stringify(c.ip_address.slice(0, 40))}`);
     const ports = portMappingsFromWire(c.ports, `${path}.${i}.ports`);
     if (!ports.ok) return ports;
-    out.push({
-      containerId: c.container_id,
-      name: c.name.slice(0, MAX_TEXT),
-      image: c.image.slice(0, MAX_TEXT),
-      state: c.state.slice(0, 32),
-      ...usageOf(c),
-      labels: labels.value,
-      exitCode: c.exit_code,
-      startedAtMs: c.started_at_ms,
-      restartCount: c.restart_count,
-      // A value this coordinator does not know is kept out rather than passed on as health.
-      health: toHealthStatus(c.health) ?? 'none',
-      healthOutput: c.health_output.slice(0, MAX_TEXT),
-      ...(c.ip_address ? { ipAddress: c.ip_address } : {}),
-      ...(ports.value.length ? { ports: ports.value } : {}),
-    });
+    out.push(
+      observation(
+        {
+          containerId: c.container_id,
+          name: c.name.slice(0, MAX_TEXT),
+          image: c.image.slice(0, MAX_TEXT),
+          state: c.state.slice(0, 32),
+          labels: labels.value,
+          exitCode: c.exit_code,
+          startedAtMs: c.started_at_ms,
+          restartCount: c.restart_count,
+          // A value this coordinator does not know is kept out rather than passed on as health.
+          health: toHealthStatus(c.health) ?? 'none',
+          healthOutput: c.health_output.slice(0, MAX_TEXT),
+          ...(c.ip_address ? { ipAddress: c.ip_address } : {}),
+          ...(ports.value.length ? { ports: ports.value } : {}),
+        },
+        c,
+      ),
+    );
   }
   return ok(out);
 }
 
-/** A container state's usage fields: all a report carries of a container marked unchanged. */
-function usageOf(c: ContainerState__Output): Pick<ContainerObservation, 'cpuPercent' | 'memoryBytes' | 'memoryLimitBytes' | 'cpuUsageNs'> {
-  return {
+/**
+ * A container's observation: its description (from this state, or for one marked unchanged from
+ * what the session said before) with this state's usage fields, all a report carries of a
+ * container marked unchanged. One object literal of one shape, written out: this runs for every
+ * container of every report (50,000 a second at 5,000 agents), and V8 builds `{ ...a, ...b }` or
+ * a rest-destructured copy several times slower.
+ */
+function observation(d: Omit<ContainerObservation, 'cpuPercent' | 'memoryBytes' | 'memoryLimitBytes' | 'cpuUsageNs'>, c: ContainerState__Output): ContainerObservation {
+  const o: ContainerObservation = {
+    containerId: d.containerId,
+    name: d.name,
+    image: d.image,
+    state: d.state,
     cpuPercent: c.cpu_percent,
     memoryBytes: Math.max(0, c.memory_bytes),
     memoryLimitBytes: Math.max(0, c.memory_limit_bytes),
-    ...(c.cpu_usage_ns > 0 && Number.isFinite(c.cpu_usage_ns) ? { cpuUsageNs: c.cpu_usage_ns } : {}),
+    labels: d.labels,
+    exitCode: d.exitCode,
+    startedAtMs: d.startedAtMs,
+    restartCount: d.restartCount,
+    health: d.health,
+    healthOutput: d.healthOutput,
   };
+  if (c.cpu_usage_ns > 0 && Number.isFinite(c.cpu_usage_ns)) o.cpuUsageNs = c.cpu_usage_ns;
+  if (d.ipAddress !== undefined) o.ipAddress = d.ipAddress;
+  if (d.ports !== undefined) o.ports = d.ports;
+  return o;
 }
 
 function checkLabels(labels: Record<string, string>, path: string): Result<Record<string, string>> {
