@@ -87,7 +87,7 @@ export class FlapTracker {
   /** Ends holds and forgets old downs; the control loop calls it every round. True when something changed. */
   expire(nowMs: number): boolean {
     const changes: [string, NodeFlaps | undefined, boolean][] = [];
-    for (const n of Object.values(this.store.state.nodes)) {
+    for (const n of this.store.nodes()) {
       if (!n.flaps) continue;
       const next = expireFlaps(n.flaps, nowMs, this.policy);
       const released = n.flaps.heldUntilMs !== undefined && next?.heldUntilMs === undefined;

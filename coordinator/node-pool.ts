@@ -120,6 +120,8 @@ export class NodePool {
    * time is not the node's `checkAtMs` is a superseded one and is skipped.
    */
   private readonly deadlines = new FlatQueue<string>();
+  /** The node records sorted (sortedRecords), for the store's node list `of`. */
+  private order: { of: readonly NodeRecord[]; list: readonly NodeRecord[] } | undefined;
 
   constructor(
     private readonly store: Store,
@@ -300,10 +302,34 @@ export class NodePool {
     return rec && this.view(rec);
   }
 
+  /** Every node, by name (then id). */
   list(): NodeView[] {
-    return Object.values(this.store.state.nodes)
-      .map((n) => this.view(n))
-      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    return this.sortedRecords().map((n) => this.view(n));
+  }
+
+  /**
+   * The node records by name, then id. Sorted again only when a record was added, replaced or
+   * removed (store.nodes() is then a new list), and then from the previous order with the new
+   * records at its end: nearly sorted input, which the engine's merge sort takes in about one
+   * comparison a record rather than log2(n) (a control-loop round at 10,000 nodes sorted 130,000
+   * times with localeCompare, every 100 ms while agents joined).
+   */
+  private sortedRecords(): readonly NodeRecord[] {
+    const records = this.store.nodes();
+    if (this.order?.of === records) return this.order.list;
+    const current = new Map(records.map((r) => [r.id, r]));
+    const next: NodeRecord[] = [];
+    for (const r of this.order?.list ?? []) {
+      const now = current.get(r.id);
+      if (now) {
+        next.push(now);
+        current.delete(r.id);
+      }
+    }
+    for (const r of current.values()) next.push(r);
+    next.sort(byName);
+    this.order = { of: records, list: next };
+    return next;
   }
 
   /** Ends every live session (coordinator shutdown). */
@@ -441,6 +467,8 @@ export class NodePool {
     for (const listener of this.statusListeners) listener(updated, from, t.to, t.reason);
   }
 }
+
+const byName = (a: NodeRecord, b: NodeRecord) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
 
 /** Where the node's silence is counted from: its last report, or the end of a restart's grace. */
 function silentSince(l: Live): number {

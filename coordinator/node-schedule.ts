@@ -114,7 +114,7 @@ export class NodeSchedules {
   /** What each draining node still has to move (drainRemaining over the current state). */
   remaining(): Map<string, string[]> {
     const state = this.store.state;
-    return drainRemaining(Object.values(state.nodes), state.stacks, this.store.allocations());
+    return drainRemaining(this.store.nodes(), state.stacks, this.store.allocations());
   }
 
   /**
@@ -181,7 +181,7 @@ export class NodeSchedules {
    */
   finishDrains(nowMs: number, lostNow: ReadonlyMap<string, readonly string[]> = new Map()): void {
     const state = this.store.state;
-    const remaining = drainRemaining(Object.values(state.nodes), state.stacks, this.store.allocations());
+    const remaining = drainRemaining(this.store.nodes(), state.stacks, this.store.allocations());
     if (remaining.size === 0) return;
     const done = [...remaining].filter(([, left]) => left.length === 0).map(([id]) => id);
     const lost = [...lostNow].filter(([id, l]) => l.length && remaining.has(id));

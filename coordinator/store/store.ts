@@ -7,7 +7,7 @@ import { Low, Memory } from 'lowdb';
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DurableJsonFile, StateFileError } from './durable-file.js';
-import { checkState, emptyState, type AllocationRecord, type DeepReadonly, type State } from './schema.js';
+import { checkState, emptyState, type AllocationRecord, type DeepReadonly, type NodeRecord, type State } from './schema.js';
 import { UndoJournal } from './undo-journal.js';
 
 export interface StoreOptions {
@@ -54,6 +54,8 @@ export class Store {
   private lastWriteMs = 0;
   /** `Object.values` of an allocations object, kept until a transaction adds, replaces or removes a record. */
   private allocationList: { of: object; list: readonly DeepReadonly<AllocationRecord>[] } | undefined;
+  /** `Object.values` of a nodes object, kept as `allocationList` is. */
+  private nodeList: { of: object; list: readonly DeepReadonly<NodeRecord>[] } | undefined;
 
   private constructor(
     private readonly db: Low<State>,
@@ -104,6 +106,17 @@ export class Store {
   }
 
   /**
+   * Every node record, as `Object.values(state.nodes)` lists them, kept until a transaction adds,
+   * replaces or removes a node record (a hello replaces its node's): at 10,000 nodes the object is
+   * in dictionary mode and every control-loop round lists it several times.
+   */
+  nodes(): readonly DeepReadonly<NodeRecord>[] {
+    const of = this.db.data.nodes;
+    if (this.nodeList?.of !== of) this.nodeList = { of, list: Object.values(of) };
+    return this.nodeList.list;
+  }
+
+  /**
    * Applies `fn` to the state and schedules a coalesced write; returns what `fn` returns. All or
    * nothing: when `fn` throws, its writes are undone and the state is as it was.
    */
@@ -112,6 +125,7 @@ export class Store {
     if (this.inTransaction) throw new Error('store.transact called inside a transaction');
     const journal = new UndoJournal();
     const allocations = this.db.data.allocations;
+    const nodes = this.db.data.nodes;
     let result: T;
     this.inTransaction = true;
     try {
@@ -119,12 +133,14 @@ export class Store {
     } catch (err) {
       // Undone writes put the same records back, but possibly in a new key order: listed afresh too.
       if (journal.wrote(allocations)) this.allocationList = undefined;
+      if (journal.wrote(nodes)) this.nodeList = undefined;
       journal.undo();
       throw err;
     } finally {
       this.inTransaction = false;
     }
     if (journal.wrote(allocations)) this.allocationList = undefined;
+    if (journal.wrote(nodes)) this.nodeList = undefined;
     this.dirty = true;
     this.schedule();
     return result;
