@@ -148,3 +148,24 @@ t.test('onContainersChange: called for a change in state or health (not usage), 
   send('exited', 'healthy');
   t.same(seen, ['running/starting', 'running/healthy', 'exited/healthy'], 'each call sees the report that caused it');
 });
+
+t.test('the node list stays sorted and current as nodes join, rejoin under a new name, change status and leave', async (t) => {
+  const { pool, join, run } = setup();
+  const store = (pool as unknown as { store: Store }).store;
+  const names = () => pool.list().map((n) => n.name);
+  for (const id of ['n3', 'n1', 'n2']) join(id);
+  t.same(names(), ['n1', 'n2', 'n3'], 'sorted by name, not by join order');
+  t.equal(store.nodes(), store.nodes(), 'the store keeps its node list between calls');
+  // A hello under a new name replaces the record: the list is sorted again.
+  const s = pool.admit({ nodeId: 'n1', name: 'z-last', address: '', capacity: { cpuMillis: 1000, memoryBytes: 1e9, diskBytes: 0 }, labels: {}, role: 'worker', agentVersion: 't', dockerVersion: 't', containers: [] }, { peer: 'ipv4:10.0.0.9:5000', end: () => {}, send: () => {} });
+  t.ok(!s.ok, 'a second live session is refused (the first still reports)');
+  run(3_000);
+  const again = pool.admit({ nodeId: 'n1', name: 'z-last', address: '', capacity: { cpuMillis: 1000, memoryBytes: 1e9, diskBytes: 0 }, labels: {}, role: 'worker', agentVersion: 't', dockerVersion: 't', containers: [] }, { peer: 'ipv4:10.0.0.9:5000', end: () => {}, send: () => {} });
+  t.ok(again.ok, 'the silent session is superseded');
+  t.same(names(), ['n2', 'n3', 'z-last'], 'the renamed node moves to its new place');
+  // A status change writes inside the records (the same record objects): the views show it.
+  run(6_000);
+  t.same(pool.list().map((n) => n.status), ['down', 'down', 'down'], 'statuses changed in place are seen');
+  t.ok(pool.remove('n2', false, 'test').ok, 'a down node can be removed');
+  t.same(names(), ['n3', 'z-last'], 'a removed node leaves the list');
+});
