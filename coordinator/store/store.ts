@@ -40,6 +40,24 @@ export class DataDirLockedError extends Error {
   }
 }
 
+/**
+ * `Object.values` of one of the state's record collections, kept until a transaction adds, replaces
+ * or removes a record in it (writes inside a record keep it: it holds the records themselves).
+ */
+class KeptValues<T> {
+  private kept: { of: object; list: readonly T[] } | undefined;
+
+  of(collection: Readonly<Record<string, T>>): readonly T[] {
+    if (this.kept?.of !== collection) this.kept = { of: collection, list: Object.values(collection) };
+    return this.kept.list;
+  }
+
+  /** After a transaction, or before its undo: a write to the collection itself makes the list stale. */
+  forgetIfWritten(journal: UndoJournal, collection: object): void {
+    if (journal.wrote(collection)) this.kept = undefined;
+  }
+}
+
 export class Store {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
@@ -52,10 +70,8 @@ export class Store {
   /** Wall time the last file write ended and how long it took (stringify, write, fsyncs). */
   private lastWriteEndMs = 0;
   private lastWriteMs = 0;
-  /** `Object.values` of an allocations object, kept until a transaction adds, replaces or removes a record. */
-  private allocationList: { of: object; list: readonly DeepReadonly<AllocationRecord>[] } | undefined;
-  /** `Object.values` of a nodes object, kept as `allocationList` is. */
-  private nodeList: { of: object; list: readonly DeepReadonly<NodeRecord>[] } | undefined;
+  private readonly allocationList = new KeptValues<DeepReadonly<AllocationRecord>>();
+  private readonly nodeList = new KeptValues<DeepReadonly<NodeRecord>>();
 
   private constructor(
     private readonly db: Low<State>,
@@ -100,9 +116,7 @@ export class Store {
    * `desired`) keeps the list: it holds the records themselves.
    */
   allocations(): readonly DeepReadonly<AllocationRecord>[] {
-    const of = this.db.data.allocations;
-    if (this.allocationList?.of !== of) this.allocationList = { of, list: Object.values(of) };
-    return this.allocationList.list;
+    return this.allocationList.of(this.db.data.allocations);
   }
 
   /**
@@ -111,9 +125,7 @@ export class Store {
    * in dictionary mode and every control-loop round lists it several times.
    */
   nodes(): readonly DeepReadonly<NodeRecord>[] {
-    const of = this.db.data.nodes;
-    if (this.nodeList?.of !== of) this.nodeList = { of, list: Object.values(of) };
-    return this.nodeList.list;
+    return this.nodeList.of(this.db.data.nodes);
   }
 
   /**
@@ -132,15 +144,15 @@ export class Store {
       result = journal.unwrap(fn(journal.track(this.db.data)));
     } catch (err) {
       // Undone writes put the same records back, but possibly in a new key order: listed afresh too.
-      if (journal.wrote(allocations)) this.allocationList = undefined;
-      if (journal.wrote(nodes)) this.nodeList = undefined;
+      this.allocationList.forgetIfWritten(journal, allocations);
+      this.nodeList.forgetIfWritten(journal, nodes);
       journal.undo();
       throw err;
     } finally {
       this.inTransaction = false;
     }
-    if (journal.wrote(allocations)) this.allocationList = undefined;
-    if (journal.wrote(nodes)) this.nodeList = undefined;
+    this.allocationList.forgetIfWritten(journal, allocations);
+    this.nodeList.forgetIfWritten(journal, nodes);
     this.dirty = true;
     this.schedule();
     return result;
