@@ -15,7 +15,8 @@ NODE_WEB_IMAGE=baton/node-web:test
 NODE_WEB_SERVER=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/test/fixtures/images/node-web/server.mjs
 # nftables: the agent programs the ingress with nft (issue 9).
 # systemd: for systemd-analyze verify of the units `baton agent install` writes (test/docker/daemon-install).
-PACKAGES=(docker.io busybox-static iproute2 iptables nftables conntrack systemd)
+# wrk: the HTTP load client of bench:ingress (C, so it does not take a core from the hosts it measures).
+PACKAGES=(docker.io busybox-static iproute2 iptables nftables conntrack systemd wrk)
 # Applets the tests rely on; a pre-existing image missing any of them is rebuilt.
 APPLETS=(sh httpd sleep echo cat ls wget nc true false env ps kill date)
 DOCKERD_LOG=${BATON_DOCKERD_LOG:-/var/log/baton-ci-dockerd.log}

@@ -1,17 +1,30 @@
 // bench:ingress: what the ingress costs. One node-web replica (published 8080 -> 8080) pinned to
 // testbed host 1; from the root namespace (the coordinator's side), small keep-alive GETs with 64
-// concurrent connections (autocannon) and bulk downloads, each way in the same run:
+// concurrent connections and bulk downloads, each way in the same run:
 //   direct            host 1's address and the host port Docker published for the replica
 //   ingress, same     host 1's address, port 8080 (the kernel DNATs to the local container)
 //   ingress, other    host 2's address, port 8080 (DNAT to host 1, then Docker's DNAT there): the
 //                     harder case, and the one reported as ingressRps / ingressMBps / addedP99Ms
+// Where the work runs. All hosts here share one kernel and two CPUs, and a packet sent into a veth
+// is forwarded by the sending CPU within the sending syscall: without care, host 2's forwarding of
+// every reply runs inside the replica's own write() calls and takes from the replica's CPU, which no
+// second machine would. So each way is measured twice in the same run:
+//   cpus 'separate' (the headline figures)  the replica pinned to CPU 0 (host 1's CPU); host 2's and
+//                     the client's receive processing steered to CPU 1 (RPS on host 2's eth0 and on
+//                     the bridge), and wrk pinned there too: CPU 1 is host 2 and the client.
+//   cpus 'shared'     nothing pinned or steered (sharedCpus: the figures before this model).
 // agentRssMb: the largest VmRSS of the agent processes sampled while traffic went through the ingress.
 // Prints {directRps, ingressRps, rpsRatio, addedP99Ms, directMBps, ingressMBps, bulkRatio, agentRssMb, ...}.
-// Usage: npm run bench:ingress -- [--duration 10] [--connections 64] [--bulk-mb 256] [--streams 4]
+// The small requests come from wrk (C, one thread: apt-get install -y wrk; scripts/ci-setup.sh
+// installs it), so the client does not take a core of this two-core machine from the hosts it
+// measures; `--client autocannon` runs the earlier Node client (autocannon) instead, for comparison.
+// Usage: npm run bench:ingress -- [--duration 10] [--rounds 5] [--connections 64] [--bulk-mb 256] [--streams 4] [--client wrk|autocannon]
 import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NODE_WEB_IMAGE, TEST_IMAGE } from '../fixtures/docker-env.js';
 import type { TestbedHost } from '../fixtures/testbed.js';
@@ -25,6 +38,10 @@ const connections = argNumber('connections', 64);
 const bulkMb = argNumber('bulk-mb', 256);
 const streams = argNumber('streams', 4);
 const PUBLISHED = 8080;
+const rounds = argNumber('rounds', 5);
+const clientArg = process.argv.indexOf('--client');
+const client = clientArg >= 0 ? process.argv[clientArg + 1] : 'wrk';
+if (client !== 'wrk' && client !== 'autocannon') throw new Error(`--client ${client}: expected wrk or autocannon`);
 
 interface Small {
   rps: number;
@@ -36,9 +53,47 @@ interface Small {
   non2xx: number;
 }
 
-/** Keep-alive GET / for `durationS` over `connections` connections. Latency percentiles come from
- * every response's own time (sub-millisecond; autocannon's histogram keeps whole milliseconds). */
-async function small(url: string, seconds = durationS): Promise<Small> {
+/** Keep-alive GET / for `durationS` over `connections` connections, with the chosen client. */
+function small(url: string, seconds = durationS, pinCpu?: number): Promise<Small> {
+  return client === 'wrk' ? smallWrk(url, seconds, pinCpu) : smallAutocannon(url, seconds);
+}
+
+/** wrk's own summary, written by its `done` hook as one JSON line (latencies in microseconds, from
+ * its HdrHistogram of every request). */
+const WRK_SCRIPT = `done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('\\nWRK {"requests":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), e.connect, e.read, e.write, e.status, e.timeout))
+end
+`;
+
+async function smallWrk(url: string, seconds: number, pinCpu?: number): Promise<Small> {
+  const script = join(tmpdir(), `baton-bench-ingress-${process.pid}.lua`);
+  await writeFile(script, WRK_SCRIPT);
+  const wrk = ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', script, `${url}/`];
+  const [cmd, ...args] = pinCpu === undefined ? wrk : ['taskset', '-c', String(pinCpu), ...wrk];
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(cmd!, args, { timeout: (seconds + 30) * 1000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`wrk ${url}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not installed (apt-get install -y wrk, or --client autocannon)' : `${err.message} ${stderr}`}`)) : resolve(stdout),
+    ),
+  );
+  const line = /^WRK (\{.*\})$/m.exec(out)?.[1];
+  if (!line) throw new Error(`wrk ${url}: no summary in its output: ${out}`);
+  const w = JSON.parse(line) as { requests: number; durationUs: number; p50Us: number; p99Us: number; connect: number; read: number; write: number; status: number; timeout: number };
+  return {
+    rps: Math.round(w.requests / (w.durationUs / 1e6)),
+    p50Ms: w.p50Us / 1000,
+    p99Ms: w.p99Us / 1000,
+    requests: w.requests,
+    errors: w.connect + w.read + w.write,
+    timeouts: w.timeout,
+    non2xx: w.status,
+  };
+}
+
+/** The same with autocannon. Latency percentiles come from every response's own time
+ * (sub-millisecond; autocannon's histogram keeps whole milliseconds). */
+async function smallAutocannon(url: string, seconds: number): Promise<Small> {
   const latencies: number[] = [];
   const r = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon({ url, connections, duration: seconds, timeout: 5 }, (err, result) => (err ? reject(err as Error) : resolve(result)));
@@ -98,6 +153,23 @@ function probe(base: string): Promise<{ replica: string } | { error: string }> {
     req.on('timeout', () => req.destroy(Object.assign(new Error('no answer within 2 s'), { code: 'timeout' })));
     req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
   });
+}
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** The machine's CPU time so far, in clock ticks (all cores; /proc/stat's first line). */
+function cpuTicks(): { user: number; system: number; idle: number; softirq: number } {
+  const f = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  return { user: (f[0] ?? 0) + (f[1] ?? 0), system: f[2] ?? 0, idle: (f[3] ?? 0) + (f[4] ?? 0), softirq: (f[5] ?? 0) + (f[6] ?? 0) };
+}
+
+/** Where the machine's time went per request, in microseconds (everything on the machine: client,
+ * server, every host's kernel; softirq is mostly packet forwarding). Clock ticks are 10 ms. */
+type CpuModel = 'separate' | 'shared';
+interface CpuPerRequest { user: number; system: number; softirq: number; idle: number }
+function perRequest(a: ReturnType<typeof cpuTicks>, b: ReturnType<typeof cpuTicks>, requests: number): CpuPerRequest {
+  const us = (k: keyof CpuPerRequest) => r3(((b[k] - a[k]) * 10_000) / Math.max(1, requests));
+  return { user: us('user'), system: us('system'), softirq: us('softirq'), idle: us('idle') };
 }
 
 /** Samples every agent's VmRSS (MiB) every 250 ms until stopped; returns the largest seen. */
@@ -183,37 +255,85 @@ services:
   };
 
   // Warm the server's JIT so the first measured run is not the slow one.
-  await small(direct, 2);
-  const directSmall = await small(direct);
+  await small(direct, 3);
   const directMBps = await bulk(direct);
-  const directPart = { directRps: directSmall.rps, directP50Ms: directSmall.p50Ms, directP99Ms: directSmall.p99Ms, directMBps, direct: directSmall, hostPort };
 
   // The ingress half. A published port that equals the replica's host port means the container binds
   // it itself (no ingress); otherwise both node addresses must answer before anything is measured.
   const probes = { sameNode: await probe(viaSame), otherNode: await probe(viaOther) };
   const missing = Object.entries(probes).filter(([, p]) => 'error' in p);
   if (hostPort === PUBLISHED || missing.length > 0) {
+    const directSmall = await small(direct);
     const why =
       hostPort === PUBLISHED
         ? `the replica's container binds ${PUBLISHED} itself (Docker published ${PUBLISHED}, not an ephemeral port)`
         : missing.map(([k, p]) => `${k === 'sameNode' ? viaSame : viaOther}: ${(p as { error: string }).error}`).join('; ');
-    console.log(JSON.stringify({ ...directPart, ingressRps: null, ingressError: `no ingress on port ${PUBLISHED}: ${why}. The ingress (issue 9) is not active in this build; only the direct half was measured.` }));
+    console.log(JSON.stringify({ directRps: directSmall.rps, directP50Ms: directSmall.p50Ms, directP99Ms: directSmall.p99Ms, directMBps, direct: directSmall, hostPort, ingressRps: null, ingressError: `no ingress on port ${PUBLISHED}: ${why}. The ingress (issue 9) is not active in this build; only the direct half was measured.` }));
     exitCode = 1;
   } else {
     const rss = sampleRss([...c.agents.values()].map((a) => a.pid).filter((p): p is number => p !== undefined));
-    const otherSmall = await small(viaOther);
-    const sameSmall = await small(viaSame);
+    // The three ways in turn, `rounds` times, each round starting one further along, so drift over
+    // the run (the server's JIT and GC, the other processes here) falls on every way alike; each
+    // way's figure is the median of its rounds. Once per CPU model (see the top of this file).
+    const ways = { direct, otherNode: viaOther, sameNode: viaSame } as const;
+    type Way = keyof typeof ways;
+    type Run = Small & { cpu: CpuPerRequest };
+    const order = Object.keys(ways) as Way[];
+    const setCpus = async (model: CpuModel) => {
+      const all = `0-${availableParallelism() - 1}`;
+      const rps = model === 'separate' ? '2' : '0';
+      const steps = [
+        h1.docker(['update', '--cpuset-cpus', model === 'separate' ? '0' : all, replica!.id]),
+        h2.exec('unshare', ['-m', 'sh', '-c', `mount -t sysfs none /sys && echo ${rps} > /sys/class/net/eth0/queues/rx-0/rps_cpus`]),
+        writeFile(`/sys/class/net/${c.tb.bridge}/queues/rx-0/rps_cpus`, `${rps}\n`).then(() => ({ code: 0, stdout: '', stderr: '' })),
+      ];
+      for (const r of await Promise.all(steps)) if (r.code !== 0) throw new Error(`cpus ${model}: ${r.stderr}`);
+    };
+    const measure = async (model: CpuModel) => {
+      await setCpus(model);
+      const pin = model === 'separate' ? 1 : undefined;
+      await small(direct, 2, pin);
+      const runs: Record<Way, Run[]> = { direct: [], otherNode: [], sameNode: [] };
+      for (let r = 0; r < rounds; r++) {
+        for (let i = 0; i < order.length; i++) {
+          const way = order[(r + i) % order.length]!;
+          const before = cpuTicks();
+          const result = await small(ways[way], durationS, pin);
+          runs[way].push({ ...result, cpu: perRequest(before, cpuTicks(), result.requests) });
+        }
+      }
+      const med = (way: Way, pick: (x: Run) => number) => r3(percentile(runs[way].map(pick), 50));
+      const summary = (way: Way) => ({
+        rps: med(way, (x) => x.rps),
+        p50Ms: med(way, (x) => x.p50Ms),
+        p99Ms: med(way, (x) => x.p99Ms),
+        cpuUsPerRequest: { user: med(way, (x) => x.cpu.user), system: med(way, (x) => x.cpu.system), softirq: med(way, (x) => x.cpu.softirq), idle: med(way, (x) => x.cpu.idle) },
+        errors: runs[way].reduce((a, x) => a + x.errors + x.timeouts + x.non2xx, 0),
+        rounds: runs[way].map(({ rps, p50Ms, p99Ms }) => ({ rps, p50Ms, p99Ms })),
+      });
+      const [d, o, sm] = [summary('direct'), summary('otherNode'), summary('sameNode')];
+      return { direct: d, otherNode: o, sameNode: sm, rpsRatio: r3(o.rps / d.rps), addedP99Ms: r3(o.p99Ms - d.p99Ms), sameNodeRpsRatio: r3(sm.rps / d.rps), sameNodeAddedP99Ms: r3(sm.p99Ms - d.p99Ms) };
+    };
+    // The separate model needs a second CPU and a client that can be pinned (wrk, not autocannon,
+    // which runs in this process).
+    const models: CpuModel[] = client === 'wrk' && availableParallelism() >= 2 ? ['separate', 'shared'] : ['shared'];
+    const byModel = new Map<CpuModel, Awaited<ReturnType<typeof measure>>>();
+    for (const m of models) byModel.set(m, await measure(m));
+    const headline = byModel.get(models[0]!)!;
+    const shared = byModel.get('shared')!;
+    const [directSmall, otherSmall, sameSmall] = [headline.direct, headline.otherNode, headline.sameNode];
+    const directPart = { directRps: directSmall.rps, directP50Ms: directSmall.p50Ms, directP99Ms: directSmall.p99Ms, directMBps, direct: directSmall, hostPort };
     const ingressMBps = await bulk(viaOther);
     const ingressSameNodeMBps = await bulk(viaSame);
     const agentRssMb = rss.stop();
     const propagation = await propagationMs();
-    const r3 = (x: number) => Math.round(x * 1000) / 1000;
     console.log(
       JSON.stringify({
         ...directPart,
+        cpus: models[0],
         ingressRps: otherSmall.rps,
-        rpsRatio: r3(otherSmall.rps / directSmall.rps),
-        addedP99Ms: r3(otherSmall.p99Ms - directSmall.p99Ms),
+        rpsRatio: headline.rpsRatio,
+        addedP99Ms: headline.addedP99Ms,
         ingressP50Ms: otherSmall.p50Ms,
         ingressP99Ms: otherSmall.p99Ms,
         ingressMBps,
@@ -221,14 +341,21 @@ services:
         agentRssMb,
         ingressVia: 'another node (host 2 -> replica on host 1): the harder case; sameNode* is via the replica\'s own node',
         sameNodeRps: sameSmall.rps,
-        sameNodeRpsRatio: r3(sameSmall.rps / directSmall.rps),
-        sameNodeAddedP99Ms: r3(sameSmall.p99Ms - directSmall.p99Ms),
+        sameNodeRpsRatio: headline.sameNodeRpsRatio,
+        sameNodeAddedP99Ms: headline.sameNodeAddedP99Ms,
         sameNodeMBps: ingressSameNodeMBps,
         endpointPropagationMs: propagation,
         ingressOtherNode: otherSmall,
         ingressSameNode: sameSmall,
+        sharedCpus: models[0] === 'shared' ? undefined : {
+          directRps: shared.direct.rps, ingressRps: shared.otherNode.rps, rpsRatio: shared.rpsRatio, addedP99Ms: shared.addedP99Ms,
+          sameNodeRpsRatio: shared.sameNodeRpsRatio, sameNodeAddedP99Ms: shared.sameNodeAddedP99Ms,
+          direct: shared.direct, ingressOtherNode: shared.otherNode, ingressSameNode: shared.sameNode,
+        },
         connections,
         durationS,
+        rounds,
+        client,
         bulk: { streams, mbEach: bulkMb },
         targets: { rpsRatio: 0.9, addedP99Ms: 1 },
       }),
