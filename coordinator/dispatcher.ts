@@ -63,10 +63,10 @@ export class Dispatcher {
 
   /** A node's session started: tell it the complete set it should run; what is missing is started by the next round. */
   onSessionStart(nodeId: string): void {
-    const allocations = this.store.allocations();
-    const expected = allocations.filter((a) => a.nodeId === nodeId && a.desired === 'run').map((a) => a.id);
+    const on = this.store.allocationsOn(nodeId);
+    const expected = on.filter((a) => a.desired === 'run').map((a) => a.id);
     this.pool.send(nodeId, { kind: 'reconcile', commandId: this.commandId(), allocationIds: expected });
-    for (const a of allocations) if (a.nodeId === nodeId) this.sentAt.delete(a.id);
+    for (const a of on) this.sentAt.delete(a.id);
   }
 
   /** An ack or replica event from the node's agent (log output goes to the log router). */

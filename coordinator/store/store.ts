@@ -44,6 +44,8 @@ export class DataDirLockedError extends Error {
  * `Object.values` of one of the state's record collections, kept until a transaction adds, replaces
  * or removes a record in it (writes inside a record keep it: it holds the records themselves).
  */
+const NONE: readonly never[] = Object.freeze([]);
+
 class KeptValues<T> {
   private kept: { of: object; list: readonly T[] } | undefined;
 
@@ -72,6 +74,8 @@ export class Store {
   private lastWriteMs = 0;
   private readonly allocationList = new KeptValues<DeepReadonly<AllocationRecord>>();
   private readonly nodeList = new KeptValues<DeepReadonly<NodeRecord>>();
+  /** `allocations()` grouped by node, built from the kept list it was built from. */
+  private allocationsByNode: { of: readonly DeepReadonly<AllocationRecord>[]; byNode: Map<string, DeepReadonly<AllocationRecord>[]> } | undefined;
 
   private constructor(
     private readonly db: Low<State>,
@@ -117,6 +121,26 @@ export class Store {
    */
   allocations(): readonly DeepReadonly<AllocationRecord>[] {
     return this.allocationList.of(this.db.data.allocations);
+  }
+
+  /**
+   * The allocation records placed on `nodeId`, in `allocations()` order; rebuilt only when that
+   * list is (an allocation's node is set when it is created and never changed in place). An agent's
+   * hello asks for its node's: at 100,000 allocations, a scan per hello made a reconnect of
+   * 10,000 agents 10^9 comparisons.
+   */
+  allocationsOn(nodeId: string): readonly DeepReadonly<AllocationRecord>[] {
+    const list = this.allocations();
+    if (this.allocationsByNode?.of !== list) {
+      const byNode = new Map<string, DeepReadonly<AllocationRecord>[]>();
+      for (const a of list) {
+        const on = byNode.get(a.nodeId);
+        if (on) on.push(a);
+        else byNode.set(a.nodeId, [a]);
+      }
+      this.allocationsByNode = { of: list, byNode };
+    }
+    return this.allocationsByNode.byNode.get(nodeId) ?? NONE;
   }
 
   /**

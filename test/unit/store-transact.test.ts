@@ -92,3 +92,27 @@ t.test('allocations() lists what Object.values does, kept only while no record i
   t.same(store.allocations(), values(), 'after an undone transaction, as Object.values lists them');
   t.same(before.map((a) => a.id), ['a2', 'a1']);
 });
+
+t.test('allocationsOn(node) is the allocations on that node, following additions, replacements, removals and undos', async (t) => {
+  const store = seeded();
+  const on = (node: string) => store.allocationsOn(node).map((a) => a.id);
+  const scan = (node: string) => Object.values(store.state.allocations).filter((a) => a.nodeId === node).map((a) => a.id);
+  t.same(on('n1'), scan('n1'));
+  t.same(on('nowhere'), [], 'a node without allocations has none');
+  store.transact((s) => void (s.allocations.a2 = alloc('a2', { service: 'web', replica: 2, node: 'n2' })));
+  t.same(on('n2'), ['a2'], 'an added record is on its node');
+  store.transact((s) => void (s.allocations.a1 = { ...s.allocations.a1!, nodeId: 'n2' }));
+  t.same([on('n1'), on('n2')], [scan('n1'), scan('n2')], 'a replaced record moves with its node');
+  t.same(on('n1'), [], 'and leaves the old one');
+  store.transact((s) => void delete s.allocations.a2);
+  t.same(on('n2'), ['a1'], 'a removed record is gone');
+  t.throws(() =>
+    store.transact((s) => {
+      s.allocations.a3 = alloc('a3', { service: 'web', replica: 3, node: 'n2' });
+      throw new Error('boom');
+    }),
+  );
+  t.same(on('n2'), ['a1'], 'an undone addition is not listed');
+  store.transact((s) => void (s.allocations.a1!.desired = 'stop'));
+  t.equal(store.allocationsOn('n2')[0]!.desired, 'stop', 'a change inside a record shows');
+});
