@@ -2,6 +2,8 @@
 // nothing else of the CLI. scripts/build-agent.mjs bundles this file into dist/agent.mjs.
 // First, before anything else is compiled: V8 settings for the agent process.
 import './agent-v8-flags.js';
+// Date-to-string conversions that do not load ICU's time-zone names.
+import './agent-dates.js';
 import { registerAgent } from './launch.js';
 import { rootCommand, run } from './program.js';
 
