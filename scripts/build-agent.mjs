@@ -7,6 +7,7 @@
 // modules it replaces, which every `baton ps` paid at start-up.
 import { analyzeMetafile, build } from 'esbuild';
 import { chmod } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -85,6 +86,51 @@ const leanModules = {
   },
 };
 
+/**
+ * The part of proto/baton.proto the agent speaks, as protobufjs JSON: AgentService and JoinService
+ * and every type they reach (51 of 127 types; the enclosing messages of a nested one included), so
+ * the agent keeps no reflection objects, method definitions or client class for ControlService and
+ * the ~70 types only it uses. The bundled agent loads it with proto-loader's fromJSON (see
+ * shared/grpc/load.ts), which also skips parsing the .proto text at start-up.
+ */
+async function agentProtoJson() {
+  const pb = createRequire(createRequire(import.meta.url).resolve('@grpc/proto-loader'))('protobufjs');
+  const { readFile } = await import('node:fs/promises');
+  const options = JSON.parse(await readFile(join(root, 'shared', 'grpc', 'loader-options.json'), 'utf8'));
+  const proto = new pb.Root().loadSync(join(root, 'proto', 'baton.proto'), { keepCase: options.keepCase });
+  proto.resolveAll();
+  const services = ['baton.v1.AgentService', 'baton.v1.JoinService'].map((name) => proto.lookupService(name));
+  const kept = new Set(services);
+  const keep = (t) => {
+    if (!t || kept.has(t) || !(t instanceof pb.Type || t instanceof pb.Enum)) return;
+    kept.add(t);
+    keep(t.parent);
+    if (t instanceof pb.Type) for (const f of t.fieldsArray) keep(f.resolve().resolvedType);
+  };
+  for (const s of services) for (const m of s.methodsArray) (m.resolve(), keep(m.resolvedRequestType), keep(m.resolvedResponseType));
+  const json = proto.toJSON();
+  const prune = (ns, js) => {
+    for (const child of ns.nestedArray ?? []) {
+      const cj = js.nested?.[child.name];
+      if (!cj) continue;
+      const isLeaf = child instanceof pb.Type || child instanceof pb.Enum || child instanceof pb.Service;
+      if (isLeaf && !kept.has(child)) {
+        delete js.nested[child.name];
+        continue;
+      }
+      if (child.nestedArray?.length && cj.nested) {
+        prune(child, cj);
+        if (!Object.keys(cj.nested).length) delete cj.nested;
+      }
+      if (!isLeaf && !cj.nested) delete js.nested[child.name];
+    }
+  };
+  prune(proto, json);
+  // Fails the build if the services or a type they use went missing from the copy.
+  pb.Root.fromJSON(json).resolveAll();
+  return json;
+}
+
 /** What both bundles share: one minified ES module for Node 20. */
 const bundleOptions = {
   absWorkingDir: root,
@@ -100,7 +146,15 @@ const bundleOptions = {
   banner: { js: "import { createRequire as __batonRequire } from 'node:module'; const require = __batonRequire(import.meta.url);" },
 };
 
-const result = await build({ ...bundleOptions, entryPoints: ['shared/cli/agent-main.ts'], outfile: 'dist/agent.mjs', metafile: true, plugins: [leanModules] });
+const result = await build({
+  ...bundleOptions,
+  entryPoints: ['shared/cli/agent-main.ts'],
+  outfile: 'dist/agent.mjs',
+  metafile: true,
+  plugins: [leanModules],
+  // A string, parsed where it is used: a defined object would stay in memory for the life of the process.
+  define: { __BATON_AGENT_PROTO__: JSON.stringify(JSON.stringify(await agentProtoJson())) },
+});
 
 // The agent's certificate requests, run as a child process of the agent (agent/security/csr-child.ts).
 await build({ ...bundleOptions, entryPoints: ['agent/security/csr-main.ts'], outfile: 'dist/agent-csr.mjs' });
