@@ -88,7 +88,10 @@ export async function joinCluster(o: {
 }): Promise<Outcome<NodeTls>> {
   const proto = loadProto();
   const timeoutMs = o.timeoutMs ?? 10_000;
-  const untrusted = new proto.baton.v1.JoinService(o.target, grpc.credentials.createSsl(null, null, null, { rejectUnauthorized: false }), CHANNEL_OPTIONS) as JoinServiceClient;
+  // Nothing is verified on this connection, so it is given an empty list of roots: with none
+  // (null), grpc-js reads GRPC_DEFAULT_SSL_ROOTS_FILE_PATH into a buffer it keeps for the life of
+  // the process (219 KB for a system bundle), and Node parses that or its own bundled roots.
+  const untrusted = new proto.baton.v1.JoinService(o.target, grpc.credentials.createSsl(Buffer.alloc(0), null, null, { rejectUnauthorized: false }), CHANNEL_OPTIONS) as JoinServiceClient;
   const ca = await unary<{ ca_pem: string }>((cb) => untrusted.GetClusterCA({}, deadline(timeoutMs), cb));
   untrusted.close();
   if (!ca.ok) return { ok: false, error: `cannot fetch the cluster CA from ${o.target}: ${ca.error}`, ...(ca.code !== undefined ? { code: ca.code } : {}) };
