@@ -27,6 +27,15 @@ const STAND_INS = [
   { request: '@balena/dockerignore', from: 'dockerode', message: 'image builds are not supported by the Baton agent' },
   // pino.transport() (worker-thread log transports): the agent logs to stderr through pino.destination().
   { request: 'thread-stream', from: 'pino', message: 'pino transports are not supported by the Baton agent' },
+  // grpc-js's server side (Server, its calls and interceptors, ORCA server metrics): the agent is a
+  // gRPC client only. index.js reads them through getters, so they load as nothing until used.
+  { request: './server', from: '@grpc/grpc-js', contents: "exports.Server = function () { throw new Error('a gRPC server is not supported by the Baton agent'); };" },
+  { request: './server-interceptors', from: '@grpc/grpc-js', contents: '' },
+  { request: './orca', from: '@grpc/grpc-js', contents: '' },
+  // Load-balancing policies only a service config selects (the coordinator sends none; the agent
+  // dials one address with pick_first): registering them is all index.js does with them.
+  { request: './load-balancer-weighted-round-robin', from: '@grpc/grpc-js', contents: 'exports.setup = function () {};' },
+  { request: './load-balancer-outlier-detection', from: '@grpc/grpc-js', contents: 'exports.setup = function () {};' },
 ];
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -41,7 +50,7 @@ const leanModules = {
       );
     }
     b.onLoad({ filter: /.*/, namespace: 'stand-in' }, (a) => ({
-      contents: `module.exports = function () { throw new Error(${JSON.stringify(STAND_INS[Number(a.path)].message)}); };`,
+      contents: STAND_INS[Number(a.path)].contents ?? `module.exports = function () { throw new Error(${JSON.stringify(STAND_INS[Number(a.path)].message)}); };`,
       loader: 'js',
     }));
     // Node built-ins loaded at start-up for one line each, replaced by what that line needs.
