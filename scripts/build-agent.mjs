@@ -76,16 +76,17 @@ const leanModules = {
     // `long` compiles a WebAssembly module at load for fast 64-bit multiply/divide, which brings in
     // V8's wasm compiler (about 1 MB RSS); the agent does no such arithmetic, so its own pure-JS
     // fallback is used: the module sees no WebAssembly global.
-    // grpc-js moves its backoff and ejection deadlines with Date's local-time setters
+    // grpc-js moves its backoff deadlines with Date's local-time setters
     // (d.setMilliseconds(d.getMilliseconds() + delay)): the first local-time call loads ICU's time
     // zone data, which no other code in the agent needs (about 0.5 MB RSS). Adding milliseconds to
     // the epoch time gives the same instant (setTime is timezone-free); the build fails if the
-    // pattern is gone from backoff-timeout.js, which every reconnect runs.
+    // pattern is gone from backoff-timeout.js, which every reconnect runs. (Outlier detection, the
+    // other user of the pattern, is a stand-in above.)
     const LOCAL_MS = /([\w.]+)\.setMilliseconds\(\1\.getMilliseconds\(\) \+/g;
-    b.onLoad({ filter: /node_modules[\\/]@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/](backoff-timeout|load-balancer-outlier-detection)\.js$/ }, async (a) => {
+    b.onLoad({ filter: /node_modules[\\/]@grpc[\\/]grpc-js[\\/]build[\\/]src[\\/]backoff-timeout\.js$/ }, async (a) => {
       const text = await (await import('node:fs/promises')).readFile(a.path, 'utf8');
       const contents = text.replace(LOCAL_MS, '$1.setTime($1.getTime() +');
-      if (/backoff-timeout/.test(a.path) && contents === text) throw new Error(`${a.path}: setMilliseconds(getMilliseconds() + delay) not found; update scripts/build-agent.mjs`);
+      if (contents === text) throw new Error(`${a.path}: setMilliseconds(getMilliseconds() + delay) not found; update scripts/build-agent.mjs`);
       return { contents, loader: 'js' };
     });
     b.onLoad({ filter: /node_modules[\\/]long[\\/]umd[\\/]index\.js$/ }, async (a) => ({

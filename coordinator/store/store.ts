@@ -40,12 +40,13 @@ export class DataDirLockedError extends Error {
   }
 }
 
+/** What `allocationsOn` returns for a node without allocations. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * `Object.values` of one of the state's record collections, kept until a transaction adds, replaces
  * or removes a record in it (writes inside a record keep it: it holds the records themselves).
  */
-const NONE: readonly never[] = Object.freeze([]);
-
 class KeptValues<T> {
   private kept: { of: object; list: readonly T[] } | undefined;
 
@@ -74,7 +75,7 @@ export class Store {
   private lastWriteMs = 0;
   private readonly allocationList = new KeptValues<DeepReadonly<AllocationRecord>>();
   private readonly nodeList = new KeptValues<DeepReadonly<NodeRecord>>();
-  /** `allocations()` grouped by node, built from the kept list it was built from. */
+  /** `allocations()` grouped by node, and the list it was grouped from (rebuilt when that changes). */
   private allocationsByNode: { of: readonly DeepReadonly<AllocationRecord>[]; byNode: Map<string, DeepReadonly<AllocationRecord>[]> } | undefined;
 
   private constructor(

@@ -67,9 +67,12 @@ const WRK_SCRIPT = `done = function(summary, latency, requests)
 end
 `;
 
+const wrkScript = join(tmpdir(), `baton-bench-ingress-${process.pid}.lua`);
+let wrkScriptWritten: Promise<void> | undefined;
+
 async function smallWrk(url: string, seconds: number, pinCpu?: number): Promise<Small> {
-  const script = join(tmpdir(), `baton-bench-ingress-${process.pid}.lua`);
-  await writeFile(script, WRK_SCRIPT);
+  const script = wrkScript;
+  await (wrkScriptWritten ??= writeFile(script, WRK_SCRIPT));
   const wrk = ['wrk', '-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', script, `${url}/`];
   const [cmd, ...args] = pinCpu === undefined ? wrk : ['taskset', '-c', String(pinCpu), ...wrk];
   const out = await new Promise<string>((resolve, reject) =>
