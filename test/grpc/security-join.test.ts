@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { byName, listNodes } from '../fixtures/control.js';
-import { freePort, joinTokenOf, runBaton, sleep, startBaton, waitFor, type Proc } from '../fixtures/processes.js';
+import { BATON_BIN, freePort, joinTokenOf, runBaton, sleep, startBaton, startProcess, waitFor, type Proc } from '../fixtures/processes.js';
 
 const dir = await mkdtemp(join(tmpdir(), 'baton-sec-join-'));
 // The coordinator registers itself in ~/.baton/local: a home of the test's own keeps that out of the user's.
@@ -25,13 +25,19 @@ const D = join(dir, 'coordinator');
 const adminConfig = join(D, 'admin.json');
 const startCoordinator = (nodeCertTtl = '1h') => startBaton(['coordinator', '--listen', target, '--data-dir', D, '--metrics-listen', 'off', '--node-cert-ttl', nodeCertTtl], env);
 const agentDir = (name: string) => join(dir, name);
+// The agents run as a user starts them: the `baton` bin as a program, which execs node with the
+// agent's own flags and trust settings (shared/cli/main.ts), so every join, pin, renewal and refusal
+// below goes through them. NODE_EXTRA_CA_CERTS is set, as on machines that add a proxy's CA.
+const extraCa = join(dir, 'extra-ca.pem');
 const startAgent = (name: string, token?: string) =>
-  startBaton(['agent', '--coordinator', target, '--name', name, '--data-dir', agentDir(name), ...(token ? ['--token', token] : [])], env);
+  startProcess(BATON_BIN, ['agent', '--coordinator', target, '--name', name, '--data-dir', agentDir(name), ...(token ? ['--token', token] : [])], { ...env, NODE_EXTRA_CA_CERTS: extraCa });
 /** The CLI as an operator runs it, with the admin credential unless another --config is given. */
 const baton = (args: string[]) => runBaton(args, { ...env, BATON_CONFIG: adminConfig });
 
 let coordinator: Proc = startCoordinator();
 const token = await joinTokenOf(coordinator);
+// Any certificate will do as the extra CA: the agent must not load it (nor trust it).
+await writeFile(extraCa, await readFile(join(D, 'pki', 'ca.crt'), 'utf8'));
 process.env.BATON_CONFIG = adminConfig;
 const agents: Record<string, Proc> = {};
 t.teardown(async () => {
@@ -67,6 +73,15 @@ t.test('agents join with the token the coordinator printed; keys are owner-only'
   t.equal(listed.alpha?.status, 'ready', 'alpha ready in `baton nodes --json`');
   t.equal(listed.beta?.status, 'ready', 'beta ready in `baton nodes --json`');
   t.equal(listed.alpha?.id, await nodeIdOf('alpha'), "the node's id is the one in its data dir");
+  // The process the bin exec'd: node itself (one process), with the agent's flags, the well-known
+  // roots and the extra CA file out of reach, and OpenSSL's default paths pointed at nothing.
+  const pid = agents.alpha.child.pid!;
+  const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+  const environ = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
+  t.match(argv[0], /node$/, `the bin exec'd node: ${argv.join(' ')}`);
+  for (const flag of ['--lite-mode', '--no-expose-wasm', '--use-openssl-ca']) t.ok(argv.includes(flag), `the agent runs with ${flag}`);
+  t.ok(environ.includes('SSL_CERT_FILE=/dev/null') && environ.includes('SSL_CERT_DIR=/dev/null'), "OpenSSL's default paths point at nothing");
+  t.notOk(environ.some((e) => e.startsWith('NODE_EXTRA_CA_CERTS=')), 'NODE_EXTRA_CA_CERTS is not passed on');
   for (const f of ['node.key', 'node.crt', 'ca.crt']) t.equal(await mode(join(agentDir('alpha'), f)), '600', `agent ${f} is 0600`);
   t.equal(await mode(join(D, 'pki', 'ca.key')), '600', 'ca.key is 0600');
   t.equal(await mode(join(D, 'pki')), '700', 'the pki dir is 0700');
