@@ -24,6 +24,9 @@ const STAND_INS = [
   // BuildKit sessions and build contexts, for docker.buildImage(): the agent runs images, never builds them.
   { request: './session', from: 'dockerode', message: 'image builds are not supported by the Baton agent' },
   { request: 'tar-fs', from: 'dockerode', message: 'image builds are not supported by the Baton agent' },
+  // Docker#followProgress, for BuildKit build output (the agent follows pulls with modem.followProgress):
+  // it loads the whole of protobufjs, .proto parser included, for that alone.
+  { request: './buildkit', from: 'dockerode', contents: "exports.followProgress = function () { throw new Error('BuildKit build output is not supported by the Baton agent'); };" },
   { request: '@balena/dockerignore', from: 'dockerode', message: 'image builds are not supported by the Baton agent' },
   // pino.transport() (worker-thread log transports): the agent logs to stderr through pino.destination().
   { request: 'thread-stream', from: 'pino', message: 'pino transports are not supported by the Baton agent' },
@@ -70,6 +73,10 @@ const leanModules = {
       contents: `export async function createCsr() { throw new Error('dist/agent-csr.mjs is missing next to dist/agent.mjs: rebuild with npm run build'); }`,
       loader: 'js',
     }));
+    // proto-loader without the descriptors only reflection reads (shared/grpc/lean-proto-loader.ts),
+    // for shared/grpc/load.ts and for grpc-js's channelz, which loads its .proto only when a server
+    // adds the admin services (the agent has no server; its loadSync throws a clear error).
+    b.onResolve({ filter: /^@grpc\/proto-loader$/ }, () => ({ path: join(root, 'shared', 'grpc', 'lean-proto-loader.ts') }));
     // docker-modem's hijacked-connection stream only needs a Duplex: Node's own, rather than a second
     // copy of the streams implementation (readable-stream) loaded for it alone.
     b.onResolve({ filter: /^readable-stream$/ }, (a) => (/node_modules[\\/]docker-modem[\\/]/.test(a.resolveDir) ? { path: 'node:stream', external: true } : undefined));
