@@ -73,10 +73,6 @@ const leanModules = {
       contents: `export async function createCsr() { throw new Error('dist/agent-csr.mjs is missing next to dist/agent.mjs: rebuild with npm run build'); }`,
       loader: 'js',
     }));
-    // proto-loader without the descriptors only reflection reads (shared/grpc/lean-proto-loader.ts),
-    // for shared/grpc/load.ts and for grpc-js's channelz, which loads its .proto only when a server
-    // adds the admin services (the agent has no server; its loadSync throws a clear error).
-    b.onResolve({ filter: /^@grpc\/proto-loader$/ }, () => ({ path: join(root, 'shared', 'grpc', 'lean-proto-loader.ts') }));
     // docker-modem's hijacked-connection stream only needs a Duplex: Node's own, rather than a second
     // copy of the streams implementation (readable-stream) loaded for it alone.
     b.onResolve({ filter: /^readable-stream$/ }, (a) => (/node_modules[\\/]docker-modem[\\/]/.test(a.resolveDir) ? { path: 'node:stream', external: true } : undefined));
@@ -104,6 +100,29 @@ const leanModules = {
 };
 
 /**
+ * Both bundles: proto-loader without the descriptors only reflection reads
+ * (shared/grpc/lean-proto-loader.ts), for shared/grpc/load.ts, which loads the protocol from the
+ * JSON defined as __BATON_PROTO_JSON__, and for grpc-js's channelz, which loads its .proto only when
+ * a server adds the admin services (neither bundle runs a server; its loadSync throws a clear error).
+ */
+const leanProtoLoader = {
+  name: 'lean-proto-loader',
+  setup(b) {
+    b.onResolve({ filter: /^@grpc\/proto-loader$/ }, () => ({ path: join(root, 'shared', 'grpc', 'lean-proto-loader.ts') }));
+  },
+};
+
+/** proto/baton.proto as protobufjs JSON, resolved (the build fails on a type that does not resolve). */
+async function protoJson() {
+  const pb = createRequire(createRequire(import.meta.url).resolve('@grpc/proto-loader'))('protobufjs');
+  const { readFile } = await import('node:fs/promises');
+  const options = JSON.parse(await readFile(join(root, 'shared', 'grpc', 'loader-options.json'), 'utf8'));
+  const proto = new pb.Root().loadSync(join(root, 'proto', 'baton.proto'), { keepCase: options.keepCase });
+  proto.resolveAll();
+  return { pb, proto };
+}
+
+/**
  * The part of proto/baton.proto the agent speaks, as protobufjs JSON: AgentService and JoinService
  * and every type they reach (51 of 127 types; the enclosing messages of a nested one included), so
  * the agent keeps no reflection objects, method definitions or client class for ControlService and
@@ -111,11 +130,7 @@ const leanModules = {
  * shared/grpc/load.ts), which also skips parsing the .proto text at start-up.
  */
 async function agentProtoJson() {
-  const pb = createRequire(createRequire(import.meta.url).resolve('@grpc/proto-loader'))('protobufjs');
-  const { readFile } = await import('node:fs/promises');
-  const options = JSON.parse(await readFile(join(root, 'shared', 'grpc', 'loader-options.json'), 'utf8'));
-  const proto = new pb.Root().loadSync(join(root, 'proto', 'baton.proto'), { keepCase: options.keepCase });
-  proto.resolveAll();
+  const { pb, proto } = await protoJson();
   const services = ['baton.v1.AgentService', 'baton.v1.JoinService'].map((name) => proto.lookupService(name));
   const kept = new Set(services);
   const keep = (t) => {
@@ -168,16 +183,23 @@ const result = await build({
   entryPoints: ['shared/cli/agent-main.ts'],
   outfile: 'dist/agent.mjs',
   metafile: true,
-  plugins: [leanModules],
+  plugins: [leanModules, leanProtoLoader],
   // A string, parsed where it is used: a defined object would stay in memory for the life of the process.
-  define: { __BATON_AGENT_PROTO__: JSON.stringify(JSON.stringify(await agentProtoJson())) },
+  define: { __BATON_PROTO_JSON__: JSON.stringify(JSON.stringify(await agentProtoJson())) },
 });
 
 // The agent's certificate requests, run as a child process of the agent (agent/security/csr-child.ts).
 await build({ ...bundleOptions, entryPoints: ['agent/security/csr-main.ts'], outfile: 'dist/agent-csr.mjs' });
 
 // The client commands need none of the agent's stand-ins: nothing they load reaches dockerode or pino.
-await build({ ...bundleOptions, entryPoints: ['shared/cli/client-main.ts'], outfile: 'dist/cli.mjs' });
+// They load the whole protocol from JSON, with the lean proto-loader: no .proto text to parse.
+await build({
+  ...bundleOptions,
+  entryPoints: ['shared/cli/client-main.ts'],
+  outfile: 'dist/cli.mjs',
+  plugins: [leanProtoLoader],
+  define: { __BATON_PROTO_JSON__: JSON.stringify(JSON.stringify((await protoJson()).proto.toJSON())) },
+});
 
 // The `baton` bin is also a shell script (see shared/cli/main.ts); executable as npm makes an installed bin.
 await chmod(join(root, 'dist', 'shared', 'cli', 'main.js'), 0o755);

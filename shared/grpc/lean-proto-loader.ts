@@ -1,14 +1,15 @@
-// @grpc/proto-loader's fromJSON() without what only reflection uses, for dist/agent.mjs alone:
-// scripts/build-agent.mjs puts this module in place of @grpc/proto-loader there. Everything else
-// (the coordinator, the CLI, the tests) loads the real one.
+// @grpc/proto-loader's fromJSON() without what only reflection uses, for the bundles
+// (dist/agent.mjs, dist/cli.mjs): scripts/build-agent.mjs puts this module in place of
+// @grpc/proto-loader there. Everything else (the coordinator, the full CLI program, tests from
+// sources) loads the real one.
 //
 // proto-loader gives every message and enum definition, besides its serializers, `type` (its
 // DescriptorProto as a plain object, with every default filled in) and `fileDescriptorProtos` (the
 // encoded descriptor of the whole file). Only reflection reads them: grpc-js's client does not,
-// and the agent serves nothing. Building them takes protobufjs's descriptor extension (the types
+// and neither bundle serves anything. Building them takes protobufjs's descriptor extension (the types
 // of descriptor.proto, generated code and all) and keeps some 150 descriptor objects for the
 // life of the process. Here the same definitions are built without them, from protobufjs's light
-// build (no .proto parser: the agent's types arrive as JSON). test/unit/lean-proto-loader.test.ts
+// build (no .proto parser: the bundles carry their types as JSON). test/unit/lean-proto-loader.test.ts
 // checks the definitions against proto-loader's, method by method and type by type.
 import type { Options, PackageDefinition } from '@grpc/proto-loader';
 import camelCase from 'lodash.camelcase';

@@ -31,19 +31,22 @@ export function loaderOptions(root = packageRoot()): protoLoader.Options {
 }
 
 /**
- * In dist/agent.mjs only (scripts/build-agent.mjs defines it): the part of baton.proto the agent
- * speaks, protobufjs JSON as a string. There `loadProto()` has AgentService and JoinService and the types they
- * use, not ControlService: bench:agent 0.5 MB RSS less. Everywhere else it is not defined.
+ * In the bundles only (scripts/build-agent.mjs defines it): the protocol as protobufjs JSON, loaded
+ * with shared/grpc/lean-proto-loader.ts in place of proto-loader (no .proto text parsed at start-up,
+ * no reflection descriptors built). dist/agent.mjs carries the part of baton.proto the agent speaks
+ * (AgentService and JoinService and the types they use, not ControlService: bench:agent 0.5 MB RSS
+ * less); dist/cli.mjs carries all of it (every client command starts about 50 ms sooner). Unbundled
+ * runs (the coordinator, tests from sources) do not define it and load the .proto file.
  */
-declare const __BATON_AGENT_PROTO__: string;
+declare const __BATON_PROTO_JSON__: string;
 
 export function loadProto(): ProtoGrpcType {
   if (cached) return cached;
   const root = packageRoot();
   const def =
-    typeof __BATON_AGENT_PROTO__ === 'undefined'
+    typeof __BATON_PROTO_JSON__ === 'undefined'
       ? protoLoader.loadSync(join(root, 'proto', 'baton.proto'), loaderOptions(root))
-      : protoLoader.fromJSON(JSON.parse(__BATON_AGENT_PROTO__) as Parameters<typeof protoLoader.fromJSON>[0], loaderOptions(root));
+      : protoLoader.fromJSON(JSON.parse(__BATON_PROTO_JSON__) as Parameters<typeof protoLoader.fromJSON>[0], loaderOptions(root));
   cached = grpc.loadPackageDefinition(def) as unknown as ProtoGrpcType;
   return cached;
 }
