@@ -126,11 +126,10 @@ async function protoJson() {
  * The part of proto/baton.proto the agent speaks, as protobufjs JSON: AgentService and JoinService
  * and every type they reach (51 of 127 types; the enclosing messages of a nested one included), so
  * the agent keeps no reflection objects, method definitions or client class for ControlService and
- * the ~70 types only it uses. The bundled agent loads it with proto-loader's fromJSON (see
+ * the ~70 types only it uses. The bundled agent loads it with the lean proto-loader's fromJSON (see
  * shared/grpc/load.ts), which also skips parsing the .proto text at start-up.
  */
-async function agentProtoJson() {
-  const { pb, proto } = await protoJson();
+function agentProtoJson({ pb, proto }) {
   const services = ['baton.v1.AgentService', 'baton.v1.JoinService'].map((name) => proto.lookupService(name));
   const kept = new Set(services);
   const keep = (t) => {
@@ -178,6 +177,9 @@ const bundleOptions = {
   banner: { js: "import { createRequire as __batonRequire } from 'node:module'; const require = __batonRequire(import.meta.url);" },
 };
 
+// Parsed once for both bundles: agentProtoJson() takes its part, dist/cli.mjs all of it.
+const protocol = await protoJson();
+
 const result = await build({
   ...bundleOptions,
   entryPoints: ['shared/cli/agent-main.ts'],
@@ -185,7 +187,7 @@ const result = await build({
   metafile: true,
   plugins: [leanModules, leanProtoLoader],
   // A string, parsed where it is used: a defined object would stay in memory for the life of the process.
-  define: { __BATON_PROTO_JSON__: JSON.stringify(JSON.stringify(await agentProtoJson())) },
+  define: { __BATON_PROTO_JSON__: JSON.stringify(JSON.stringify(agentProtoJson(protocol))) },
 });
 
 // The agent's certificate requests, run as a child process of the agent (agent/security/csr-child.ts).
@@ -198,7 +200,7 @@ await build({
   entryPoints: ['shared/cli/client-main.ts'],
   outfile: 'dist/cli.mjs',
   plugins: [leanProtoLoader],
-  define: { __BATON_PROTO_JSON__: JSON.stringify(JSON.stringify((await protoJson()).proto.toJSON())) },
+  define: { __BATON_PROTO_JSON__: JSON.stringify(JSON.stringify(protocol.proto.toJSON())) },
 });
 
 // The `baton` bin is also a shell script (see shared/cli/main.ts); executable as npm makes an installed bin.

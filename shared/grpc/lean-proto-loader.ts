@@ -13,11 +13,8 @@
 // checks the definitions against proto-loader's, method by method and type by type.
 import type { Options, PackageDefinition } from '@grpc/proto-loader';
 import camelCase from 'lodash.camelcase';
-import Long from 'long';
 // A default import: protobufjs is CommonJS and sets its exports at run time, which Node's named-export detection cannot see.
 import Protobuf from 'protobufjs/light.js';
-
-export { Long };
 
 type Message = Protobuf.Type;
 
@@ -91,5 +88,5 @@ export function fromJSON(json: Protobuf.INamespace, options: Options = {}): Pack
 }
 
 export function loadSync(): never {
-  throw new Error('the Baton agent loads its protocol from the JSON built into dist/agent.mjs, not from .proto files');
+  throw new Error('the Baton bundles (dist/agent.mjs, dist/cli.mjs) load their protocol from the JSON built into them, not from .proto files');
 }

@@ -114,5 +114,5 @@ t.test('an array where a message belongs: the same error as proto-loader', async
 });
 
 t.test('loadSync is refused with the reason', async (t) => {
-  t.throws(() => loadSync(), /loads its protocol from the JSON built into dist\/agent\.mjs/);
+  t.throws(() => loadSync(), /the Baton bundles \(dist\/agent\.mjs, dist\/cli\.mjs\) load their protocol from the JSON built into them, not from \.proto files/);
 });
